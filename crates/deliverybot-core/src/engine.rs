@@ -1,0 +1,118 @@
+//! The engine: turns an [`Invocation`] into a sequence of requests and a final [`Outcome`].
+//!
+//! Each mode of the action is a [`Flow`]: a small state machine that is fed replies (`absorb`) and
+//! asked what it needs next (`next`). The engine picks the flow from the event, keeps the log, and
+//! guarantees the protocol: one request out, one reply in, and nothing after the outcome.
+
+use crate::deliver::Deliver;
+use crate::event::Event;
+use crate::invocation::{Invocation, Repo, Settings};
+use crate::log::Log;
+use crate::protocol::{Next, Outcome, Reply, Request, Step};
+
+/// What a mode of the action does, one request at a time.
+pub(crate) trait Flow {
+    /// Takes in the reply to the request last returned by `next`.
+    fn absorb(&mut self, reply: Reply, log: &mut Log);
+    /// The next request to perform, or the outcome once nothing is left to do.
+    fn next(&mut self, log: &mut Log) -> Result<Request, Outcome>;
+}
+
+pub struct Engine {
+    state: State,
+    log: Log,
+}
+
+enum State {
+    New(Box<Invocation>),
+    /// A request is out; its reply goes to the flow.
+    Waiting(Box<dyn Flow>),
+    Finished,
+}
+
+impl Engine {
+    pub fn new(invocation: Invocation) -> Engine {
+        Engine { state: State::New(Box::new(invocation)), log: Log::default() }
+    }
+
+    /// Advances the run. Call it first with `None`, then with the reply to each request it returns,
+    /// until it returns [`Next::Done`].
+    pub fn step(&mut self, reply: Option<Reply>) -> Step {
+        let next = match (std::mem::replace(&mut self.state, State::Finished), reply) {
+            (State::New(invocation), None) => match start(*invocation, &mut self.log) {
+                Ok(flow) => self.continue_with(flow),
+                Err(outcome) => Next::Done(outcome),
+            },
+            (State::Waiting(mut flow), Some(reply)) => {
+                flow.absorb(reply, &mut self.log);
+                self.continue_with(flow)
+            }
+            (State::New(_), Some(_)) => misuse("a reply was given before the first step"),
+            (State::Waiting(_), None) => misuse("the reply to the last request is missing"),
+            (State::Finished, _) => misuse("the run is already finished"),
+        };
+        Step { log: self.log.take(), next }
+    }
+
+    fn continue_with(&mut self, mut flow: Box<dyn Flow>) -> Next {
+        match flow.next(&mut self.log) {
+            Ok(request) => {
+                self.state = State::Waiting(flow);
+                Next::Request(request)
+            }
+            Err(outcome) => Next::Done(outcome),
+        }
+    }
+}
+
+/// A caller that breaks the protocol gets a failed outcome rather than a panic across the boundary.
+fn misuse(what: &str) -> Next {
+    Next::Done(Outcome::failed(format!("internal error: {what}")))
+}
+
+/// Reads the invocation and picks the flow for its event.
+fn start(invocation: Invocation, log: &mut Log) -> Result<Box<dyn Flow>, Outcome> {
+    let repo = Repo::parse(&invocation.context.repository).map_err(Outcome::failed)?;
+    let settings = Settings::from_inputs(&invocation.inputs).map_err(Outcome::failed)?;
+    let event = Event::parse(&invocation.event_name, &invocation.event).map_err(Outcome::failed)?;
+    match event {
+        Event::Push(push) => Ok(Box::new(Deliver::new(repo, settings, invocation.context, push, log))),
+        Event::Other { name } => {
+            log.info(format!("Deliverybot has nothing to do on `{name}` events."));
+            Err(Outcome::nothing_to_do(format!("Nothing to do on `{name}` events.")))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::protocol::Next;
+
+    #[test]
+    fn events_without_a_flow_succeed_with_nothing_done() {
+        let mut run = Invocation::example_push("refs/heads/main");
+        run.event_name = "gollum".into();
+        let step = Engine::new(run).step(None);
+        let Next::Done(outcome) = step.next else { panic!("{step:?}") };
+        assert_eq!(outcome.failure, None);
+        assert_eq!(step.log[0].message, "Deliverybot has nothing to do on `gollum` events.");
+    }
+
+    #[test]
+    fn bad_inputs_fail_before_any_request() {
+        let mut run = Invocation::example_push("refs/heads/main");
+        run.inputs.insert("dry-run".into(), "maybe".into());
+        let Next::Done(outcome) = Engine::new(run).step(None).next else { panic!() };
+        assert_eq!(outcome.failure.as_deref(), Some("input `dry-run` must be `true` or `false`, got \"maybe\""));
+    }
+
+    #[test]
+    fn protocol_misuse_is_a_failure_not_a_panic() {
+        let mut engine = Engine::new(Invocation::example_push("refs/heads/main"));
+        let Next::Done(outcome) = engine.step(Some(Reply::ok(200, ""))).next else { panic!() };
+        assert!(outcome.failure.unwrap().contains("before the first step"));
+        let Next::Done(outcome) = engine.step(None).next else { panic!() };
+        assert!(outcome.failure.unwrap().contains("already finished"));
+    }
+}

@@ -1,0 +1,167 @@
+//! What a run is given: the event, the action's inputs and the workflow run's context. The caller
+//! passes raw strings (as the runner provides them); parsing and validating them happens here, so a
+//! bad input is reported the same way from the action, the CLI or any other host.
+
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+pub struct Invocation {
+    /// `GITHUB_EVENT_NAME`, e.g. `push`.
+    pub event_name: String,
+    /// The webhook payload as JSON text (the content of `GITHUB_EVENT_PATH`).
+    pub event: String,
+    /// The action's inputs by name (`config`, `dry-run`, ...), as the runner gives them.
+    #[serde(default)]
+    pub inputs: BTreeMap<String, String>,
+    pub context: RunContext,
+}
+
+/// The `GITHUB_*` variables of the run that the engine uses.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+pub struct RunContext {
+    /// `owner/name`.
+    pub repository: String,
+    pub run_id: String,
+    /// `GITHUB_SERVER_URL`, for links people open (GitHub Enterprise Server has its own).
+    pub server_url: String,
+    #[serde(default)]
+    pub actor: String,
+}
+
+/// A repository, as used in API paths.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Repo {
+    pub owner: String,
+    pub name: String,
+}
+
+impl Repo {
+    pub fn parse(full_name: &str) -> Result<Repo, String> {
+        match full_name.split_once('/') {
+            Some((owner, name)) if !owner.is_empty() && !name.is_empty() && !name.contains('/') => {
+                Ok(Repo { owner: owner.to_string(), name: name.to_string() })
+            }
+            _ => Err(format!(
+                "GITHUB_REPOSITORY must be `owner/name`, got {full_name:?}"
+            )),
+        }
+    }
+}
+
+/// The inputs of the rules mode, parsed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Settings {
+    pub config_path: String,
+    pub dry_run: bool,
+}
+
+pub const DEFAULT_CONFIG_PATH: &str = ".github/deploy.yml";
+
+impl Settings {
+    pub fn from_inputs(inputs: &BTreeMap<String, String>) -> Result<Settings, String> {
+        let config_path = match input(inputs, "config") {
+            Some(path) => normalize_config_path(path)?,
+            None => DEFAULT_CONFIG_PATH.to_string(),
+        };
+        let dry_run = match input(inputs, "dry-run") {
+            Some(text) => parse_bool("dry-run", text)?,
+            None => false,
+        };
+        Ok(Settings { config_path, dry_run })
+    }
+}
+
+/// An input as the user meant it: surrounding white space dropped, empty meaning "not given"
+/// (the runner passes every declared input, empty when unset and without default).
+fn input<'a>(inputs: &'a BTreeMap<String, String>, name: &str) -> Option<&'a str> {
+    inputs.get(name).map(|v| v.trim()).filter(|v| !v.is_empty())
+}
+
+/// Booleans as the YAML 1.2 core schema spells them, which is what `@actions/core` accepts too.
+fn parse_bool(name: &str, text: &str) -> Result<bool, String> {
+    match text {
+        "true" | "True" | "TRUE" => Ok(true),
+        "false" | "False" | "FALSE" => Ok(false),
+        _ => Err(format!("input `{name}` must be `true` or `false`, got {text:?}")),
+    }
+}
+
+/// The config is read from the repository through the Contents API, so its path is relative to the
+/// repository root. A leading `./` or `/` is accepted; anything that escapes the root is not.
+fn normalize_config_path(path: &str) -> Result<String, String> {
+    let trimmed = path.trim_start_matches("./").trim_start_matches('/');
+    let bad = trimmed.is_empty()
+        || trimmed.split('/').any(|part| part.is_empty() || part == "." || part == "..");
+    if bad {
+        return Err(format!(
+            "input `config` must be a file path inside the repository, like {DEFAULT_CONFIG_PATH}, got {path:?}"
+        ));
+    }
+    Ok(trimmed.to_string())
+}
+
+impl Invocation {
+    /// A push to `git_ref` of `octo/app` at commit `a1b2c3d…`, for examples and tests.
+    pub fn example_push(git_ref: &str) -> Invocation {
+        let event = serde_json::json!({
+            "ref": git_ref,
+            "after": "a1b2c3d4e5f60718293a4b5c6d7e8f9012345678",
+            "deleted": false,
+            "repository": { "full_name": "octo/app", "default_branch": "main" },
+            "sender": { "login": "octocat" }
+        });
+        Invocation {
+            event_name: "push".to_string(),
+            event: event.to_string(),
+            inputs: BTreeMap::new(),
+            context: RunContext {
+                repository: "octo/app".to_string(),
+                run_id: "42".to_string(),
+                server_url: "https://github.com".to_string(),
+                actor: "octocat".to_string(),
+            },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn inputs(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    }
+
+    #[test]
+    fn defaults_apply_when_inputs_are_missing_or_empty() {
+        let expected = Settings { config_path: ".github/deploy.yml".into(), dry_run: false };
+        assert_eq!(Settings::from_inputs(&inputs(&[])).unwrap(), expected);
+        assert_eq!(Settings::from_inputs(&inputs(&[("config", " "), ("dry-run", "")])).unwrap(), expected);
+    }
+
+    #[test]
+    fn dry_run_accepts_yaml_booleans_only() {
+        assert!(Settings::from_inputs(&inputs(&[("dry-run", "TRUE")])).unwrap().dry_run);
+        assert!(!Settings::from_inputs(&inputs(&[("dry-run", "False")])).unwrap().dry_run);
+        let err = Settings::from_inputs(&inputs(&[("dry-run", "yes")])).unwrap_err();
+        assert_eq!(err, "input `dry-run` must be `true` or `false`, got \"yes\"");
+    }
+
+    #[test]
+    fn config_path_is_relative_to_the_repository_root() {
+        let path = |p| Settings::from_inputs(&inputs(&[("config", p)])).map(|s| s.config_path);
+        assert_eq!(path("./deploy/rules.yml").unwrap(), "deploy/rules.yml");
+        assert_eq!(path("/.github/deploy.yml").unwrap(), ".github/deploy.yml");
+        assert!(path("../other/deploy.yml").unwrap_err().contains("inside the repository"));
+        assert!(path(".github//deploy.yml").is_err());
+    }
+
+    #[test]
+    fn repository_must_be_owner_slash_name() {
+        assert_eq!(Repo::parse("octo/app").unwrap(), Repo { owner: "octo".into(), name: "app".into() });
+        assert!(Repo::parse("octo").is_err());
+        assert!(Repo::parse("octo/app/x").is_err());
+        assert!(Repo::parse("/app").is_err());
+    }
+}

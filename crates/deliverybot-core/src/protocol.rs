@@ -1,0 +1,162 @@
+//! The engine's vocabulary with the outside world: the requests it asks for, the replies it is fed,
+//! and what it finally reports. These types cross the WebAssembly boundary as JSON-shaped values.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// What the engine hands back after each call: log lines produced since the last step, then either
+/// the next request to perform or the final outcome.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Step {
+    pub log: Vec<LogLine>,
+    pub next: Next,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+#[serde(tag = "type", rename_all = "lowercase")]
+pub enum Next {
+    Request(Request),
+    Done(Outcome),
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum Method {
+    Get,
+    Post,
+    Patch,
+    Put,
+    Delete,
+}
+
+impl Method {
+    /// Whether performing the request twice has the same effect as once. The caller may retry
+    /// these freely after a transient failure; the others come back to the engine, which knows how to
+    /// check whether the first attempt took effect.
+    pub fn is_idempotent(self) -> bool {
+        matches!(self, Method::Get | Method::Put | Method::Delete)
+    }
+}
+
+/// One GitHub REST request, relative to the API root (`GITHUB_API_URL`).
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Request {
+    pub method: Method,
+    /// Path with every parameter already filled in and percent-encoded, e.g.
+    /// `/repos/octo/app/deployments`.
+    pub path: String,
+    /// Query parameters, in the order they are sent.
+    pub query: Vec<(String, String)>,
+    /// The media type to ask for, when not GitHub's default JSON.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub accept: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub body: Option<serde_json::Value>,
+    /// Whether the caller may retry it on its own after a transient failure.
+    pub idempotent: bool,
+    /// Why the engine asks, in words, for logs and error messages ("create the staging deployment").
+    pub purpose: String,
+}
+
+impl Request {
+    pub fn get(path: String, purpose: impl Into<String>) -> Request {
+        Request {
+            method: Method::Get,
+            path,
+            query: Vec::new(),
+            accept: None,
+            body: None,
+            idempotent: true,
+            purpose: purpose.into(),
+        }
+    }
+
+    pub fn post(path: String, body: serde_json::Value, purpose: impl Into<String>) -> Request {
+        Request {
+            method: Method::Post,
+            path,
+            query: Vec::new(),
+            accept: None,
+            body: Some(body),
+            idempotent: false,
+            purpose: purpose.into(),
+        }
+    }
+
+    pub fn query(mut self, name: &str, value: impl Into<String>) -> Request {
+        self.query.push((name.to_string(), value.into()));
+        self
+    }
+
+    pub fn accept(mut self, media_type: &str) -> Request {
+        self.accept = Some(media_type.to_string());
+        self
+    }
+
+    pub fn is_write(&self) -> bool {
+        self.method != Method::Get
+    }
+}
+
+/// What came back for a request: GitHub's answer, or no answer at all (the connection failed after
+/// the caller's retries, or the answer was lost).
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(untagged)]
+pub enum Reply {
+    Response {
+        status: u16,
+        /// Header names in lower case. Only the few the engine reads need to be passed.
+        #[serde(default)]
+        headers: BTreeMap<String, String>,
+        /// The raw body text (JSON for most endpoints, the file itself for raw contents).
+        #[serde(default)]
+        body: String,
+    },
+    Lost {
+        error: String,
+    },
+}
+
+impl Reply {
+    pub fn ok(status: u16, body: impl Into<String>) -> Reply {
+        Reply::Response { status, headers: BTreeMap::new(), body: body.into() }
+    }
+}
+
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    Debug,
+    Info,
+    Notice,
+    Warning,
+    Error,
+}
+
+/// Where a message points to in the repository, so the runner can annotate the file.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Annotation {
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct LogLine {
+    pub level: Level,
+    pub message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub annotation: Option<Annotation>,
+}
+
+/// The end of a run.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Outcome {
+    /// Step outputs, in a stable order.
+    pub outputs: Vec<(String, String)>,
+    /// GitHub-flavoured Markdown for the job summary.
+    pub summary: String,
+    /// `Some(reason)` fails the step.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub failure: Option<String>,
+}
