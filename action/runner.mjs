@@ -1,0 +1,86 @@
+// The GitHub Actions runner's side of the contract: inputs from `INPUT_*`, outputs, state and the
+// job summary through the files the runner names, and workflow commands on stdout. Written out here
+// (instead of importing @actions/core) because these few lines are all the action needs, and the
+// toolkit would add its HTTP client to the bundle and to every cold start.
+
+import { appendFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+
+/** Every input the runner passed, by its name in action.yml (`dry-run`, `config`, ...). */
+export function inputs(env = process.env) {
+  const found = {};
+  for (const [key, value] of Object.entries(env)) {
+    if (key.startsWith('INPUT_')) found[key.slice(6).toLowerCase()] = value;
+  }
+  return found;
+}
+
+/** The `GITHUB_*` variables a run needs; a missing one is named rather than guessed. */
+export function requireEnv(names, env = process.env) {
+  const missing = names.filter((name) => !env[name]);
+  if (missing.length > 0) {
+    throw new Error(`${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} not set: run this as a step of a GitHub Actions job`);
+  }
+  return Object.fromEntries(names.map((name) => [name, env[name]]));
+}
+
+/** Writes `name=value` pairs to a runner file (GITHUB_OUTPUT, GITHUB_STATE) with a delimiter no value contains. */
+export function writeKeyValues(file, pairs) {
+  if (!file) return false;
+  let text = '';
+  for (const [name, value] of pairs) {
+    const delimiter = `ghadelimiter_${randomUUID()}`;
+    text += `${name}<<${delimiter}\n${value}\n${delimiter}\n`;
+  }
+  appendFileSync(file, text);
+  return true;
+}
+
+export function appendSummary(markdown, env = process.env) {
+  if (env.GITHUB_STEP_SUMMARY && markdown) appendFileSync(env.GITHUB_STEP_SUMMARY, markdown.endsWith('\n') ? markdown : `${markdown}\n`);
+}
+
+export function mask(secret, write = print) {
+  if (secret) write(`::add-mask::${escapeData(secret)}`);
+}
+
+/**
+ * Prints one engine log line. Messages carry text from users (branch names, commit messages); a
+ * line of it that looks like a workflow command is neutralised by pausing command processing
+ * around the message, the way GitHub documents for echoing untrusted text.
+ */
+export function log({ level, message, annotation }, write = print) {
+  if (level === 'info') {
+    writeUntrusted(message, write);
+    return;
+  }
+  const command = { debug: 'debug', notice: 'notice', warning: 'warning', error: 'error' }[level] ?? 'notice';
+  const properties = annotation
+    ? ` file=${escapeProperty(annotation.file)},line=${annotation.line},col=${annotation.column}`
+    : '';
+  write(`::${command}${properties}::${escapeData(message)}`);
+}
+
+function writeUntrusted(message, write) {
+  if (!/^\s*::/m.test(message)) {
+    write(message);
+    return;
+  }
+  const token = `deliverybot-${randomUUID()}`;
+  write(`::stop-commands::${token}`);
+  write(message);
+  write(`::${token}::`);
+}
+
+function print(line) {
+  process.stdout.write(`${line}\n`);
+}
+
+// Workflow command escaping, as the runner decodes it.
+function escapeData(text) {
+  return String(text).replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+}
+
+function escapeProperty(text) {
+  return escapeData(text).replace(/:/g, '%3A').replace(/,/g, '%2C');
+}
