@@ -104,11 +104,9 @@ impl Deliver {
             match selection {
                 Selection::Selected(target) => {
                     log.info(format!(
-                        "{}: {} matches; deploying {} to {}.",
+                        "{}: {git_ref} matches auto_deploy_on `{}`.",
                         target.name,
-                        short_name(&git_ref),
-                        short_sha(&self.push.after),
-                        target.environment
+                        target.auto_deploy_on.as_deref().unwrap_or_default()
                     ));
                     let body = NewDeployment::new(target, &source);
                     self.plans.push(Plan { target: target.name.clone(), body, progress: Progress::Check });
