@@ -15,6 +15,15 @@ export function inputs(env = process.env) {
   return found;
 }
 
+/** What the main step saved for the post step: the runner passes it back as `STATE_*` variables. */
+export function savedState(env = process.env) {
+  const found = {};
+  for (const [key, value] of Object.entries(env)) {
+    if (key.startsWith('STATE_')) found[key.slice(6)] = value;
+  }
+  return found;
+}
+
 /** The `GITHUB_*` variables a run needs; a missing one is named rather than guessed. */
 export function requireEnv(names, env = process.env) {
   const missing = names.filter((name) => !env[name]);

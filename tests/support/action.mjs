@@ -30,10 +30,21 @@ export function installedAction() {
 const metadata = parseYaml(readFileSync(join(ROOT, 'action.yml'), 'utf8'));
 
 /**
- * Runs one step of the action. `phase` is `main` or `post`. Returns the exit code, the printed
+ * Runs one step of the action. `phase` is `main` or `post` (give the post step the `state` the
+ * main step saved, and the `jobStatus` the job ended with). Returns the exit code, the printed
  * lines, the outputs, state and summary written, and the workflow commands seen.
  */
-export async function runAction({ fake, eventName, payload, inputs = {}, env = {}, token = 'test-token', phase = 'main', state = {} }) {
+export async function runAction({
+  fake,
+  eventName,
+  payload,
+  inputs = {},
+  env = {},
+  token = 'test-token',
+  phase = 'main',
+  state = {},
+  jobStatus = 'success',
+}) {
   const action = installedAction();
   const work = mkdtempSync(join(tmpdir(), 'deliverybot-run-'));
   const files = {
@@ -65,7 +76,9 @@ export async function runAction({ fake, eventName, payload, inputs = {}, env = {
     RUNNER_TEMP: work,
   };
   for (const [name, spec] of Object.entries(metadata.inputs)) {
-    const value = name in inputs ? inputs[name] : String(spec.default ?? '').replace('${{ github.token }}', token);
+    // The runner evaluates the expressions of defaults; these two are the ones action.yml uses.
+    const fallback = String(spec.default ?? '').replace('${{ github.token }}', token).replace('${{ job.status }}', jobStatus);
+    const value = name in inputs ? inputs[name] : fallback;
     childEnv[`INPUT_${name.toUpperCase()}`] = value;
   }
   for (const [name, value] of Object.entries(state)) childEnv[`STATE_${name}`] = value;

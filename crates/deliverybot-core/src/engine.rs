@@ -6,7 +6,8 @@
 
 use crate::deliver::Deliver;
 use crate::event::Event;
-use crate::invocation::{Invocation, Repo, Settings};
+use crate::invocation::{Invocation, Phase, Repo, Settings};
+use crate::status;
 use crate::log::Log;
 use crate::protocol::{Next, Outcome, Reply, Request, Step};
 
@@ -75,9 +76,17 @@ fn start(invocation: Invocation, log: &mut Log) -> Result<Box<dyn Flow>, Outcome
     let repo = Repo::parse(&invocation.context.repository).map_err(Outcome::failed)?;
     let settings = Settings::from_inputs(&invocation.inputs).map_err(Outcome::failed)?;
     let event = Event::parse(&invocation.event_name, &invocation.event).map_err(Outcome::failed)?;
+    if invocation.phase == Phase::Post {
+        return Ok(Box::new(status::post(&invocation, repo, &event, log)?));
+    }
+    if status::is_status_mode(&invocation) {
+        return Ok(Box::new(status::main(&invocation, repo, &event, log)?));
+    }
     match event {
         Event::Push(push) => Ok(Box::new(Deliver::new(repo, settings, invocation.context, push, log))),
-        Event::Other { name } => {
+        // (`deployment` events always take the status mode above.)
+        Event::Other { .. } | Event::Deployment(_) => {
+            let name = &invocation.event_name;
             log.info(format!("Deliverybot has nothing to do on `{name}` events."));
             Err(Outcome::nothing_to_do(format!("Nothing to do on `{name}` events.")))
         }

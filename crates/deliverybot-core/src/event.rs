@@ -7,6 +7,7 @@ use serde::Deserialize;
 #[derive(Debug, Clone, PartialEq)]
 pub enum Event {
     Push(Push),
+    Deployment(DeploymentEvent),
     /// An event Deliverybot does not act on; the run says so and succeeds.
     Other { name: String },
 }
@@ -24,6 +25,19 @@ pub struct Push {
     pub repository: Repository,
 }
 
+/// `deployment`: GitHub asks a deploy workflow to ship a deployment.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+pub struct DeploymentEvent {
+    pub deployment: EventDeployment,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+pub struct EventDeployment {
+    pub id: u64,
+    pub environment: String,
+    pub sha: String,
+}
+
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 pub struct Repository {
     pub full_name: String,
@@ -34,6 +48,7 @@ impl Event {
     pub fn parse(name: &str, payload: &str) -> Result<Event, String> {
         let parsed = match name {
             "push" => serde_json::from_str(payload).map(Event::Push),
+            "deployment" => serde_json::from_str(payload).map(Event::Deployment),
             _ => return Ok(Event::Other { name: name.to_string() }),
         };
         parsed.map_err(|err| format!("the `{name}` event payload cannot be read: {err}"))

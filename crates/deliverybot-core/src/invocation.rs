@@ -15,6 +15,20 @@ pub struct Invocation {
     #[serde(default)]
     pub inputs: BTreeMap<String, String>,
     pub context: RunContext,
+    /// `main`, or `post` for the action's post step (run at the end of the job).
+    #[serde(default)]
+    pub phase: Phase,
+    /// What the main step saved for the post step (`Outcome::state`), as the runner hands it back.
+    #[serde(default)]
+    pub state: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Phase {
+    #[default]
+    Main,
+    Post,
 }
 
 /// The `GITHUB_*` variables of the run that the engine uses.
@@ -74,12 +88,12 @@ impl Settings {
 
 /// An input as the user meant it: surrounding white space dropped, empty meaning "not given"
 /// (the runner passes every declared input, empty when unset and without default).
-fn input<'a>(inputs: &'a BTreeMap<String, String>, name: &str) -> Option<&'a str> {
+pub(crate) fn input<'a>(inputs: &'a BTreeMap<String, String>, name: &str) -> Option<&'a str> {
     inputs.get(name).map(|v| v.trim()).filter(|v| !v.is_empty())
 }
 
 /// Booleans as the YAML 1.2 core schema spells them, which is what `@actions/core` accepts too.
-fn parse_bool(name: &str, text: &str) -> Result<bool, String> {
+pub(crate) fn parse_bool(name: &str, text: &str) -> Result<bool, String> {
     match text {
         "true" | "True" | "TRUE" => Ok(true),
         "false" | "False" | "FALSE" => Ok(false),
@@ -115,6 +129,8 @@ impl Invocation {
             event_name: "push".to_string(),
             event: event.to_string(),
             inputs: BTreeMap::new(),
+            phase: Phase::Main,
+            state: BTreeMap::new(),
             context: RunContext {
                 repository: "octo/app".to_string(),
                 run_id: "42".to_string(),

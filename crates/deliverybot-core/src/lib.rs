@@ -30,8 +30,9 @@ mod protocol;
 mod refs;
 mod report;
 mod rules;
+mod status;
 
 pub use config::{Config, ConfigError, Target};
 pub use engine::Engine;
-pub use invocation::{Invocation, RunContext};
+pub use invocation::{Invocation, Phase, RunContext};
 pub use protocol::{Annotation, Level, LogLine, Method, Next, Outcome, Reply, Request, Step};

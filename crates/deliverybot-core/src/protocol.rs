@@ -156,6 +156,9 @@ pub struct Outcome {
     pub outputs: Vec<(String, String)>,
     /// GitHub-flavoured Markdown for the job summary.
     pub summary: String,
+    /// Values the post step needs (the runner's `GITHUB_STATE`), empty when it has nothing to do.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub state: Vec<(String, String)>,
     /// `Some(reason)` fails the step.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub failure: Option<String>,

@@ -44,12 +44,18 @@ impl Outcome {
         Outcome {
             outputs: empty_outputs(),
             summary: format!("### Deliverybot\n\n:x: {}\n", escape(&reason)),
+            state: Vec::new(),
             failure: Some(reason),
         }
     }
 
     pub fn nothing_to_do(message: impl Into<String>) -> Outcome {
-        Outcome { outputs: empty_outputs(), summary: format!("### Deliverybot\n\n{}\n", message.into()), failure: None }
+        Outcome {
+            outputs: empty_outputs(),
+            summary: format!("### Deliverybot\n\n{}\n", message.into()),
+            state: Vec::new(),
+            failure: None,
+        }
     }
 }
 
@@ -97,7 +103,7 @@ impl Report {
             0 => None,
             n => Some(format!("{n} of {} deployment{} failed. {}", self.rows.len(), plural(self.rows.len()), failures.join("; "))),
         };
-        Outcome { outputs, summary: self.summary(created.len()), failure }
+        Outcome { outputs, summary: self.summary(created.len()), state: Vec::new(), failure }
     }
 
     fn summary(&self, created: usize) -> String {

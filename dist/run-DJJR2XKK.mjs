@@ -1,4 +1,4 @@
-// action/main.mjs
+// action/run.mjs
 import { readFileSync as readFileSync2 } from "node:fs";
 
 // action/engine.mjs
@@ -558,6 +558,13 @@ function inputs(env = process.env) {
   }
   return found;
 }
+function savedState(env = process.env) {
+  const found = {};
+  for (const [key, value] of Object.entries(env)) {
+    if (key.startsWith("STATE_")) found[key.slice(6)] = value;
+  }
+  return found;
+}
 function requireEnv(names, env = process.env) {
   const missing = names.filter((name) => !env[name]);
   if (missing.length > 0) {
@@ -615,9 +622,9 @@ function escapeProperty(text) {
   return escapeData(text).replace(/:/g, "%3A").replace(/,/g, "%2C");
 }
 
-// action/main.mjs
+// action/run.mjs
 var USER_AGENT = "deliverybot-action";
-async function main(env = process.env) {
+async function run(phase, env = process.env) {
   const inputs2 = inputs(env);
   const token = (inputs2.token ?? "").trim();
   mask(token);
@@ -632,6 +639,8 @@ async function main(env = process.env) {
     event_name: vars.GITHUB_EVENT_NAME,
     event,
     inputs: inputs2,
+    phase,
+    state: savedState(env),
     context: {
       repository: vars.GITHUB_REPOSITORY,
       run_id: vars.GITHUB_RUN_ID,
@@ -651,16 +660,20 @@ async function main(env = process.env) {
 }
 function finish(outcome, env) {
   writeKeyValues(env.GITHUB_OUTPUT, outcome.outputs);
+  writeKeyValues(env.GITHUB_STATE, outcome.state ?? []);
   appendSummary(outcome.summary, env);
   if (outcome.failure) {
     log({ level: "error", message: outcome.failure });
     process.exitCode = 1;
   }
 }
-main().catch((err) => {
-  log({ level: "error", message: `Deliverybot stopped: ${err.message}` });
-  process.exitCode = 1;
-});
+function start(phase) {
+  run(phase).catch((err) => {
+    log({ level: "error", message: `Deliverybot stopped: ${err.message}` });
+    process.exitCode = 1;
+  });
+}
+
 export {
-  main
+  start
 };

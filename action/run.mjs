@@ -1,0 +1,67 @@
+// The action's main and post steps: gather the run, then loop "ask the engine → perform its
+// request → feed the reply back" until the engine returns its outcome, and hand that outcome to the
+// runner. Every decision is the engine's; this file only moves data.
+
+import { readFileSync } from 'node:fs';
+import { createEngine } from './engine.mjs';
+import { createClient } from './github.mjs';
+import * as runner from './runner.mjs';
+
+const USER_AGENT = 'deliverybot-action';
+
+/** Runs one step; `phase` is `main` or `post` (the entry files `main.mjs` and `post.mjs`). */
+export async function run(phase, env = process.env) {
+  const inputs = runner.inputs(env);
+  const token = (inputs.token ?? '').trim();
+  runner.mask(token);
+  delete inputs.token; // the engine never needs it
+
+  const vars = runner.requireEnv(
+    ['GITHUB_EVENT_NAME', 'GITHUB_EVENT_PATH', 'GITHUB_REPOSITORY', 'GITHUB_RUN_ID', 'GITHUB_SERVER_URL', 'GITHUB_API_URL'],
+    env,
+  );
+  if (!token) throw new Error('input `token` is empty: pass a token, for example `token: ${{ github.token }}`');
+  const event = readFileSync(vars.GITHUB_EVENT_PATH, 'utf8');
+
+  const engine = createEngine({
+    event_name: vars.GITHUB_EVENT_NAME,
+    event,
+    inputs,
+    phase,
+    state: runner.savedState(env),
+    context: {
+      repository: vars.GITHUB_REPOSITORY,
+      run_id: vars.GITHUB_RUN_ID,
+      server_url: vars.GITHUB_SERVER_URL.replace(/\/+$/, ''),
+      actor: env.GITHUB_ACTOR ?? '',
+    },
+  });
+  const perform = createClient({ apiUrl: vars.GITHUB_API_URL, token, userAgent: USER_AGENT });
+
+  let reply;
+  for (;;) {
+    const { log, next } = engine.step(reply);
+    for (const line of log) runner.log(line);
+    if (next.type === 'done') return finish(next, env);
+    runner.log({ level: 'debug', message: `${next.method} ${next.path}: ${next.purpose}` });
+    reply = await perform(next);
+  }
+}
+
+function finish(outcome, env) {
+  runner.writeKeyValues(env.GITHUB_OUTPUT, outcome.outputs);
+  runner.writeKeyValues(env.GITHUB_STATE, outcome.state ?? []);
+  runner.appendSummary(outcome.summary, env);
+  if (outcome.failure) {
+    runner.log({ level: 'error', message: outcome.failure });
+    process.exitCode = 1;
+  }
+}
+
+/** Runs a step and turns anything thrown into a failed step with a readable message. */
+export function start(phase) {
+  run(phase).catch((err) => {
+    runner.log({ level: 'error', message: `Deliverybot stopped: ${err.message}` });
+    process.exitCode = 1;
+  });
+}
