@@ -36,7 +36,7 @@ export async function run(phase, env = process.env) {
       actor: env.GITHUB_ACTOR ?? '',
     },
   });
-  const perform = createClient({ apiUrl: vars.GITHUB_API_URL, token, userAgent: USER_AGENT });
+  const perform = await createClient({ apiUrl: vars.GITHUB_API_URL, token, userAgent: USER_AGENT });
 
   let reply;
   for (;;) {

@@ -1,6 +1,6 @@
 import {
   start
-} from "./run-DJJR2XKK.mjs";
+} from "./run-MIWJRYET.mjs";
 
 // action/main.mjs
 start("main");

@@ -120,6 +120,7 @@ test('a dry run reports the plan and writes nothing', async () => {
 
   assert.equal(run.code, 0, run.stdout + run.stderr);
   assert.deepEqual(fake.writes(), []);
+  assert.equal(fake.requests.length, 2, 'the config and the existing-deployment check, nothing more');
   assert.deepEqual(repo.deployments, []);
   assert.match(run.summary, /\| staging \| staging \| `6113728` \| Would create \(dry run\) \|/);
 });

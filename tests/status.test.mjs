@@ -30,6 +30,7 @@ for (const state of ['pending', 'queued', 'in_progress', 'success', 'failure', '
 
     assert.equal(run.code, 0, run.stdout + run.stderr);
     assert.deepEqual(fake.invalid(), []);
+    assert.equal(fake.requests.length, 1, 'one write, no reads');
     assert.deepEqual(statuses(), [state]);
     const [status] = repo.deploymentStatuses.get(deployment.id);
     assert.equal(status.log_url, RUN_URL);

@@ -11,6 +11,7 @@
 
 use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::Deserialize;
+use std::collections::BTreeSet;
 use std::fmt;
 
 /// The targets of a config, in the order the file lists them.
@@ -138,11 +139,12 @@ impl<'de> Visitor<'de> for TargetsVisitor {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Targets, A::Error> {
         let mut targets: Vec<Target> = Vec::new();
+        let mut names = BTreeSet::new();
         while let Some(name) = map.next_key::<String>()? {
             if name.trim().is_empty() {
                 return Err(de::Error::custom("a target name cannot be empty"));
             }
-            if targets.iter().any(|t| t.name == name) {
+            if !names.insert(name.clone()) {
                 return Err(de::Error::custom(format!("target `{name}` is defined twice")));
             }
             // `production:` with no body is a target with every default.

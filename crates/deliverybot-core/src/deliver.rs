@@ -21,6 +21,8 @@ pub(crate) struct Deliver {
     push: Push,
     config: ConfigState,
     plans: Vec<Plan>,
+    /// Plans before this index are decided; planning stays linear in the number of targets.
+    cursor: usize,
     awaiting: Option<Awaiting>,
     /// Set when the run ends early (no config, a bad config, ...).
     end: Option<Outcome>,
@@ -60,7 +62,7 @@ impl Deliver {
             log.info(format!("{} was deleted: nothing to deploy.", push.git_ref));
             Outcome::nothing_to_do(format!("`{}` was deleted: nothing to deploy.", push.git_ref))
         });
-        Deliver { repo, settings, context, push, config: ConfigState::Unread, plans: Vec::new(), awaiting: None, end }
+        Deliver { repo, settings, context, push, config: ConfigState::Unread, plans: Vec::new(), cursor: 0, awaiting: None, end }
     }
 
     fn run_url(&self) -> String {
@@ -234,7 +236,8 @@ impl Flow for Deliver {
             self.awaiting = Some(Awaiting::Config);
             return Ok(github::get_file(&self.repo, &self.settings.config_path, &self.push.repository.default_branch));
         }
-        for (index, plan) in self.plans.iter().enumerate() {
+        while let Some(plan) = self.plans.get(self.cursor) {
+            let index = self.cursor;
             match plan.progress {
                 Progress::Check => {
                     self.awaiting = Some(Awaiting::Existing(index));
@@ -246,7 +249,7 @@ impl Flow for Deliver {
                     let purpose = format!("create the {} deployment for target {}", plan.body.environment, plan.target);
                     return Ok(github::create_deployment(&self.repo, body, purpose));
                 }
-                Progress::Decided(_) => {}
+                Progress::Decided(_) => self.cursor += 1,
             }
         }
         Err(self.outcome())

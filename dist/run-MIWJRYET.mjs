@@ -468,16 +468,14 @@ function createEngine(invocation) {
 }
 
 // action/github.mjs
-import http from "node:http";
-import https from "node:https";
 var TRANSIENT = /* @__PURE__ */ new Set([500, 502, 503, 504]);
 var MAX_ATTEMPTS = 4;
 var TIMEOUT_MS = 3e4;
 var WRITE_SPACING_MS = 1e3;
 var MAX_WAIT_MS = 6e4;
-function createClient({ apiUrl, token, userAgent, sleep = delay }) {
+async function createClient({ apiUrl, token, userAgent, sleep = delay }) {
   const base = new URL(apiUrl.endsWith("/") ? apiUrl : `${apiUrl}/`);
-  const transport = base.protocol === "http:" ? http : https;
+  const transport = base.protocol === "http:" ? await import("node:http") : await import("node:https");
   let lastWrite = 0;
   function send(request) {
     const url = new URL(request.path.replace(/^\//, ""), base);
@@ -648,7 +646,7 @@ async function run(phase, env = process.env) {
       actor: env.GITHUB_ACTOR ?? ""
     }
   });
-  const perform = createClient({ apiUrl: vars.GITHUB_API_URL, token, userAgent: USER_AGENT });
+  const perform = await createClient({ apiUrl: vars.GITHUB_API_URL, token, userAgent: USER_AGENT });
   let reply;
   for (; ; ) {
     const { log: log2, next } = engine.step(reply);

@@ -1,0 +1,328 @@
+// Deliverybot's benchmark: one command, a table on stdout and a JSON result to compare before and
+// after a change.
+//
+//   node bench/run.mjs [--runs 40] [--out bench/results.json] [--skip-native]
+//
+// Measures: the size of what runs (dist/), and of the .wasm at each build stage; cold start of the
+// action against the floor (a plain node:http script making the same requests), as distributions of
+// alternating runs, on Node 24 and Node 20; requests per scenario; engine planning time by number of
+// targets and by payload size, inside WebAssembly from Node and natively; WebAssembly instantiate
+// time; peak memory. Run scripts/build.sh first (./dev test does).
+
+import { spawn, execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir, cpus } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { gzipSync } from 'node:zlib';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { runAction, webhookExample, installedAction } from '../tests/support/action.mjs';
+import { startFakeGitHub } from '../tests/support/fake-github.mjs';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const { values: options } = parseArgs({
+  options: {
+    runs: { type: 'string', default: '40' },
+    out: { type: 'string', default: join(ROOT, 'bench/results.json') },
+    'skip-native': { type: 'boolean', default: false },
+  },
+});
+const RUNS = Number(options.runs);
+const result = { machine: machine(), date: new Date().toISOString() };
+
+// ── sizes ───────────────────────────────────────────────────────────────────────────────────────
+function sizes() {
+  const dist = readdirSync(join(ROOT, 'dist')).map((name) => {
+    const bytes = readFileSync(join(ROOT, 'dist', name));
+    return { file: `dist/${name}`, bytes: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length };
+  });
+  const stage = (label, path) => (existsSync(join(ROOT, path)) ? { stage: label, file: path, bytes: statSync(join(ROOT, path)).size } : null);
+  const stages = [
+    stage('cargo (opt-level z, LTO, codegen-units 1, panic abort)', 'target/wasm32-unknown-unknown/release/deliverybot_wasm.wasm'),
+    stage('wasm-bindgen', 'build/pkg/deliverybot_wasm_bg.wasm'),
+    stage('wasm-opt -Oz, debug and producers stripped', 'dist/deliverybot.wasm'),
+  ].filter(Boolean);
+  return { dist, total: dist.reduce((n, f) => n + f.bytes, 0), totalGzip: dist.reduce((n, f) => n + f.gzip, 0), stages };
+}
+
+// ── cold start ──────────────────────────────────────────────────────────────────────────────────
+const SHA = '6113728f27ae82c7b1a177c8d03f9e96e0adf246';
+const CONFIG = 'staging:\n  auto_deploy_on: refs/heads/master\n  environment: staging\n';
+
+function actionEnv(fake, dir) {
+  const payload = webhookExample('push', (p) => p.ref === 'refs/heads/master' && !p.deleted);
+  writeFileSync(join(dir, 'event.json'), JSON.stringify(payload));
+  for (const f of ['output', 'state', 'summary']) writeFileSync(join(dir, f), '');
+  return {
+    PATH: process.env.PATH,
+    GITHUB_EVENT_NAME: 'push',
+    GITHUB_EVENT_PATH: join(dir, 'event.json'),
+    GITHUB_REPOSITORY: 'Codertocat/Hello-World',
+    GITHUB_RUN_ID: '1',
+    GITHUB_SERVER_URL: 'https://github.com',
+    GITHUB_API_URL: fake.url,
+    GITHUB_OUTPUT: join(dir, 'output'),
+    GITHUB_STATE: join(dir, 'state'),
+    GITHUB_STEP_SUMMARY: join(dir, 'summary'),
+    INPUT_TOKEN: 'test-token',
+    INPUT_CONFIG: '.github/deploy.yml',
+    'INPUT_DRY-RUN': 'false',
+  };
+}
+
+function timeProcess(node, script, env, extraArgs = []) {
+  return new Promise((resolve, reject) => {
+    const start = performance.now();
+    const child = spawn(node, [...extraArgs, script], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (c) => (stderr += c));
+    child.on('exit', (code) => (code === 0 ? resolve(performance.now() - start) : reject(new Error(`${script} exited ${code}: ${stderr}`))));
+  });
+}
+
+async function coldStart(node) {
+  const fake = await startFakeGitHub();
+  const repo = fake.repo('Codertocat/Hello-World', { defaultBranch: 'master' });
+  repo.setRef('heads/master', SHA);
+  repo.setFile('master', '.github/deploy.yml', CONFIG);
+  const dir = mkdtempSync(join(tmpdir(), 'deliverybot-bench-'));
+  const env = actionEnv(fake, dir);
+  const action = join(installedAction(), 'dist/main.mjs');
+  const floor = join(ROOT, 'bench/floor.mjs');
+  const samples = { action: [], floor: [] };
+  const memory = { action: [], floor: [] };
+  try {
+    // Warm the fake (its schema validators compile on first use) and the OS file cache.
+    for (let i = 0; i < 3; i++) {
+      await timeProcess(node, floor, env);
+      await timeProcess(node, action, env);
+      repo.deployments.length = 0;
+    }
+    for (let i = 0; i < RUNS; i++) {
+      // Alternate, so that drift in the machine's load hits both sides alike.
+      for (const [name, script] of i % 2 ? [['floor', floor], ['action', action]] : [['action', action], ['floor', floor]]) {
+        fake.requests.length = 0;
+        samples[name].push(await timeProcess(node, script, env));
+        if (fake.requests.length !== 3) throw new Error(`${name} made ${fake.requests.length} requests, not 3`);
+        repo.deployments.length = 0; // every run creates its deployment
+      }
+    }
+    for (let i = 0; i < 5; i++) {
+      for (const [name, script] of [['action', action], ['floor', floor]]) {
+        const file = join(dir, 'rss');
+        await timeProcess(node, script, { ...env, BENCH_RSS_FILE: file }, ['--import', join(ROOT, 'bench/rss.mjs')]);
+        memory[name].push(Number(readFileSync(file, 'utf8')) / 1024);
+        repo.deployments.length = 0;
+      }
+    }
+  } finally {
+    await fake.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const ratios = samples.action.map((a, i) => a / samples.floor[i]);
+  return {
+    node: execFileSync(node, ['--version'], { encoding: 'utf8' }).trim(),
+    runs: RUNS,
+    action_ms: distribution(samples.action),
+    floor_ms: distribution(samples.floor),
+    ratio_of_medians: median(samples.action) / median(samples.floor),
+    ratio_per_pair: distribution(ratios),
+    peak_rss_mb: { action: median(memory.action), floor: median(memory.floor) },
+  };
+}
+
+// ── requests per scenario ───────────────────────────────────────────────────────────────────────
+async function requestsPerScenario() {
+  const push = webhookExample('push', (p) => p.ref === 'refs/heads/master' && !p.deleted);
+  const scenarios = [
+    ['push, one matching target', { eventName: 'push', payload: push }, CONFIG],
+    ['push, dry run', { eventName: 'push', payload: push, inputs: { 'dry-run': 'true' } }, CONFIG],
+    ['push, no matching target', { eventName: 'push', payload: { ...push, ref: 'refs/heads/other' } }, CONFIG],
+    ['push, no config', { eventName: 'push', payload: push }, null],
+    ['deployment status', { eventName: 'deployment', inputs: { state: 'success' } }, null],
+  ];
+  const rows = [];
+  for (const [name, run, config] of scenarios) {
+    const fake = await startFakeGitHub();
+    const repo = fake.repo('Codertocat/Hello-World', { defaultBranch: 'master' });
+    repo.setRef('heads/master', SHA);
+    if (config) repo.setFile('master', '.github/deploy.yml', config);
+    if (run.eventName === 'deployment') {
+      const payload = webhookExample('deployment');
+      payload.deployment.id = repo.addDeployment({ ref: 'master', sha: SHA }).id;
+      run.payload = payload;
+    }
+    const outcome = await runAction({ fake, ...run });
+    rows.push({ scenario: name, requests: fake.requests.length, writes: fake.writes().length, exit: outcome.code });
+    await fake.close();
+  }
+  return rows;
+}
+
+// ── engine planning, inside WebAssembly and natively ────────────────────────────────────────────
+function config(targets, matching) {
+  let text = '';
+  for (let i = 0; i < targets; i++) {
+    text += `target-${i}:\n  auto_deploy_on: ${i < matching ? 'refs/heads/main' : `refs/heads/t${i}`}\n  environment: env-${i}\n`;
+  }
+  return text;
+}
+
+function pushEvent(commits) {
+  const commit = {
+    id: 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678',
+    message: 'Update the thing that needed updating, with a message of a realistic length',
+    author: { name: 'Octo Cat', email: 'octocat@example.com', username: 'octocat' },
+    added: ['src/a.rs'], removed: [], modified: ['src/b.rs', 'src/c.rs', 'README.md'],
+    url: 'https://github.com/octo/app/commit/a1b2c3d4e5f60718293a4b5c6d7e8f9012345678',
+    timestamp: '2026-11-26T10:00:00Z', distinct: true, tree_id: 'f1e2d3c4b5a6978800112233445566778899aabb',
+  };
+  return JSON.stringify({
+    ref: 'refs/heads/main', after: 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678', deleted: false,
+    repository: { full_name: 'octo/app', default_branch: 'main' }, sender: { login: 'octocat' },
+    commits: Array.from({ length: commits }, () => commit),
+  });
+}
+
+async function wasmPlanning() {
+  const glue = await import(join(ROOT, 'build/pkg/deliverybot_wasm.js'));
+  glue.initSync({ module: readFileSync(join(ROOT, 'dist/deliverybot.wasm')) });
+  const context = { repository: 'octo/app', run_id: '42', server_url: 'https://github.com', actor: 'octocat' };
+  const run = (configText, event) => {
+    const engine = new glue.Engine({ event_name: 'push', event, inputs: {}, context });
+    let reply;
+    let requests = 0;
+    let id = 0;
+    for (;;) {
+      const { next } = engine.step(reply);
+      if (next.type === 'done') {
+        if (next.failure) throw new Error(next.failure);
+        engine.free();
+        return requests;
+      }
+      requests++;
+      if (next.path.endsWith('/contents/.github/deploy.yml')) reply = { status: 200, headers: {}, body: configText };
+      else if (next.method === 'POST') reply = { status: 201, headers: {}, body: `{"id":${++id},"url":"https://api.github.com/repos/octo/app/deployments/${id}"}` };
+      else reply = { status: 200, headers: {}, body: '[]' };
+    }
+  };
+  const measure = (configText, event) => {
+    const requests = run(configText, event);
+    const samples = [];
+    const started = performance.now();
+    while (samples.length < 5 || (samples.length < 50 && performance.now() - started < 2000)) {
+      const t = performance.now();
+      run(configText, event);
+      samples.push(performance.now() - t);
+    }
+    return { ms: median(samples), requests };
+  };
+  const rows = [];
+  const small = pushEvent(1);
+  for (const targets of [10, 100, 1000, 10000]) {
+    for (const [workload, matching] of [['one-matches', 1], ['all-match', targets]]) {
+      rows.push({ workload, targets, payload_bytes: small.length, ...measure(config(targets, matching), small) });
+    }
+  }
+  for (const commits of [10, 100, 1000, 10000]) {
+    const event = pushEvent(commits);
+    rows.push({ workload: 'payload', targets: 1, payload_bytes: event.length, ...measure(config(1, 1), event) });
+  }
+  return rows;
+}
+
+function nativePlanning() {
+  const out = execFileSync('cargo', ['run', '--quiet', '--profile', 'native', '-p', 'deliverybot-core', '--example', 'plan'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return JSON.parse(out);
+}
+
+async function instantiate(node) {
+  const script = `
+    const { readFileSync } = await import('node:fs');
+    const glue = await import(${JSON.stringify(join(ROOT, 'build/pkg/deliverybot_wasm.js'))});
+    const bytes = readFileSync(${JSON.stringify(join(ROOT, 'dist/deliverybot.wasm'))});
+    const t = performance.now();
+    glue.initSync({ module: bytes });
+    console.log(performance.now() - t);`;
+  const samples = [];
+  for (let i = 0; i < 15; i++) {
+    samples.push(Number(execFileSync(node, ['--input-type=module', '-e', script], { encoding: 'utf8' })));
+  }
+  return { node: execFileSync(node, ['--version'], { encoding: 'utf8' }).trim(), ms: distribution(samples) };
+}
+
+// ── statistics and printing ─────────────────────────────────────────────────────────────────────
+function median(values) {
+  return quantile(values, 0.5);
+}
+
+function quantile(values, q) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (sorted.length - 1) * q;
+  const low = Math.floor(at);
+  return sorted[low] + (sorted[Math.ceil(at)] - sorted[low]) * (at - low);
+}
+
+function distribution(values) {
+  return { p10: quantile(values, 0.1), median: median(values), p90: quantile(values, 0.9), min: Math.min(...values), max: Math.max(...values) };
+}
+
+function machine() {
+  return { cpus: cpus().length, model: cpus()[0]?.model, platform: `${process.platform} ${process.arch}` };
+}
+
+const fmt = (n, digits = 1) => n.toFixed(digits);
+const kb = (bytes) => `${fmt(bytes / 1024)} KB`;
+
+function nodes() {
+  const found = [];
+  const node24 = join(ROOT, '.tools/node24/bin/node');
+  if (existsSync(node24)) found.push(node24);
+  if (process.versions.node.startsWith('20.')) found.push(process.execPath);
+  return found;
+}
+
+// ── main ────────────────────────────────────────────────────────────────────────────────────────
+result.sizes = sizes();
+console.log(`\nBundle (dist/): ${kb(result.sizes.total)} (${kb(result.sizes.totalGzip)} gzipped)`);
+for (const f of result.sizes.dist) console.log(`  ${f.file.padEnd(28)} ${kb(f.bytes).padStart(10)} ${kb(f.gzip).padStart(10)} gz`);
+console.log('  .wasm by build stage:');
+for (const s of result.sizes.stages) console.log(`    ${s.stage.padEnd(56)} ${kb(s.bytes).padStart(10)}`);
+
+result.cold_start = [];
+for (const node of nodes()) {
+  const r = await coldStart(node);
+  result.cold_start.push(r);
+  console.log(`\nCold start to outcome, ${r.node}, ${r.runs} alternating runs (push, one target: 3 requests)`);
+  console.log(`  action  median ${fmt(r.action_ms.median)} ms  (p10 ${fmt(r.action_ms.p10)}, p90 ${fmt(r.action_ms.p90)})`);
+  console.log(`  floor   median ${fmt(r.floor_ms.median)} ms  (p10 ${fmt(r.floor_ms.p10)}, p90 ${fmt(r.floor_ms.p90)})`);
+  console.log(`  ratio   ${fmt(r.ratio_of_medians, 2)}× of medians; per pair p10 ${fmt(r.ratio_per_pair.p10, 2)}×, median ${fmt(r.ratio_per_pair.median, 2)}×, p90 ${fmt(r.ratio_per_pair.p90, 2)}×`);
+  console.log(`  peak RSS  action ${fmt(r.peak_rss_mb.action)} MB, floor ${fmt(r.peak_rss_mb.floor)} MB`);
+}
+
+result.requests = await requestsPerScenario();
+console.log('\nRequests per scenario');
+for (const r of result.requests) console.log(`  ${r.scenario.padEnd(28)} ${String(r.requests).padStart(3)} requests, ${r.writes} writes`);
+
+result.instantiate = [];
+for (const node of nodes()) {
+  const r = await instantiate(node);
+  result.instantiate.push(r);
+  console.log(`\nWebAssembly compile + instantiate, ${r.node}: median ${fmt(r.ms.median, 2)} ms (p90 ${fmt(r.ms.p90, 2)})`);
+}
+
+result.planning = { wasm: await wasmPlanning(), native: options['skip-native'] ? [] : nativePlanning() };
+console.log('\nEngine time for a push, replies canned (median ms)');
+console.log(`  ${'workload'.padEnd(12)} ${'targets'.padStart(7)} ${'payload'.padStart(10)} ${'requests'.padStart(8)} ${'wasm'.padStart(9)} ${'native'.padStart(9)}`);
+result.planning.wasm.forEach((w, i) => {
+  const n = result.planning.native[i];
+  console.log(`  ${w.workload.padEnd(12)} ${String(w.targets).padStart(7)} ${kb(w.payload_bytes).padStart(10)} ${String(w.requests).padStart(8)} ${fmt(w.ms, 3).padStart(9)} ${(n ? fmt(n.ms, 3) : '-').padStart(9)}`);
+});
+
+writeFileSync(options.out, `${JSON.stringify(result, null, 2)}\n`);
+console.log(`\nWrote ${options.out}`);
