@@ -1,6 +1,7 @@
 import {
   start
-} from "./run-MIWJRYET.mjs";
+} from "./shared-W7PEXNQY.mjs";
+import "./shared-DSGVKK6L.mjs";
 
 // action/post.mjs
 start("post");

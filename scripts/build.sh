@@ -27,9 +27,9 @@ node node_modules/binaryen/bin/wasm-opt -Oz --enable-bulk-memory --enable-nontra
   --strip-debug --strip-producers \
   build/pkg/deliverybot_wasm_bg.wasm -o dist/deliverybot.wasm
 
-# Two entry points (main and post steps) sharing one chunk with the engine loader and the loop.
+# Entry points (the action's main and post steps, the CLI) sharing chunks with the engine loader.
 rm -f dist/*.mjs
-node_modules/.bin/esbuild action/main.mjs action/post.mjs --bundle --splitting --platform=node --format=esm \
-  --target=node20 --legal-comments=none --log-level=warning --chunk-names=run-[hash] --out-extension:.js=.mjs --outdir=dist
+node_modules/.bin/esbuild action/main.mjs action/post.mjs action/cli.mjs --bundle --splitting --platform=node --format=esm \
+  --target=node20 --legal-comments=none --log-level=warning --chunk-names=shared-[hash] --out-extension:.js=.mjs --outdir=dist
 
 ls -l dist >&2

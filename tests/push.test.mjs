@@ -154,17 +154,6 @@ test('no config on the default branch is not an error', async () => {
   assert.deepEqual(repo.deployments, []);
 });
 
-test('an invalid config fails the step with an annotation at its position and creates nothing', async () => {
-  repo.setFile('master', '.github/deploy.yml', 'staging:\n  auto_deploy_on: refs/heads/master\n  enviroment: staging\n');
-  const run = await runAction({ fake, eventName: 'push', payload: pushToMaster() });
-
-  assert.equal(run.code, 1);
-  assert.deepEqual(fake.writes(), []);
-  const error = run.commands.find((c) => c.command === 'error' && c.properties.file);
-  assert.deepEqual(error.properties, { file: '.github/deploy.yml', line: '3', col: '3' });
-  assert.match(error.message, /unknown field `enviroment`/);
-});
-
 test('the token is masked and sent, and a wrong token fails with GitHub\'s words', async () => {
   repo.setFile('master', '.github/deploy.yml', CONFIG);
   const run = await runAction({ fake, eventName: 'push', payload: pushToMaster(), token: 'wrong-token' });

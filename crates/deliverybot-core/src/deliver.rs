@@ -1,8 +1,8 @@
 //! The rules mode on a push: read the config from the default branch, select the targets whose
-//! `auto_deploy_on` matches the pushed ref, and create one deployment of the pushed commit for each,
-//! unless that commit is already deployed to that environment.
+//! `auto_deploy_on` matches the pushed ref, render their deployments, and create one deployment of
+//! the pushed commit for each, unless that commit is already deployed to that environment.
 
-use crate::config::{Config, ConfigError};
+use crate::config::Config;
 use crate::deployment::{NewDeployment, Source};
 use crate::engine::Flow;
 use crate::event::Push;
@@ -13,14 +13,22 @@ use crate::protocol::{Annotation, Outcome, Reply, Request};
 use crate::refs::{short_name, short_sha};
 use crate::report::{Decision, Report, Row};
 use crate::rules::{select_for_push, Selection};
+use crate::template::Var;
+use crate::yaml::Diagnostic;
+use serde_json::Value;
 
 pub(crate) struct Deliver {
     repo: Repo,
     settings: Settings,
     context: RunContext,
     push: Push,
-    config: ConfigState,
+    /// `None` until read from the default branch.
+    config: Option<Config>,
+    /// Targets this push does not deploy.
+    unselected: usize,
     plans: Vec<Plan>,
+    /// The pushed commit, fetched only when a selected target's templates use `commit.*`.
+    commit: Commit,
     /// Plans before this index are decided; planning stays linear in the number of targets.
     cursor: usize,
     awaiting: Option<Awaiting>,
@@ -28,27 +36,33 @@ pub(crate) struct Deliver {
     end: Option<Outcome>,
 }
 
-enum ConfigState {
-    Unread,
-    Read { unselected: usize },
+enum Commit {
+    NotNeeded,
+    Needed,
+    Known(Value),
+    Unavailable(String),
 }
 
 /// What the request that is out was for.
 #[derive(Debug, Clone, Copy)]
 enum Awaiting {
     Config,
+    Commit,
     Existing(usize),
     Create(usize),
 }
 
 /// One selected target on its way to a deployment.
 struct Plan {
-    target: String,
-    body: NewDeployment,
+    /// Index into the config's targets.
+    target: usize,
+    body: Option<NewDeployment>,
     progress: Progress,
 }
 
 enum Progress {
+    /// Its templates are rendered once every variable they use is known.
+    Render,
     /// Is this commit already deployed to the environment?
     Check,
     /// No: create it.
@@ -62,7 +76,19 @@ impl Deliver {
             log.info(format!("{} was deleted: nothing to deploy.", push.git_ref));
             Outcome::nothing_to_do(format!("`{}` was deleted: nothing to deploy.", push.git_ref))
         });
-        Deliver { repo, settings, context, push, config: ConfigState::Unread, plans: Vec::new(), cursor: 0, awaiting: None, end }
+        Deliver {
+            repo,
+            settings,
+            context,
+            push,
+            config: None,
+            unselected: 0,
+            plans: Vec::new(),
+            commit: Commit::NotNeeded,
+            cursor: 0,
+            awaiting: None,
+            end,
+        }
     }
 
     fn run_url(&self) -> String {
@@ -74,8 +100,8 @@ impl Deliver {
         let branch = self.push.repository.default_branch.clone();
         match answer(&reply) {
             Answer::Success { body, .. } => match Config::parse(body) {
-                Ok(config) => self.plan(&config, log),
-                Err(err) => self.end = Some(invalid_config(&path, err, log)),
+                Ok(config) => self.select(config, log),
+                Err(errors) => self.end = Some(invalid_config(&path, &errors, log)),
             },
             Answer::Refused { status: 404, .. } => {
                 log.info(format!("No {path} on {branch}: nothing to deploy. Add one to define deploy targets."));
@@ -90,8 +116,8 @@ impl Deliver {
         }
     }
 
-    fn plan(&mut self, config: &Config, log: &mut Log) {
-        let git_ref = self.push.git_ref.clone();
+    fn select(&mut self, config: Config, log: &mut Log) {
+        let git_ref = &self.push.git_ref;
         log.info(format!(
             "Read {} from {} ({} target{}).",
             self.settings.config_path,
@@ -99,22 +125,17 @@ impl Deliver {
             config.targets.len(),
             plural(config.targets.len())
         ));
-        let run_url = self.run_url();
-        let source = Source { git_ref: &git_ref, sha: &self.push.after, event_name: "push", run_url: &run_url };
-        let mut unselected = 0;
-        for selection in select_for_push(config, &git_ref) {
+        for (index, selection) in select_for_push(&config, git_ref).into_iter().enumerate() {
             match selection {
                 Selection::Selected(target) => {
-                    log.info(format!(
-                        "{}: {git_ref} matches auto_deploy_on `{}`.",
-                        target.name,
-                        target.auto_deploy_on.as_deref().unwrap_or_default()
-                    ));
-                    let body = NewDeployment::new(target, &source);
-                    self.plans.push(Plan { target: target.name.clone(), body, progress: Progress::Check });
+                    log.info(format!("{}: {git_ref} matches.", target.name));
+                    if target.uses(&|var| matches!(var, Var::Commit(_))) {
+                        self.commit = Commit::Needed;
+                    }
+                    self.plans.push(Plan { target: index, body: None, progress: Progress::Render });
                 }
                 Selection::NotSelected { target, reason } => {
-                    unselected += 1;
+                    self.unselected += 1;
                     log.debug(format!("{}: {reason}.", target.name));
                 }
             }
@@ -122,28 +143,86 @@ impl Deliver {
         if self.plans.is_empty() {
             log.info(format!("No target deploys {git_ref}."));
         }
-        self.config = ConfigState::Read { unselected };
+        self.config = Some(config);
+    }
+
+    fn read_commit(&mut self, reply: Reply) {
+        self.commit = match answer(&reply) {
+            Answer::Success { body, .. } => match github::parse::<Value>(body, "read the commit") {
+                Ok(commit) => Commit::Known(commit),
+                Err(reason) => Commit::Unavailable(reason),
+            },
+            Answer::Refused { status, message } => {
+                Commit::Unavailable(format!("could not read commit {} for `commit.*`: GitHub answered {status}: {message}", short_sha(&self.push.after)))
+            }
+            Answer::Lost { error } => Commit::Unavailable(format!("could not read commit {} for `commit.*`: {error}", short_sha(&self.push.after))),
+        };
+    }
+
+    /// Renders the plan's deployment; a template that cannot render fails this target only.
+    fn render(&mut self, index: usize, log: &mut Log) {
+        let run_url = self.run_url();
+        let config = self.config.as_ref().expect("plans exist only once the config is read");
+        let plan = &mut self.plans[index];
+        let target = &config.targets[plan.target];
+        let commit = match &self.commit {
+            Commit::Known(commit) => Some(commit),
+            Commit::Unavailable(reason) if target.uses(&|var| matches!(var, Var::Commit(_))) => {
+                plan.progress = Progress::Decided(Decision::Failed { reason: reason.clone() });
+                return;
+            }
+            _ => None,
+        };
+        let source = Source {
+            git_ref: &self.push.git_ref,
+            sha: &self.push.after,
+            event_name: "push",
+            run_url: &run_url,
+            run_id: &self.context.run_id,
+            owner: &self.repo.owner,
+            repo: &self.repo.name,
+            actor: &self.context.actor,
+            pull_request: None,
+            commit,
+        };
+        match NewDeployment::render(target, &source) {
+            Ok(rendered) => {
+                for notice in rendered.notices {
+                    log.notice(notice);
+                }
+                plan.body = Some(rendered.body);
+                plan.progress = Progress::Check;
+            }
+            Err(errors) => {
+                for error in &errors {
+                    log.error(located(&self.settings.config_path, error), annotation(&self.settings.config_path, error));
+                }
+                let reason = errors.iter().map(|e| e.message.as_str()).collect::<Vec<_>>().join("; ");
+                plan.progress = Progress::Decided(Decision::Failed { reason: format!("cannot render the deployment: {reason}") });
+            }
+        }
     }
 
     fn check_existing(&mut self, index: usize, reply: Reply, log: &mut Log) {
         let dry_run = self.settings.dry_run;
+        let name = self.target_name(index).to_string();
         let plan = &mut self.plans[index];
-        let purpose = format!("look for an existing deployment to {}", plan.body.environment);
+        let body = plan.body.as_ref().expect("rendered before it is checked");
+        let purpose = format!("look for an existing deployment to {}", body.environment);
         plan.progress = match answer(&reply) {
-            Answer::Success { body, .. } => match github::parse::<Vec<Deployment>>(body, &purpose) {
+            Answer::Success { body: json, .. } => match github::parse::<Vec<Deployment>>(json, &purpose) {
                 Ok(found) => match found.first() {
                     Some(existing) => {
                         log.info(format!(
-                            "{}: {} is already deployed to {} (deployment {}); not deploying it again.",
-                            plan.target,
-                            short_sha(&plan.body.sha),
-                            plan.body.environment,
+                            "{name}: {} is already deployed to {} (deployment {}); not deploying it again.",
+                            short_sha(&body.sha),
+                            body.environment,
                             existing.id
                         ));
                         Progress::Decided(Decision::AlreadyDeployed { id: existing.id })
                     }
                     None if dry_run => {
-                        log.info(format!("{}: dry run, would create the deployment to {}.", plan.target, plan.body.environment));
+                        log.info(format!("{name}: dry run, would create the deployment to {}.", body.environment));
                         Progress::Decided(Decision::WouldCreate)
                     }
                     None => Progress::Create,
@@ -159,28 +238,24 @@ impl Deliver {
     }
 
     fn record_create(&mut self, index: usize, reply: Reply, log: &mut Log) {
+        let name = self.target_name(index).to_string();
         let plan = &mut self.plans[index];
-        let purpose = format!("create the {} deployment", plan.body.environment);
+        let body = plan.body.as_ref().expect("rendered before it is created");
+        let purpose = format!("create the {} deployment", body.environment);
         let decision = match answer(&reply) {
-            Answer::Success { status: 201, body } => match github::parse::<Deployment>(body, &purpose) {
+            Answer::Success { status: 201, body: json } => match github::parse::<Deployment>(json, &purpose) {
                 Ok(created) => {
-                    log.info(format!(
-                        "{}: created deployment {} of {} to {}.",
-                        plan.target,
-                        created.id,
-                        short_sha(&plan.body.sha),
-                        plan.body.environment
-                    ));
+                    log.info(format!("{name}: created deployment {} of {} to {}.", created.id, short_sha(&body.sha), body.environment));
                     Decision::Created { id: created.id, url: created.url }
                 }
                 Err(reason) => Decision::Failed { reason },
             },
             // 202: GitHub merged the default branch into the ref instead (auto_merge); the merge
             // commit is a new push, which its own run deploys.
-            Answer::Success { body, .. } => Decision::NotCreated {
+            Answer::Success { body: json, .. } => Decision::NotCreated {
                 reason: format!(
                     "GitHub merged the default branch into the ref instead of deploying ({}); the merge commit deploys on its own push",
-                    github::message_of(body)
+                    github::message_of(json)
                 ),
             },
             Answer::Refused { status, message } => {
@@ -189,21 +264,28 @@ impl Deliver {
             Answer::Lost { error } => Decision::Failed { reason: format!("the answer to \"{purpose}\" was lost: {error}") },
         };
         if let Decision::Failed { reason } | Decision::NotCreated { reason } = &decision {
-            log.warning(format!("{}: {reason}", plan.target));
+            log.warning(format!("{name}: {reason}"));
         }
         plan.progress = Progress::Decided(decision);
     }
 
+    fn target_name(&self, index: usize) -> &str {
+        let config = self.config.as_ref().expect("plans exist only once the config is read");
+        &config.targets[self.plans[index].target].name
+    }
+
     fn outcome(&self) -> Outcome {
-        let ConfigState::Read { unselected } = self.config else {
-            return Outcome::failed("internal error: finished without reading the config");
-        };
-        let rows = self.plans.iter().map(|plan| {
+        let rows = self.plans.iter().enumerate().map(|(index, plan)| {
             let decision = match &plan.progress {
                 Progress::Decided(decision) => decision.clone(),
                 _ => Decision::Failed { reason: "internal error: left undecided".to_string() },
             };
-            Row { target: plan.target.clone(), environment: plan.body.environment.clone(), sha: plan.body.sha.clone(), decision }
+            Row {
+                target: self.target_name(index).to_string(),
+                environment: plan.body.as_ref().map(|b| b.environment.clone()).unwrap_or_default(),
+                sha: self.push.after.clone(),
+                decision,
+            }
         });
         Report {
             heading: format!("Push to `{}` at `{}`", short_name(&self.push.git_ref), short_sha(&self.push.after)),
@@ -211,7 +293,7 @@ impl Deliver {
             server_url: self.context.server_url.clone(),
             repository: self.context.repository.clone(),
             rows: rows.collect(),
-            unselected,
+            unselected: self.unselected,
             dry_run: self.settings.dry_run,
         }
         .outcome()
@@ -222,32 +304,40 @@ impl Flow for Deliver {
     fn absorb(&mut self, reply: Reply, log: &mut Log) {
         match self.awaiting.take() {
             Some(Awaiting::Config) => self.read_config(reply, log),
+            Some(Awaiting::Commit) => self.read_commit(reply),
             Some(Awaiting::Existing(index)) => self.check_existing(index, reply, log),
             Some(Awaiting::Create(index)) => self.record_create(index, reply, log),
             None => self.end = Some(Outcome::failed("internal error: a reply came for no request")),
         }
     }
 
-    fn next(&mut self, _log: &mut Log) -> Result<Request, Outcome> {
+    fn next(&mut self, log: &mut Log) -> Result<Request, Outcome> {
         if let Some(end) = &self.end {
             return Err(end.clone());
         }
-        if let ConfigState::Unread = self.config {
+        if self.config.is_none() {
             self.awaiting = Some(Awaiting::Config);
             return Ok(github::get_file(&self.repo, &self.settings.config_path, &self.push.repository.default_branch));
+        }
+        if let Commit::Needed = self.commit {
+            self.awaiting = Some(Awaiting::Commit);
+            return Ok(github::get_commit(&self.repo, &self.push.after));
         }
         while let Some(plan) = self.plans.get(self.cursor) {
             let index = self.cursor;
             match plan.progress {
+                Progress::Render => self.render(index, log),
                 Progress::Check => {
+                    let body = plan.body.as_ref().expect("rendered before it is checked");
                     self.awaiting = Some(Awaiting::Existing(index));
-                    return Ok(github::find_deployment(&self.repo, &plan.body.sha, &plan.body.environment));
+                    return Ok(github::find_deployment(&self.repo, &body.sha, &body.environment));
                 }
                 Progress::Create => {
+                    let body = plan.body.as_ref().expect("rendered before it is created");
                     self.awaiting = Some(Awaiting::Create(index));
-                    let body = serde_json::to_value(&plan.body).expect("a deployment body is always JSON");
-                    let purpose = format!("create the {} deployment for target {}", plan.body.environment, plan.target);
-                    return Ok(github::create_deployment(&self.repo, body, purpose));
+                    let json = serde_json::to_value(body).expect("a deployment body is always JSON");
+                    let purpose = format!("create the {} deployment for target {}", body.environment, self.target_name(index));
+                    return Ok(github::create_deployment(&self.repo, json, purpose));
                 }
                 Progress::Decided(_) => self.cursor += 1,
             }
@@ -256,17 +346,32 @@ impl Flow for Deliver {
     }
 }
 
-fn invalid_config(path: &str, err: ConfigError, log: &mut Log) -> Outcome {
-    let annotation = match (err.line, err.column) {
-        (Some(line), Some(column)) => Some(Annotation { file: path.to_string(), line, column }),
-        _ => None,
-    };
-    let location = match (err.line, err.column) {
-        (Some(line), Some(column)) => format!("{path}:{line}:{column}"),
-        _ => path.to_string(),
-    };
-    log.error(format!("{location}: {}", err.message), annotation);
-    Outcome::failed(format!("{location}: {}", err.message))
+fn annotation(path: &str, error: &Diagnostic) -> Option<Annotation> {
+    error.pos.map(|pos| Annotation { file: path.to_string(), line: pos.line, column: pos.column })
+}
+
+/// Every problem of the config as an error line with its annotation; the run fails, creating nothing.
+fn invalid_config(path: &str, errors: &[Diagnostic], log: &mut Log) -> Outcome {
+    for error in errors {
+        log.error(located(path, error), annotation(path, error));
+    }
+    let problems = if errors.len() == 1 { "a problem".to_string() } else { format!("{} problems", errors.len()) };
+    let mut outcome = Outcome::failed(format!("{path} has {problems}; nothing was deployed."));
+    outcome.summary.push_str("\n```\n");
+    for error in errors {
+        outcome.summary.push_str(&located(path, error));
+        outcome.summary.push('\n');
+    }
+    outcome.summary.push_str("```\n");
+    outcome
+}
+
+/// `path:line:column: message`, as compilers write it (and editors and terminals link it).
+pub fn located(path: &str, error: &Diagnostic) -> String {
+    match error.pos {
+        Some(pos) => format!("{path}:{}:{}: {}", pos.line, pos.column, error.message),
+        None => format!("{path}: {}", error.message),
+    }
 }
 
 fn plural(n: usize) -> &'static str {

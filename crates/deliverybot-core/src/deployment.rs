@@ -1,20 +1,77 @@
-//! The body of `POST /repos/{owner}/{repo}/deployments` for a target and a commit.
+//! The body of `POST /repos/{owner}/{repo}/deployments` for a target and a commit: the target's
+//! templates rendered with the variables of this event.
 
-use crate::config::Target;
+use crate::config::{Payload, Target};
 use crate::refs::{short_name, short_sha};
+use crate::template::{Lookup, Template, Var};
+use crate::yaml::Diagnostic;
 use serde::Serialize;
 use serde_json::{json, Map, Value};
 
 /// GitHub rejects deployment descriptions longer than this.
 pub const DESCRIPTION_LIMIT: usize = 140;
+/// GitHub's limit on environment names.
+pub const ENVIRONMENT_LIMIT: usize = 255;
 
-/// Where a deployment comes from: the commit, and the ref and run that chose it.
+/// Where a deployment comes from: the commit, the ref and event that chose it, and the run.
 #[derive(Debug, Clone)]
 pub struct Source<'a> {
     pub git_ref: &'a str,
     pub sha: &'a str,
     pub event_name: &'a str,
     pub run_url: &'a str,
+    pub run_id: &'a str,
+    pub owner: &'a str,
+    pub repo: &'a str,
+    pub actor: &'a str,
+    /// The pull request, on pull-request driven deploys.
+    pub pull_request: Option<&'a Value>,
+    /// The commit as `GET /repos/{owner}/{repo}/commits/{sha}` returns it, when a template uses it.
+    pub commit: Option<&'a Value>,
+}
+
+/// The variables of one deployment.
+struct Vars<'a> {
+    source: &'a Source<'a>,
+    target: &'a str,
+    environment: Option<&'a str>,
+}
+
+impl Lookup for Vars<'_> {
+    fn lookup(&self, var: &Var) -> Option<Value> {
+        let source = self.source;
+        let text = |s: &str| Some(Value::String(s.to_string()));
+        match var {
+            Var::Named("ref") => text(source.git_ref),
+            Var::Named("branch") => source.git_ref.strip_prefix("refs/heads/").and_then(text),
+            Var::Named("tag") => source.git_ref.strip_prefix("refs/tags/").and_then(text),
+            Var::Named("sha") => text(source.sha),
+            Var::Named("short_sha") => text(short_sha(source.sha)),
+            Var::Named("target") => text(self.target),
+            Var::Named("environment") => self.environment.and_then(text),
+            Var::Named("owner") => text(source.owner),
+            Var::Named("repo") => text(source.repo),
+            Var::Named("actor") => Some(source.actor).filter(|a| !a.is_empty()).and_then(text),
+            Var::Named("event") => text(source.event_name),
+            Var::Named("run_id") => text(source.run_id),
+            Var::Named("pr") => source.pull_request.and_then(|pr| pr.get("number")).cloned(),
+            Var::Named(_) => None,
+            Var::PullRequest(path) => walk(source.pull_request?, path),
+            // `commit.message` is the git commit's; `commit.html_url` the API object's own field.
+            Var::Commit(path) => {
+                let commit = source.commit?;
+                commit.get("commit").and_then(|inner| walk(inner, path)).or_else(|| walk(commit, path))
+            }
+        }
+    }
+
+    fn event_name(&self) -> &str {
+        self.source.event_name
+    }
+}
+
+fn walk(value: &Value, path: &[String]) -> Option<Value> {
+    path.iter().try_fold(value, |v, key| v.get(key)).cloned()
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -35,9 +92,43 @@ pub struct NewDeployment {
     pub production_environment: Option<bool>,
 }
 
+/// A rendered deployment, and what the user should know about how it was rendered.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rendered {
+    pub body: NewDeployment,
+    pub notices: Vec<String>,
+}
+
 impl NewDeployment {
-    pub fn new(target: &Target, source: &Source) -> NewDeployment {
-        let mut payload = target.payload.clone();
+    pub fn render(target: &Target, source: &Source) -> Result<Rendered, Vec<Diagnostic>> {
+        let mut vars = Vars { source, target: &target.name, environment: None };
+        let mut errors = Vec::new();
+        let mut notices = Vec::new();
+
+        let environment = target.environment.render(&vars).map_err(|e| vec![e]).and_then(|name| valid_environment(name, &target.environment));
+        let environment = match environment {
+            Ok(name) => name,
+            Err(found) => return Err(found),
+        };
+        vars.environment = Some(&environment);
+
+        let mut collect = |result: Result<String, Diagnostic>| result.map_err(|e| errors.push(e)).unwrap_or_default();
+        let task = collect(target.task.render(&vars));
+        let description = match &target.description {
+            Some(template) => collect(template.render(&vars)),
+            None => format!("Deploy {} ({})", short_name(source.git_ref), short_sha(source.sha)),
+        };
+        let mut payload = render_map(&target.payload, &vars, &mut errors);
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        let description = match truncate(&description, DESCRIPTION_LIMIT) {
+            cut if cut != description => {
+                notices.push(format!("{}: the description is longer than GitHub's {DESCRIPTION_LIMIT} characters; it was cut.", target.name));
+                cut
+            }
+            same => same,
+        };
         // The deploy workflow learns which target it runs for; a `target` set in the config wins.
         payload.entry("target").or_insert_with(|| json!(target.name));
         // The deployment's `ref` is a commit, so the branch or tag it came from travels here, along
@@ -45,21 +136,63 @@ impl NewDeployment {
         payload.entry("deliverybot").or_insert_with(|| {
             json!({ "ref": source.git_ref, "event": source.event_name, "run_url": source.run_url })
         });
-        let description = match &target.description {
-            Some(text) => text.clone(),
-            None => format!("Deploy {} ({})", short_name(source.git_ref), short_sha(source.sha)),
-        };
-        NewDeployment {
-            sha: source.sha.to_string(),
-            task: target.task.clone(),
-            auto_merge: target.auto_merge,
-            required_contexts: target.required_contexts.clone(),
-            payload,
-            environment: target.environment.clone(),
-            description: truncate(&description, DESCRIPTION_LIMIT),
-            transient_environment: target.transient_environment,
-            production_environment: target.production_environment,
+        Ok(Rendered {
+            body: NewDeployment {
+                sha: source.sha.to_string(),
+                task,
+                auto_merge: target.auto_merge,
+                required_contexts: target.required_contexts.clone(),
+                payload,
+                environment,
+                description,
+                transient_environment: target.transient_environment,
+                production_environment: target.production_environment,
+            },
+            notices,
+        })
+    }
+}
+
+fn valid_environment(name: String, template: &Template) -> Result<String, Vec<Diagnostic>> {
+    let problem = if name.trim().is_empty() {
+        Some("is empty".to_string())
+    } else if name.chars().count() > ENVIRONMENT_LIMIT {
+        Some(format!("is longer than GitHub's {ENVIRONMENT_LIMIT} characters"))
+    } else if name.chars().any(char::is_control) {
+        Some("contains a line break or another control character".to_string())
+    } else {
+        None
+    };
+    match problem {
+        None => Ok(name),
+        Some(problem) => Err(vec![Diagnostic::at(template.pos, format!("the environment renders to {name:?}, which {problem}; GitHub needs a name of 1 to {ENVIRONMENT_LIMIT} characters on one line"))]),
+    }
+}
+
+fn render_map(entries: &[(Template, Payload)], vars: &dyn Lookup, errors: &mut Vec<Diagnostic>) -> Map<String, Value> {
+    let mut out = Map::new();
+    for (key, value) in entries {
+        match key.render(vars) {
+            Ok(key) => {
+                out.insert(key, render_value(value, vars, errors));
+            }
+            Err(e) => errors.push(e),
         }
+    }
+    out
+}
+
+fn render_value(value: &Payload, vars: &dyn Lookup, errors: &mut Vec<Diagnostic>) -> Value {
+    match value {
+        Payload::Null => Value::Null,
+        Payload::Bool(b) => Value::Bool(*b),
+        Payload::Number(n) => Value::Number(n.clone()),
+        Payload::Text(template) => template.render_value(vars).unwrap_or_else(|e| {
+            errors.push(e);
+            Value::Null
+        }),
+        Payload::List(items) => Value::Array(items.iter().map(|item| render_value(item, vars, errors)).collect()),
+        Payload::Map(entries) => Value::Object(render_map(entries, vars, errors)),
     }
 }
 
@@ -80,14 +213,29 @@ mod tests {
 
     const SHA: &str = "6113728f27ae82c7b1a177c8d03f9e96e0adf246";
 
-    fn source() -> Source<'static> {
-        Source { git_ref: "refs/heads/main", sha: SHA, event_name: "push", run_url: "https://github.com/o/r/actions/runs/1" }
+    fn source<'a>(pull_request: Option<&'a Value>, commit: Option<&'a Value>) -> Source<'a> {
+        Source {
+            git_ref: "refs/heads/main",
+            sha: SHA,
+            event_name: "push",
+            run_url: "https://github.com/o/r/actions/runs/1",
+            run_id: "1",
+            owner: "o",
+            repo: "r",
+            actor: "octocat",
+            pull_request,
+            commit,
+        }
+    }
+
+    fn render(config: &str) -> Result<Rendered, Vec<Diagnostic>> {
+        let config = Config::parse(config).unwrap();
+        NewDeployment::render(&config.targets[0], &source(None, None))
     }
 
     #[test]
     fn the_body_deploys_the_exact_commit_with_defaults() {
-        let config = Config::parse("production:\n").unwrap();
-        let body = serde_json::to_value(NewDeployment::new(&config.targets[0], &source())).unwrap();
+        let body = serde_json::to_value(render("production:\n").unwrap().body).unwrap();
         assert_eq!(
             body,
             json!({
@@ -107,11 +255,7 @@ mod tests {
 
     #[test]
     fn configured_values_win_and_optional_flags_are_sent_when_set() {
-        let config = Config::parse(
-            "web:\n  environment: staging\n  payload: { target: custom, port: 80 }\n  transient_environment: true\n  production_environment: false\n",
-        )
-        .unwrap();
-        let body = NewDeployment::new(&config.targets[0], &source());
+        let body = render("web:\n  environment: staging\n  payload: { target: custom, port: 80 }\n  transient_environment: true\n  production_environment: false\n").unwrap().body;
         assert_eq!(body.payload["target"], json!("custom"));
         assert_eq!(body.payload["port"], json!(80));
         assert_eq!(body.transient_environment, Some(true));
@@ -119,11 +263,65 @@ mod tests {
     }
 
     #[test]
-    fn long_descriptions_are_cut_to_githubs_limit() {
-        let long = "é".repeat(200);
-        let cut = truncate(&long, DESCRIPTION_LIMIT);
-        assert_eq!(cut.chars().count(), 140);
-        assert!(cut.ends_with('…'));
+    fn templates_render_in_every_place_they_may_stand() {
+        let config = "\
+web:
+  environment: ${{ branch }}-${{ short_sha }}
+  task: deploy:${{ target }}
+  description: ${{ actor }} ships ${{ ref }} to ${{ environment }}
+  payload:
+    ${{ repo }}-key: ${{ owner }}/${{ repo }}
+    nested: ['${{ event }}', { run: '${{ run_id }}' }]
+    message: ${{ commit.message }}
+";
+        let commit = json!({ "sha": SHA, "commit": { "message": "Fix <it> & \"quote\"\nsecond line" } });
+        let config = Config::parse(config).unwrap();
+        let body = NewDeployment::render(&config.targets[0], &source(None, Some(&commit))).unwrap().body;
+        assert_eq!(body.environment, "main-6113728");
+        assert_eq!(body.task, "deploy:web");
+        assert_eq!(body.description, "octocat ships refs/heads/main to main-6113728");
+        assert_eq!(body.payload["r-key"], json!("o/r"));
+        assert_eq!(body.payload["nested"], json!(["push", { "run": "1" }]));
+        assert_eq!(body.payload["message"], json!("Fix <it> & \"quote\"\nsecond line"));
+    }
+
+    #[test]
+    fn pull_request_variables_come_from_the_pull_request() {
+        let pr = json!({ "number": 12, "title": "Add ${{ sha }}", "head": { "ref": "feature/x" }, "user": { "login": "hubot" } });
+        let config = Config::parse("review:\n  environment: pr${{ pr }}\n  payload: { title: '${{ pull_request.title }}', pr: '${{ pr }}', by: '${{ pull_request.user.login }}' }\n").unwrap();
+        let body = NewDeployment::render(&config.targets[0], &source(Some(&pr), None)).unwrap().body;
+        assert_eq!(body.environment, "pr12");
+        assert_eq!(body.payload["title"], json!("Add ${{ sha }}"), "event text is never expanded");
+        assert_eq!(body.payload["pr"], json!(12), "a whole expression keeps its type");
+        assert_eq!(body.payload["by"], json!("hubot"));
+    }
+
+    #[test]
+    fn a_variable_without_a_value_is_an_error_at_its_position() {
+        let errors = render("review:\n  environment: pr${{ pr }}\n").unwrap_err();
+        assert_eq!(errors[0].to_string(), "2:18: `${{ pr }}`: `pr` has no value on this `push` event; give a default, like `${{ pr || 'none' }}`");
+        let errors = render("web:\n  payload:\n    a: ${{ tag }}\n    b: x${{ pr }}\n").unwrap_err();
+        assert_eq!(errors.len(), 2);
+        assert_eq!(errors[1].pos.unwrap().line, 4);
+    }
+
+    #[test]
+    fn the_rendered_environment_must_be_a_valid_name() {
+        let long = "x".repeat(300);
+        let errors = render(&format!("web:\n  environment: {long}\n")).unwrap_err();
+        assert!(errors[0].message.contains("is longer than GitHub's 255 characters"), "{}", errors[0]);
+        let commit = json!({ "commit": { "message": "two\nlines" } });
+        let config = Config::parse("web:\n  environment: ${{ commit.message }}\n").unwrap();
+        let errors = NewDeployment::render(&config.targets[0], &source(None, Some(&commit))).unwrap_err();
+        assert_eq!(errors[0].to_string(), "2:16: the environment renders to \"two\\nlines\", which contains a line break or another control character; GitHub needs a name of 1 to 255 characters on one line");
+    }
+
+    #[test]
+    fn long_descriptions_are_cut_to_githubs_limit_with_a_notice() {
+        let rendered = render(&format!("web:\n  description: {}\n", "é".repeat(200))).unwrap();
+        assert_eq!(rendered.body.description.chars().count(), 140);
+        assert!(rendered.body.description.ends_with('…'));
+        assert_eq!(rendered.notices, ["web: the description is longer than GitHub's 140 characters; it was cut."]);
         assert_eq!(truncate("short", DESCRIPTION_LIMIT), "short");
     }
 }

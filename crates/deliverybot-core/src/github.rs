@@ -29,6 +29,11 @@ pub fn find_deployment(repo: &Repo, sha: &str, environment: &str) -> Request {
     .query("per_page", "1")
 }
 
+/// `GET /repos/{owner}/{repo}/commits/{sha}`: the commit, for templates that use `commit.*`.
+pub fn get_commit(repo: &Repo, sha: &str) -> Request {
+    Request::get(format!("{}/commits/{}", repo_path(repo), encode(sha)), format!("read commit {}", crate::refs::short_sha(sha)))
+}
+
 /// `POST /repos/{owner}/{repo}/deployments`.
 pub fn create_deployment(repo: &Repo, body: serde_json::Value, purpose: String) -> Request {
     Request::post(format!("{}/deployments", repo_path(repo)), body, purpose)

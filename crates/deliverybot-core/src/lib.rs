@@ -30,9 +30,20 @@ mod protocol;
 mod refs;
 mod report;
 mod rules;
+#[cfg(feature = "schema")]
+mod schema;
 mod status;
+mod template;
+mod yaml;
 
-pub use config::{Config, ConfigError, Target};
+pub use config::{Config, Target};
 pub use engine::Engine;
 pub use invocation::{Invocation, Phase, RunContext};
+pub use yaml::{Diagnostic, Pos};
 pub use protocol::{Annotation, Level, LogLine, Method, Next, Outcome, Reply, Request, Step};
+
+/// The JSON Schema of deploy.yml, as pretty JSON.
+#[cfg(feature = "schema")]
+pub fn schema_json() -> String {
+    schema::json()
+}

@@ -14,6 +14,10 @@ impl Log {
         self.push(Level::Info, message.into(), None);
     }
 
+    pub fn notice(&mut self, message: impl Into<String>) {
+        self.push(Level::Notice, message.into(), None);
+    }
+
     pub fn warning(&mut self, message: impl Into<String>) {
         self.push(Level::Warning, message.into(), None);
     }

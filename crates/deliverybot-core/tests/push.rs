@@ -51,6 +51,10 @@ fn github(config: Option<&'static str>) -> impl FnMut(&Request) -> Reply {
     }
 }
 
+fn github_with(config: &str) -> impl FnMut(&Request) -> Reply {
+    github(Some(Box::leak(config.to_string().into_boxed_str())))
+}
+
 fn output(outcome: &Outcome, name: &str) -> String {
     outcome.outputs.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()).unwrap()
 }
@@ -168,16 +172,66 @@ fn a_missing_config_is_not_an_error() {
 }
 
 #[test]
-fn an_invalid_config_fails_with_its_position_and_creates_nothing() {
+fn an_invalid_config_fails_with_every_problem_at_its_position_and_creates_nothing() {
     let mut engine = Engine::new(Invocation::example_push("refs/heads/main"));
     engine.step(None);
-    let step = engine.step(Some(Reply::ok(200, "staging:\n  auto_deploy_on: refs/heads/main\n  enviroment: staging\n")));
-    let error = step.log.iter().find(|l| l.level == Level::Error).expect("an error line");
-    let annotation = error.annotation.as_ref().unwrap();
+    let step = engine.step(Some(Reply::ok(200, "staging:\n  auto_deploy_on: refs/heads/main\n  enviroment: staging\n  auto_merge: yes\n")));
+    let errors: Vec<_> = step.log.iter().filter(|l| l.level == Level::Error).collect();
+    assert_eq!(errors.len(), 2);
+    let annotation = errors[0].annotation.as_ref().unwrap();
     assert_eq!((annotation.file.as_str(), annotation.line, annotation.column), (".github/deploy.yml", 3, 3));
-    assert!(error.message.starts_with(".github/deploy.yml:3:3: staging: unknown field `enviroment`"), "{}", error.message);
+    assert_eq!(errors[0].message, ".github/deploy.yml:3:3: unknown key `enviroment` in target `staging`; did you mean `environment`?");
+    assert_eq!(errors[1].message, ".github/deploy.yml:4:15: `auto_merge` must be true or false; this is the string \"yes\"");
     let Next::Done(outcome) = step.next else { panic!("no request may follow an invalid config") };
-    assert!(outcome.failure.unwrap().contains("unknown field `enviroment`"));
+    assert_eq!(outcome.failure.as_deref(), Some(".github/deploy.yml has 2 problems; nothing was deployed."));
+    assert!(outcome.summary.contains(".github/deploy.yml:4:15: `auto_merge` must be true or false"), "{}", outcome.summary);
+}
+
+#[test]
+fn templates_render_with_the_push_and_the_commit_is_read_only_when_used() {
+    let config = "staging:\n  auto_deploy_on: refs/heads/*\n  environment: ${{ branch }}-env\n  description: ${{ commit.message }}\n";
+    let mut github = github(Some(Box::leak(config.into())));
+    let (requests, outcome, _) = run(Invocation::example_push("refs/heads/main"), |request| {
+        if request.path.starts_with("/repos/octo/app/commits/") {
+            return Reply::ok(200, r#"{"sha":"a1b2c3d4e5f60718293a4b5c6d7e8f9012345678","commit":{"message":"Fix <b> & \"q\""}}"#);
+        }
+        github(request)
+    });
+    assert_eq!(outcome.failure, None);
+    assert_eq!(requests[1].path, format!("/repos/octo/app/commits/{SHA}"));
+    let body = requests.last().unwrap().body.clone().unwrap();
+    assert_eq!(body["environment"], "main-env");
+    assert_eq!(body["description"], "Fix <b> & \"q\"");
+
+    let (requests, _, _) = run(Invocation::example_push("refs/heads/main"), github_with("staging:\n  auto_deploy_on: refs/heads/*\n  environment: ${{ branch }}\n"));
+    assert!(requests.iter().all(|r| !r.path.contains("/commits/")), "no commit read when no template uses it");
+}
+
+#[test]
+fn a_template_without_a_value_fails_its_target_only() {
+    let config = "review:\n  auto_deploy_on: refs/heads/main\n  environment: pr${{ pr }}\nstaging:\n  auto_deploy_on: refs/heads/main\n  environment: staging\n";
+    let mut engine = Engine::new(Invocation::example_push("refs/heads/main"));
+    let mut reply = None;
+    let mut errors = Vec::new();
+    let mut created = Vec::new();
+    let mut github = github_with(config);
+    let outcome = loop {
+        let step = engine.step(reply.take());
+        errors.extend(step.log.into_iter().filter(|l| l.level == Level::Error));
+        match step.next {
+            Next::Request(request) => {
+                if request.method == Method::Post {
+                    created.push(request.body.clone().unwrap()["environment"].clone());
+                }
+                reply = Some(github(&request));
+            }
+            Next::Done(outcome) => break outcome,
+        }
+    };
+    assert_eq!(created, [json!("staging")]);
+    assert_eq!(errors[0].message, ".github/deploy.yml:3:18: `${{ pr }}`: `pr` has no value on this `push` event; give a default, like `${{ pr || 'none' }}`");
+    assert_eq!(errors[0].annotation.as_ref().unwrap().line, 3);
+    assert!(outcome.failure.unwrap().starts_with("1 of 2 deployments failed. review: cannot render the deployment:"));
 }
 
 #[test]

@@ -33,3 +33,33 @@ impl Engine {
             .map_err(|err| JsError::new(&format!("cannot convert the step: {err}")))
     }
 }
+
+/// Checks a deploy.yml without running anything: `{ targets: [name], problems: [{ line, column,
+/// message }] }` (`line` and `column` are null for a problem of the whole file).
+#[wasm_bindgen]
+pub fn validate(text: &str) -> Result<JsValue, JsError> {
+    #[derive(Serialize)]
+    struct Problem {
+        line: Option<usize>,
+        column: Option<usize>,
+        message: String,
+    }
+    #[derive(Serialize)]
+    struct Validation {
+        targets: Vec<String>,
+        problems: Vec<Problem>,
+    }
+    let validation = match deliverybot_core::Config::parse(text) {
+        Ok(config) => Validation { targets: config.targets.into_iter().map(|t| t.name).collect(), problems: Vec::new() },
+        Err(problems) => Validation {
+            targets: Vec::new(),
+            problems: problems
+                .into_iter()
+                .map(|p| Problem { line: p.pos.map(|pos| pos.line), column: p.pos.map(|pos| pos.column), message: p.message })
+                .collect(),
+        },
+    };
+    validation
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|err| JsError::new(&format!("cannot convert the validation: {err}")))
+}

@@ -1,0 +1,477 @@
+//! YAML text to a tree of values that remember where they stand in the file, so that every
+//! problem in a config can be reported at its line and column — all of them, not only the first.
+//!
+//! Scalars are typed by the YAML 1.2 core schema (`true`, `3`, `~`, ...). Anchors, aliases and
+//! `<<` merge keys work as in the original Deliverybot (js-yaml). The size, the nesting depth and the
+//! number of values after alias expansion are bounded, so a hostile file (a "billion laughs" alias
+//! bomb) is refused quickly instead of exhausting memory.
+
+use saphyr_parser::{Event, Parser, ScalarStyle, Span, Tag};
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+
+/// A position in the file, both 1-based, columns counted in characters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Pos {
+    pub line: usize,
+    pub column: usize,
+}
+
+/// A problem in a file, at a position.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub pos: Option<Pos>,
+    pub message: String,
+}
+
+impl Diagnostic {
+    pub fn at(pos: Pos, message: impl Into<String>) -> Diagnostic {
+        Diagnostic { pos: Some(pos), message: message.into() }
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.pos {
+            Some(Pos { line, column }) => write!(f, "{line}:{column}: {}", self.message),
+            None => f.write_str(&self.message),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Str(Text),
+    Seq(Vec<Node>),
+    Map(Vec<(Node, Node)>),
+}
+
+/// A string and, when its characters stand one for one in the file (a plain scalar on one line,
+/// a quoted one without escapes), where its first character is: positions inside it are then exact.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Text {
+    pub value: String,
+    pub verbatim_at: Option<Pos>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Node {
+    pub value: Value,
+    pub pos: Pos,
+}
+
+impl Node {
+    /// What the value is, for messages: "the string \"yes\"", "a list".
+    pub fn describe(&self) -> String {
+        match &self.value {
+            Value::Null => "nothing (null)".to_string(),
+            Value::Bool(b) => format!("the boolean {b}"),
+            Value::Int(i) => format!("the number {i}"),
+            Value::Float(x) => format!("the number {x}"),
+            Value::Str(text) => format!("the string {:?}", text.value),
+            Value::Seq(_) => "a list".to_string(),
+            Value::Map(_) => "a map".to_string(),
+        }
+    }
+
+    pub fn as_str(&self) -> Option<&str> {
+        match &self.value {
+            Value::Str(text) => Some(&text.value),
+            _ => None,
+        }
+    }
+}
+
+pub const MAX_BYTES: usize = 1024 * 1024;
+pub const MAX_DEPTH: usize = 64;
+/// Values after alias expansion. A 10,000-target config has about 60,000.
+pub const MAX_VALUES: usize = 1_000_000;
+
+/// Parses one YAML document. `Ok(None)` for a file with no content (empty or only comments).
+pub fn parse(text: &str) -> Result<Option<Node>, Diagnostic> {
+    if text.len() > MAX_BYTES {
+        return Err(Diagnostic {
+            pos: None,
+            message: format!("the file is {} bytes; the limit is {MAX_BYTES} (1 MiB)", text.len()),
+        });
+    }
+    Builder::new(text).run()
+}
+
+enum Frame {
+    Seq { pos: Pos, anchor: usize, items: Vec<Node> },
+    Map { pos: Pos, anchor: usize, entries: Vec<(Node, Node)>, key: Option<Node>, merges: Vec<Node> },
+}
+
+struct Builder<'a> {
+    text: &'a str,
+    stack: Vec<Frame>,
+    anchors: BTreeMap<usize, (Node, usize)>,
+    values: usize,
+    root: Option<Node>,
+    documents: usize,
+}
+
+impl<'a> Builder<'a> {
+    fn new(text: &'a str) -> Builder<'a> {
+        Builder { text, stack: Vec::new(), anchors: BTreeMap::new(), values: 0, root: None, documents: 0 }
+    }
+
+    fn run(mut self) -> Result<Option<Node>, Diagnostic> {
+        for event in Parser::new_from_str(self.text) {
+            let (event, span) = event.map_err(|err| {
+                let marker = err.marker();
+                Diagnostic::at(Pos { line: marker.line(), column: marker.col() + 1 }, format!("invalid YAML: {}", err.info()))
+            })?;
+            let pos = position(&span);
+            match event {
+                Event::DocumentStart(_) => {
+                    self.documents += 1;
+                    if self.documents > 1 {
+                        return Err(Diagnostic::at(pos, "a config is one YAML document; remove the second `---`"));
+                    }
+                }
+                Event::Scalar(value, style, anchor, tag) => {
+                    let node = self.scalar(value.into_owned(), style, tag.as_deref(), &span)?;
+                    self.count(1, pos)?;
+                    if anchor > 0 {
+                        self.anchors.insert(anchor, (node.clone(), 1));
+                    }
+                    self.push(node)?;
+                }
+                Event::Alias(id) => {
+                    let (node, size) = self
+                        .anchors
+                        .get(&id)
+                        .cloned()
+                        .ok_or_else(|| Diagnostic::at(pos, "this alias refers to no anchor"))?;
+                    self.count(size, pos)?;
+                    self.push(Node { value: node.value, pos })?;
+                }
+                Event::SequenceStart(anchor, tag) => {
+                    self.open(pos, tag.as_deref(), "list")?;
+                    self.stack.push(Frame::Seq { pos, anchor, items: Vec::new() });
+                }
+                Event::MappingStart(anchor, tag) => {
+                    self.open(pos, tag.as_deref(), "map")?;
+                    self.stack.push(Frame::Map { pos, anchor, entries: Vec::new(), key: None, merges: Vec::new() });
+                }
+                Event::SequenceEnd | Event::MappingEnd => {
+                    let (node, anchor) = match self.stack.pop() {
+                        Some(Frame::Seq { pos, anchor, items }) => (Node { value: Value::Seq(items), pos }, anchor),
+                        Some(Frame::Map { pos, anchor, entries, merges, .. }) => (Node { value: Value::Map(merge(entries, merges)?), pos }, anchor),
+                        None => unreachable!("the parser balances starts and ends"),
+                    };
+                    self.count(1, pos)?;
+                    if anchor > 0 {
+                        self.anchors.insert(anchor, (node.clone(), size(&node)));
+                    }
+                    self.push(node)?;
+                }
+                Event::StreamStart | Event::StreamEnd | Event::DocumentEnd | Event::Nothing => {}
+            }
+        }
+        Ok(self.root)
+    }
+
+    fn count(&mut self, values: usize, pos: Pos) -> Result<(), Diagnostic> {
+        self.values += values;
+        if self.values > MAX_VALUES {
+            return Err(Diagnostic::at(
+                pos,
+                format!("the config expands to more than {MAX_VALUES} values (through YAML aliases); it is refused"),
+            ));
+        }
+        Ok(())
+    }
+
+    fn open(&self, pos: Pos, tag: Option<&Tag>, kind: &str) -> Result<(), Diagnostic> {
+        if self.stack.len() >= MAX_DEPTH {
+            return Err(Diagnostic::at(pos, format!("the config nests deeper than {MAX_DEPTH} levels")));
+        }
+        match tag {
+            Some(tag) if !(tag.is_yaml_core_schema() && matches!(tag.suffix.as_str(), "seq" | "map")) => {
+                Err(Diagnostic::at(pos, format!("YAML tags like `{tag}` are not supported on a {kind}")))
+            }
+            _ => Ok(()),
+        }
+    }
+
+    fn push(&mut self, node: Node) -> Result<(), Diagnostic> {
+        match self.stack.last_mut() {
+            None => self.root = Some(node),
+            Some(Frame::Seq { items, .. }) => items.push(node),
+            Some(Frame::Map { key, entries, merges, .. }) => match key.take() {
+                None => *key = Some(node),
+                Some(k) if k.as_str() == Some("<<") => merges.push(node),
+                Some(k) => entries.push((k, node)),
+            },
+        }
+        Ok(())
+    }
+
+    fn scalar(&self, value: String, style: ScalarStyle, tag: Option<&Tag>, span: &Span) -> Result<Node, Diagnostic> {
+        let pos = position(span);
+        let text = |value: String| {
+            let verbatim_at = self.verbatim_start(&value, style, span);
+            Value::Str(Text { value, verbatim_at })
+        };
+        let value = match tag {
+            Some(tag) if tag.is_yaml_core_schema() => match tag.suffix.as_str() {
+                "str" => text(value),
+                "null" | "bool" | "int" | "float" => match resolve_plain(&value) {
+                    Some(resolved) if kind_of(&resolved) == tag.suffix => resolved,
+                    _ => return Err(Diagnostic::at(pos, format!("{value:?} is not a valid !!{}", tag.suffix))),
+                },
+                _ => return Err(Diagnostic::at(pos, format!("the YAML tag `{tag}` is not supported"))),
+            },
+            Some(tag) => return Err(Diagnostic::at(pos, format!("YAML tags like `{tag}` are not supported"))),
+            None if style == ScalarStyle::Plain => resolve_plain(&value).unwrap_or_else(|| text(value)),
+            None => text(value),
+        };
+        Ok(Node { value, pos })
+    }
+
+    /// Where the string's first character stands, if its characters are the file's one for one.
+    fn verbatim_start(&self, value: &str, style: ScalarStyle, span: &Span) -> Option<Pos> {
+        if value.contains('\n') || !value.contains("${{") {
+            // Only template expressions need positions inside a string.
+            return None;
+        }
+        let quote = match style {
+            ScalarStyle::Plain => 0,
+            ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted => 1,
+            _ => return None,
+        };
+        let start = byte_offset(self.text, span.start.index())? + quote;
+        self.text.get(start..start + value.len()).filter(|source| *source == value)?;
+        Some(Pos { line: span.start.line(), column: span.start.col() + 1 + quote })
+    }
+}
+
+/// Byte offset of a character index (the parser counts characters).
+fn byte_offset(text: &str, chars: usize) -> Option<usize> {
+    text.char_indices().nth(chars).map(|(i, _)| i).or((chars == text.chars().count()).then_some(text.len()))
+}
+
+fn position(span: &Span) -> Pos {
+    Pos { line: span.start.line(), column: span.start.col() + 1 }
+}
+
+/// `<<: *defaults` (or a list of them): keys of the merged maps that the map does not set itself.
+fn merge(mut entries: Vec<(Node, Node)>, merges: Vec<Node>) -> Result<Vec<(Node, Node)>, Diagnostic> {
+    let mut seen: BTreeSet<String> = BTreeSet::new();
+    for (key, _) in &entries {
+        if let Some(name) = key.as_str() {
+            if !seen.insert(name.to_string()) {
+                return Err(Diagnostic::at(key.pos, format!("`{name}` is set twice in this map")));
+            }
+        }
+    }
+    for source in merges {
+        let maps = match source.value {
+            Value::Map(map) => vec![map],
+            Value::Seq(items) => items
+                .into_iter()
+                .map(|item| match item.value {
+                    Value::Map(map) => Ok(map),
+                    _ => Err(Diagnostic::at(item.pos, "`<<` merges maps only")),
+                })
+                .collect::<Result<_, _>>()?,
+            _ => return Err(Diagnostic::at(source.pos, "`<<` merges a map (or a list of maps) into this one")),
+        };
+        for (key, value) in maps.into_iter().flatten() {
+            if key.as_str().is_none_or(|name| seen.insert(name.to_string())) {
+                entries.push((key, value));
+            }
+        }
+    }
+    Ok(entries)
+}
+
+fn size(node: &Node) -> usize {
+    1 + match &node.value {
+        Value::Seq(items) => items.iter().map(size).sum(),
+        Value::Map(entries) => entries.iter().map(|(k, v)| size(k) + size(v)).sum(),
+        _ => 0,
+    }
+}
+
+fn kind_of(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "bool",
+        Value::Int(_) => "int",
+        Value::Float(_) => "float",
+        _ => "str",
+    }
+}
+
+/// The YAML 1.2 core schema's reading of a plain scalar; `None` means it is a string.
+fn resolve_plain(text: &str) -> Option<Value> {
+    match text {
+        "" | "~" | "null" | "Null" | "NULL" => return Some(Value::Null),
+        "true" | "True" | "TRUE" => return Some(Value::Bool(true)),
+        "false" | "False" | "FALSE" => return Some(Value::Bool(false)),
+        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => return Some(Value::Float(f64::INFINITY)),
+        "-.inf" | "-.Inf" | "-.INF" => return Some(Value::Float(f64::NEG_INFINITY)),
+        ".nan" | ".NaN" | ".NAN" => return Some(Value::Float(f64::NAN)),
+        _ => {}
+    }
+    let digits = |s: &str, radix: u32| !s.is_empty() && s.chars().all(|c| c.is_digit(radix));
+    if let Some(hex) = text.strip_prefix("0x") {
+        return digits(hex, 16).then(|| i64::from_str_radix(hex, 16).ok().map(Value::Int)).flatten();
+    }
+    if let Some(octal) = text.strip_prefix("0o") {
+        return digits(octal, 8).then(|| i64::from_str_radix(octal, 8).ok().map(Value::Int)).flatten();
+    }
+    let unsigned = text.strip_prefix(['-', '+']).unwrap_or(text);
+    if digits(unsigned, 10) {
+        return Some(text.parse::<i64>().map(Value::Int).unwrap_or_else(|_| Value::Float(text.parse().unwrap_or(f64::NAN))));
+    }
+    is_float(unsigned).then(|| text.parse::<f64>().ok().map(Value::Float)).flatten()
+}
+
+/// `(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?`
+fn is_float(text: &str) -> bool {
+    let (mantissa, exponent) = match text.find(['e', 'E']) {
+        Some(at) => (&text[..at], Some(&text[at + 1..])),
+        None => (text, None),
+    };
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    let mantissa_ok = match mantissa.split_once('.') {
+        Some(("", fraction)) => digits(fraction),
+        Some((whole, fraction)) => digits(whole) && (fraction.is_empty() || digits(fraction)),
+        None => digits(mantissa),
+    };
+    let exponent_ok = exponent.is_none_or(|e| digits(e.strip_prefix(['-', '+']).unwrap_or(e)));
+    mantissa_ok && exponent_ok
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn root(text: &str) -> Node {
+        parse(text).unwrap().unwrap()
+    }
+
+    fn map(node: &Node) -> &Vec<(Node, Node)> {
+        match &node.value {
+            Value::Map(entries) => entries,
+            other => panic!("not a map: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn nodes_know_their_line_and_column() {
+        let doc = root("staging:\n  environment: stage\n  auto_merge: true\n");
+        let (key, target) = &map(&doc)[0];
+        assert_eq!(key.pos, Pos { line: 1, column: 1 });
+        let entries = map(target);
+        assert_eq!(entries[0].0.pos, Pos { line: 2, column: 3 });
+        assert_eq!(entries[0].1.pos, Pos { line: 2, column: 16 });
+        assert_eq!(entries[1].1.value, Value::Bool(true));
+    }
+
+    #[test]
+    fn plain_scalars_follow_the_yaml_1_2_core_schema() {
+        let cases = [
+            ("~", Value::Null),
+            ("null", Value::Null),
+            ("True", Value::Bool(true)),
+            ("FALSE", Value::Bool(false)),
+            ("42", Value::Int(42)),
+            ("-7", Value::Int(-7)),
+            ("0x1F", Value::Int(31)),
+            ("0o17", Value::Int(15)),
+            ("1.5", Value::Float(1.5)),
+            ("1e3", Value::Float(1000.0)),
+            (".inf", Value::Float(f64::INFINITY)),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(map(&root(&format!("k: {text}\n")))[0].1.value, expected, "{text}");
+        }
+        // YAML 1.1's yes/no/on/off are strings in 1.2, as are quoted scalars and versions.
+        for text in ["yes", "off", "'true'", "\"42\"", "1.2.3", "0x", "v1"] {
+            assert!(matches!(map(&root(&format!("k: {text}\n")))[0].1.value, Value::Str(_)), "{text}");
+        }
+    }
+
+    #[test]
+    fn an_empty_document_is_none() {
+        assert_eq!(parse("").unwrap(), None);
+        assert_eq!(parse("# only a comment\n").unwrap(), None);
+    }
+
+    #[test]
+    fn syntax_errors_have_a_position() {
+        let err = parse("a: [1, 2\nb: 3\n").unwrap_err();
+        assert!(err.message.starts_with("invalid YAML:"), "{err}");
+        assert!(err.pos.is_some());
+    }
+
+    #[test]
+    fn duplicate_keys_are_errors_at_the_second() {
+        let err = parse("a: 1\nb: 2\na: 3\n").unwrap_err();
+        assert_eq!(err.to_string(), "3:1: `a` is set twice in this map");
+    }
+
+    #[test]
+    fn anchors_aliases_and_merge_keys_work() {
+        let doc = root("base: &base\n  task: deploy\n  environment: x\nprod:\n  <<: *base\n  environment: production\n");
+        let prod = map(&map(&doc)[1].1);
+        let keys: Vec<_> = prod.iter().map(|(k, v)| (k.as_str().unwrap(), v.as_str().unwrap())).collect();
+        assert_eq!(keys, [("environment", "production"), ("task", "deploy")]);
+    }
+
+    #[test]
+    fn alias_bombs_are_refused_quickly() {
+        let mut text = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+        for i in 1..10 {
+            let refs = vec![format!("*a{}", i - 1); 10].join(", ");
+            text.push_str(&format!("a{i}: &a{i} [{refs}]\n"));
+        }
+        let started = std::time::Instant::now();
+        let err = parse(&text).unwrap_err();
+        assert!(err.message.contains("expands to more than 1000000 values"), "{err}");
+        assert!(started.elapsed().as_secs() < 2);
+    }
+
+    #[test]
+    fn size_and_depth_are_bounded() {
+        let big = format!("a: \"{}\"\n", "x".repeat(MAX_BYTES));
+        assert!(parse(&big).unwrap_err().message.contains("the limit is 1048576 (1 MiB)"));
+        let deep = format!("{}1{}", "[".repeat(100), "]".repeat(100));
+        assert_eq!(parse(&deep).unwrap_err().message, "the config nests deeper than 64 levels");
+    }
+
+    #[test]
+    fn tags_other_than_the_core_schema_are_refused() {
+        assert!(parse("a: !custom x\n").unwrap_err().message.contains("not supported"));
+        assert!(matches!(map(&root("a: !!str 42\n"))[0].1.value, Value::Str(_)));
+        assert!(parse("a: !!int nope\n").unwrap_err().message.contains("not a valid !!int"));
+    }
+
+    #[test]
+    fn strings_with_templates_know_where_their_text_starts() {
+        let doc = root("a: pr-${{ pr }}\nb: 'x ${{ sha }}'\nc: \"\\t${{ sha }}\"\nd: plain\n");
+        let at = |i: usize| match &map(&doc)[i].1.value {
+            Value::Str(text) => text.verbatim_at,
+            _ => unreachable!(),
+        };
+        assert_eq!(at(0), Some(Pos { line: 1, column: 4 }));
+        assert_eq!(at(1), Some(Pos { line: 2, column: 5 }));
+        assert_eq!(at(2), None, "an escape breaks the one-for-one mapping");
+        assert_eq!(at(3), None, "no template, no need");
+    }
+
+    #[test]
+    fn one_document_only() {
+        assert!(parse("a: 1\n---\nb: 2\n").unwrap_err().message.contains("one YAML document"));
+    }
+}

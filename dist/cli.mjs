@@ -1,0 +1,70 @@
+#!/usr/bin/env node
+import {
+  validate
+} from "./shared-DSGVKK6L.mjs";
+
+// action/cli.mjs
+import { readFileSync } from "node:fs";
+var HELP = `Usage: deliverybot <command>
+
+Commands:
+  validate [path]   Check a deploy.yml (default: .github/deploy.yml). Prints each problem as
+                    path:line:column: message. Exit 0 when valid, 1 when not, 2 when the file
+                    cannot be read.
+  help              Show this help.
+`;
+function main(args) {
+  const [command, ...rest] = args;
+  switch (command) {
+    case "validate":
+      return validateCommand(rest);
+    case "help":
+    case "--help":
+    case "-h":
+    case void 0:
+      process.stdout.write(HELP);
+      return command === void 0 ? 2 : 0;
+    default:
+      process.stderr.write(`deliverybot: unknown command \`${command}\`
+
+${HELP}`);
+      return 2;
+  }
+}
+function validateCommand(args) {
+  if (args.includes("--help") || args.includes("-h")) {
+    process.stdout.write("Usage: deliverybot validate [path]\n\nChecks a deploy.yml; prints path:line:column: message for each problem.\n");
+    return 0;
+  }
+  const unknown = args.filter((a) => a.startsWith("-"));
+  if (unknown.length > 0 || args.length > 1) {
+    process.stderr.write(`deliverybot validate: unexpected ${unknown[0] ?? args[1]}
+Usage: deliverybot validate [path]
+`);
+    return 2;
+  }
+  const path = args[0] ?? ".github/deploy.yml";
+  let text;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (err) {
+    process.stderr.write(`deliverybot validate: cannot read ${path}: ${err.code === "ENOENT" ? "no such file" : err.message}
+`);
+    return 2;
+  }
+  const { targets, problems } = validate(text);
+  for (const { line, column, message } of problems) {
+    process.stderr.write(line === null ? `${path}: ${message}
+` : `${path}:${line}:${column}: ${message}
+`);
+  }
+  if (problems.length > 0) {
+    process.stderr.write(`${path}: ${problems.length} problem${problems.length === 1 ? "" : "s"}
+`);
+    return 1;
+  }
+  process.stdout.write(`${path}: valid, ${targets.length} target${targets.length === 1 ? "" : "s"}${targets.length ? `: ${targets.join(", ")}` : ""}
+`);
+  return 0;
+}
+process.exitCode = main(process.argv.slice(2));

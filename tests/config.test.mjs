@@ -1,0 +1,199 @@
+// The deploy.yml language end to end: the CLI's `validate`, the JSON Schema editors use, and the
+// action failing on a bad config (every problem annotated, nothing created) or rendering templates.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readFileSync, readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import Ajv2020 from 'ajv/dist/2020.js';
+import { parse as parseYaml } from 'yaml';
+import { ACTION_NODE, runAction, webhookExample } from './support/action.mjs';
+import { startFakeGitHub } from './support/fake-github.mjs';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const CLI = `${ROOT}dist/cli.mjs`;
+const FIXTURES = 'tests/fixtures/configs';
+
+function cli(...args) {
+  const run = spawnSync(ACTION_NODE, [CLI, ...args], { cwd: ROOT, encoding: 'utf8' });
+  return { code: run.status, stdout: run.stdout, stderr: run.stderr };
+}
+
+const examples = [
+  ...readdirSync(`${ROOT}examples`).filter((f) => f.endsWith('.yml')).map((f) => `examples/${f}`),
+  ...readdirSync(`${ROOT}examples/original`).map((f) => `examples/original/${f}`),
+];
+
+// Every invalid fixture, with what `deliverybot validate` says of it (positions are exact).
+const INVALID = {
+  'unknown-keys': [
+    '3:3: unknown key `enviroment` in target `staging`; did you mean `environment`?',
+    '4:3: unknown key `requried_contexts` in target `staging`; did you mean `required_contexts`?',
+  ],
+  'wrong-types': [
+    '2:15: `auto_merge` must be true or false; this is the string "no"',
+    '3:22: `required_contexts` must be a list of check names, like `[ci, security]`; this is the string "ci"',
+    '4:26: `transient_environment` must be true or false; this is the number 1',
+    '5:12: `payload` must be a map, like `payload: { region: eu }`; this is a list',
+  ],
+  'bad-ref': [
+    '2:19: `auto_deploy_on` is a full ref (like `refs/heads/main`) or `pr`; `main` would never match',
+    '4:19: `auto_deploy_on` is a full ref (like `refs/tags/v*`) or `pr`; `v*` would never match',
+  ],
+  'legacy-many': [
+    '4:7: target `production` lists 2 deployments; a target is one deployment. Make each entry a target of its own (for example `production-2:`), with its keys directly under the target name',
+  ],
+  'not-a-map': ['1:1: a config is a map of target names to targets, like `staging: { environment: staging }`; this is a list'],
+  'bad-template': [
+    '3:19: in `${{ prr }}`: unknown variable `prr`; did you mean `pr`?',
+    '4:16: `${{` is not closed: end the expression with `}}`',
+  ],
+  duplicate: ['3:1: `staging` is set twice in this map'],
+  'alias-bomb': ['6:29: the config expands to more than 1000000 values (through YAML aliases); it is refused'],
+};
+
+test('the fixtures listed are all the fixtures there are', () => {
+  assert.deepEqual(readdirSync(`${ROOT}${FIXTURES}`).map((f) => f.replace(/\.yml$/, '')).sort(), Object.keys(INVALID).sort());
+});
+
+for (const path of examples) {
+  test(`deliverybot validate accepts ${path}`, () => {
+    const run = cli('validate', path);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, new RegExp(`^${path}: valid, \\d+ targets?`));
+    assert.equal(run.stderr, '');
+  });
+}
+
+for (const [name, expected] of Object.entries(INVALID)) {
+  test(`deliverybot validate reports every problem of ${name}.yml at its position`, () => {
+    const path = `${FIXTURES}/${name}.yml`;
+    const started = Date.now();
+    const run = cli('validate', path);
+    assert.equal(run.code, 1);
+    assert.equal(run.stdout, '');
+    const problems = `${expected.length} problem${expected.length === 1 ? '' : 's'}`;
+    assert.equal(run.stderr, [...expected.map((line) => `${path}:${line}`), `${path}: ${problems}`, ''].join('\n'));
+    assert.ok(Date.now() - started < 5000, 'refused quickly');
+  });
+}
+
+test('deliverybot validate: a missing file, a bad flag and help', () => {
+  const missing = cli('validate', 'nope.yml');
+  assert.equal(missing.code, 2);
+  assert.equal(missing.stderr, 'deliverybot validate: cannot read nope.yml: no such file\n');
+  const flag = cli('validate', '--strict', 'examples/deploy.yml');
+  assert.equal(flag.code, 2);
+  assert.match(flag.stderr, /^deliverybot validate: unexpected --strict/);
+  const help = cli('--help');
+  assert.equal(help.code, 0);
+  assert.match(help.stdout, /validate \[path\]/);
+  const unknown = cli('deploy');
+  assert.equal(unknown.code, 2);
+  assert.match(unknown.stderr, /unknown command `deploy`/);
+});
+
+// The schema editors use (yaml-language-server), generated from the Rust types.
+const schema = JSON.parse(readFileSync(`${ROOT}schema/deploy.schema.json`, 'utf8'));
+const checkSchema = new Ajv2020({ allErrors: true, strict: false }).compile(schema);
+
+for (const path of examples) {
+  test(`the JSON Schema accepts ${path}`, () => {
+    const config = parseYaml(readFileSync(`${ROOT}${path}`, 'utf8'), { merge: true });
+    assert.ok(checkSchema(config), JSON.stringify(checkSchema.errors));
+  });
+}
+
+for (const name of ['unknown-keys', 'wrong-types', 'bad-ref', 'legacy-many', 'not-a-map']) {
+  test(`the JSON Schema rejects ${name}.yml`, () => {
+    const config = parseYaml(readFileSync(`${ROOT}${FIXTURES}/${name}.yml`, 'utf8'));
+    assert.equal(checkSchema(config), false);
+  });
+}
+
+test('the JSON Schema leaves templates to Deliverybot: bad-template.yml is well-formed for it', () => {
+  assert.ok(checkSchema(parseYaml(readFileSync(`${ROOT}${FIXTURES}/bad-template.yml`, 'utf8'))));
+});
+
+// The action.
+const SHA = '6113728f27ae82c7b1a177c8d03f9e96e0adf246';
+const push = () => webhookExample('push', (p) => p.ref === 'refs/heads/master' && !p.deleted);
+
+async function withFake(fn) {
+  const fake = await startFakeGitHub();
+  try {
+    const repo = fake.repo('Codertocat/Hello-World', { defaultBranch: 'master' });
+    repo.setRef('heads/master', SHA);
+    await fn(fake, repo);
+  } finally {
+    await fake.close();
+  }
+}
+
+test('an invalid config fails the step with an annotation for each problem, and creates nothing', () =>
+  withFake(async (fake, repo) => {
+    repo.setFile('master', '.github/deploy.yml', readFileSync(`${ROOT}${FIXTURES}/wrong-types.yml`, 'utf8'));
+    const run = await runAction({ fake, eventName: 'push', payload: push() });
+
+    assert.equal(run.code, 1);
+    assert.deepEqual(fake.writes(), []);
+    const annotations = run.commands.filter((c) => c.command === 'error' && c.properties.file);
+    assert.deepEqual(
+      annotations.map((c) => [c.properties.file, c.properties.line, c.properties.col, c.message]),
+      INVALID['wrong-types'].map((line) => {
+        const [, l, c, message] = /^(\d+):(\d+): (.*)$/.exec(line);
+        return ['.github/deploy.yml', l, c, `.github/deploy.yml:${l}:${c}: ${message}`];
+      }),
+    );
+    assert.ok(run.commands.some((c) => c.command === 'error' && c.message === '.github/deploy.yml has 4 problems; nothing was deployed.'));
+    for (const line of INVALID['wrong-types']) assert.ok(run.summary.includes(`.github/deploy.yml:${line}`), run.summary);
+  }));
+
+test('templates render on a push: branch, commit message (read only because it is used), defaults', () =>
+  withFake(async (fake, repo) => {
+    repo.setCommit(SHA, { message: 'Fix <script> & "quotes"\n\nwith a body', author: { name: 'Monalisa Octocat' } });
+    repo.setFile(
+      'master',
+      '.github/deploy.yml',
+      [
+        'staging:',
+        '  auto_deploy_on: refs/heads/*',
+        '  environment: ${{ branch }}-staging',
+        '  description: ${{ commit.message }}',
+        '  payload:',
+        '    pr: ${{ pr || \'none\' }}',
+        '    author: ${{ commit.author.name }}',
+        '    ${{ repo }}: ${{ short_sha }}',
+        '',
+      ].join('\n'),
+    );
+    const run = await runAction({ fake, eventName: 'push', payload: push() });
+
+    assert.equal(run.code, 0, run.stdout + run.stderr);
+    assert.deepEqual(fake.invalid(), []);
+    assert.deepEqual(fake.requests.map((r) => `${r.method} ${r.operationId}`), [
+      'GET repos/get-content',
+      'GET repos/get-commit',
+      'GET repos/list-deployments',
+      'POST repos/create-deployment',
+    ]);
+    const [deployment] = repo.deployments;
+    assert.equal(deployment.environment, 'master-staging');
+    assert.equal(deployment.description, 'Fix <script> & "quotes"\n\nwith a body', 'no HTML escaping');
+    assert.equal(deployment.payload.pr, 'none');
+    assert.equal(deployment.payload.author, 'Monalisa Octocat');
+    assert.equal(deployment.payload['Hello-World'], '6113728');
+  }));
+
+test('a template with no value for this event fails its target at its position; the others deploy', () =>
+  withFake(async (fake, repo) => {
+    repo.setFile('master', '.github/deploy.yml', 'review:\n  auto_deploy_on: refs/heads/master\n  environment: pr${{ pr }}\nstaging:\n  auto_deploy_on: refs/heads/master\n  environment: staging\n');
+    const run = await runAction({ fake, eventName: 'push', payload: push() });
+
+    assert.equal(run.code, 1);
+    assert.deepEqual(repo.deployments.map((d) => d.environment), ['staging']);
+    const error = run.commands.find((c) => c.command === 'error' && c.properties.file);
+    assert.deepEqual(error.properties, { file: '.github/deploy.yml', line: '3', col: '18' });
+    assert.match(error.message, /`pr` has no value on this `push` event; give a default, like `\$\{\{ pr \|\| 'none' \}\}`/);
+  }));
