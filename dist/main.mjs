@@ -1,6 +1,6 @@
 import {
   start
-} from "./shared-W7PEXNQY.mjs";
+} from "./shared-XIJFUFFD.mjs";
 import "./shared-DSGVKK6L.mjs";
 
 // action/main.mjs

@@ -20,7 +20,7 @@ describe('openapi support', () => {
   test('the fixture is self-contained and every operation has a route in the fake', () => {
     const text = readFileSync(new URL('./fixtures/github-openapi.json', import.meta.url), 'utf8');
     assert.equal(text.includes('"$ref"'), false);
-    assert.equal(operations.length, 22);
+    assert.equal(operations.length, 23);
     assert.deepEqual(routedOperations.toSorted(), operations.map((op) => op.operationId).toSorted());
   });
 
@@ -41,6 +41,10 @@ describe('openapi support', () => {
     assert.equal(lock.operationId, 'git/update-ref');
     assert.equal(lock.params.ref, 'heads/deliverybot/locks/production');
     assert.equal(matchOperation('GET', `${REPO}/git/ref/tags/v1.0.0`).params.ref, 'tags/v1.0.0');
+    const matching = matchOperation('GET', `${REPO}/git/matching-refs/heads/deliverybot/locks/`);
+    assert.deepEqual([matching.operationId, matching.params.ref], ['git/list-matching-refs', 'heads/deliverybot/locks/']);
+    assert.equal(matchOperation('GET', `${REPO}/git/matching-refs/`).params.ref, '', 'no ref: every ref');
+    assert.equal(matchOperation('GET', `${REPO}/git/ref/`), null);
     assert.equal(matchOperation('GET', `${REPO}/commits/feature%2Fx/status`).params.ref, 'feature/x');
     assert.equal(matchOperation('GET', `${REPO}/commits/abc/status`).operationId, 'repos/get-combined-status-for-ref');
     assert.equal(matchOperation('POST', `${REPO}/issues/comments/5/reactions`).operationId, 'reactions/create-for-issue-comment');
@@ -365,6 +369,19 @@ describe('fake GitHub', () => {
       assert.equal((await call('POST', `${REPO}/deployments/999/statuses`, { body: { state: 'success' } })).status, 404);
     });
 
+    test('are paged newest first, with the Link header', async () => {
+      const deployment = repo.addDeployment({ ref: 'master' });
+      const ids = Array.from({ length: 5 }, () => repo.addDeploymentStatus(deployment.id, { state: 'queued' }).id);
+      const path = `${REPO}/deployments/${deployment.id}/statuses`;
+      const base = `${fake.url}${path}`;
+      const second = await call('GET', `${path}?per_page=2&page=2`);
+      assert.deepEqual(second.json.map((s) => s.id), [ids[2], ids[1]]);
+      const link = (page, rel) => `<${base}?per_page=2&page=${page}>; rel="${rel}"`;
+      assert.equal(second.headers.get('link'), [link(1, 'prev'), link(3, 'next'), link(3, 'last'), link(1, 'first')].join(', '));
+      assert.deepEqual((await call('GET', `${path}?per_page=2&page=3`)).json.map((s) => s.id), [ids[0]]);
+      assert.deepEqual(fake.invalid(), []);
+    });
+
     test('a success makes earlier successful deployments of the environment inactive', async () => {
       const old = repo.addDeployment({ ref: 'master', environment: 'staging' });
       const failed = repo.addDeployment({ ref: 'master', environment: 'staging' });
@@ -417,6 +434,20 @@ describe('fake GitHub', () => {
       assert.equal((await call('GET', `${REPO}/commits/nope/status`)).status, 404);
     });
 
+    test('page the statuses of the combined status; total_count counts them all', async () => {
+      for (const context of ['a', 'b', 'c']) repo.addCommitStatus(SHA, { context, state: 'success' });
+      const base = `${fake.url}${REPO}/commits/master/status`;
+      const first = await call('GET', `${REPO}/commits/master/status?per_page=2`);
+      assert.deepEqual(first.json.statuses.map((s) => s.context), ['a', 'b']);
+      assert.equal(first.json.total_count, 3);
+      assert.equal(first.json.state, 'success');
+      assert.equal(first.headers.get('link'), `<${base}?per_page=2&page=2>; rel="next", <${base}?per_page=2&page=2>; rel="last"`);
+      const second = await call('GET', `${REPO}/commits/master/status?per_page=2&page=2`);
+      assert.deepEqual(second.json.statuses.map((s) => s.context), ['c']);
+      assert.equal(second.headers.get('link'), `<${base}?per_page=2&page=1>; rel="prev", <${base}?per_page=2&page=1>; rel="first"`);
+      assert.deepEqual(fake.invalid(), []);
+    });
+
     test('list the latest check run of each name, paged', async () => {
       repo.addCheckRun(SHA, { name: 'build', conclusion: 'failure' });
       repo.addCheckRun(SHA, { name: 'build' });
@@ -431,6 +462,11 @@ describe('fake GitHub', () => {
       const paged = await call('GET', `${REPO}/commits/master/check-runs?per_page=1`);
       assert.equal(paged.json.check_runs.length, 1);
       assert.match(paged.headers.get('link'), /page=2>; rel="next"/);
+      const second = await call('GET', `${REPO}/commits/master/check-runs?per_page=1&page=2`);
+      assert.deepEqual([second.json.total_count, second.json.check_runs.map((r) => r.name)], [2, ['test']]);
+      const base = `${fake.url}${REPO}/commits/master/check-runs`;
+      assert.equal(second.headers.get('link'), `<${base}?per_page=1&page=1>; rel="prev", <${base}?per_page=1&page=1>; rel="first"`);
+      assert.deepEqual(fake.invalid(), []);
     });
   });
 
@@ -450,6 +486,69 @@ describe('fake GitHub', () => {
       const ref = (await call('GET', `${REPO}/git/ref/heads/master`)).json;
       assert.deepEqual([ref.ref, ref.object.sha, ref.object.type], ['refs/heads/master', SHA, 'commit']);
       assert.equal((await call('GET', `${REPO}/git/ref/heads/nope`)).status, 404);
+    });
+
+    test('matching refs: every ref starting with the prefix, by name, not paged', async () => {
+      repo.setRef('heads/feature-x', OTHER_SHA);
+      repo.setRef('tags/feature', SHA);
+      repo.setRef('heads/feature', SHA);
+      repo.setRef('heads/deliverybot/locks/staging', SHA);
+      repo.setRef('heads/deliverybot/locks/production', OTHER_SHA);
+      const names = async (prefix) => (await call('GET', `${REPO}/git/matching-refs/${prefix}`)).json.map((r) => r.ref);
+
+      const response = await call('GET', `${REPO}/git/matching-refs/heads/feature`);
+      assert.equal(response.status, 200);
+      assert.deepEqual(response.json, [
+        (await call('GET', `${REPO}/git/ref/heads/feature`)).json,
+        (await call('GET', `${REPO}/git/ref/heads/feature-x`)).json,
+      ]);
+      assert.deepEqual(response.json[1], {
+        ref: 'refs/heads/feature-x',
+        node_id: response.json[1].node_id,
+        url: `${fake.url}${REPO}/git/refs/heads/feature-x`,
+        object: { sha: OTHER_SHA, type: 'commit', url: `${fake.url}${REPO}/git/commits/${OTHER_SHA}` },
+      });
+      assert.deepEqual(await names('heads/deliverybot/locks/'), [
+        'refs/heads/deliverybot/locks/production',
+        'refs/heads/deliverybot/locks/staging',
+      ]);
+      assert.deepEqual(await names('heads/fe'), ['refs/heads/feature', 'refs/heads/feature-x']);
+      assert.deepEqual(await names(''), [
+        'refs/heads/deliverybot/locks/production',
+        'refs/heads/deliverybot/locks/staging',
+        'refs/heads/feature',
+        'refs/heads/feature-x',
+        'refs/heads/master',
+        'refs/tags/feature',
+      ]);
+
+      const none = await call('GET', `${REPO}/git/matching-refs/heads/nope`);
+      assert.deepEqual([none.status, none.json], [200, []]);
+      assert.deepEqual(fake.invalid(), []);
+
+      // GitHub ignores per_page and page here; the fake answers the same and flags them.
+      const paged = await call('GET', `${REPO}/git/matching-refs/heads/?per_page=1&page=2`);
+      assert.equal(paged.json.length, 5);
+      assert.equal(paged.headers.get('link'), null);
+      assert.deepEqual(fake.invalid().at(-1).errors, [
+        'query parameter "per_page" is not accepted by git/list-matching-refs',
+        'query parameter "page" is not accepted by git/list-matching-refs',
+      ]);
+    });
+
+    test('a seeded annotated tag: the ref points at the tag object, which points at the commit', async () => {
+      const tag = repo.setAnnotatedTag('v2.0.0', OTHER_SHA);
+      assert.equal(repo.refs.get('tags/v2.0.0'), tag.sha);
+      const ref = (await call('GET', `${REPO}/git/ref/tags/v2.0.0`)).json;
+      assert.deepEqual(ref.object, { sha: tag.sha, type: 'tag', url: `${fake.url}${REPO}/git/tags/${tag.sha}` });
+      assert.notEqual(tag.sha, OTHER_SHA);
+      const object = (await call('GET', `${REPO}/git/tags/${tag.sha}`)).json;
+      assert.deepEqual([object.tag, object.message, object.object.sha, object.object.type], ['v2.0.0', 'Release v2.0.0', OTHER_SHA, 'commit']);
+      assert.deepEqual((await call('GET', `${REPO}/git/matching-refs/tags/v2`)).json, [ref]);
+      // The tag is peeled wherever GitHub takes a commit-ish.
+      assert.equal((await call('GET', `${REPO}/commits/v2.0.0`)).json.sha, OTHER_SHA);
+      assert.equal((await call('GET', `${REPO}/commits/v2.0.0/status`)).json.sha, OTHER_SHA);
+      assert.equal((await deploy({ ref: 'v2.0.0' })).json.sha, OTHER_SHA);
     });
 
     test('creating a ref is atomic: of concurrent creates exactly one wins', async () => {
@@ -510,6 +609,55 @@ describe('fake GitHub', () => {
       assert.equal(details.status, 200);
       assert.equal(typeof details.json.workflow_run_id, 'number');
       assert.deepEqual(repo.dispatches[0].inputs, { environment: 'qa' });
+    });
+  });
+
+  describe('pull requests', () => {
+    const pull = async (number) => (await call('GET', `${REPO}/pulls/${number}`)).json;
+
+    test('default to an open pull request from pull-<n> into the default branch of this repository', async () => {
+      repo.setPull(3);
+      const json = await pull(3);
+      const side = ({ label, ref, sha, repo: { id, full_name } }) => ({ label, ref, sha, id, full_name });
+      assert.deepEqual(side(json.base), { label: 'Codertocat:master', ref: 'master', sha: SHA, id: repo.id, full_name: 'Codertocat/Hello-World' });
+      assert.match(json.head.sha, /^[0-9a-f]{40}$/, 'an unknown head branch still has a sha');
+      assert.deepEqual([json.head.ref, json.head.repo.id, json.head.repo.full_name], ['pull-3', repo.id, 'Codertocat/Hello-World']);
+      assert.equal((await pull(3)).head.sha, json.head.sha, 'stable');
+      assert.deepEqual(
+        [json.number, json.state, json.draft, json.merged, json.merged_at, json.title, json.user.login],
+        [3, 'open', false, false, null, 'Pull request #3', 'Codertocat'],
+      );
+    });
+
+    test('seeded fields win; user, head, base and their repos are merged', async () => {
+      repo.setRef('heads/topic', OTHER_SHA);
+      repo.setPull(4, { title: 'Add feature', draft: true, user: { login: 'octocat' }, head: { ref: 'topic' } });
+      const json = await pull(4);
+      assert.deepEqual([json.title, json.draft, json.state], ['Add feature', true, 'open']);
+      assert.deepEqual([json.user.login, typeof json.user.id, json.user.type], ['octocat', 'number', 'User']);
+      assert.deepEqual([json.head.ref, json.head.sha, json.head.label, json.head.repo.id], ['topic', OTHER_SHA, 'Codertocat:topic', repo.id]);
+
+      repo.setPull(5, { merged: true, base: { ref: 'release', repo: { default_branch: 'release' } } });
+      const merged = await pull(5);
+      assert.deepEqual([merged.merged, merged.state, typeof merged.merged_at, typeof merged.closed_at], [true, 'closed', 'string', 'string']);
+      assert.deepEqual([merged.base.ref, merged.base.repo.default_branch, merged.base.repo.id], ['release', 'release', repo.id]);
+    });
+
+    test('from a fork: head.repo is another repository, or null once the fork is deleted', async () => {
+      const fork = fake.repo('octocat/Hello-World');
+      assert.notEqual(fork.id, repo.id);
+      assert.equal(fake.repo('codertocat/hello-world').id, repo.id, 'one id per repository');
+      fork.setRef('heads/fix', OTHER_SHA);
+      repo.setPull(6, { head: { ref: 'fix', repo: fork } });
+      const json = await pull(6);
+      assert.deepEqual(
+        [json.head.label, json.head.sha, json.head.user.login, json.head.repo.id, json.head.repo.full_name],
+        ['octocat:fix', OTHER_SHA, 'octocat', fork.id, 'octocat/Hello-World'],
+      );
+      assert.deepEqual([json.base.repo.id, json.base.repo.full_name], [repo.id, 'Codertocat/Hello-World']);
+
+      repo.setPull(7, { head: { ref: 'gone', sha: SHA, repo: null } });
+      assert.deepEqual([(await pull(7)).head.repo, (await pull(7)).head.sha], [null, SHA]);
     });
   });
 

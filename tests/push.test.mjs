@@ -63,7 +63,10 @@ test('a push to master creates exactly one deployment of the pushed commit', asy
   ]);
   assert.equal(run.outputs['deployment-id'], String(deployment.id));
   assert.equal(run.outputs.environment, 'staging');
-  assert.match(run.summary, /\| staging \| staging \| `6113728` \| Created \[deployment \d+\]/);
+  assert.ok(
+    run.summary.includes(`| staging | [staging](https://github.com/Codertocat/Hello-World/deployments/staging) | \`6113728\` | created | created deployment ${deployment.id} |`),
+    run.summary,
+  );
   assert.ok(run.lines.includes(`staging: created deployment ${deployment.id} of 6113728 to staging.`), run.stdout);
 });
 
@@ -111,7 +114,8 @@ test('running again on the same push does not deploy twice', async () => {
   assert.equal(again.code, 0, again.stdout + again.stderr);
   assert.equal(repo.deployments.length, 1);
   assert.equal(again.outputs.deployments, '[]');
-  assert.match(again.summary, /Already deployed/);
+  assert.match(again.summary, /\| already deployed \| already deployed \(deployment \d+\) \|/);
+  assert.equal(JSON.parse(again.outputs.skipped)[0].reason, `already deployed (deployment ${repo.deployments[0].id})`);
 });
 
 test('a dry run reports the plan and writes nothing', async () => {
@@ -122,7 +126,7 @@ test('a dry run reports the plan and writes nothing', async () => {
   assert.deepEqual(fake.writes(), []);
   assert.equal(fake.requests.length, 2, 'the config and the existing-deployment check, nothing more');
   assert.deepEqual(repo.deployments, []);
-  assert.match(run.summary, /\| staging \| staging \| `6113728` \| Would create \(dry run\) \|/);
+  assert.match(run.summary, /\| `6113728` \| would create \| would create \(dry run\) \|/);
 });
 
 test('a tag push deploys the tag targets', async () => {

@@ -184,25 +184,39 @@ export function commitJson(repo, sha, { message, author, parents }) {
 }
 
 // An open, mergeable pull request from `pull-<number>` into the default
-// branch; `fields` (given to setPull) override it, head and base merged.
+// branch; `fields` (given to setPull) override it. user, head and base are
+// merged field by field, and so is each side's repo: over this repository,
+// or over another FakeRepo given as the repo (a fork). `repo: null` stays
+// null, as GitHub sends it for a head whose fork was deleted. merged: true
+// makes the default state closed.
 export function pullJson(repo, number, fields) {
   const url = `${repo.url}/pulls/${number}`;
   const htmlUrl = `${HTML}/${repo.fullName}/pull/${number}`;
-  const owner = repo.user(repo.owner);
+  const { user: givenUser, head: givenHead, base: givenBase, ...rest } = fields;
+  const person = (source, given) => ({ ...source.user(given?.login ?? source.owner), ...given });
   const side = (ref, given = {}) => {
+    const { repo: givenRepo, user, ...other } = given;
+    const isFakeRepo = typeof givenRepo?.resolveCommit === 'function';
+    const source = isFakeRepo ? givenRepo : repo;
     const branch = given.ref ?? ref;
+    let json = null;
+    if (isFakeRepo) json = repositoryJson(givenRepo);
+    else if (givenRepo !== null) json = { ...repositoryJson(repo), ...givenRepo };
     return {
-      label: `${repo.owner}:${branch}`,
+      label: `${source.owner}:${branch}`,
       ref: branch,
-      sha: repo.resolveCommit(branch),
-      user: owner,
-      repo: repositoryJson(repo),
-      ...given,
+      // A branch the fake does not know still has a head on GitHub.
+      sha: source.resolveCommit(branch) ?? gitSha('commit', `${source.fullName} ${branch}`),
+      user: person(source, user),
+      repo: json,
+      ...other,
     };
   };
-  const head = side(`pull-${number}`, fields.head);
-  const base = side(repo.defaultBranch, fields.base);
+  const head = side(`pull-${number}`, givenHead);
+  const base = side(repo.defaultBranch, givenBase);
   const now = timestamp();
+  const merged = rest.merged ?? false;
+  const state = rest.state ?? (merged ? 'closed' : 'open');
   const link = (href) => ({ href });
   return {
     url,
@@ -218,18 +232,18 @@ export function pullJson(repo, number, fields) {
     comments_url: `${repo.url}/issues/${number}/comments`,
     statuses_url: `${repo.url}/statuses/${head.sha}`,
     number,
-    state: 'open',
+    state,
     locked: false,
     title: `Pull request #${number}`,
-    user: owner,
+    user: person(repo, givenUser),
     body: null,
     labels: [],
     milestone: null,
     active_lock_reason: null,
     created_at: now,
     updated_at: now,
-    closed_at: null,
-    merged_at: null,
+    closed_at: state === 'closed' ? now : null,
+    merged_at: merged ? now : null,
     merge_commit_sha: null,
     assignee: null,
     assignees: [],
@@ -248,7 +262,7 @@ export function pullJson(repo, number, fields) {
     author_association: 'OWNER',
     auto_merge: null,
     draft: false,
-    merged: false,
+    merged,
     mergeable: true,
     rebaseable: true,
     mergeable_state: 'clean',
@@ -260,7 +274,7 @@ export function pullJson(repo, number, fields) {
     additions: 0,
     deletions: 0,
     changed_files: 0,
-    ...fields,
+    ...rest,
     head,
     base,
   };

@@ -91,6 +91,14 @@ export class FakeRepo {
     this.refs.set(name, sha);
   }
 
+  // An annotated tag `name` (without tags/) on a commit: the tag object,
+  // and refs/tags/<name> pointing at it, as `git tag -a` and a push make.
+  setAnnotatedTag(name, commitSha, { message = `Release ${name}`, tagger } = {}) {
+    const tag = this.createTag({ tag: name, message, object: commitSha, type: 'commit', tagger });
+    this.setRef(`tags/${name}`, tag.sha);
+    return tag;
+  }
+
   // parents lets PATCH git/refs tell a fast-forward from a rewrite.
   setCommit(sha, { message = 'Update', author = {}, parents = [] } = {}) {
     const person = { ...DEFAULT_AUTHOR, date: timestamp(), ...author };
@@ -103,7 +111,8 @@ export class FakeRepo {
     this.permissions.set(login, role);
   }
 
-  // fields override the generated pull request (head and base are merged).
+  // fields override the generated pull request (see pullJson: head, base,
+  // their repo and user are merged; head.repo may be another FakeRepo).
   setPull(number, fields = {}) {
     this.pulls.set(Number(number), fields);
   }
@@ -247,7 +256,8 @@ export class FakeRepo {
   commitInfo(sha) {
     const seeded = this.commits.get(sha);
     if (seeded) return seeded;
-    if (![...this.refs.values()].includes(sha)) return null;
+    const tagged = [...this.tags.values()].some((tag) => tag.object.sha === sha);
+    if (!tagged && ![...this.refs.values()].includes(sha)) return null;
     return { message: 'Update', author: { ...DEFAULT_AUTHOR, date: timestamp() }, parents: [] };
   }
 
@@ -295,6 +305,15 @@ export class FakeRepo {
       url: `${this.url}/git/refs/${name}`,
       object: { sha, type, url: `${this.url}/git/${type}s/${sha}` },
     };
+  }
+
+  // GET git/matching-refs/<prefix>: every ref whose full name starts with
+  // refs/<prefix> (`heads/feature` also finds heads/feature-x), by name.
+  matchingRefsJson(prefix) {
+    return [...this.refs.keys()]
+      .filter((name) => `refs/${name}`.startsWith(`refs/${prefix}`))
+      .sort()
+      .map((name) => this.refJson(name));
   }
 
   permissionJson(login) {

@@ -135,6 +135,12 @@ const ROUTES = {
     return reply(200, orThrow(repo.refJson(params.ref)));
   },
 
+  // Not paged: GitHub ignores per_page and page here and sends every match
+  // (the description declares neither, so the fake flags them as invalid).
+  'git/list-matching-refs'({ repo, params }) {
+    return reply(200, repo.matchingRefsJson(params.ref));
+  },
+
   'git/create-ref'({ repo, body }) {
     return reply(201, repo.createRef(body));
   },

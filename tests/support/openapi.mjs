@@ -18,16 +18,20 @@ const MULTI_SEGMENT = new Set([
   '/repos/{owner}/{repo}/contents/{path}',
   '/repos/{owner}/{repo}/git/ref/{ref}',
   '/repos/{owner}/{repo}/git/refs/{ref}',
+  '/repos/{owner}/{repo}/git/matching-refs/{ref}',
 ]);
+// ... and these may even be empty: `git/matching-refs/` lists every ref.
+const MAY_BE_EMPTY = new Set(['/repos/{owner}/{repo}/git/matching-refs/{ref}']);
 
 const routes = operations.map((operation) => ({
   operation,
   segments: operation.path.split('/').slice(1),
   multiSegment: MULTI_SEGMENT.has(operation.path),
+  mayBeEmpty: MAY_BE_EMPTY.has(operation.path),
 }));
 
 function matchSegments(route, parts) {
-  const { segments, multiSegment } = route;
+  const { segments, multiSegment, mayBeEmpty } = route;
   const count = segments.length;
   if (multiSegment ? parts.length < count : parts.length !== count) return null;
   const params = {};
@@ -35,7 +39,7 @@ function matchSegments(route, parts) {
     const segment = segments[i];
     const isLast = i === count - 1;
     const raw = multiSegment && isLast ? parts.slice(i).join('/') : parts[i];
-    if (raw === '') return null;
+    if (raw === '' && !(mayBeEmpty && isLast)) return null;
     if (segment.startsWith('{')) params[segment.slice(1, -1)] = decodeURIComponent(raw);
     else if (segment !== raw) return null;
   }

@@ -32,6 +32,8 @@ pub const TARGET_KEYS: &[&str] = &[
     "transient_environment",
     "production_environment",
     "deployments",
+    "allow_forks",
+    "allow_drafts",
 ];
 
 /// The keys of an entry of the legacy `deployments:` list.
@@ -46,13 +48,22 @@ pub const LEGACY_KEYS: &[&str] = &[
     "production_environment",
 ];
 
-/// The keys of the `settings` section (none yet: later features add theirs).
-pub const SETTINGS_KEYS: &[&str] = &[];
+/// The keys of the `settings` section.
+pub const SETTINGS_KEYS: &[&str] = &["dispatch"];
 
 /// A config, every target with its defaults applied.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Config {
     pub targets: Vec<Target>,
+    pub settings: Settings,
+}
+
+/// What is not about one target.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Settings {
+    /// A workflow (file name or id) to start with `workflow_dispatch` for each deployment created,
+    /// with the input `deployment_id`: the hand-off that works with the default `GITHUB_TOKEN`.
+    pub dispatch: Option<String>,
 }
 
 /// What deploys a target automatically.
@@ -80,6 +91,10 @@ pub struct Target {
     pub transient_environment: Option<bool>,
     /// `None`: leave it to GitHub's default (the key is not sent).
     pub production_environment: Option<bool>,
+    /// Deploy pull requests from forks automatically (their code is not the repository's).
+    pub allow_forks: bool,
+    /// Deploy draft pull requests automatically.
+    pub allow_drafts: bool,
 }
 
 impl Target {
@@ -123,9 +138,10 @@ impl Config {
     pub fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
         let root = yaml::parse(text).map_err(|err| vec![err])?;
         let mut errors = Vec::new();
+        let mut settings = Settings::default();
         let targets = match root {
             None => Vec::new(),
-            Some(Node { value: Value::Map(entries), .. }) => read_targets(entries, &mut errors),
+            Some(Node { value: Value::Map(entries), .. }) => read_targets(entries, &mut settings, &mut errors),
             Some(other) => {
                 errors.push(Diagnostic::at(
                     other.pos,
@@ -135,7 +151,7 @@ impl Config {
             }
         };
         if errors.is_empty() {
-            return Ok(Config { targets });
+            return Ok(Config { targets, settings });
         }
         errors.sort_by_key(|d| d.pos);
         Err(errors)
@@ -146,7 +162,7 @@ impl Config {
     }
 }
 
-fn read_targets(entries: Vec<(Node, Node)>, errors: &mut Vec<Diagnostic>) -> Vec<Target> {
+fn read_targets(entries: Vec<(Node, Node)>, settings: &mut Settings, errors: &mut Vec<Diagnostic>) -> Vec<Target> {
     let mut targets = Vec::new();
     for (key, value) in entries {
         let Some(name) = key.as_str().map(str::to_string) else {
@@ -158,7 +174,7 @@ fn read_targets(entries: Vec<(Node, Node)>, errors: &mut Vec<Diagnostic>) -> Vec
             continue;
         }
         if name == SETTINGS_KEY {
-            read_settings(value, errors);
+            *settings = read_settings(value, errors);
             continue;
         }
         if name.starts_with('.') {
@@ -182,16 +198,25 @@ fn read_targets(entries: Vec<(Node, Node)>, errors: &mut Vec<Diagnostic>) -> Vec
     targets
 }
 
-fn read_settings(node: Node, errors: &mut Vec<Diagnostic>) {
-    match node.value {
-        Value::Null => {}
-        Value::Map(entries) => {
-            for (key, _) in entries {
-                errors.push(unknown_key(&key, SETTINGS_KEYS, "in `settings`"));
-            }
+fn read_settings(node: Node, errors: &mut Vec<Diagnostic>) -> Settings {
+    let mut settings = Settings::default();
+    let entries = match node.value {
+        Value::Null => return settings,
+        Value::Map(entries) => entries,
+        _ => {
+            errors.push(Diagnostic::at(node.pos, format!("`settings` is a map; this is {}", node.describe())));
+            return settings;
         }
-        _ => errors.push(Diagnostic::at(node.pos, format!("`settings` is a map; this is {}", node.describe()))),
+    };
+    for (key, value) in checked_keys(entries, SETTINGS_KEYS, "in `settings`", errors) {
+        match (key.as_str(), &value.value) {
+            (_, Value::Null) => {}
+            (Some("dispatch"), Value::Str(text)) if !text.value.trim().is_empty() => settings.dispatch = Some(text.value.trim().to_string()),
+            (Some("dispatch"), Value::Int(id)) => settings.dispatch = Some(id.to_string()),
+            _ => errors.push(expected(&value, "dispatch", "a workflow file name, like `deploy.yml`")),
+        }
     }
+    settings
 }
 
 /// A target's fields, with the legacy `deployments: [...]` entry's folded in.
@@ -216,6 +241,8 @@ fn read_target(name: String, pos: Pos, fields: Vec<(Node, Node)>, errors: &mut V
         required_contexts: Vec::new(),
         transient_environment: None,
         production_environment: None,
+        allow_forks: false,
+        allow_drafts: false,
     };
     for (key, value) in fields {
         let field = key.as_str().unwrap_or_default();
@@ -237,6 +264,8 @@ fn read_target(name: String, pos: Pos, fields: Vec<(Node, Node)>, errors: &mut V
             "required_contexts" => strings(&value, field).map(|list| target.required_contexts = list),
             "transient_environment" => boolean(&value, field).map(|b| target.transient_environment = Some(b)),
             "production_environment" => boolean(&value, field).map(|b| target.production_environment = Some(b)),
+            "allow_forks" => boolean(&value, field).map(|b| target.allow_forks = b),
+            "allow_drafts" => boolean(&value, field).map(|b| target.allow_drafts = b),
             _ => unreachable!("checked_keys keeps known keys only"),
         };
         if let Err(found) = result {
@@ -312,7 +341,6 @@ fn unknown_key(key: &Node, known: &[&str], place: &str) -> Diagnostic {
     };
     let message = match closest(name, known) {
         Some(guess) => format!("unknown key `{name}` {place}; did you mean `{guess}`?"),
-        None if known.is_empty() => format!("unknown key `{name}` {place}; there are no settings yet"),
         None => format!("unknown key `{name}` {place}; the keys are {}", known.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")),
     };
     Diagnostic::at(key.pos, message)
@@ -498,7 +526,7 @@ production:
                 "3:15: `auto_merge` must be true or false; this is the string \"sometimes\"",
                 "5:22: `required_contexts` must be a list of check names, like `[ci, security]`; this is the string \"ci\"",
                 "6:19: `auto_deploy_on` is a full ref (like `refs/heads/main`) or `pr`; `main` would never match",
-                "7:3: unknown key `colour` in target `production`; the keys are `auto_deploy_on`, `environment`, `task`, `description`, `payload`, `auto_merge`, `required_contexts`, `transient_environment`, `production_environment`, `deployments`",
+                "7:3: unknown key `colour` in target `production`; the keys are `auto_deploy_on`, `environment`, `task`, `description`, `payload`, `auto_merge`, `required_contexts`, `transient_environment`, `production_environment`, `deployments`, `allow_forks`, `allow_drafts`",
             ]
         );
     }
@@ -568,7 +596,7 @@ production:
     fn keys_starting_with_a_dot_hold_shared_settings_and_are_not_targets() {
         let text = ".defaults: &defaults\n  task: ship\n  colour: any\nweb:\n  <<: *defaults\n  environment: web\n";
         let err = errors(text);
-        assert_eq!(err, ["3:3: unknown key `colour` in target `web`; the keys are `auto_deploy_on`, `environment`, `task`, `description`, `payload`, `auto_merge`, `required_contexts`, `transient_environment`, `production_environment`, `deployments`"]);
+        assert_eq!(err, ["3:3: unknown key `colour` in target `web`; the keys are `auto_deploy_on`, `environment`, `task`, `description`, `payload`, `auto_merge`, `required_contexts`, `transient_environment`, `production_environment`, `deployments`, `allow_forks`, `allow_drafts`"]);
         let config = Config::parse(".defaults: &d\n  task: ship\nweb:\n  <<: *d\n").unwrap();
         assert_eq!(config.targets.len(), 1);
         assert_eq!(config.targets[0].task, Template::literal("ship", Pos { line: 2, column: 9 }));
@@ -577,7 +605,9 @@ production:
     #[test]
     fn the_settings_key_is_reserved() {
         assert_eq!(Config::parse("settings:\nweb:\n").unwrap().targets.len(), 1);
-        assert_eq!(errors("settings:\n  colour: blue\n"), ["2:3: unknown key `colour` in `settings`; there are no settings yet"]);
+        assert_eq!(errors("settings:\n  dispatchh: deploy.yml\n"), ["2:3: unknown key `dispatchh` in `settings`; did you mean `dispatch`?"]);
+        assert_eq!(Config::parse("settings:\n  dispatch: deploy.yml\n").unwrap().settings.dispatch.as_deref(), Some("deploy.yml"));
+        assert_eq!(errors("settings:\n  dispatch: [a]\n"), ["2:13: `dispatch` must be a workflow file name, like `deploy.yml`; this is a list"]);
     }
 
     #[test]

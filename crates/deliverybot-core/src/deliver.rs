@@ -1,34 +1,63 @@
-//! The rules mode on a push: read the config from the default branch, select the targets whose
-//! `auto_deploy_on` matches the pushed ref, render their deployments, and create one deployment of
-//! the pushed commit for each, unless that commit is already deployed to that environment.
+//! The rules mode: from an event to deployments.
+//!
+//! The repository is the only state. Each run re-derives what to do: read the config from the
+//! default branch; turn the event into candidates (a ref and a commit, maybe a pull request); pair
+//! them with the targets they select; and for each pair decide, in order:
+//!
+//! 1. stale: the commit is no longer the tip of its ref → superseded (only for events that do not
+//!    themselves say it is the tip: checks, schedules);
+//! 2. already deployed: a deployment of this commit to the rendered environment exists → skip
+//!    (not for manual dispatches, which may redeploy on purpose, for a rollback);
+//! 3. checks: every `required_contexts` entry green → go on; pending or missing → waiting (a later
+//!    event deploys it); failed → blocked;
+//! 4. create the deployment, and start the `settings.dispatch` workflow for it.
 
-use crate::config::Config;
+use crate::config::{Config, Trigger};
 use crate::deployment::{NewDeployment, Source};
 use crate::engine::Flow;
-use crate::event::Push;
+use crate::event::{CheckEvent, Dispatch, Event, PullRequest, Push};
 use crate::github::{self, answer, Answer, Deployment};
 use crate::invocation::{Repo, RunContext, Settings};
 use crate::log::Log;
 use crate::protocol::{Annotation, Outcome, Reply, Request};
 use crate::refs::{short_name, short_sha};
 use crate::report::{Decision, Report, Row};
-use crate::rules::{select_for_push, Selection};
+use crate::rules::{self, Check, CheckState, Verdict};
 use crate::template::Var;
 use crate::yaml::Diagnostic;
+use serde::Deserialize;
 use serde_json::Value;
+use std::collections::BTreeMap;
+
+/// What the event asks the rules to look at.
+pub(crate) enum Origin {
+    Push(Push),
+    PullRequest(PullRequest),
+    Check(CheckEvent),
+    Dispatch(Dispatch),
+    Schedule,
+}
 
 pub(crate) struct Deliver {
     repo: Repo,
     settings: Settings,
     context: RunContext,
-    push: Push,
+    event_name: String,
+    /// `None` when the event does not say (a schedule): the Contents API then reads the default branch.
+    default_branch: Option<String>,
+    origin: Origin,
     /// `None` until read from the default branch.
     config: Option<Config>,
-    /// Targets this push does not deploy.
-    unselected: usize,
+    /// Ref prefixes a schedule lists (`heads/release-`), and whether each is still to be read.
+    /// (GitHub answers matching-refs with every match at once: there are no pages.)
+    listings: Vec<(String, bool)>,
+    candidates: Vec<Candidate>,
     plans: Vec<Plan>,
-    /// The pushed commit, fetched only when a selected target's templates use `commit.*`.
-    commit: Commit,
+    /// Facts about commits, read once each and shared by every plan that needs them.
+    commits: BTreeMap<String, Fetch<Value>>,
+    checks: BTreeMap<String, ChecksFetch>,
+    /// Targets the event does not deploy.
+    unselected: usize,
     /// Plans before this index are decided; planning stays linear in the number of targets.
     cursor: usize,
     awaiting: Option<Awaiting>,
@@ -36,175 +65,535 @@ pub(crate) struct Deliver {
     end: Option<Outcome>,
 }
 
-enum Commit {
-    NotNeeded,
-    Needed,
-    Known(Value),
-    Unavailable(String),
+/// A ref and commit to deploy from.
+struct Candidate {
+    git_ref: String,
+    /// Empty until known (a dispatch's ref is resolved, a schedule's tip read).
+    sha: String,
+    pull_request: Option<PullRequest>,
+    tip: Tip,
+    /// A dispatch: deploys even what is already deployed (a rollback).
+    manual: bool,
+}
+
+enum Tip {
+    /// Known: the event itself says this commit is the tip, or it was read.
+    Known,
+    /// Read the ref to learn whether `sha` is still its tip (or, with no `sha`, what the tip is).
+    ReadRef,
+    /// The ref is an annotated tag: read the tag object for its commit.
+    ReadTag(String),
+    /// Read the pull request for its head, draft state and fields.
+    ReadPull(u64),
+    /// Resolve a dispatch's ref (branch, tag or commit) to a commit.
+    Resolve,
+    Superseded(String),
+    Gone(String),
+}
+
+enum Fetch<T> {
+    Unread,
+    Read(T),
+    Failed(String),
+}
+
+struct ChecksFetch {
+    statuses: Vec<Check>,
+    runs: Vec<Check>,
+    /// Next page to read of each, `None` once done.
+    statuses_page: Option<u32>,
+    runs_page: Option<u32>,
+    failed: Option<String>,
 }
 
 /// What the request that is out was for.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 enum Awaiting {
     Config,
-    Commit,
+    Listing(usize),
+    Tip(usize),
+    Commit(String),
+    Statuses(String),
+    Runs(String),
     Existing(usize),
     Create(usize),
+    Dispatch(usize, u64),
 }
 
-/// One selected target on its way to a deployment.
+/// One (target, candidate) pair on its way to a deployment.
 struct Plan {
     /// Index into the config's targets.
     target: usize,
+    candidate: usize,
     body: Option<NewDeployment>,
     progress: Progress,
 }
 
 enum Progress {
-    /// Its templates are rendered once every variable they use is known.
+    Tip,
     Render,
-    /// Is this commit already deployed to the environment?
-    Check,
-    /// No: create it.
+    Existing,
+    Checks,
     Create,
+    /// Created; start the dispatch workflow for it.
+    Dispatch(u64, String),
     Decided(Decision),
 }
 
 impl Deliver {
-    pub fn new(repo: Repo, settings: Settings, context: RunContext, push: Push, log: &mut Log) -> Deliver {
-        let end = push.deleted.then(|| {
-            log.info(format!("{} was deleted: nothing to deploy.", push.git_ref));
-            Outcome::nothing_to_do(format!("`{}` was deleted: nothing to deploy.", push.git_ref))
-        });
-        Deliver {
+    pub fn new(repo: Repo, settings: Settings, context: RunContext, event_name: &str, event: Event, log: &mut Log) -> Result<Deliver, Outcome> {
+        let (origin, repository) = match event {
+            Event::Push(push) if push.deleted => {
+                log.info(format!("{} was deleted: nothing to deploy.", push.git_ref));
+                return Err(Outcome::nothing_to_do(format!("`{}` was deleted: nothing to deploy.", push.git_ref)));
+            }
+            Event::Push(push) => {
+                let repository = push.repository.clone();
+                (Origin::Push(push), Some(repository))
+            }
+            Event::PullRequest(event) => {
+                if !matches!(event.action.as_str(), "opened" | "synchronize" | "reopened" | "ready_for_review") {
+                    log.info(format!("Nothing to deploy when a pull request is {}.", event.action));
+                    return Err(Outcome::nothing_to_do(format!("Nothing to deploy when a pull request is `{}`.", event.action)));
+                }
+                let pr = PullRequest::from_object(event.pull_request, event.repository.id).map_err(Outcome::failed)?;
+                (Origin::PullRequest(pr), Some(event.repository))
+            }
+            Event::Check(check) => {
+                let repository = check.repository.clone();
+                (Origin::Check(check), Some(repository))
+            }
+            Event::Dispatch(dispatch) => {
+                let repository = dispatch.repository.clone();
+                (Origin::Dispatch(dispatch), Some(repository))
+            }
+            Event::Schedule => (Origin::Schedule, None),
+            Event::Deployment(_) | Event::Other { .. } => unreachable!("the engine routes only rules events here"),
+        };
+        Ok(Deliver {
             repo,
             settings,
             context,
-            push,
+            event_name: event_name.to_string(),
+            default_branch: repository.map(|r| r.default_branch),
+            origin,
             config: None,
-            unselected: 0,
+            listings: Vec::new(),
+            candidates: Vec::new(),
             plans: Vec::new(),
-            commit: Commit::NotNeeded,
+            commits: BTreeMap::new(),
+            checks: BTreeMap::new(),
+            unselected: 0,
             cursor: 0,
             awaiting: None,
-            end,
-        }
+            end: None,
+        })
     }
 
     fn run_url(&self) -> String {
         format!("{}/{}/{}/actions/runs/{}", self.context.server_url, self.repo.owner, self.repo.name, self.context.run_id)
     }
 
+    fn branch_label(&self) -> &str {
+        self.default_branch.as_deref().unwrap_or("the default branch")
+    }
+
+    fn config(&self) -> &Config {
+        self.config.as_ref().expect("plans exist only once the config is read")
+    }
+
+    // ── the config and the candidates ────────────────────────────────────────────────────────────
+
     fn read_config(&mut self, reply: Reply, log: &mut Log) {
-        let path = self.settings.config_path.clone();
-        let branch = self.push.repository.default_branch.clone();
-        match answer(&reply) {
-            Answer::Success { body, .. } => match Config::parse(body) {
-                Ok(config) => self.select(config, log),
-                Err(errors) => self.end = Some(invalid_config(&path, &errors, log)),
-            },
-            Answer::Refused { status: 404, .. } => {
-                log.info(format!("No {path} on {branch}: nothing to deploy. Add one to define deploy targets."));
-                self.end = Some(Outcome::nothing_to_do(format!("No `{path}` on `{branch}`: nothing to deploy.")));
+        match load_config(&reply, &self.settings.config_path, self.branch_label(), log) {
+            Ok(config) => {
+                self.select(&config, log);
+                self.config = Some(config);
             }
-            Answer::Refused { status, message } => {
-                self.end = Some(Outcome::failed(format!("Could not read {path} from {branch}: GitHub answered {status}: {message}")));
+            Err(end) => self.end = Some(end),
+        }
+    }
+
+    fn candidate(&mut self, git_ref: String, sha: String, pull_request: Option<PullRequest>, tip: Tip, manual: bool) -> usize {
+        if let Some(existing) = self.candidates.iter().position(|c| c.git_ref == git_ref && c.pull_request.is_none() && pull_request.is_none()) {
+            return existing;
+        }
+        self.candidates.push(Candidate { git_ref, sha, pull_request, tip, manual });
+        self.candidates.len() - 1
+    }
+
+    fn plan(&mut self, target: usize, candidate: usize, progress: Progress) {
+        self.plans.push(Plan { target, candidate, body: None, progress });
+    }
+
+    /// Pairs the event's candidates with the targets they select.
+    fn select(&mut self, config: &Config, log: &mut Log) {
+        match std::mem::replace(&mut self.origin, Origin::Schedule) {
+            Origin::Push(push) => {
+                let candidate = self.candidate(push.git_ref.clone(), push.after.clone(), None, Tip::Known, false);
+                self.select_ref(config, candidate, &push.git_ref, log);
+                self.origin = Origin::Push(push);
             }
-            Answer::Lost { error } => {
-                self.end = Some(Outcome::failed(format!("Could not read {path} from {branch}: {error}")));
+            Origin::PullRequest(pr) => {
+                let candidate = self.candidate(pr.git_ref(), pr.head_sha.clone(), Some(pr.clone()), Tip::Known, false);
+                self.select_pull_request(config, candidate, log);
+                self.origin = Origin::PullRequest(pr);
+            }
+            Origin::Check(check) => {
+                // The commit may be the tip of a branch, of a tag (a tag's workflow run names the
+                // tag as its "branch"), or the head of pull requests; reading the ref tells.
+                for name in &check.names {
+                    for git_ref in [format!("refs/heads/{name}"), format!("refs/tags/{name}")] {
+                        let targets: Vec<usize> = (0..config.targets.len()).filter(|&t| rules::ref_selects(&config.targets[t], &git_ref).is_ok()).collect();
+                        if targets.is_empty() {
+                            continue;
+                        }
+                        let candidate = self.candidate(git_ref, check.sha.clone(), None, Tip::ReadRef, false);
+                        for target in targets {
+                            self.plan(target, candidate, Progress::Tip);
+                        }
+                    }
+                }
+                let pr_targets = config.targets.iter().any(|t| t.auto_deploy_on == Some(Trigger::PullRequest));
+                for &number in check.pull_requests.iter().filter(|_| pr_targets) {
+                    let candidate = self.candidate(format!("refs/pull/{number}/head"), check.sha.clone(), None, Tip::ReadPull(number), false);
+                    for target in 0..config.targets.len() {
+                        if config.targets[target].auto_deploy_on == Some(Trigger::PullRequest) {
+                            self.plan(target, candidate, Progress::Tip);
+                        }
+                    }
+                }
+                self.unselected = config.targets.len().saturating_sub(self.plans.iter().map(|p| p.target).collect::<std::collections::BTreeSet<_>>().len());
+                if self.plans.is_empty() {
+                    log.info(format!("No target deploys {} on this check.", short_sha(&check.sha)));
+                }
+                self.origin = Origin::Check(check);
+            }
+            Origin::Dispatch(dispatch) => {
+                self.select_dispatch(config, &dispatch, log);
+                self.origin = Origin::Dispatch(dispatch);
+            }
+            Origin::Schedule => {
+                for (target, spec) in config.targets.iter().enumerate() {
+                    match &spec.auto_deploy_on {
+                        Some(Trigger::Ref(pattern)) => match pattern.find('*') {
+                            Some(star) => {
+                                let prefix = pattern[..star].trim_start_matches("refs/").to_string();
+                                if !self.listings.iter().any(|(p, _)| *p == prefix) {
+                                    self.listings.push((prefix, true));
+                                }
+                            }
+                            None => {
+                                let candidate = self.candidate(pattern.clone(), String::new(), None, Tip::ReadRef, false);
+                                self.plan(target, candidate, Progress::Tip);
+                            }
+                        },
+                        _ => self.unselected += 1,
+                    }
+                }
             }
         }
     }
 
-    fn select(&mut self, config: Config, log: &mut Log) {
-        let git_ref = &self.push.git_ref;
-        log.info(format!(
-            "Read {} from {} ({} target{}).",
-            self.settings.config_path,
-            self.push.repository.default_branch,
-            config.targets.len(),
-            plural(config.targets.len())
-        ));
-        for (index, selection) in select_for_push(&config, git_ref).into_iter().enumerate() {
-            match selection {
-                Selection::Selected(target) => {
-                    log.info(format!("{}: {git_ref} matches.", target.name));
-                    if target.uses(&|var| matches!(var, Var::Commit(_))) {
-                        self.commit = Commit::Needed;
-                    }
-                    self.plans.push(Plan { target: index, body: None, progress: Progress::Render });
+    fn select_ref(&mut self, config: &Config, candidate: usize, git_ref: &str, log: &mut Log) {
+        for (target, spec) in config.targets.iter().enumerate() {
+            match rules::ref_selects(spec, git_ref) {
+                Ok(()) => {
+                    log.info(format!("{}: {git_ref} matches.", spec.name));
+                    self.plan(target, candidate, Progress::Render);
                 }
-                Selection::NotSelected { target, reason } => {
+                Err(reason) => {
                     self.unselected += 1;
-                    log.debug(format!("{}: {reason}.", target.name));
+                    log.debug(format!("{}: {reason}.", spec.name));
                 }
             }
         }
         if self.plans.is_empty() {
             log.info(format!("No target deploys {git_ref}."));
         }
-        self.config = Some(config);
     }
 
-    fn read_commit(&mut self, reply: Reply) {
-        self.commit = match answer(&reply) {
-            Answer::Success { body, .. } => match github::parse::<Value>(body, "read the commit") {
-                Ok(commit) => Commit::Known(commit),
-                Err(reason) => Commit::Unavailable(reason),
-            },
-            Answer::Refused { status, message } => {
-                Commit::Unavailable(format!("could not read commit {} for `commit.*`: GitHub answered {status}: {message}", short_sha(&self.push.after)))
+    fn select_pull_request(&mut self, config: &Config, candidate: usize, log: &mut Log) {
+        let pr = self.candidates[candidate].pull_request.clone().expect("a pull request candidate");
+        for (target, spec) in config.targets.iter().enumerate() {
+            match rules::pull_request_selects(spec, &pr) {
+                Ok(Ok(())) => {
+                    log.info(format!("{}: deploys pull request #{}.", spec.name, pr.number));
+                    self.plan(target, candidate, Progress::Render);
+                }
+                Ok(Err(reason)) => {
+                    log.info(format!("{}: skipped: {reason}.", spec.name));
+                    self.plan(target, candidate, Progress::Decided(Decision::Skipped { reason }));
+                }
+                Err(reason) => {
+                    self.unselected += 1;
+                    log.debug(format!("{}: {reason}.", spec.name));
+                }
             }
-            Answer::Lost { error } => Commit::Unavailable(format!("could not read commit {} for `commit.*`: {error}", short_sha(&self.push.after))),
+        }
+        if self.plans.is_empty() {
+            log.info(format!("No target deploys pull request #{}.", pr.number));
+        }
+    }
+
+    fn select_dispatch(&mut self, config: &Config, dispatch: &Dispatch, log: &mut Log) {
+        let names = || config.targets.iter().map(|t| format!("`{}`", t.name)).collect::<Vec<_>>().join(", ");
+        let Some(name) = &dispatch.target else {
+            self.end = Some(Outcome::failed(format!("a `{}` needs a `target` input (one of {})", self.event_name, names())));
+            return;
         };
+        let Some(target) = config.targets.iter().position(|t| &t.name == name) else {
+            self.end = Some(Outcome::failed(format!("there is no target `{name}` in {}; the targets are {}", self.settings.config_path, names())));
+            return;
+        };
+        let Some(git_ref) = dispatch.git_ref.clone().or_else(|| self.default_branch.clone().map(|b| format!("refs/heads/{b}"))) else {
+            self.end = Some(Outcome::failed(format!("a `{}` needs a `ref` input", self.event_name)));
+            return;
+        };
+        log.info(format!("{name}: deploying {git_ref} on request."));
+        let candidate = self.candidate(git_ref, String::new(), None, Tip::Resolve, true);
+        self.plan(target, candidate, Progress::Tip);
+        self.unselected = config.targets.len() - 1;
+    }
+
+    fn read_listing(&mut self, index: usize, reply: Reply, log: &mut Log) {
+        #[derive(Deserialize)]
+        struct GitRef {
+            #[serde(rename = "ref")]
+            name: String,
+            object: GitObject,
+        }
+        let prefix = self.listings[index].0.clone();
+        match answer(&reply) {
+            Answer::Success { body, .. } => match github::parse::<Vec<GitRef>>(body, "list refs") {
+                Ok(refs) => {
+                    for git_ref in refs {
+                        let targets: Vec<usize> = {
+                            let config = self.config();
+                            (0..config.targets.len()).filter(|&t| rules::ref_selects(&config.targets[t], &git_ref.name).is_ok()).collect()
+                        };
+                        // An annotated tag points to a tag object: read it for the commit.
+                        let tip = if git_ref.object.kind == "tag" { Tip::ReadTag(git_ref.object.sha.clone()) } else { Tip::Known };
+                        let sha = if git_ref.object.kind == "tag" { String::new() } else { git_ref.object.sha };
+                        let candidate = self.candidate(git_ref.name, sha, None, tip, false);
+                        for target in targets {
+                            self.plan(target, candidate, Progress::Tip);
+                        }
+                    }
+                    self.listings[index].1 = false;
+                }
+                Err(reason) => self.fail_listing(index, &prefix, reason, log),
+            },
+            Answer::Refused { status, message } => self.fail_listing(index, &prefix, format!("GitHub answered {status}: {message}"), log),
+            Answer::Lost { error } => self.fail_listing(index, &prefix, error.to_string(), log),
+        }
+    }
+
+    fn fail_listing(&mut self, index: usize, prefix: &str, reason: String, log: &mut Log) {
+        log.warning(format!("Could not list refs starting with refs/{prefix}: {reason}"));
+        self.listings[index].1 = false;
+        self.end = Some(Outcome::failed(format!("Could not list refs starting with refs/{prefix}: {reason}")));
+    }
+
+    // ── facts ────────────────────────────────────────────────────────────────────────────────────
+
+    fn read_tip(&mut self, index: usize, reply: Reply) {
+        let candidate = &mut self.candidates[index];
+        let what = match &candidate.tip {
+            Tip::ReadPull(number) => format!("pull request #{number}"),
+            Tip::Resolve => candidate.git_ref.clone(),
+            _ => candidate.git_ref.clone(),
+        };
+        let body = match answer(&reply) {
+            Answer::Success { body, .. } => body,
+            Answer::Refused { status: 404 | 422, .. } => {
+                candidate.tip = Tip::Gone(format!("{what} does not exist (any more)"));
+                return;
+            }
+            Answer::Refused { status, message } => {
+                candidate.tip = Tip::Gone(format!("could not read {what}: GitHub answered {status}: {message}"));
+                return;
+            }
+            Answer::Lost { error } => {
+                candidate.tip = Tip::Gone(format!("could not read {what}: {error}"));
+                return;
+            }
+        };
+        let fact: Result<(String, Tip), String> = match std::mem::replace(&mut candidate.tip, Tip::Known) {
+            Tip::ReadRef => github::parse::<RefObject>(body, "read a ref").map(|r| {
+                if r.object.kind == "tag" { (String::new(), Tip::ReadTag(r.object.sha)) } else { (r.object.sha, Tip::Known) }
+            }),
+            Tip::ReadTag(_) => github::parse::<RefObject>(body, "read a tag").map(|t| (t.object.sha, Tip::Known)),
+            Tip::Resolve => github::parse::<ShaOnly>(body, "resolve a ref").map(|c| (c.sha, Tip::Known)),
+            Tip::ReadPull(_) => serde_json::from_str::<Value>(body)
+                .map_err(|e| e.to_string())
+                .and_then(|object| PullRequest::from_object(object, 0))
+                .map(|pr| {
+                    let head = pr.head_sha.clone();
+                    candidate.git_ref = pr.git_ref();
+                    candidate.pull_request = Some(pr);
+                    (head, Tip::Known)
+                }),
+            other => Ok((candidate.sha.clone(), other)),
+        };
+        match fact {
+            Ok((tip, Tip::Known)) => {
+                if candidate.sha.is_empty() {
+                    candidate.sha = tip;
+                } else if candidate.sha != tip {
+                    candidate.tip = Tip::Superseded(tip);
+                    return;
+                }
+                candidate.tip = Tip::Known;
+            }
+            Ok((_, next)) => candidate.tip = next,
+            Err(reason) => candidate.tip = Tip::Gone(reason),
+        }
+    }
+
+    fn read_commit(&mut self, sha: String, reply: Reply) {
+        let fact = match answer(&reply) {
+            Answer::Success { body, .. } => match github::parse::<Value>(body, "read the commit") {
+                Ok(commit) => Fetch::Read(commit),
+                Err(reason) => Fetch::Failed(reason),
+            },
+            Answer::Refused { status, message } => Fetch::Failed(format!("could not read commit {} for `commit.*`: GitHub answered {status}: {message}", short_sha(&sha))),
+            Answer::Lost { error } => Fetch::Failed(format!("could not read commit {} for `commit.*`: {error}", short_sha(&sha))),
+        };
+        self.commits.insert(sha, fact);
+    }
+
+    fn read_checks(&mut self, sha: String, statuses: bool, reply: Reply) {
+        #[derive(Deserialize)]
+        struct Combined {
+            statuses: Vec<Status>,
+        }
+        #[derive(Deserialize)]
+        struct Status {
+            context: String,
+            state: String,
+        }
+        #[derive(Deserialize)]
+        struct Runs {
+            check_runs: Vec<Run>,
+        }
+        #[derive(Deserialize)]
+        struct Run {
+            name: String,
+            status: String,
+            conclusion: Option<String>,
+        }
+        let fetch = self.checks.get_mut(&sha).expect("requested checks are tracked");
+        let purpose = if statuses { "read commit statuses" } else { "read check runs" };
+        match answer(&reply) {
+            Answer::Success { body, more, .. } if statuses => match github::parse::<Combined>(body, purpose) {
+                Ok(page) => {
+                    fetch.statuses.extend(page.statuses.into_iter().map(|s| Check { state: CheckState::of_status(&s.state), name: s.context }));
+                    fetch.statuses_page = fetch.statuses_page.filter(|_| more).map(|p| p + 1);
+                }
+                Err(reason) => fetch.failed = Some(reason),
+            },
+            Answer::Success { body, more, .. } => match github::parse::<Runs>(body, purpose) {
+                Ok(page) => {
+                    // Newest first: the first run of a name is its latest.
+                    for run in page.check_runs {
+                        if !fetch.runs.iter().any(|r| r.name == run.name) {
+                            fetch.runs.push(Check { state: CheckState::of_run(&run.status, run.conclusion.as_deref()), name: run.name });
+                        }
+                    }
+                    fetch.runs_page = fetch.runs_page.filter(|_| more).map(|p| p + 1);
+                }
+                Err(reason) => fetch.failed = Some(reason),
+            },
+            Answer::Refused { status, message } => fetch.failed = Some(format!("could not {purpose}: GitHub answered {status}: {message}")),
+            Answer::Lost { error } => fetch.failed = Some(format!("could not {purpose}: {error}")),
+        }
+        if fetch.failed.is_some() {
+            fetch.statuses_page = None;
+            fetch.runs_page = None;
+        }
+    }
+
+    // ── one plan's steps ─────────────────────────────────────────────────────────────────────────
+
+    fn target_name(&self, plan: usize) -> &str {
+        &self.config().targets[self.plans[plan].target].name
+    }
+
+    /// The candidate's tip is known: go on, or stop with why not.
+    fn after_tip(&mut self, index: usize) -> bool {
+        let candidate = &self.candidates[self.plans[index].candidate];
+        let decided = match &candidate.tip {
+            Tip::Known => {
+                // A pull request read from the API is selected now that its fork and draft state are known.
+                if let Some(pr) = &candidate.pull_request {
+                    let target = &self.config().targets[self.plans[index].target];
+                    if let Ok(Err(reason)) = rules::pull_request_selects(target, pr) {
+                        self.plans[index].progress = Progress::Decided(Decision::Skipped { reason });
+                        return true;
+                    }
+                }
+                self.plans[index].progress = Progress::Render;
+                return true;
+            }
+            Tip::Superseded(tip) => Decision::Superseded { by: tip.clone() },
+            Tip::Gone(reason) => Decision::Skipped { reason: reason.clone() },
+            _ => return false,
+        };
+        self.plans[index].progress = Progress::Decided(decided);
+        true
     }
 
     /// Renders the plan's deployment; a template that cannot render fails this target only.
     fn render(&mut self, index: usize, log: &mut Log) {
         let run_url = self.run_url();
         let config = self.config.as_ref().expect("plans exist only once the config is read");
-        let plan = &mut self.plans[index];
+        let plan = &self.plans[index];
         let target = &config.targets[plan.target];
-        let commit = match &self.commit {
-            Commit::Known(commit) => Some(commit),
-            Commit::Unavailable(reason) if target.uses(&|var| matches!(var, Var::Commit(_))) => {
-                plan.progress = Progress::Decided(Decision::Failed { reason: reason.clone() });
+        let candidate = &self.candidates[plan.candidate];
+        let commit = match self.commits.get(&candidate.sha) {
+            Some(Fetch::Read(commit)) => Some(commit),
+            Some(Fetch::Failed(reason)) if target.uses(&|var| matches!(var, Var::Commit(_))) => {
+                let reason = reason.clone();
+                self.plans[index].progress = Progress::Decided(Decision::Failed { reason });
                 return;
             }
             _ => None,
         };
         let source = Source {
-            git_ref: &self.push.git_ref,
-            sha: &self.push.after,
-            event_name: "push",
+            git_ref: &candidate.git_ref,
+            sha: &candidate.sha,
+            event_name: &self.event_name,
             run_url: &run_url,
             run_id: &self.context.run_id,
             owner: &self.repo.owner,
             repo: &self.repo.name,
             actor: &self.context.actor,
-            pull_request: None,
+            pull_request: candidate.pull_request.as_ref().map(|pr| &pr.object),
             commit,
         };
-        match NewDeployment::render(target, &source) {
+        let progress = match NewDeployment::render(target, &source) {
             Ok(rendered) => {
                 for notice in rendered.notices {
                     log.notice(notice);
                 }
-                plan.body = Some(rendered.body);
-                plan.progress = Progress::Check;
+                let next = if candidate.manual { Progress::Checks } else { Progress::Existing };
+                self.plans[index].body = Some(rendered.body);
+                next
             }
             Err(errors) => {
+                let path = &self.settings.config_path;
                 for error in &errors {
-                    log.error(located(&self.settings.config_path, error), annotation(&self.settings.config_path, error));
+                    log.error(located(path, error), annotation(path, error));
                 }
                 let reason = errors.iter().map(|e| e.message.as_str()).collect::<Vec<_>>().join("; ");
-                plan.progress = Progress::Decided(Decision::Failed { reason: format!("cannot render the deployment: {reason}") });
+                Progress::Decided(Decision::Failed { reason: format!("cannot render the deployment: {reason}") })
             }
-        }
+        };
+        self.plans[index].progress = progress;
     }
 
     fn check_existing(&mut self, index: usize, reply: Reply, log: &mut Log) {
-        let dry_run = self.settings.dry_run;
         let name = self.target_name(index).to_string();
         let plan = &mut self.plans[index];
         let body = plan.body.as_ref().expect("rendered before it is checked");
@@ -221,75 +610,116 @@ impl Deliver {
                         ));
                         Progress::Decided(Decision::AlreadyDeployed { id: existing.id })
                     }
-                    None if dry_run => {
-                        log.info(format!("{name}: dry run, would create the deployment to {}.", body.environment));
-                        Progress::Decided(Decision::WouldCreate)
-                    }
-                    None => Progress::Create,
+                    None => Progress::Checks,
                 },
                 Err(reason) => Progress::Decided(Decision::Failed { reason }),
             },
             // Without knowing, creating could deploy the same commit twice: report instead.
-            Answer::Refused { status, message } => Progress::Decided(Decision::Failed {
-                reason: format!("could not {purpose}: GitHub answered {status}: {message}"),
-            }),
+            Answer::Refused { status, message } => Progress::Decided(Decision::Failed { reason: format!("could not {purpose}: GitHub answered {status}: {message}") }),
             Answer::Lost { error } => Progress::Decided(Decision::Failed { reason: format!("could not {purpose}: {error}") }),
+        };
+    }
+
+    /// The required checks are read (or none are required): decide, or go on to create.
+    fn judge_checks(&mut self, index: usize, log: &mut Log) {
+        let name = self.target_name(index).to_string();
+        let required = self.config().targets[self.plans[index].target].required_contexts.clone();
+        let body = self.plans[index].body.as_ref().expect("rendered before its checks");
+        let sha = body.sha.clone();
+        let environment = body.environment.clone();
+        let verdict = match self.checks.get(&sha) {
+            _ if required.is_empty() => Verdict::Green,
+            Some(ChecksFetch { failed: Some(reason), .. }) => {
+                self.plans[index].progress = Progress::Decided(Decision::Failed { reason: reason.clone() });
+                return;
+            }
+            Some(fetch) => {
+                let all: Vec<Check> = fetch.statuses.iter().chain(fetch.runs.iter()).cloned().collect();
+                rules::verdict(&required, &all, Some(self.context.job.as_str()).filter(|j| !j.is_empty()))
+            }
+            None => unreachable!("checks are read before they are judged"),
+        };
+        self.plans[index].progress = match verdict {
+            Verdict::Green if self.settings.dry_run => {
+                log.info(format!("{name}: dry run, would create the deployment of {} to {environment}.", short_sha(&sha)));
+                Progress::Decided(Decision::WouldCreate)
+            }
+            Verdict::Green => Progress::Create,
+            Verdict::Waiting(contexts) => {
+                log.info(format!("{name}: waiting for {} on {}; a later event deploys it.", contexts.join(", "), short_sha(&sha)));
+                Progress::Decided(Decision::Waiting { contexts })
+            }
+            Verdict::Blocked(contexts) => {
+                log.warning(format!("{name}: {} failed on {}; not deploying it.", contexts.join(", "), short_sha(&sha)));
+                Progress::Decided(Decision::Blocked { contexts })
+            }
         };
     }
 
     fn record_create(&mut self, index: usize, reply: Reply, log: &mut Log) {
         let name = self.target_name(index).to_string();
+        let dispatch = self.config().settings.dispatch.clone();
         let plan = &mut self.plans[index];
         let body = plan.body.as_ref().expect("rendered before it is created");
         let purpose = format!("create the {} deployment", body.environment);
-        let decision = match answer(&reply) {
-            Answer::Success { status: 201, body: json } => match github::parse::<Deployment>(json, &purpose) {
+        plan.progress = match answer(&reply) {
+            Answer::Success { status: 201, body: json, .. } => match github::parse::<Deployment>(json, &purpose) {
                 Ok(created) => {
                     log.info(format!("{name}: created deployment {} of {} to {}.", created.id, short_sha(&body.sha), body.environment));
-                    Decision::Created { id: created.id, url: created.url }
+                    match dispatch {
+                        Some(_) => Progress::Dispatch(created.id, created.url),
+                        None => Progress::Decided(Decision::Created { id: created.id, url: created.url }),
+                    }
                 }
-                Err(reason) => Decision::Failed { reason },
+                Err(reason) => Progress::Decided(Decision::Failed { reason }),
             },
             // 202: GitHub merged the default branch into the ref instead (auto_merge); the merge
             // commit is a new push, which its own run deploys.
-            Answer::Success { body: json, .. } => Decision::NotCreated {
-                reason: format!(
-                    "GitHub merged the default branch into the ref instead of deploying ({}); the merge commit deploys on its own push",
-                    github::message_of(json)
-                ),
-            },
-            Answer::Refused { status, message } => {
-                Decision::Failed { reason: format!("GitHub refused to {purpose} ({status}): {message}") }
-            }
-            Answer::Lost { error } => Decision::Failed { reason: format!("the answer to \"{purpose}\" was lost: {error}") },
+            Answer::Success { body: json, .. } => Progress::Decided(Decision::NotCreated {
+                reason: format!("GitHub merged the default branch into the ref instead of deploying ({}); the merge commit deploys on its own push", github::message_of(json)),
+            }),
+            Answer::Refused { status: 409, message } => Progress::Decided(conflict(&reply, message)),
+            Answer::Refused { status, message } => Progress::Decided(Decision::Failed { reason: format!("GitHub refused to {purpose} ({status}): {message}") }),
+            Answer::Lost { error } => Progress::Decided(Decision::Failed { reason: format!("the answer to \"{purpose}\" was lost: {error}") }),
         };
-        if let Decision::Failed { reason } | Decision::NotCreated { reason } = &decision {
+        if let Progress::Decided(Decision::Failed { reason } | Decision::NotCreated { reason }) = &plan.progress {
             log.warning(format!("{name}: {reason}"));
         }
-        plan.progress = Progress::Decided(decision);
     }
 
-    fn target_name(&self, index: usize) -> &str {
-        let config = self.config.as_ref().expect("plans exist only once the config is read");
-        &config.targets[self.plans[index].target].name
+    fn record_dispatch(&mut self, index: usize, id: u64, reply: Reply, log: &mut Log) {
+        let workflow = self.config().settings.dispatch.clone().unwrap_or_default();
+        let name = self.target_name(index).to_string();
+        let Progress::Dispatch(_, url) = &self.plans[index].progress else { unreachable!("dispatching") };
+        let url = url.clone();
+        self.plans[index].progress = Progress::Decided(match answer(&reply) {
+            Answer::Success { .. } => {
+                log.info(format!("{name}: started workflow {workflow} for deployment {id}."));
+                Decision::Created { id, url }
+            }
+            Answer::Refused { status, message } => Decision::Failed {
+                reason: format!("deployment {id} was created, but workflow {workflow} could not be started ({status}): {message}. It needs `on: workflow_dispatch` with an input `deployment_id`"),
+            },
+            Answer::Lost { error } => Decision::Failed { reason: format!("deployment {id} was created, but starting workflow {workflow} got no answer: {error}") },
+        });
     }
 
     fn outcome(&self) -> Outcome {
         let rows = self.plans.iter().enumerate().map(|(index, plan)| {
-            let decision = match &plan.progress {
-                Progress::Decided(decision) => decision.clone(),
-                _ => Decision::Failed { reason: "internal error: left undecided".to_string() },
-            };
+            let candidate = &self.candidates[plan.candidate];
             Row {
                 target: self.target_name(index).to_string(),
                 environment: plan.body.as_ref().map(|b| b.environment.clone()).unwrap_or_default(),
-                sha: self.push.after.clone(),
-                decision,
+                git_ref: candidate.git_ref.clone(),
+                sha: candidate.sha.clone(),
+                decision: match &plan.progress {
+                    Progress::Decided(decision) => decision.clone(),
+                    _ => Decision::Failed { reason: "internal error: left undecided".to_string() },
+                },
             }
         });
         Report {
-            heading: format!("Push to `{}` at `{}`", short_name(&self.push.git_ref), short_sha(&self.push.after)),
-            git_ref: self.push.git_ref.clone(),
+            heading: self.heading(),
             server_url: self.context.server_url.clone(),
             repository: self.context.repository.clone(),
             rows: rows.collect(),
@@ -298,15 +728,77 @@ impl Deliver {
         }
         .outcome()
     }
+
+    fn heading(&self) -> String {
+        match &self.origin {
+            Origin::Push(push) => format!("Push to `{}` at `{}`", short_name(&push.git_ref), short_sha(&push.after)),
+            Origin::PullRequest(pr) => format!("Pull request #{} at `{}`", pr.number, short_sha(&pr.head_sha)),
+            Origin::Check(check) => format!("`{}` on `{}`", self.event_name, short_sha(&check.sha)),
+            Origin::Dispatch(dispatch) => format!("`{}` of `{}`", self.event_name, dispatch.target.as_deref().unwrap_or("?")),
+            Origin::Schedule => "Scheduled check of every automatic target".to_string(),
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct GitObject {
+    sha: String,
+    #[serde(rename = "type")]
+    kind: String,
+}
+
+#[derive(Deserialize)]
+struct RefObject {
+    object: GitObject,
+}
+
+#[derive(Deserialize)]
+struct ShaOnly {
+    sha: String,
+}
+
+/// 409: the contexts GitHub found not green (it lists them with their states), or a merge conflict.
+fn conflict(reply: &Reply, message: String) -> Decision {
+    #[derive(Deserialize)]
+    struct Body {
+        #[serde(default)]
+        errors: Vec<Error>,
+    }
+    #[derive(Deserialize)]
+    struct Error {
+        #[serde(default)]
+        contexts: Vec<Context>,
+    }
+    #[derive(Deserialize)]
+    struct Context {
+        context: String,
+        state: String,
+    }
+    let Reply::Response { body, .. } = reply else { unreachable!("a 409 is a response") };
+    let contexts: Vec<Context> = serde_json::from_str::<Body>(body).map(|b| b.errors.into_iter().flat_map(|e| e.contexts).collect()).unwrap_or_default();
+    if contexts.is_empty() {
+        return Decision::NotCreated { reason: format!("GitHub did not create it: {message}") };
+    }
+    let failed: Vec<String> = contexts.iter().filter(|c| CheckState::of_status(&c.state) == CheckState::Failed).map(|c| c.context.clone()).collect();
+    if failed.is_empty() {
+        Decision::Waiting { contexts: contexts.into_iter().map(|c| format!("{} ({})", c.context, c.state)).collect() }
+    } else {
+        Decision::Blocked { contexts: failed }
+    }
 }
 
 impl Flow for Deliver {
     fn absorb(&mut self, reply: Reply, log: &mut Log) {
         match self.awaiting.take() {
             Some(Awaiting::Config) => self.read_config(reply, log),
-            Some(Awaiting::Commit) => self.read_commit(reply),
+            Some(Awaiting::Listing(index)) => self.read_listing(index, reply, log),
+            Some(Awaiting::Tip(candidate)) => self.read_tip(candidate, reply),
+            Some(Awaiting::Commit(sha)) => self.read_commit(sha, reply),
+            Some(Awaiting::Statuses(sha)) => self.read_checks(sha, true, reply),
+            Some(Awaiting::Runs(sha)) => self.read_checks(sha, false, reply),
             Some(Awaiting::Existing(index)) => self.check_existing(index, reply, log),
             Some(Awaiting::Create(index)) => self.record_create(index, reply, log),
+            Some(Awaiting::Dispatch(index, id)) => self.record_dispatch(index, id, reply, log),
             None => self.end = Some(Outcome::failed("internal error: a reply came for no request")),
         }
     }
@@ -317,20 +809,69 @@ impl Flow for Deliver {
         }
         if self.config.is_none() {
             self.awaiting = Some(Awaiting::Config);
-            return Ok(github::get_file(&self.repo, &self.settings.config_path, &self.push.repository.default_branch));
+            return Ok(github::get_file(&self.repo, &self.settings.config_path, self.default_branch.as_deref()));
         }
-        if let Commit::Needed = self.commit {
-            self.awaiting = Some(Awaiting::Commit);
-            return Ok(github::get_commit(&self.repo, &self.push.after));
+        if let Some(index) = self.listings.iter().position(|(_, unread)| *unread) {
+            let request = github::matching_refs(&self.repo, &self.listings[index].0);
+            self.awaiting = Some(Awaiting::Listing(index));
+            return Ok(request);
         }
         while let Some(plan) = self.plans.get(self.cursor) {
             let index = self.cursor;
-            match plan.progress {
-                Progress::Render => self.render(index, log),
-                Progress::Check => {
+            match &plan.progress {
+                Progress::Tip => {
+                    let candidate_index = plan.candidate;
+                    if !self.after_tip(index) {
+                        let candidate = &self.candidates[candidate_index];
+                        let request = match &candidate.tip {
+                            Tip::ReadRef => github::get_ref(&self.repo, candidate.git_ref.trim_start_matches("refs/")),
+                            Tip::ReadTag(sha) => github::get_tag(&self.repo, sha),
+                            Tip::ReadPull(number) => github::get_pull(&self.repo, *number),
+                            Tip::Resolve => github::get_commit(&self.repo, &candidate.git_ref),
+                            _ => unreachable!("after_tip handles known tips"),
+                        };
+                        self.awaiting = Some(Awaiting::Tip(candidate_index));
+                        return Ok(request);
+                    }
+                }
+                Progress::Render => {
+                    let sha = self.candidates[plan.candidate].sha.clone();
+                    let uses_commit = self.config().targets[plan.target].uses(&|var| matches!(var, Var::Commit(_)));
+                    if uses_commit && !self.commits.contains_key(&sha) {
+                        self.commits.insert(sha.clone(), Fetch::Unread);
+                    }
+                    if let Some(Fetch::Unread) = self.commits.get(&sha) {
+                        self.awaiting = Some(Awaiting::Commit(sha.clone()));
+                        return Ok(github::get_commit(&self.repo, &sha));
+                    }
+                    self.render(index, log);
+                }
+                Progress::Existing => {
                     let body = plan.body.as_ref().expect("rendered before it is checked");
                     self.awaiting = Some(Awaiting::Existing(index));
                     return Ok(github::find_deployment(&self.repo, &body.sha, &body.environment));
+                }
+                Progress::Checks => {
+                    let required = !self.config().targets[plan.target].required_contexts.is_empty();
+                    let sha = plan.body.as_ref().expect("rendered before its checks").sha.clone();
+                    if required {
+                        let fetch = self.checks.entry(sha.clone()).or_insert(ChecksFetch {
+                            statuses: Vec::new(),
+                            runs: Vec::new(),
+                            statuses_page: Some(1),
+                            runs_page: Some(1),
+                            failed: None,
+                        });
+                        if let Some(page) = fetch.statuses_page {
+                            self.awaiting = Some(Awaiting::Statuses(sha.clone()));
+                            return Ok(github::combined_status(&self.repo, &sha, page));
+                        }
+                        if let Some(page) = fetch.runs_page {
+                            self.awaiting = Some(Awaiting::Runs(sha.clone()));
+                            return Ok(github::check_runs(&self.repo, &sha, page));
+                        }
+                    }
+                    self.judge_checks(index, log);
                 }
                 Progress::Create => {
                     let body = plan.body.as_ref().expect("rendered before it is created");
@@ -339,10 +880,38 @@ impl Flow for Deliver {
                     let purpose = format!("create the {} deployment for target {}", body.environment, self.target_name(index));
                     return Ok(github::create_deployment(&self.repo, json, purpose));
                 }
+                Progress::Dispatch(id, _) => {
+                    let id = *id;
+                    let workflow = self.config().settings.dispatch.clone().expect("dispatching only when configured");
+                    // The workflow's own definition comes from the default branch (trusted); the
+                    // deployment says which commit to ship.
+                    let git_ref = self.default_branch.clone().unwrap_or_else(|| "main".to_string());
+                    self.awaiting = Some(Awaiting::Dispatch(index, id));
+                    return Ok(github::dispatch_workflow(&self.repo, &workflow, &git_ref, id));
+                }
                 Progress::Decided(_) => self.cursor += 1,
             }
         }
         Err(self.outcome())
+    }
+}
+
+/// The config from the Contents API's reply; `Err` ends the run (no config, a bad one, no answer).
+pub(crate) fn load_config(reply: &Reply, path: &str, branch: &str, log: &mut Log) -> Result<Config, Outcome> {
+    match answer(reply) {
+        Answer::Success { body, .. } => match Config::parse(body) {
+            Ok(config) => {
+                log.info(format!("Read {path} from {branch} ({} target{}).", config.targets.len(), plural(config.targets.len())));
+                Ok(config)
+            }
+            Err(errors) => Err(invalid_config(path, &errors, log)),
+        },
+        Answer::Refused { status: 404, .. } => {
+            log.info(format!("No {path} on {branch}: nothing to deploy. Add one to define deploy targets."));
+            Err(Outcome::nothing_to_do(format!("No `{path}` on `{branch}`: nothing to deploy.")))
+        }
+        Answer::Refused { status, message } => Err(Outcome::failed(format!("Could not read {path} from {branch}: GitHub answered {status}: {message}"))),
+        Answer::Lost { error } => Err(Outcome::failed(format!("Could not read {path} from {branch}: {error}"))),
     }
 }
 

@@ -99,6 +99,12 @@ pub struct Rendered {
     pub notices: Vec<String>,
 }
 
+/// The environment a target deploys to for this source (to find its deployments again).
+pub fn environment_of(target: &Target, source: &Source) -> Result<String, Vec<Diagnostic>> {
+    let vars = Vars { source, target: &target.name, environment: None };
+    target.environment.render(&vars).map_err(|e| vec![e]).and_then(|name| valid_environment(name, &target.environment))
+}
+
 impl NewDeployment {
     pub fn render(target: &Target, source: &Source) -> Result<Rendered, Vec<Diagnostic>> {
         let mut vars = Vars { source, target: &target.name, environment: None };
@@ -134,7 +140,12 @@ impl NewDeployment {
         // The deployment's `ref` is a commit, so the branch or tag it came from travels here, along
         // with the run that decided it; it also marks the deployment as Deliverybot's own.
         payload.entry("deliverybot").or_insert_with(|| {
-            json!({ "ref": source.git_ref, "event": source.event_name, "run_url": source.run_url })
+            let mut marker = json!({ "ref": source.git_ref, "event": source.event_name, "run_url": source.run_url });
+            // Pull request deploys say which one, so closing it retires exactly its deployments.
+            if let Some(number) = source.pull_request.and_then(|pr| pr.get("number")) {
+                marker["pr"] = number.clone();
+            }
+            marker
         });
         Ok(Rendered {
             body: NewDeployment {
@@ -294,6 +305,7 @@ web:
         assert_eq!(body.payload["title"], json!("Add ${{ sha }}"), "event text is never expanded");
         assert_eq!(body.payload["pr"], json!(12), "a whole expression keeps its type");
         assert_eq!(body.payload["by"], json!("hubot"));
+        assert_eq!(body.payload["deliverybot"]["pr"], json!(12), "the marker names the pull request");
     }
 
     #[test]

@@ -5,6 +5,8 @@
 //! guarantees the protocol: one request out, one reply in, and nothing after the outcome.
 
 use crate::deliver::Deliver;
+use crate::event::PullRequest;
+use crate::retire::Retire;
 use crate::event::Event;
 use crate::invocation::{Invocation, Phase, Repo, Settings};
 use crate::status;
@@ -83,13 +85,20 @@ fn start(invocation: Invocation, log: &mut Log) -> Result<Box<dyn Flow>, Outcome
         return Ok(Box::new(status::main(&invocation, repo, &event, log)?));
     }
     match event {
-        Event::Push(push) => Ok(Box::new(Deliver::new(repo, settings, invocation.context, push, log))),
-        // (`deployment` events always take the status mode above.)
-        Event::Other { .. } | Event::Deployment(_) => {
-            let name = &invocation.event_name;
+        Event::Deployment(_) | Event::Other { .. } => {
+            let name = match &event {
+                Event::Other { name } => name.clone(),
+                _ => invocation.event_name.clone(),
+            };
             log.info(format!("Deliverybot has nothing to do on `{name}` events."));
             Err(Outcome::nothing_to_do(format!("Nothing to do on `{name}` events.")))
         }
+        Event::PullRequest(closed) if closed.action == "closed" => {
+            let pr = PullRequest::from_object(closed.pull_request, closed.repository.id).map_err(Outcome::failed)?;
+            log.info(format!("Pull request #{} was closed: retiring its review deployments.", pr.number));
+            Ok(Box::new(Retire::new(repo, settings, invocation.context, closed.repository.default_branch, pr)))
+        }
+        event => Ok(Box::new(Deliver::new(repo, settings, invocation.context, &invocation.event_name, event, log)?)),
     }
 }
 

@@ -3,10 +3,17 @@
 //! kept in memory.
 
 use serde::Deserialize;
+use serde_json::Value;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Event {
     Push(Push),
+    PullRequest(PullRequestEvent),
+    /// `status`, `check_run`, `check_suite`, `workflow_run`: a check on a commit changed.
+    Check(CheckEvent),
+    /// `workflow_dispatch`, `repository_dispatch`: deploy a named target at a ref.
+    Dispatch(Dispatch),
+    Schedule,
     Deployment(DeploymentEvent),
     /// An event Deliverybot does not act on; the run says so and succeeds.
     Other { name: String },
@@ -25,6 +32,86 @@ pub struct Push {
     pub repository: Repository,
 }
 
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+pub struct Repository {
+    pub full_name: String,
+    pub default_branch: String,
+    #[serde(default)]
+    pub id: u64,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+pub struct PullRequestEvent {
+    pub action: String,
+    pub number: u64,
+    /// Kept whole: templates may read any of its fields (`pull_request.title`, ...).
+    pub pull_request: Value,
+    pub repository: Repository,
+}
+
+/// A pull request, as far as the rules need it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PullRequest {
+    pub number: u64,
+    pub head_ref: String,
+    pub head_sha: String,
+    pub draft: bool,
+    /// The head lives in another repository: its code is not trusted to deploy automatically.
+    pub fork: bool,
+    pub merged: bool,
+    /// The whole object, for templates.
+    pub object: Value,
+}
+
+impl PullRequest {
+    /// Reads the fields the rules need from a pull request object (from an event or the API).
+    pub fn from_object(object: Value, base_repo_id: u64) -> Result<PullRequest, String> {
+        let text = |path: &str| object.pointer(path).and_then(Value::as_str).map(str::to_string);
+        let number = object.get("number").and_then(Value::as_u64).ok_or("the pull request has no number")?;
+        let head_ref = text("/head/ref").ok_or("the pull request has no head.ref")?;
+        let head_sha = text("/head/sha").ok_or("the pull request has no head.sha")?;
+        // A deleted fork has no head repository: certainly not this one.
+        let head_repo = object.pointer("/head/repo/id").and_then(Value::as_u64);
+        let base_repo = object.pointer("/base/repo/id").and_then(Value::as_u64).unwrap_or(base_repo_id);
+        Ok(PullRequest {
+            number,
+            head_ref,
+            head_sha,
+            draft: object.get("draft").and_then(Value::as_bool).unwrap_or(false),
+            fork: head_repo != Some(base_repo),
+            merged: object.get("merged").and_then(Value::as_bool).unwrap_or(false),
+            object,
+        })
+    }
+
+    /// The ref the deployment comes from: the head branch, or GitHub's ref for a fork's head.
+    pub fn git_ref(&self) -> String {
+        if self.fork {
+            format!("refs/pull/{}/head", self.number)
+        } else {
+            format!("refs/heads/{}", self.head_ref)
+        }
+    }
+}
+
+/// A check on a commit changed; which refs the commit may be the tip of.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CheckEvent {
+    pub sha: String,
+    /// Branch (or, for tag-triggered workflow runs, tag) names the commit may be the tip of.
+    pub names: Vec<String>,
+    /// Pull requests whose head the commit is, by number.
+    pub pull_requests: Vec<u64>,
+    pub repository: Repository,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Dispatch {
+    pub target: Option<String>,
+    pub git_ref: Option<String>,
+    pub repository: Repository,
+}
+
 /// `deployment`: GitHub asks a deploy workflow to ship a deployment.
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 pub struct DeploymentEvent {
@@ -38,33 +125,138 @@ pub struct EventDeployment {
     pub sha: String,
 }
 
-#[derive(Debug, Clone, Deserialize, PartialEq)]
-pub struct Repository {
-    pub full_name: String,
-    pub default_branch: String,
-}
-
 impl Event {
     pub fn parse(name: &str, payload: &str) -> Result<Event, String> {
-        let parsed = match name {
-            "push" => serde_json::from_str(payload).map(Event::Push),
-            "deployment" => serde_json::from_str(payload).map(Event::Deployment),
-            _ => return Ok(Event::Other { name: name.to_string() }),
-        };
-        parsed.map_err(|err| format!("the `{name}` event payload cannot be read: {err}"))
+        let read = |err: serde_json::Error| format!("the `{name}` event payload cannot be read: {err}");
+        Ok(match name {
+            "push" => Event::Push(serde_json::from_str(payload).map_err(read)?),
+            "pull_request" | "pull_request_target" => Event::PullRequest(serde_json::from_str(payload).map_err(read)?),
+            "status" => Event::Check(status(serde_json::from_str(payload).map_err(read)?)),
+            "check_run" | "check_suite" | "workflow_run" => {
+                // Only a completed check can turn a target green; the rest is not even read.
+                #[derive(Deserialize)]
+                struct Action {
+                    #[serde(default)]
+                    action: String,
+                }
+                let action: Action = serde_json::from_str(payload).map_err(read)?;
+                if action.action != "completed" {
+                    return Ok(Event::Other { name: format!("{name} ({})", action.action) });
+                }
+                match check(name, serde_json::from_str(payload).map_err(read)?) {
+                    Some(event) => Event::Check(event),
+                    None => return Err(format!("the `{name}` event payload has no `{name}` object")),
+                }
+            }
+            "workflow_dispatch" | "repository_dispatch" => {
+                Event::Dispatch(dispatch(name, serde_json::from_str(payload).map_err(read)?))
+            }
+            "schedule" => Event::Schedule,
+            "deployment" => Event::Deployment(serde_json::from_str(payload).map_err(read)?),
+            _ => Event::Other { name: name.to_string() },
+        })
+    }
+}
+
+#[derive(Deserialize)]
+struct StatusPayload {
+    sha: String,
+    #[serde(default)]
+    branches: Vec<StatusBranch>,
+    repository: Repository,
+}
+
+#[derive(Deserialize)]
+struct StatusBranch {
+    name: String,
+    commit: StatusBranchCommit,
+}
+
+#[derive(Deserialize)]
+struct StatusBranchCommit {
+    sha: String,
+}
+
+/// `status`: the branches whose tip the commit was when the event was sent.
+fn status(payload: StatusPayload) -> CheckEvent {
+    let names = payload.branches.into_iter().filter(|b| b.commit.sha == payload.sha).map(|b| b.name).collect();
+    CheckEvent { sha: payload.sha, names, pull_requests: Vec::new(), repository: payload.repository }
+}
+
+#[derive(Deserialize)]
+struct CheckPayload {
+    check_run: Option<CheckObject>,
+    check_suite: Option<CheckObject>,
+    workflow_run: Option<CheckObject>,
+    repository: Repository,
+}
+
+#[derive(Deserialize)]
+struct CheckObject {
+    #[serde(default)]
+    head_sha: String,
+    head_branch: Option<String>,
+    check_suite: Option<Box<CheckObject>>,
+    #[serde(default)]
+    pull_requests: Vec<NumberOnly>,
+}
+
+#[derive(Deserialize)]
+struct NumberOnly {
+    number: u64,
+}
+
+/// `check_run`, `check_suite`, `workflow_run`: the commit checked, and its branch and pull requests.
+fn check(name: &str, payload: CheckPayload) -> Option<CheckEvent> {
+    let object = match name {
+        "check_run" => payload.check_run?,
+        "check_suite" => payload.check_suite?,
+        _ => payload.workflow_run?,
+    };
+    let branch = object.head_branch.clone().or_else(|| object.check_suite.as_ref().and_then(|s| s.head_branch.clone()));
+    Some(CheckEvent {
+        sha: object.head_sha,
+        names: branch.into_iter().collect(),
+        pull_requests: object.pull_requests.into_iter().map(|pr| pr.number).collect(),
+        repository: payload.repository,
+    })
+}
+
+#[derive(Deserialize)]
+struct DispatchPayload {
+    #[serde(default)]
+    inputs: Option<Value>,
+    #[serde(default)]
+    client_payload: Option<Value>,
+    /// The ref a `workflow_dispatch` ran on.
+    #[serde(rename = "ref")]
+    git_ref: Option<String>,
+    repository: Repository,
+}
+
+fn dispatch(name: &str, payload: DispatchPayload) -> Dispatch {
+    let fields = if name == "workflow_dispatch" { payload.inputs } else { payload.client_payload };
+    let field = |key: &str| {
+        fields.as_ref().and_then(|f| f.get(key)).and_then(Value::as_str).map(str::trim).filter(|s| !s.is_empty()).map(str::to_string)
+    };
+    Dispatch {
+        target: field("target"),
+        git_ref: field("ref").or(if name == "workflow_dispatch" { payload.git_ref } else { None }),
+        repository: payload.repository,
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
+
+    const REPO: &str = r#""repository":{"full_name":"o/r","default_branch":"main","id":7}"#;
 
     #[test]
     fn a_push_reads_only_what_it_needs() {
-        let payload = r#"{"ref":"refs/heads/main","after":"abc","deleted":false,
-            "commits":[{"id":"abc","message":"x"}],
-            "repository":{"full_name":"o/r","default_branch":"main","private":false}}"#;
-        let Event::Push(push) = Event::parse("push", payload).unwrap() else { panic!() };
+        let payload = format!(r#"{{"ref":"refs/heads/main","after":"abc","deleted":false,"commits":[{{"id":"abc","message":"x"}}],{REPO}}}"#);
+        let Event::Push(push) = Event::parse("push", &payload).unwrap() else { panic!() };
         assert_eq!(push.git_ref, "refs/heads/main");
         assert_eq!(push.repository.default_branch, "main");
         assert!(!push.deleted);
@@ -75,6 +267,54 @@ mod tests {
         let err = Event::parse("push", r#"{"ref": 1}"#).unwrap_err();
         assert!(err.starts_with("the `push` event payload cannot be read: invalid type"), "{err}");
         assert!(err.contains("line 1 column"), "{err}");
+    }
+
+    #[test]
+    fn a_status_names_the_branches_the_commit_is_the_tip_of() {
+        let payload = format!(
+            r#"{{"sha":"aaa","state":"success","branches":[{{"name":"main","commit":{{"sha":"aaa"}}}},{{"name":"old","commit":{{"sha":"bbb"}}}}],{REPO}}}"#
+        );
+        let Event::Check(check) = Event::parse("status", &payload).unwrap() else { panic!() };
+        assert_eq!((check.sha.as_str(), check.names.as_slice()), ("aaa", ["main".to_string()].as_slice()));
+    }
+
+    #[test]
+    fn completed_checks_name_their_branch_and_pull_requests() {
+        let payload = format!(
+            r#"{{"action":"completed","check_run":{{"head_sha":"aaa","check_suite":{{"head_sha":"aaa","head_branch":"feature"}},"pull_requests":[{{"number":4}}]}},{REPO}}}"#
+        );
+        let Event::Check(check) = Event::parse("check_run", &payload).unwrap() else { panic!() };
+        assert_eq!(check.names, ["feature"]);
+        assert_eq!(check.pull_requests, [4]);
+        let requested = payload.replace("completed", "created");
+        assert!(matches!(Event::parse("check_run", &requested).unwrap(), Event::Other { .. }));
+    }
+
+    #[test]
+    fn dispatches_carry_a_target_and_a_ref() {
+        let payload = format!(r#"{{"inputs":{{"target":"production","ref":"v1.2.0"}},"ref":"refs/heads/main",{REPO}}}"#);
+        let Event::Dispatch(d) = Event::parse("workflow_dispatch", &payload).unwrap() else { panic!() };
+        assert_eq!((d.target.as_deref(), d.git_ref.as_deref()), (Some("production"), Some("v1.2.0")));
+        let payload = format!(r#"{{"inputs":{{"target":"production"}},"ref":"refs/heads/main",{REPO}}}"#);
+        let Event::Dispatch(d) = Event::parse("workflow_dispatch", &payload).unwrap() else { panic!() };
+        assert_eq!(d.git_ref.as_deref(), Some("refs/heads/main"), "defaults to the ref the workflow ran on");
+        let payload = format!(r#"{{"action":"deploy","client_payload":{{"target":"web","ref":"abc"}},{REPO}}}"#);
+        let Event::Dispatch(d) = Event::parse("repository_dispatch", &payload).unwrap() else { panic!() };
+        assert_eq!((d.target.as_deref(), d.git_ref.as_deref()), (Some("web"), Some("abc")));
+    }
+
+    #[test]
+    fn pull_requests_know_forks_and_drafts() {
+        let object = json!({ "number": 3, "draft": true, "head": { "ref": "x", "sha": "s", "repo": { "id": 9 } }, "base": { "repo": { "id": 7 } } });
+        let pr = PullRequest::from_object(object, 7).unwrap();
+        assert!(pr.fork && pr.draft);
+        assert_eq!(pr.git_ref(), "refs/pull/3/head");
+        let own = json!({ "number": 3, "head": { "ref": "x", "sha": "s", "repo": { "id": 7 } }, "base": { "repo": { "id": 7 } } });
+        let pr = PullRequest::from_object(own, 7).unwrap();
+        assert!(!pr.fork && !pr.draft);
+        assert_eq!(pr.git_ref(), "refs/heads/x");
+        let deleted_fork = json!({ "number": 3, "head": { "ref": "x", "sha": "s", "repo": null }, "base": { "repo": { "id": 7 } } });
+        assert!(PullRequest::from_object(deleted_fork, 7).unwrap().fork);
     }
 
     #[test]

@@ -41,6 +41,9 @@ pub struct RunContext {
     pub server_url: String,
     #[serde(default)]
     pub actor: String,
+    /// `GITHUB_JOB`: this job, a running check on the commit that must not wait on itself.
+    #[serde(default)]
+    pub job: String,
 }
 
 /// A repository, as used in API paths.
@@ -136,6 +139,7 @@ impl Invocation {
                 run_id: "42".to_string(),
                 server_url: "https://github.com".to_string(),
                 actor: "octocat".to_string(),
+                job: "deliver".to_string(),
             },
         }
     }

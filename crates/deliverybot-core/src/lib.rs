@@ -29,6 +29,7 @@ mod log;
 mod protocol;
 mod refs;
 mod report;
+mod retire;
 mod rules;
 #[cfg(feature = "schema")]
 mod schema;

@@ -13,27 +13,65 @@ pub enum Decision {
     WouldCreate,
     /// This commit already has a deployment to this environment.
     AlreadyDeployed { id: u64 },
+    /// The commit is no longer the tip of its ref: only the newest commit is deployed.
+    Superseded { by: String },
+    /// Required checks are pending or not reported yet; a later event deploys it.
+    Waiting { contexts: Vec<String> },
+    /// Required checks failed.
+    Blocked { contexts: Vec<String> },
+    /// Not for this event after all (a fork, a draft, a ref that is gone).
+    Skipped { reason: String },
     /// GitHub did not create it, for a reason that is not an error of this run.
     NotCreated { reason: String },
     /// Something went wrong; the step fails.
     Failed { reason: String },
 }
 
+impl Decision {
+    /// The reason in words, for the summary and the `skipped`/`waiting` outputs.
+    pub fn reason(&self) -> String {
+        match self {
+            Decision::Created { id, .. } => format!("created deployment {id}"),
+            Decision::WouldCreate => "would create (dry run)".to_string(),
+            Decision::AlreadyDeployed { id } => format!("already deployed (deployment {id})"),
+            Decision::Superseded { by } => format!("superseded by {}", short_sha(by)),
+            Decision::Waiting { contexts } => format!("waiting for {}", contexts.join(", ")),
+            Decision::Blocked { contexts } => format!("blocked by {}", contexts.join(", ")),
+            Decision::Skipped { reason } | Decision::NotCreated { reason } | Decision::Failed { reason } => reason.clone(),
+        }
+    }
+
+    fn label(&self) -> &'static str {
+        match self {
+            Decision::Created { .. } => "created",
+            Decision::WouldCreate => "would create",
+            Decision::AlreadyDeployed { .. } => "already deployed",
+            Decision::Superseded { .. } => "superseded",
+            Decision::Waiting { .. } => "waiting",
+            Decision::Blocked { .. } => "blocked",
+            Decision::Skipped { .. } => "skipped",
+            Decision::NotCreated { .. } => "not created",
+            Decision::Failed { .. } => "failed",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Row {
     pub target: String,
+    /// Empty when the deployment could not be rendered.
     pub environment: String,
+    pub git_ref: String,
     pub sha: String,
     pub decision: Decision,
 }
 
 pub struct Report {
     pub heading: String,
-    pub git_ref: String,
     pub server_url: String,
     pub repository: String,
     pub rows: Vec<Row>,
-    /// Targets this ref does not deploy, counted rather than listed (a config may have thousands).
+    /// Targets the event does not deploy, counted rather than listed (a config may have thousands).
     pub unselected: usize,
     pub dry_run: bool,
 }
@@ -65,31 +103,39 @@ fn empty_outputs() -> Vec<(String, String)> {
         ("deployments".to_string(), "[]".to_string()),
         ("deployment-id".to_string(), String::new()),
         ("environment".to_string(), String::new()),
+        ("skipped".to_string(), "[]".to_string()),
+        ("waiting".to_string(), "[]".to_string()),
     ]
 }
 
 impl Report {
     pub fn outcome(&self) -> Outcome {
-        let created: Vec<_> = self
-            .rows
-            .iter()
-            .filter_map(|row| match &row.decision {
-                Decision::Created { id, url } => Some(json!({
-                    "id": id,
-                    "target": row.target,
-                    "environment": row.environment,
-                    "ref": self.git_ref,
-                    "sha": row.sha,
-                    "url": url,
-                })),
-                _ => None,
+        let list = |keep: fn(&Decision) -> bool| -> Vec<&Row> { self.rows.iter().filter(|r| keep(&r.decision)).collect() };
+        let created: Vec<_> = list(|d| matches!(d, Decision::Created { .. }))
+            .into_iter()
+            .map(|row| {
+                let Decision::Created { id, url } = &row.decision else { unreachable!() };
+                json!({ "id": id, "target": row.target, "environment": row.environment, "ref": row.git_ref, "sha": row.sha, "url": url })
             })
             .collect();
+        let explained = |rows: Vec<&Row>| -> String {
+            let items: Vec<_> = rows
+                .into_iter()
+                .map(|row| json!({ "target": row.target, "environment": row.environment, "ref": row.git_ref, "sha": row.sha, "reason": row.decision.reason() }))
+                .collect();
+            serde_json::Value::Array(items).to_string()
+        };
+        let skipped = explained(list(|d| {
+            matches!(d, Decision::AlreadyDeployed { .. } | Decision::Superseded { .. } | Decision::Blocked { .. } | Decision::Skipped { .. } | Decision::NotCreated { .. })
+        }));
+        let waiting = explained(list(|d| matches!(d, Decision::Waiting { .. })));
         let first = created.first();
         let outputs = vec![
             ("deployments".to_string(), serde_json::Value::Array(created.clone()).to_string()),
             ("deployment-id".to_string(), first.map(|d| d["id"].to_string()).unwrap_or_default()),
             ("environment".to_string(), first.and_then(|d| d["environment"].as_str()).unwrap_or_default().to_string()),
+            ("skipped".to_string(), skipped),
+            ("waiting".to_string(), waiting),
         ];
         let failures: Vec<String> = self
             .rows
@@ -113,43 +159,31 @@ impl Report {
         }
         out.push_str(&format!(": {created} deployment{} created.\n\n", plural(created)));
         if !self.rows.is_empty() {
-            out.push_str("| Target | Environment | Commit | Result |\n|---|---|---|---|\n");
+            out.push_str("| Target | Environment | Commit | Decision | Reason |\n|---|---|---|---|---|\n");
             for row in &self.rows {
                 out.push_str(&format!(
-                    "| {} | {} | `{}` | {} |\n",
+                    "| {} | {} | `{}` | {} | {} |\n",
                     escape(&row.target),
-                    escape(&row.environment),
+                    self.environment_cell(&row.environment),
                     short_sha(&row.sha),
-                    self.result_cell(row)
+                    row.decision.label(),
+                    escape(&row.decision.reason())
                 ));
             }
             out.push('\n');
         }
         if self.unselected > 0 {
-            out.push_str(&format!(
-                "{} other target{} not deployed by `{}`.\n",
-                self.unselected,
-                if self.unselected == 1 { " is" } else { "s are" },
-                escape(&self.git_ref)
-            ));
+            out.push_str(&format!("{} other target{} not deployed by this event.\n", self.unselected, if self.unselected == 1 { " is" } else { "s are" }));
         }
         out
     }
 
-    fn result_cell(&self, row: &Row) -> String {
-        let environment_page = format!(
-            "{}/{}/deployments/{}",
-            self.server_url,
-            self.repository,
-            crate::github::encode(&row.environment)
-        );
-        match &row.decision {
-            Decision::Created { id, .. } => format!("Created [deployment {id}]({environment_page})"),
-            Decision::WouldCreate => "Would create (dry run)".to_string(),
-            Decision::AlreadyDeployed { id } => format!("Already deployed ([deployment {id}]({environment_page}))"),
-            Decision::NotCreated { reason } => format!("Not created: {}", escape(reason)),
-            Decision::Failed { reason } => format!(":x: {}", escape(reason)),
+    fn environment_cell(&self, environment: &str) -> String {
+        if environment.is_empty() {
+            return "—".to_string();
         }
+        let page = format!("{}/{}/deployments/{}", self.server_url, self.repository, crate::github::encode(environment));
+        format!("[{}]({page})", escape(environment))
     }
 }
 

@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 #[schemars(extend("patternProperties" = { "^\\.": {} }))]
 #[allow(dead_code)]
 pub struct ConfigSpec {
-    /// Settings that are not about one target. Reserved: there are none yet.
+    /// Settings that are not about one target (the one top-level key that is not a target).
     settings: Option<SettingsSpec>,
     /// Every other key is a target: its name is what `/deploy <target>` uses, and what the
     /// deployment's `payload.target` says.
@@ -25,7 +25,11 @@ pub struct ConfigSpec {
 #[derive(JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[allow(dead_code)]
-pub struct SettingsSpec {}
+pub struct SettingsSpec {
+    /// A workflow (file name, like `deploy.yml`, or id) to start with `workflow_dispatch` for each
+    /// deployment created, with the input `deployment_id`.
+    dispatch: Option<String>,
+}
 
 /// A deploy target. Every key is optional: a target with no keys is deployed on request only.
 #[derive(JsonSchema)]
@@ -41,6 +45,11 @@ pub struct TargetSpec {
     /// The legacy form of the original Deliverybot: one entry whose keys apply to the target.
     #[schemars(length(max = 1))]
     deployments: Option<Vec<DeploymentSpec>>,
+    /// Deploy pull requests from forks automatically. Default `false`: a fork's code is not the
+    /// repository's.
+    allow_forks: Option<bool>,
+    /// Deploy draft pull requests automatically. Default `false`.
+    allow_drafts: Option<bool>,
 }
 
 /// The deployment a target creates. Text may use `${{ expression }}` templates.

@@ -323,19 +323,9 @@ impl Flow for SetStatus {
             return Err(Outcome::failed("internal error: the status request got no reply"));
         }
         self.sent = true;
-        let path = format!(
-            "/repos/{}/{}/deployments/{}/statuses",
-            github::encode(&self.repo.owner),
-            github::encode(&self.repo.name),
-            self.deployment_id
-        );
         let body = serde_json::to_value(&self.body).expect("a status body is always JSON");
         let purpose = format!("set deployment {} to {}", self.deployment_id, self.body.state.as_str());
-        let mut request = Request::post(path, body, purpose);
-        // Writing the same status twice only repeats a line in the deployment's history, while
-        // leaving it unwritten can leave a deployment pending: retrying is the safer side.
-        request.idempotent = true;
-        Ok(request)
+        Ok(github::create_status(&self.repo, self.deployment_id, body, purpose))
     }
 }
 

@@ -181,7 +181,8 @@ async function run(phase, env = process.env) {
       repository: vars.GITHUB_REPOSITORY,
       run_id: vars.GITHUB_RUN_ID,
       server_url: vars.GITHUB_SERVER_URL.replace(/\/+$/, ""),
-      actor: env.GITHUB_ACTOR ?? ""
+      actor: env.GITHUB_ACTOR ?? "",
+      job: env.GITHUB_JOB ?? ""
     }
   });
   const perform = await createClient({ apiUrl: vars.GITHUB_API_URL, token, userAgent: USER_AGENT });

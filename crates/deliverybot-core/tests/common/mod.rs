@@ -1,0 +1,199 @@
+//! A canned GitHub for the engine's tests: enough state to answer the requests the engine makes,
+//! and a record of every request. (The end-to-end tests use the full fake in tests/support/.)
+#![allow(dead_code)]
+
+use deliverybot_core::{Engine, Invocation, LogLine, Method, Next, Outcome, Reply, Request};
+use serde_json::{json, Value};
+use std::collections::BTreeMap;
+
+pub const SHA: &str = "a1b2c3d4e5f60718293a4b5c6d7e8f9012345678";
+pub const OLD: &str = "0000000000000000000000000000000000000001";
+
+#[derive(Default)]
+pub struct GitHub {
+    pub config: Option<String>,
+    /// Deployments, oldest first: `{id, sha, environment, payload, transient_environment}`.
+    pub deployments: Vec<Value>,
+    /// Latest status state of deployments by id.
+    pub deployment_states: BTreeMap<u64, String>,
+    /// Commit statuses and check runs, for every commit.
+    pub statuses: Vec<(String, String)>,
+    pub runs: Vec<(String, String, Option<String>)>,
+    /// `heads/main` → sha.
+    pub refs: BTreeMap<String, String>,
+    pub pulls: BTreeMap<u64, Value>,
+    pub commit: Option<Value>,
+    /// Answer the next create with this instead of creating.
+    pub create_answer: Option<Reply>,
+    pub requests: Vec<Request>,
+    pub log: Vec<LogLine>,
+}
+
+impl GitHub {
+    pub fn with_config(config: &str) -> GitHub {
+        GitHub { config: Some(config.to_string()), ..GitHub::default() }
+    }
+
+    pub fn run(&mut self, invocation: Invocation) -> Outcome {
+        let mut engine = Engine::new(invocation);
+        let mut reply = None;
+        loop {
+            let step = engine.step(reply.take());
+            self.log.extend(step.log);
+            match step.next {
+                Next::Request(request) => {
+                    reply = Some(self.answer(&request));
+                    self.requests.push(request);
+                }
+                Next::Done(outcome) => return outcome,
+            }
+        }
+    }
+
+    pub fn writes(&self) -> Vec<&Request> {
+        self.requests.iter().filter(|r| r.is_write()).collect()
+    }
+
+    pub fn created(&self) -> Vec<Value> {
+        self.requests.iter().filter(|r| r.method == Method::Post && r.path.ends_with("/deployments")).map(|r| r.body.clone().unwrap()).collect()
+    }
+
+    pub fn paths(&self) -> Vec<String> {
+        self.requests.iter().map(|r| format!("{:?} {}", r.method, r.path)).collect()
+    }
+
+    pub fn logged(&self, text: &str) -> bool {
+        self.log.iter().any(|l| l.message.contains(text))
+    }
+
+    fn query(request: &Request, name: &str) -> Option<String> {
+        request.query.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone())
+    }
+
+    fn page(items: Vec<Value>, request: &Request) -> Reply {
+        let per_page: usize = GitHub::query(request, "per_page").and_then(|p| p.parse().ok()).unwrap_or(30);
+        let page: usize = GitHub::query(request, "page").and_then(|p| p.parse().ok()).unwrap_or(1);
+        let slice: Vec<Value> = items.iter().skip((page - 1) * per_page).take(per_page).cloned().collect();
+        let mut headers = BTreeMap::new();
+        if page * per_page < items.len() {
+            headers.insert("link".to_string(), format!("<https://api.github.com{}?page={}>; rel=\"next\"", request.path, page + 1));
+        }
+        Reply::Response { status: 200, headers, body: Value::Array(slice).to_string() }
+    }
+
+    pub fn answer(&mut self, request: &Request) -> Reply {
+        let path = request.path.strip_prefix("/repos/octo/app").expect("requests go to octo/app");
+        let segments: Vec<&str> = path.split('/').skip(1).collect();
+        match (request.method, segments.as_slice()) {
+            (Method::Get, ["contents", ..]) => match &self.config {
+                Some(text) => Reply::ok(200, text.clone()),
+                None => Reply::ok(404, r#"{"message":"Not Found"}"#),
+            },
+            (Method::Get, ["deployments"]) => {
+                let sha = GitHub::query(request, "sha");
+                let environment = GitHub::query(request, "environment");
+                let matching: Vec<Value> = self
+                    .deployments
+                    .iter()
+                    .rev()
+                    .filter(|d| sha.as_ref().is_none_or(|s| d["sha"] == json!(s)))
+                    .filter(|d| environment.as_ref().is_none_or(|e| d["environment"] == json!(e)))
+                    .cloned()
+                    .collect();
+                GitHub::page(matching, request)
+            }
+            (Method::Post, ["deployments"]) => {
+                if let Some(answer) = self.create_answer.take() {
+                    return answer;
+                }
+                let body = request.body.clone().unwrap();
+                let id = 100 + self.deployments.len() as u64;
+                let deployment = json!({
+                    "id": id, "url": format!("https://api.github.com/repos/octo/app/deployments/{id}"),
+                    "sha": body["ref"], "environment": body["environment"], "payload": body["payload"],
+                    "transient_environment": body["transient_environment"].as_bool().unwrap_or(false),
+                });
+                self.deployments.push(deployment.clone());
+                Reply::ok(201, deployment.to_string())
+            }
+            (Method::Get, ["deployments", id, "statuses"]) => {
+                let id: u64 = id.parse().unwrap();
+                let states: Vec<Value> = self.deployment_states.get(&id).map(|s| vec![json!({ "state": s })]).unwrap_or_default();
+                Reply::ok(200, Value::Array(states).to_string())
+            }
+            (Method::Post, ["deployments", id, "statuses"]) => {
+                let id: u64 = id.parse().unwrap();
+                let state = request.body.as_ref().unwrap()["state"].as_str().unwrap().to_string();
+                self.deployment_states.insert(id, state.clone());
+                Reply::ok(201, json!({ "id": 1, "state": state }).to_string())
+            }
+            (Method::Get, ["commits", _, "status"]) => {
+                let statuses: Vec<Value> = self.statuses.iter().map(|(c, s)| json!({ "context": c, "state": s })).collect();
+                Reply::ok(200, json!({ "state": "pending", "statuses": statuses }).to_string())
+            }
+            (Method::Get, ["commits", _, "check-runs"]) => {
+                let runs: Vec<Value> = self.runs.iter().map(|(n, s, c)| json!({ "name": n, "status": s, "conclusion": c })).collect();
+                Reply::ok(200, json!({ "total_count": runs.len(), "check_runs": runs }).to_string())
+            }
+            (Method::Get, ["commits", reference]) => match &self.commit {
+                Some(commit) => Reply::ok(200, commit.to_string()),
+                None => {
+                    let reference = reference.replace("%2F", "/");
+                    match self.refs.get(&reference).or_else(|| self.refs.get(&format!("heads/{reference}"))) {
+                        Some(sha) => Reply::ok(200, json!({ "sha": sha }).to_string()),
+                        None if reference.len() == 40 => Reply::ok(200, json!({ "sha": reference }).to_string()),
+                        None => Reply::ok(422, r#"{"message":"No commit found for SHA: x"}"#),
+                    }
+                }
+            },
+            (Method::Get, ["git", "ref", rest @ ..]) => match self.refs.get(&rest.join("/")) {
+                Some(sha) => Reply::ok(200, json!({ "ref": format!("refs/{}", rest.join("/")), "object": { "sha": sha, "type": "commit" } }).to_string()),
+                None => Reply::ok(404, r#"{"message":"Not Found"}"#),
+            },
+            (Method::Get, ["git", "matching-refs", rest @ ..]) => {
+                let prefix = format!("refs/{}", rest.join("/"));
+                let refs: Vec<Value> = self
+                    .refs
+                    .iter()
+                    .map(|(name, sha)| (format!("refs/{name}"), sha))
+                    .filter(|(name, _)| name.starts_with(&prefix))
+                    .map(|(name, sha)| json!({ "ref": name, "object": { "sha": sha, "type": "commit" } }))
+                    .collect();
+                Reply::ok(200, Value::Array(refs).to_string())
+            }
+            (Method::Get, ["pulls", number]) => match self.pulls.get(&number.parse::<u64>().unwrap()) {
+                Some(pr) => Reply::ok(200, pr.to_string()),
+                None => Reply::ok(404, r#"{"message":"Not Found"}"#),
+            },
+            (Method::Post, ["actions", "workflows", _, "dispatches"]) => Reply::ok(204, ""),
+            other => panic!("unexpected request {other:?}"),
+        }
+    }
+}
+
+pub fn output(outcome: &Outcome, name: &str) -> String {
+    outcome.outputs.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()).unwrap_or_else(|| panic!("no output {name}"))
+}
+
+pub fn json_output(outcome: &Outcome, name: &str) -> Value {
+    serde_json::from_str(&output(outcome, name)).unwrap()
+}
+
+/// A pull request object as GitHub sends it (the parts the engine reads).
+pub fn pull_request(number: u64, sha: &str, fork: bool, draft: bool) -> Value {
+    json!({
+        "number": number, "title": format!("Change #{number}"), "draft": draft, "merged": false, "state": "open",
+        "head": { "ref": "feature", "sha": sha, "repo": { "id": if fork { 99 } else { 7 } } },
+        "base": { "ref": "main", "repo": { "id": 7 } },
+        "user": { "login": "hubot" }
+    })
+}
+
+/// An invocation of `event_name` with `payload` (the repository is octo/app, id 7, default main).
+pub fn invocation(event_name: &str, mut payload: Value) -> Invocation {
+    payload["repository"] = json!({ "full_name": "octo/app", "default_branch": "main", "id": 7 });
+    let mut invocation = Invocation::example_push("refs/heads/main");
+    invocation.event_name = event_name.to_string();
+    invocation.event = payload.to_string();
+    invocation
+}

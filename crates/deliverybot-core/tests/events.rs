@@ -1,0 +1,253 @@
+//! The auto-deploy rules on every event: checks, pull requests, dispatches, schedules.
+
+mod common;
+
+use common::{invocation, json_output, output, pull_request, GitHub, OLD, SHA};
+use deliverybot_core::{Method, Reply};
+use serde_json::{json, Value};
+
+const STAGING_AFTER_CI: &str = "staging:\n  auto_deploy_on: refs/heads/main\n  environment: staging\n  required_contexts: [ci]\n";
+
+fn status_event(state: &str) -> deliverybot_core::Invocation {
+    invocation("status", json!({ "sha": SHA, "state": state, "context": "ci", "branches": [{ "name": "main", "commit": { "sha": SHA } }] }))
+}
+
+#[test]
+fn a_green_status_on_the_tip_deploys_it() {
+    let mut github = GitHub::with_config(STAGING_AFTER_CI);
+    github.refs.insert("heads/main".into(), SHA.into());
+    github.statuses = vec![("ci".into(), "success".into())];
+    let outcome = github.run(status_event("success"));
+    assert_eq!(outcome.failure, None);
+    assert_eq!(
+        github.paths(),
+        [
+            "Get /repos/octo/app/contents/.github/deploy.yml",
+            "Get /repos/octo/app/git/ref/heads/main",
+            "Get /repos/octo/app/deployments",
+            &format!("Get /repos/octo/app/commits/{SHA}/status"),
+            &format!("Get /repos/octo/app/commits/{SHA}/check-runs"),
+            "Post /repos/octo/app/deployments",
+        ]
+    );
+    assert_eq!(github.created()[0]["payload"]["deliverybot"]["event"], "status");
+}
+
+#[test]
+fn a_commit_that_is_no_longer_the_tip_is_superseded() {
+    let mut github = GitHub::with_config(STAGING_AFTER_CI);
+    github.refs.insert("heads/main".into(), OLD.into());
+    let outcome = github.run(status_event("success"));
+    assert_eq!(outcome.failure, None);
+    assert!(github.writes().is_empty());
+    assert_eq!(json_output(&outcome, "skipped")[0]["reason"], "superseded by 0000000");
+}
+
+#[test]
+fn pending_or_missing_checks_wait_and_failed_ones_block_without_failing_the_run() {
+    for (statuses, runs, waiting, blocked) in [
+        (vec![("ci", "pending")], vec![], json!(["waiting for ci"]), json!([])),
+        (vec![], vec![], json!(["waiting for ci (not reported yet)"]), json!([])),
+        (vec![], vec![("ci", "in_progress", None)], json!(["waiting for ci"]), json!([])),
+        (vec![("ci", "failure")], vec![], json!([]), json!(["blocked by ci"])),
+        (vec![], vec![("ci", "completed", Some("timed_out"))], json!([]), json!(["blocked by ci"])),
+    ] {
+        let mut github = GitHub::with_config(STAGING_AFTER_CI);
+        github.refs.insert("heads/main".into(), SHA.into());
+        github.statuses = statuses.iter().map(|(c, s)| (c.to_string(), s.to_string())).collect();
+        github.runs = runs.iter().map(|(n, s, c)| (n.to_string(), s.to_string(), c.map(str::to_string))).collect();
+        let outcome = github.run(status_event("pending"));
+        assert_eq!(outcome.failure, None);
+        assert!(github.writes().is_empty());
+        let reasons = |name| Value::Array(json_output(&outcome, name).as_array().unwrap().iter().map(|w| w["reason"].clone()).collect());
+        assert_eq!(reasons("waiting"), waiting);
+        assert_eq!(reasons("skipped"), blocked);
+    }
+}
+
+#[test]
+fn a_check_run_on_a_tip_deploys_when_its_checks_pass() {
+    let mut github = GitHub::with_config(STAGING_AFTER_CI);
+    github.refs.insert("heads/main".into(), SHA.into());
+    github.runs = vec![("ci".into(), "completed".into(), Some("success".into()))];
+    let event = json!({ "action": "completed", "check_run": { "head_sha": SHA, "name": "ci", "check_suite": { "head_branch": "main", "head_sha": SHA }, "pull_requests": [] } });
+    let outcome = github.run(invocation("check_run", event));
+    assert_eq!(outcome.failure, None);
+    assert_eq!(github.created().len(), 1);
+}
+
+#[test]
+fn the_running_job_is_not_waited_on() {
+    let mut github = GitHub::with_config("staging:\n  auto_deploy_on: refs/heads/main\n  required_contexts: [ci, deliver]\n");
+    github.refs.insert("heads/main".into(), SHA.into());
+    github.statuses = vec![("ci".into(), "success".into())];
+    github.runs = vec![("deliver".into(), "in_progress".into(), None)];
+    let outcome = github.run(status_event("success"));
+    assert_eq!(outcome.failure, None);
+    assert_eq!(github.created().len(), 1, "job `deliver` is this run: {:?}", github.log);
+}
+
+#[test]
+fn checks_that_have_not_completed_do_nothing() {
+    let mut github = GitHub::with_config(STAGING_AFTER_CI);
+    let event = json!({ "action": "created", "check_run": { "head_sha": SHA, "check_suite": { "head_branch": "main" } } });
+    let outcome = github.run(invocation("check_run", event));
+    assert_eq!(outcome.failure, None);
+    assert!(github.requests.is_empty());
+}
+
+const REVIEW: &str = "review:\n  auto_deploy_on: pr\n  environment: pr${{ pr }}\n  description: ${{ pull_request.title }}\n  transient_environment: true\n";
+
+#[test]
+fn an_opened_pull_request_gets_its_review_environment() {
+    let mut github = GitHub::with_config(REVIEW);
+    let outcome = github.run(invocation("pull_request", json!({ "action": "opened", "number": 2, "pull_request": pull_request(2, SHA, false, false) })));
+    assert_eq!(outcome.failure, None);
+    let body = &github.created()[0];
+    assert_eq!(body["ref"], SHA);
+    assert_eq!(body["environment"], "pr2");
+    assert_eq!(body["description"], "Change #2");
+    assert_eq!(body["transient_environment"], true);
+    assert_eq!(body["payload"]["deliverybot"], json!({ "ref": "refs/heads/feature", "event": "pull_request", "run_url": "https://github.com/octo/app/actions/runs/42", "pr": 2 }));
+}
+
+#[test]
+fn fork_and_draft_pull_requests_are_skipped_unless_the_target_allows_them() {
+    for (fork, draft, reason) in [(true, false, "comes from a fork"), (false, true, "is a draft")] {
+        let mut github = GitHub::with_config(REVIEW);
+        let outcome = github.run(invocation("pull_request", json!({ "action": "synchronize", "number": 2, "pull_request": pull_request(2, SHA, fork, draft) })));
+        assert_eq!(outcome.failure, None);
+        assert!(github.writes().is_empty());
+        assert!(json_output(&outcome, "skipped")[0]["reason"].as_str().unwrap().contains(reason));
+    }
+    let mut github = GitHub::with_config(&format!("{REVIEW}  allow_forks: true\n  allow_drafts: true\n"));
+    github.run(invocation("pull_request", json!({ "action": "opened", "number": 2, "pull_request": pull_request(2, SHA, true, true) })));
+    assert_eq!(github.created()[0]["payload"]["deliverybot"]["ref"], "refs/pull/2/head");
+}
+
+#[test]
+fn pull_request_actions_other_than_new_code_do_nothing() {
+    let mut github = GitHub::with_config(REVIEW);
+    let outcome = github.run(invocation("pull_request", json!({ "action": "labeled", "number": 2, "pull_request": pull_request(2, SHA, false, false) })));
+    assert_eq!(outcome.failure, None);
+    assert!(github.requests.is_empty());
+}
+
+#[test]
+fn a_check_on_a_pull_request_head_reads_the_pull_request_and_deploys_it() {
+    let mut github = GitHub::with_config("review:\n  auto_deploy_on: pr\n  environment: pr${{ pr }}\n  required_contexts: [ci]\n");
+    github.pulls.insert(2, pull_request(2, SHA, false, false));
+    github.runs = vec![("ci".into(), "completed".into(), Some("success".into()))];
+    let event = json!({ "action": "completed", "check_suite": { "head_sha": SHA, "head_branch": "feature", "pull_requests": [{ "number": 2 }] } });
+    let outcome = github.run(invocation("check_suite", event));
+    assert_eq!(outcome.failure, None);
+    assert!(github.paths().contains(&"Get /repos/octo/app/pulls/2".to_string()));
+    assert_eq!(github.created()[0]["environment"], "pr2");
+
+    // A newer head: the checked commit is superseded.
+    let mut github = GitHub::with_config("review:\n  auto_deploy_on: pr\n  environment: pr${{ pr }}\n");
+    github.pulls.insert(2, pull_request(2, OLD, false, false));
+    let event = json!({ "action": "completed", "check_suite": { "head_sha": SHA, "head_branch": "feature", "pull_requests": [{ "number": 2 }] } });
+    let outcome = github.run(invocation("check_suite", event));
+    assert!(github.writes().is_empty());
+    assert_eq!(json_output(&outcome, "skipped")[0]["reason"], "superseded by 0000000");
+}
+
+#[test]
+fn closing_a_pull_request_retires_exactly_its_transient_deployments_on_every_page() {
+    let mut github = GitHub::with_config(REVIEW);
+    let ours = |id: u64| json!({ "id": id, "sha": SHA, "environment": "pr2", "transient_environment": true, "payload": { "deliverybot": { "pr": 2 } } });
+    for id in 1..=150 {
+        github.deployments.push(ours(id));
+    }
+    github.deployments.push(json!({ "id": 500, "sha": SHA, "environment": "pr2", "transient_environment": true, "payload": { "deliverybot": { "pr": 3 } } }));
+    github.deployments.push(json!({ "id": 501, "sha": SHA, "environment": "pr2", "transient_environment": true, "payload": {} }));
+    github.deployments.push(json!({ "id": 502, "sha": SHA, "environment": "pr2", "transient_environment": false, "payload": { "deliverybot": { "pr": 2 } } }));
+    for id in 1..=100 {
+        github.deployment_states.insert(id, "inactive".into());
+    }
+    let outcome = github.run(invocation("pull_request", json!({ "action": "closed", "number": 2, "pull_request": pull_request(2, SHA, false, false) })));
+    assert_eq!(outcome.failure, None);
+    let lists: Vec<_> = github.requests.iter().filter(|r| r.path == "/repos/octo/app/deployments").collect();
+    assert_eq!(lists.len(), 2, "two pages of 100");
+    let retired: Vec<u64> = github.writes().iter().map(|r| r.path.split('/').nth(5).unwrap().parse().unwrap()).collect();
+    assert_eq!(retired, (101..=150).rev().collect::<Vec<_>>(), "only #2's transient deployments, and only those not already inactive");
+    assert!(github.writes().iter().all(|w| w.body.as_ref().unwrap()["state"] == "inactive"));
+    assert_eq!(json_output(&outcome, "inactive").as_array().unwrap().len(), 50);
+    assert!(outcome.summary.contains("50 deployments made inactive (100 already inactive)"), "{}", outcome.summary);
+}
+
+#[test]
+fn a_workflow_dispatch_deploys_a_named_target_at_a_ref_even_if_deployed_before() {
+    let mut github = GitHub::with_config("production:\n  environment: production\n");
+    github.refs.insert("tags/v1.0.0".into(), OLD.into());
+    github.deployments.push(json!({ "id": 9, "sha": OLD, "environment": "production" }));
+    let outcome = github.run(invocation("workflow_dispatch", json!({ "inputs": { "target": "production", "ref": "refs/tags/v1.0.0" }, "ref": "refs/heads/main" })));
+    assert_eq!(outcome.failure, None, "{:?}", github.log);
+    let created = github.created();
+    assert_eq!(created.len(), 1, "a rollback redeploys on purpose");
+    assert_eq!(created[0]["ref"], OLD);
+    assert_eq!(created[0]["payload"]["deliverybot"]["ref"], "refs/tags/v1.0.0");
+}
+
+#[test]
+fn a_dispatch_of_an_unknown_target_lists_the_targets() {
+    let mut github = GitHub::with_config("production:\nstaging:\n");
+    let outcome = github.run(invocation("repository_dispatch", json!({ "action": "deploy", "client_payload": { "target": "prod", "ref": "main" } })));
+    assert_eq!(outcome.failure.as_deref(), Some("there is no target `prod` in .github/deploy.yml; the targets are `production`, `staging`"));
+    assert!(github.writes().is_empty());
+}
+
+#[test]
+fn a_schedule_re_evaluates_every_automatic_target_at_its_tip() {
+    let mut github = GitHub::with_config("staging:\n  auto_deploy_on: refs/heads/main\n  environment: staging\nproduction:\n  auto_deploy_on: refs/tags/v*\n  environment: production\nmanual:\n");
+    github.refs.insert("heads/main".into(), SHA.into());
+    github.refs.insert("tags/v1.0.0".into(), OLD.into());
+    github.refs.insert("tags/v1.1.0".into(), SHA.into());
+    github.deployments.push(json!({ "id": 3, "sha": OLD, "environment": "production" }));
+    let outcome = github.run(invocation("schedule", json!({ "schedule": "*/15 * * * *" })));
+    assert_eq!(outcome.failure, None);
+    let created: Vec<_> = github.created().iter().map(|b| (b["environment"].clone(), b["payload"]["deliverybot"]["ref"].clone())).collect();
+    assert_eq!(created, [(json!("staging"), json!("refs/heads/main")), (json!("production"), json!("refs/tags/v1.1.0"))]);
+    assert!(github.paths().contains(&"Get /repos/octo/app/git/matching-refs/tags/v".to_string()));
+}
+
+#[test]
+fn githubs_answers_to_a_create_are_each_explained() {
+    let cases = [
+        (Reply::ok(202, r#"{"message":"Auto-merged main into feature on deployment."}"#), "skipped", "GitHub merged the default branch into the ref instead of deploying (Auto-merged main into feature on deployment.); the merge commit deploys on its own push"),
+        (
+            Reply::ok(409, r#"{"message":"Conflict: Commit status checks failed for main.","errors":[{"contexts":[{"context":"ci","state":"failure"},{"context":"lint","state":"success"}],"resource":"Deployment","field":"required_contexts","code":"invalid"}]}"#),
+            "skipped",
+            "blocked by ci",
+        ),
+        (
+            Reply::ok(409, r#"{"message":"Conflict: Commit status checks failed for main.","errors":[{"contexts":[{"context":"ci","state":"pending"}]}]}"#),
+            "waiting",
+            "waiting for ci (pending)",
+        ),
+        (Reply::ok(409, r#"{"message":"Conflict merging main into feature."}"#), "skipped", "GitHub did not create it: Conflict merging main into feature."),
+    ];
+    for (answer, output_name, reason) in cases {
+        let mut github = GitHub::with_config("staging:\n  auto_deploy_on: refs/heads/main\n");
+        github.create_answer = Some(answer);
+        let outcome = github.run(deliverybot_core::Invocation::example_push("refs/heads/main"));
+        assert_eq!(outcome.failure, None, "{reason}");
+        assert_eq!(json_output(&outcome, output_name)[0]["reason"], reason);
+    }
+    let mut github = GitHub::with_config("staging:\n  auto_deploy_on: refs/heads/main\n");
+    github.create_answer = Some(Reply::ok(422, r#"{"message":"Validation Failed"}"#));
+    let outcome = github.run(deliverybot_core::Invocation::example_push("refs/heads/main"));
+    assert!(outcome.failure.unwrap().contains("(422): Validation Failed"));
+}
+
+#[test]
+fn the_dispatch_setting_starts_the_deploy_workflow_for_each_deployment() {
+    let mut github = GitHub::with_config("settings:\n  dispatch: deploy.yml\nstaging:\n  auto_deploy_on: refs/heads/main\n");
+    let outcome = github.run(deliverybot_core::Invocation::example_push("refs/heads/main"));
+    assert_eq!(outcome.failure, None);
+    let dispatch = github.requests.last().unwrap();
+    assert_eq!((dispatch.method, dispatch.path.as_str()), (Method::Post, "/repos/octo/app/actions/workflows/deploy.yml/dispatches"));
+    assert_eq!(dispatch.body.clone().unwrap(), json!({ "ref": "main", "inputs": { "deployment_id": "100" } }));
+    assert_eq!(output(&outcome, "deployment-id"), "100");
+}
