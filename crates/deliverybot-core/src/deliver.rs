@@ -351,7 +351,10 @@ impl Deliver {
             return;
         };
         log.info(format!("{name}: deploying {git_ref} on request."));
-        let candidate = self.candidate(git_ref, String::new(), None, Tip::Resolve, true);
+        // A full ref is read as a ref (annotated tags included); a name or a sha is resolved by the
+        // commits API, which takes either.
+        let tip = if git_ref.starts_with("refs/") { Tip::ReadRef } else { Tip::Resolve };
+        let candidate = self.candidate(git_ref, String::new(), None, tip, true);
         self.plan(target, candidate, Progress::Tip);
         self.unselected = config.targets.len() - 1;
     }

@@ -32,10 +32,9 @@ pub fn find_deployment(repo: &Repo, sha: &str, environment: &str) -> Request {
     .query("per_page", "1")
 }
 
-/// `GET /repos/{owner}/{repo}/commits/{ref}`: a commit by sha, branch or tag (`heads/main`,
-/// `tags/v1`), for templates that use `commit.*` or to resolve a ref.
+/// `GET /repos/{owner}/{repo}/commits/{ref}`: a commit by sha, branch or tag name, for templates
+/// that use `commit.*` or to resolve a dispatch's ref.
 pub fn get_commit(repo: &Repo, reference: &str) -> Request {
-    let reference = reference.strip_prefix("refs/").unwrap_or(reference);
     Request::get(format!("{}/commits/{}", repo_path(repo), encode(reference)), format!("read commit {}", crate::refs::short_sha(reference)))
 }
 

@@ -1,0 +1,223 @@
+// The auto-deploy rules end to end, one real webhook payload per event: the built action against
+// the fake GitHub API.
+
+import { test, beforeEach, afterEach } from 'node:test';
+import assert from 'node:assert/strict';
+import { runAction, webhookExample } from './support/action.mjs';
+import { startFakeGitHub } from './support/fake-github.mjs';
+
+const MASTER = '6113728f27ae82c7b1a177c8d03f9e96e0adf246';
+const NEWER = '1111111111111111111111111111111111111111';
+const PR_HEAD = 'ec26c3e57ca3a959ca5aad62de7213c562f8c821';
+
+const CONFIG = `
+staging:
+  auto_deploy_on: refs/heads/master
+  environment: staging
+  required_contexts: [ci]
+production:
+  auto_deploy_on: refs/tags/*
+  environment: production
+review:
+  auto_deploy_on: pr
+  environment: pr\${{ pr }}
+  description: Review of \${{ pull_request.title }}
+  transient_environment: true
+  production_environment: false
+`;
+
+let fake;
+let repo;
+beforeEach(async () => {
+  fake = await startFakeGitHub();
+  repo = fake.repo('Codertocat/Hello-World', { defaultBranch: 'master' });
+  repo.setRef('heads/master', MASTER);
+  repo.setRef('heads/changes', PR_HEAD);
+  repo.setFile('master', '.github/deploy.yml', CONFIG);
+});
+afterEach(() => fake.close());
+
+/** The real `status` example, for a status on master's tip (the example's branches list master at another commit). */
+function statusOnMaster(state) {
+  const payload = webhookExample('status');
+  payload.state = state;
+  payload.context = 'ci';
+  payload.branches = payload.branches.map((b) => (b.name === 'master' ? { ...b, commit: { ...b.commit, sha: payload.sha } } : b));
+  return payload;
+}
+
+const environments = () => repo.deployments.map((d) => d.environment);
+
+/** Some real examples come from another repository (octo-org/octo-repo): move them to Hello-World. */
+function inHelloWorld(payload) {
+  payload.repository = webhookExample('push').repository;
+  return payload;
+}
+
+test('a green status on the tip of master deploys it to staging', async () => {
+  repo.addCommitStatus(MASTER, { context: 'ci', state: 'success' });
+  const run = await runAction({ fake, eventName: 'status', payload: statusOnMaster('success') });
+
+  assert.equal(run.code, 0, run.stdout + run.stderr);
+  assert.deepEqual(fake.invalid(), []);
+  assert.deepEqual(environments(), ['staging']);
+  assert.equal(repo.deployments[0].sha, MASTER);
+  assert.deepEqual(repo.deployments[0].payload.deliverybot.event, 'status');
+});
+
+test('a pending check: nothing is deployed, the run succeeds and says what it waits for', async () => {
+  repo.addCommitStatus(MASTER, { context: 'ci', state: 'pending' });
+  const run = await runAction({ fake, eventName: 'status', payload: statusOnMaster('pending') });
+
+  assert.equal(run.code, 0, run.stdout + run.stderr);
+  assert.deepEqual(fake.writes(), []);
+  assert.deepEqual(JSON.parse(run.outputs.waiting), [
+    { target: 'staging', environment: 'staging', ref: 'refs/heads/master', sha: MASTER, reason: 'waiting for ci' },
+  ]);
+  assert.match(run.summary, /\| staging \| .* \| waiting \| waiting for ci \|/);
+  assert.ok(run.lines.some((l) => l === 'staging: waiting for ci on 6113728; a later event deploys it.'), run.stdout);
+});
+
+test('a failed check blocks the deploy, visibly, without failing the run', async () => {
+  repo.addCommitStatus(MASTER, { context: 'ci', state: 'failure' });
+  const run = await runAction({ fake, eventName: 'status', payload: statusOnMaster('failure') });
+
+  assert.equal(run.code, 0, run.stdout + run.stderr);
+  assert.deepEqual(fake.writes(), []);
+  assert.equal(JSON.parse(run.outputs.skipped)[0].reason, 'blocked by ci');
+  assert.ok(run.commands.some((c) => c.command === 'warning' && c.message === 'staging: ci failed on 6113728; not deploying it.'));
+});
+
+test('a status on a commit that master has moved past deploys nothing: superseded', async () => {
+  repo.setRef('heads/master', NEWER);
+  repo.addCommitStatus(MASTER, { context: 'ci', state: 'success' });
+  const run = await runAction({ fake, eventName: 'status', payload: statusOnMaster('success') });
+
+  assert.equal(run.code, 0, run.stdout + run.stderr);
+  assert.deepEqual(fake.writes(), []);
+  assert.equal(JSON.parse(run.outputs.skipped)[0].reason, 'superseded by 1111111');
+});
+
+test('running the same event twice deploys once', async () => {
+  repo.addCommitStatus(MASTER, { context: 'ci', state: 'success' });
+  const first = await runAction({ fake, eventName: 'status', payload: statusOnMaster('success') });
+  const again = await runAction({ fake, eventName: 'status', payload: statusOnMaster('success') });
+
+  assert.equal(first.code + again.code, 0);
+  assert.deepEqual(environments(), ['staging']);
+  assert.match(JSON.parse(again.outputs.skipped)[0].reason, /^already deployed \(deployment \d+\)$/);
+});
+
+test('a completed workflow run on master deploys once the checks are green', async () => {
+  repo.addCheckRun(MASTER, { name: 'ci', status: 'completed', conclusion: 'success' });
+  const payload = inHelloWorld(webhookExample('workflow_run', (p) => p.action === 'completed'));
+  payload.workflow_run.head_branch = 'master';
+  payload.workflow_run.head_sha = MASTER;
+  const run = await runAction({ fake, eventName: 'workflow_run', payload });
+
+  assert.equal(run.code, 0, run.stdout + run.stderr);
+  assert.deepEqual(fake.invalid(), []);
+  assert.deepEqual(environments(), ['staging']);
+});
+
+test('a tag push deploys the tag target', async () => {
+  repo.setRef('tags/simple-tag', MASTER);
+  const payload = webhookExample('push', (p) => p.ref === 'refs/tags/simple-tag' && !p.deleted);
+  const run = await runAction({ fake, eventName: 'push', payload });
+
+  assert.equal(run.code, 0, run.stdout + run.stderr);
+  assert.deepEqual(environments(), ['production']);
+  assert.equal(repo.deployments[0].payload.deliverybot.ref, 'refs/tags/simple-tag');
+});
+
+test('deleting a branch or tag deploys nothing and reads nothing', async () => {
+  const payload = webhookExample('push', (p) => p.deleted);
+  const run = await runAction({ fake, eventName: 'push', payload });
+
+  assert.equal(run.code, 0, run.stdout + run.stderr);
+  assert.deepEqual(fake.requests, []);
+  assert.ok(run.lines.includes('refs/tags/simple-tag was deleted: nothing to deploy.'), run.stdout);
+});
+
+test('an opened pull request gets its review environment, rendered from the pull request', async () => {
+  const payload = webhookExample('pull_request', (p) => p.action === 'opened');
+  const run = await runAction({ fake, eventName: 'pull_request', payload });
+
+  assert.equal(run.code, 0, run.stdout + run.stderr);
+  assert.deepEqual(fake.invalid(), []);
+  const [deployment] = repo.deployments;
+  assert.equal(deployment.environment, 'pr2');
+  assert.equal(deployment.sha, PR_HEAD);
+  assert.equal(deployment.description, 'Review of Update the README with new information.');
+  assert.equal(deployment.transient_environment, true);
+  assert.deepEqual(deployment.payload.deliverybot, {
+    ref: 'refs/heads/changes',
+    event: 'pull_request',
+    run_url: 'https://github.com/Codertocat/Hello-World/actions/runs/1658821493',
+    pr: 2,
+  });
+});
+
+test('a pull request from a fork is not deployed automatically', async () => {
+  const fork = fake.repo('hubot/Hello-World', { defaultBranch: 'master' });
+  const payload = webhookExample('pull_request', (p) => p.action === 'opened');
+  payload.pull_request.head.repo = { ...payload.pull_request.head.repo, id: fork.id, full_name: 'hubot/Hello-World' };
+  const run = await runAction({ fake, eventName: 'pull_request', payload });
+
+  assert.equal(run.code, 0, run.stdout + run.stderr);
+  assert.deepEqual(fake.writes(), []);
+  assert.match(JSON.parse(run.outputs.skipped)[0].reason, /comes from a fork; its code is not deployed automatically \(set `allow_forks: true`/);
+});
+
+test('closing the pull request makes its active review deployments inactive, found over several pages', async () => {
+  // 105 deployments of #2's review environment (two pages of 100): most already inactive, three
+  // active, one on each page and the newest. (Writes are spaced a second apart, as GitHub asks.)
+  const active = new Set([1, 50, 105]);
+  const ours = [];
+  for (let i = 1; i <= 105; i++) {
+    const d = repo.addDeployment({ ref: PR_HEAD, sha: PR_HEAD, environment: 'pr2', transient_environment: true, production_environment: false, payload: { deliverybot: { pr: 2 } } });
+    repo.addDeploymentStatus(d.id, { state: active.has(i) ? 'success' : 'inactive', auto_inactive: false });
+    ours.push(d.id);
+  }
+  const other = repo.addDeployment({ ref: PR_HEAD, sha: PR_HEAD, environment: 'pr2', transient_environment: true, payload: { deliverybot: { pr: 3 } } });
+  const foreign = repo.addDeployment({ ref: PR_HEAD, sha: PR_HEAD, environment: 'pr2', transient_environment: true, payload: {} });
+
+  const payload = webhookExample('pull_request', (p) => p.action === 'closed');
+  const run = await runAction({ fake, eventName: 'pull_request', payload });
+
+  assert.equal(run.code, 0, run.stdout + run.stderr);
+  assert.deepEqual(fake.invalid(), []);
+  const latest = (id) => repo.deploymentStatuses.get(id).at(-1)?.state;
+  assert.ok(ours.every((id) => latest(id) === 'inactive'), "all of #2's deployments");
+  assert.equal(latest(other.id), undefined, "another pull request's deployment is left alone");
+  assert.equal(latest(foreign.id), undefined, 'a deployment Deliverybot did not create is left alone');
+  assert.equal(fake.writes().length, 3, 'only the active ones are written');
+  assert.deepEqual(JSON.parse(run.outputs.inactive).map((d) => d.id).sort((a, b) => a - b), [ours[0], ours[49], ours[104]]);
+  const lists = fake.requests.filter((r) => r.method === 'GET' && r.path.endsWith('/deployments'));
+  assert.deepEqual(lists.map((r) => r.query.page), ['1', '2']);
+  assert.match(run.summary, /Pull request #2 closed: 3 deployments made inactive \(102 already inactive\)/);
+
+  // Closing again writes nothing: they are all inactive now.
+  const again = await runAction({ fake, eventName: 'pull_request', payload });
+  assert.equal(again.code, 0);
+  assert.equal(fake.writes().length, 3);
+});
+
+test('a workflow_dispatch deploys the named target at the given ref (a rollback)', async () => {
+  repo.setRef('tags/v1.0.0', NEWER);
+  const payload = inHelloWorld(webhookExample('workflow_dispatch'));
+  payload.inputs = { target: 'production', ref: 'refs/tags/v1.0.0' };
+  const run = await runAction({ fake, eventName: 'workflow_dispatch', payload });
+
+  assert.equal(run.code, 0, run.stdout + run.stderr);
+  assert.deepEqual(fake.invalid(), []);
+  assert.deepEqual(repo.deployments.map((d) => [d.environment, d.sha]), [['production', NEWER]]);
+});
+
+test('events the rules do not act on do nothing', async () => {
+  const payload = webhookExample('check_run', (p) => p.action === 'created');
+  const run = await runAction({ fake, eventName: 'check_run', payload });
+
+  assert.equal(run.code, 0, run.stdout + run.stderr);
+  assert.deepEqual(fake.requests, []);
+});
