@@ -7,11 +7,14 @@
 
 const TRANSIENT = new Set([500, 502, 503, 504]);
 const MAX_ATTEMPTS = 4;
-const TIMEOUT_MS = 30_000;
 const WRITE_SPACING_MS = 1_000;
 const MAX_WAIT_MS = 60_000;
 
-export async function createClient({ apiUrl, token, userAgent, sleep = delay }) {
+/**
+ * `timeoutMs`: how long one attempt may wait for an answer (`DELIVERYBOT_REQUEST_TIMEOUT`, in
+ * seconds, sets it for slow GitHub Enterprise Server instances).
+ */
+export async function createClient({ apiUrl, token, userAgent, timeoutMs = 30_000, sleep = delay }) {
   const base = new URL(apiUrl.endsWith('/') ? apiUrl : `${apiUrl}/`);
   // Only the module the API URL needs: loading node:https (TLS) costs several milliseconds of
   // every cold start, for nothing when the API is plain HTTP.
@@ -34,13 +37,13 @@ export async function createClient({ apiUrl, token, userAgent, sleep = delay }) 
       headers['content-length'] = Buffer.byteLength(body);
     }
     return new Promise((resolve) => {
-      const req = transport.request(url, { method: request.method, headers, timeout: TIMEOUT_MS }, (res) => {
+      const req = transport.request(url, { method: request.method, headers, timeout: timeoutMs }, (res) => {
         const chunks = [];
         res.on('data', (chunk) => chunks.push(chunk));
         res.on('end', () => resolve({ status: res.statusCode, headers: flatten(res.headers), body: Buffer.concat(chunks).toString('utf8') }));
         res.on('error', (err) => resolve({ error: `the answer was cut off (${err.message})` }));
       });
-      req.on('timeout', () => req.destroy(new Error(`no answer within ${TIMEOUT_MS / 1000} s`)));
+      req.on('timeout', () => req.destroy(Object.assign(new Error(`no answer within ${timeoutMs / 1000} s`), { code: 'ETIMEDOUT' })));
       req.on('error', (err) => resolve({ error: `${request.method} ${url.pathname}: ${err.code ?? err.message}` }));
       req.end(body);
     });
@@ -57,29 +60,36 @@ export async function createClient({ apiUrl, token, userAgent, sleep = delay }) 
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
       reply = await send(request);
       if (write) lastWrite = Date.now();
-      const wait = retryDelay(reply, attempt);
-      if (wait === undefined || !request.idempotent || attempt === MAX_ATTEMPTS) break;
-      await sleep(wait);
+      const retry = retryDelay(reply, attempt);
+      // A rate-limited request was refused before GitHub did anything: always safe to repeat.
+      // Anything else is repeated only when the engine says it is safe (it looks before it
+      // repeats a create whose answer was lost).
+      if (retry === undefined || (!retry.limited && !request.idempotent) || attempt === MAX_ATTEMPTS) break;
+      await sleep(retry.ms);
     }
     return reply;
   };
 }
 
-/** How long to wait before retrying this reply, or undefined when it should not be retried. */
-export function retryDelay(reply, attempt) {
-  const backoff = Math.min(500 * 2 ** (attempt - 1), 8_000);
+/**
+ * Whether and when to retry a reply: `{ ms, limited }`, or undefined. `limited` marks rate limits,
+ * which GitHub answers before doing anything. A limit that lifts later than a minute from now is
+ * not waited out: the engine reports when it lifts.
+ */
+export function retryDelay(reply, attempt, now = Date.now()) {
+  const backoff = { ms: Math.min(500 * 2 ** (attempt - 1), 8_000), limited: false };
   if (reply.error !== undefined) return backoff;
   const { status, headers } = reply;
   if (TRANSIENT.has(status)) return backoff;
   if (status === 403 || status === 429) {
     // Secondary rate limits say how long to wait; a primary limit says when it resets.
     if (headers['retry-after'] !== undefined) {
-      const wait = Number(headers['retry-after']) * 1000;
-      return wait <= MAX_WAIT_MS ? wait : undefined;
+      const ms = Number(headers['retry-after']) * 1000;
+      return ms <= MAX_WAIT_MS ? { ms, limited: true } : undefined;
     }
     if (headers['x-ratelimit-remaining'] === '0' && headers['x-ratelimit-reset'] !== undefined) {
-      const wait = Number(headers['x-ratelimit-reset']) * 1000 - Date.now();
-      return wait <= MAX_WAIT_MS ? Math.max(wait, 0) : undefined;
+      const ms = Number(headers['x-ratelimit-reset']) * 1000 - now;
+      return ms <= MAX_WAIT_MS ? { ms: Math.max(ms, 0), limited: true } : undefined;
     }
   }
   return undefined;

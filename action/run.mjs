@@ -37,14 +37,31 @@ export async function run(phase, env = process.env) {
       job: env.GITHUB_JOB ?? '',
     },
   });
-  const perform = await createClient({ apiUrl: vars.GITHUB_API_URL, token, userAgent: USER_AGENT });
+  const timeout = Number(env.DELIVERYBOT_REQUEST_TIMEOUT);
+  const perform = await createClient({
+    apiUrl: vars.GITHUB_API_URL,
+    token,
+    userAgent: USER_AGENT,
+    ...(timeout > 0 ? { timeoutMs: timeout * 1000 } : {}),
+  });
 
   let reply;
+  let last = 'the start';
   for (;;) {
-    const { log, next } = engine.step(reply);
+    let step;
+    try {
+      step = engine.step(reply);
+    } catch (err) {
+      // A trap inside the engine (a bug): say where, not a stack of minified code.
+      throw new Error(
+        `internal error in the engine on a \`${vars.GITHUB_EVENT_NAME}\` event, after ${last}: ${err.message}. Please report it; nothing after this point was done.`,
+      );
+    }
+    const { log, next } = step;
     for (const line of log) runner.log(line);
     if (next.type === 'done') return finish(next, env);
     runner.log({ level: 'debug', message: `${next.method} ${next.path}: ${next.purpose}` });
+    last = `${next.method} ${next.path}`;
     reply = await perform(next);
   }
 }

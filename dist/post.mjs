@@ -1,6 +1,6 @@
 import {
   start
-} from "./shared-XIJFUFFD.mjs";
+} from "./shared-4SGC3RNJ.mjs";
 import "./shared-DSGVKK6L.mjs";
 
 // action/post.mjs

@@ -116,7 +116,8 @@ enum Awaiting {
     Statuses(String),
     Runs(String),
     Existing(usize),
-    Create(usize),
+    Create(usize, u8),
+    Recover(usize, u8, String),
     Dispatch(usize, u64),
 }
 
@@ -126,6 +127,9 @@ struct Plan {
     target: usize,
     candidate: usize,
     body: Option<NewDeployment>,
+    /// The newest deployment of this commit to this environment before ours: a deployment found
+    /// after a lost answer is ours only if it is newer.
+    before: Option<u64>,
     progress: Progress,
 }
 
@@ -134,7 +138,11 @@ enum Progress {
     Render,
     Existing,
     Checks,
-    Create,
+    /// Create it; `attempt` counts the tries whose answer was lost.
+    Create { attempt: u8 },
+    /// A create's answer was lost (no answer, or a 5xx after which GitHub may have created it):
+    /// look for the deployment before trying again, so one decision never makes two deployments.
+    Recover { attempt: u8, error: String },
     /// Created; start the dispatch workflow for it.
     Dispatch(u64, String),
     Decided(Decision),
@@ -223,7 +231,7 @@ impl Deliver {
     }
 
     fn plan(&mut self, target: usize, candidate: usize, progress: Progress) {
-        self.plans.push(Plan { target, candidate, body: None, progress });
+        self.plans.push(Plan { target, candidate, body: None, before: None, progress });
     }
 
     /// Pairs the event's candidates with the targets they select.
@@ -580,9 +588,8 @@ impl Deliver {
                 for notice in rendered.notices {
                     log.notice(notice);
                 }
-                let next = if candidate.manual { Progress::Checks } else { Progress::Existing };
                 self.plans[index].body = Some(rendered.body);
-                next
+                Progress::Existing
             }
             Err(errors) => {
                 let path = &self.settings.config_path;
@@ -598,12 +605,19 @@ impl Deliver {
 
     fn check_existing(&mut self, index: usize, reply: Reply, log: &mut Log) {
         let name = self.target_name(index).to_string();
+        let manual = self.candidates[self.plans[index].candidate].manual;
         let plan = &mut self.plans[index];
         let body = plan.body.as_ref().expect("rendered before it is checked");
         let purpose = format!("look for an existing deployment to {}", body.environment);
         plan.progress = match answer(&reply) {
             Answer::Success { body: json, .. } => match github::parse::<Vec<Deployment>>(json, &purpose) {
                 Ok(found) => match found.first() {
+                    // A manual deploy redeploys on purpose (a rollback); the newest existing one
+                    // is kept to tell ours apart if an answer is lost.
+                    Some(existing) if manual => {
+                        plan.before = Some(existing.id);
+                        Progress::Checks
+                    }
                     Some(existing) => {
                         log.info(format!(
                             "{name}: {} is already deployed to {} (deployment {}); not deploying it again.",
@@ -647,7 +661,7 @@ impl Deliver {
                 log.info(format!("{name}: dry run, would create the deployment of {} to {environment}.", short_sha(&sha)));
                 Progress::Decided(Decision::WouldCreate)
             }
-            Verdict::Green => Progress::Create,
+            Verdict::Green => Progress::Create { attempt: 0 },
             Verdict::Waiting(contexts) => {
                 log.info(format!("{name}: waiting for {} on {}; a later event deploys it.", contexts.join(", "), short_sha(&sha)));
                 Progress::Decided(Decision::Waiting { contexts })
@@ -659,35 +673,81 @@ impl Deliver {
         };
     }
 
-    fn record_create(&mut self, index: usize, reply: Reply, log: &mut Log) {
+    /// How many times a create whose answer was lost is tried again (after looking for it).
+    const CREATE_RETRIES: u8 = 2;
+
+    fn created(&self, index: usize, created: Deployment, log: &mut Log) -> Progress {
+        let name = self.target_name(index);
+        let body = self.plans[index].body.as_ref().expect("rendered before it is created");
+        log.info(format!("{name}: created deployment {} of {} to {}.", created.id, short_sha(&body.sha), body.environment));
+        match self.config().settings.dispatch {
+            Some(_) => Progress::Dispatch(created.id, created.url),
+            None => Progress::Decided(Decision::Created { id: created.id, url: created.url }),
+        }
+    }
+
+    fn record_create(&mut self, index: usize, attempt: u8, reply: Reply, log: &mut Log) {
         let name = self.target_name(index).to_string();
-        let dispatch = self.config().settings.dispatch.clone();
-        let plan = &mut self.plans[index];
+        let plan = &self.plans[index];
         let body = plan.body.as_ref().expect("rendered before it is created");
         let purpose = format!("create the {} deployment", body.environment);
-        plan.progress = match answer(&reply) {
+        let lost = |error: String| Progress::Recover { attempt, error };
+        let progress = match answer(&reply) {
             Answer::Success { status: 201, body: json, .. } => match github::parse::<Deployment>(json, &purpose) {
-                Ok(created) => {
-                    log.info(format!("{name}: created deployment {} of {} to {}.", created.id, short_sha(&body.sha), body.environment));
-                    match dispatch {
-                        Some(_) => Progress::Dispatch(created.id, created.url),
-                        None => Progress::Decided(Decision::Created { id: created.id, url: created.url }),
-                    }
-                }
+                Ok(created) => self.created(index, created, log),
                 Err(reason) => Progress::Decided(Decision::Failed { reason }),
             },
+            // GitHub may have created it before failing to answer.
+            Answer::Refused { status: status @ (500 | 502 | 503 | 504), message } => lost(format!("GitHub answered {status}: {message}")),
+            Answer::Lost { error } => lost(error.to_string()),
             // 202: GitHub merged the default branch into the ref instead (auto_merge); the merge
             // commit is a new push, which its own run deploys.
             Answer::Success { body: json, .. } => Progress::Decided(Decision::NotCreated {
                 reason: format!("GitHub merged the default branch into the ref instead of deploying ({}); the merge commit deploys on its own push", github::message_of(json)),
             }),
             Answer::Refused { status: 409, message } => Progress::Decided(conflict(&reply, message)),
-            Answer::Refused { status, message } => Progress::Decided(Decision::Failed { reason: format!("GitHub refused to {purpose} ({status}): {message}") }),
-            Answer::Lost { error } => Progress::Decided(Decision::Failed { reason: format!("the answer to \"{purpose}\" was lost: {error}") }),
+            Answer::Refused { status, message } => {
+                Progress::Decided(Decision::Failed { reason: github::refusal(&purpose, status, &message, Some("deployments: write")) })
+            }
         };
-        if let Progress::Decided(Decision::Failed { reason } | Decision::NotCreated { reason }) = &plan.progress {
+        if let Progress::Decided(Decision::Failed { reason } | Decision::NotCreated { reason }) = &progress {
             log.warning(format!("{name}: {reason}"));
         }
+        if let Progress::Recover { error, .. } = &progress {
+            log.warning(format!("{name}: no answer to \"{purpose}\" ({error}); looking for the deployment before trying again."));
+        }
+        self.plans[index].progress = progress;
+    }
+
+    /// After a lost answer: the deployment exists (ours) → created; else try again, a few times.
+    fn record_recover(&mut self, index: usize, attempt: u8, error: String, reply: Reply, log: &mut Log) {
+        let before = self.plans[index].before.unwrap_or(0);
+        let progress = match answer(&reply) {
+            Answer::Success { body, .. } => match github::parse::<Vec<Deployment>>(body, "look for the deployment") {
+                Ok(found) => match found.into_iter().next().filter(|d| d.id > before) {
+                    Some(created) => {
+                        log.info(format!("{}: the deployment was created after all (deployment {}).", self.target_name(index), created.id));
+                        self.created(index, created, log)
+                    }
+                    None if attempt < Self::CREATE_RETRIES => Progress::Create { attempt: attempt + 1 },
+                    None => Progress::Decided(Decision::Failed {
+                        reason: format!("GitHub did not create the deployment after {} tries (last: {error})", attempt + 1),
+                    }),
+                },
+                Err(reason) => Progress::Decided(Decision::Failed { reason }),
+            },
+            // Not knowing whether it exists, trying again could create it twice: stop and say so.
+            Answer::Refused { status, message } => Progress::Decided(Decision::Failed {
+                reason: format!("the answer to a create was lost ({error}), and looking for the deployment failed too ({status}: {message}); check the environment's deployments before running again"),
+            }),
+            Answer::Lost { error: again } => Progress::Decided(Decision::Failed {
+                reason: format!("the answer to a create was lost ({error}), and looking for the deployment failed too ({again}); check the environment's deployments before running again"),
+            }),
+        };
+        if let Progress::Decided(Decision::Failed { reason }) = &progress {
+            log.warning(format!("{}: {reason}", self.target_name(index)));
+        }
+        self.plans[index].progress = progress;
     }
 
     fn record_dispatch(&mut self, index: usize, id: u64, reply: Reply, log: &mut Log) {
@@ -701,7 +761,10 @@ impl Deliver {
                 Decision::Created { id, url }
             }
             Answer::Refused { status, message } => Decision::Failed {
-                reason: format!("deployment {id} was created, but workflow {workflow} could not be started ({status}): {message}. It needs `on: workflow_dispatch` with an input `deployment_id`"),
+                reason: format!(
+                    "deployment {id} was created, but {}. The workflow needs `on: workflow_dispatch` with an input `deployment_id`",
+                    github::refusal(&format!("start workflow {workflow}"), status, &message, Some("actions: write"))
+                ),
             },
             Answer::Lost { error } => Decision::Failed { reason: format!("deployment {id} was created, but starting workflow {workflow} got no answer: {error}") },
         });
@@ -800,7 +863,8 @@ impl Flow for Deliver {
             Some(Awaiting::Statuses(sha)) => self.read_checks(sha, true, reply),
             Some(Awaiting::Runs(sha)) => self.read_checks(sha, false, reply),
             Some(Awaiting::Existing(index)) => self.check_existing(index, reply, log),
-            Some(Awaiting::Create(index)) => self.record_create(index, reply, log),
+            Some(Awaiting::Create(index, attempt)) => self.record_create(index, attempt, reply, log),
+            Some(Awaiting::Recover(index, attempt, error)) => self.record_recover(index, attempt, error, reply, log),
             Some(Awaiting::Dispatch(index, id)) => self.record_dispatch(index, id, reply, log),
             None => self.end = Some(Outcome::failed("internal error: a reply came for no request")),
         }
@@ -876,9 +940,14 @@ impl Flow for Deliver {
                     }
                     self.judge_checks(index, log);
                 }
-                Progress::Create => {
+                Progress::Recover { attempt, error } => {
                     let body = plan.body.as_ref().expect("rendered before it is created");
-                    self.awaiting = Some(Awaiting::Create(index));
+                    self.awaiting = Some(Awaiting::Recover(index, *attempt, error.clone()));
+                    return Ok(github::find_deployment(&self.repo, &body.sha, &body.environment));
+                }
+                Progress::Create { attempt } => {
+                    let body = plan.body.as_ref().expect("rendered before it is created");
+                    self.awaiting = Some(Awaiting::Create(index, *attempt));
                     let json = serde_json::to_value(body).expect("a deployment body is always JSON");
                     let purpose = format!("create the {} deployment for target {}", body.environment, self.target_name(index));
                     return Ok(github::create_deployment(&self.repo, json, purpose));
@@ -913,7 +982,9 @@ pub(crate) fn load_config(reply: &Reply, path: &str, branch: &str, log: &mut Log
             log.info(format!("No {path} on {branch}: nothing to deploy. Add one to define deploy targets."));
             Err(Outcome::nothing_to_do(format!("No `{path}` on `{branch}`: nothing to deploy.")))
         }
-        Answer::Refused { status, message } => Err(Outcome::failed(format!("Could not read {path} from {branch}: GitHub answered {status}: {message}"))),
+        Answer::Refused { status, message } => {
+            Err(Outcome::failed(capitalized(&github::refusal(&format!("read {path} from {branch}"), status, &message, Some("contents: read")))))
+        }
         Answer::Lost { error } => Err(Outcome::failed(format!("Could not read {path} from {branch}: {error}"))),
     }
 }
@@ -944,6 +1015,11 @@ pub fn located(path: &str, error: &Diagnostic) -> String {
         Some(pos) => format!("{path}:{}:{}: {}", pos.line, pos.column, error.message),
         None => format!("{path}: {}", error.message),
     }
+}
+
+fn capitalized(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }
 
 fn plural(n: usize) -> &'static str {

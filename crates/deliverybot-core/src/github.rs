@@ -156,9 +156,35 @@ pub fn answer(reply: &Reply) -> Answer<'_> {
             let more = headers.get("link").is_some_and(|link| link.split(',').any(|l| l.contains("rel=\"next\"")));
             Answer::Success { status: *status, body, more }
         }
-        Reply::Response { status, body, .. } => Answer::Refused { status: *status, message: message_of(body) },
+        Reply::Response { status, body, headers } => {
+            let mut message = message_of(body);
+            // A primary rate limit the caller could not wait out: say when it lifts.
+            if matches!(status, 403 | 429) && headers.get("x-ratelimit-remaining").map(String::as_str) == Some("0") {
+                if let Some(reset) = headers.get("x-ratelimit-reset").and_then(|r| r.parse::<u64>().ok()) {
+                    message = format!("{} (the rate limit resets at {})", message.trim_end_matches('.'), utc(reset));
+                }
+            }
+            Answer::Refused { status: *status, message }
+        }
         Reply::Lost { error } => Answer::Lost { error },
     }
+}
+
+/// Seconds since the Unix epoch as an ISO 8601 UTC time (days to a civil date, after Howard
+/// Hinnant's algorithm), so that no date library is needed for one message.
+fn utc(seconds: u64) -> String {
+    let days = (seconds / 86_400) as i64;
+    let rest = seconds % 86_400;
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z", rest / 3600, rest % 3600 / 60, rest % 60)
 }
 
 /// GitHub's error body is `{"message": ..., "errors": [...]}`; keep its words, fall back to the text.
@@ -172,6 +198,19 @@ pub fn message_of(body: &str) -> String {
         Err(_) if body.trim().is_empty() => "no details given".to_string(),
         Err(_) => body.chars().take(200).collect(),
     }
+}
+
+/// GitHub's refusal in words a user can act on: what was attempted, GitHub's message, and for
+/// 401/403/404 the likely fix (credentials, or the workflow `permissions:` a write needs).
+pub fn refusal(purpose: &str, status: u16, message: &str, permission: Option<&str>) -> String {
+    let fix = match (status, permission) {
+        (401, _) => " The token was refused: check the `token` input (an expired app token, or a revoked personal token).".to_string(),
+        (403 | 404, Some(permission)) if !message.to_ascii_lowercase().contains("rate limit") => {
+            format!(" The token may lack the permission: give the workflow `permissions: {permission}` (or use a token that has it).")
+        }
+        _ => String::new(),
+    };
+    format!("could not {purpose}: GitHub answered {status}: {message}.{fix}").replace("..", ".")
 }
 
 /// Reads a JSON body, turning an unexpected shape into an error that names the operation.
@@ -193,6 +232,28 @@ mod tests {
         assert_eq!(request.path, "/repos/octo/app/contents/.github/deploy%20rules.yml");
         assert_eq!(request.query, [("ref".to_string(), "main".to_string())]);
         assert_eq!(request.accept.as_deref(), Some("application/vnd.github.raw+json"));
+    }
+
+    #[test]
+    fn a_primary_rate_limit_says_when_it_lifts() {
+        let headers = [("x-ratelimit-remaining", "0"), ("x-ratelimit-reset", "1795680000")].map(|(k, v)| (k.to_string(), v.to_string()));
+        let reply = Reply::Response { status: 403, headers: headers.into_iter().collect(), body: r#"{"message":"API rate limit exceeded for installation."}"#.into() };
+        match answer(&reply) {
+            Answer::Refused { message, .. } => assert_eq!(message, "API rate limit exceeded for installation (the rate limit resets at 2026-11-26T08:00:00Z)"),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(utc(0), "1970-01-01T00:00:00Z");
+        assert_eq!(utc(951_782_400), "2000-02-29T00:00:00Z");
+    }
+
+    #[test]
+    fn refusals_name_the_fix() {
+        assert_eq!(
+            refusal("create the staging deployment", 403, "Resource not accessible by integration", Some("deployments: write")),
+            "could not create the staging deployment: GitHub answered 403: Resource not accessible by integration. The token may lack the permission: give the workflow `permissions: deployments: write` (or use a token that has it)."
+        );
+        assert!(refusal("read x", 401, "Bad credentials", None).ends_with("check the `token` input (an expired app token, or a revoked personal token)."));
+        assert_eq!(refusal("create x", 422, "Validation Failed", Some("deployments: write")), "could not create x: GitHub answered 422: Validation Failed.");
     }
 
     #[test]

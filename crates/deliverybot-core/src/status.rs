@@ -306,7 +306,10 @@ impl Flow for SetStatus {
                 "deployment {id} was not found in {}. Check `deployment-id`, and that the token can read deployments",
                 self.repository
             )),
-            Answer::Refused { status, message } => failed(format!("GitHub answered {status}: {message}")),
+            Answer::Refused { status, message } => {
+                let reason = github::refusal("write the status", status, &message, Some("deployments: write"));
+                failed(reason.trim_start_matches("could not write the status: ").to_string())
+            }
             Answer::Lost { error } => failed(error.to_string()),
         };
         // Saved whatever happened: if `in_progress` could not be written the job fails, and the

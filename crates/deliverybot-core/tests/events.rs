@@ -238,7 +238,7 @@ fn githubs_answers_to_a_create_are_each_explained() {
     let mut github = GitHub::with_config("staging:\n  auto_deploy_on: refs/heads/main\n");
     github.create_answer = Some(Reply::ok(422, r#"{"message":"Validation Failed"}"#));
     let outcome = github.run(deliverybot_core::Invocation::example_push("refs/heads/main"));
-    assert!(outcome.failure.unwrap().contains("(422): Validation Failed"));
+    assert!(outcome.failure.unwrap().contains("could not create the production deployment: GitHub answered 422: Validation Failed."));
 }
 
 #[test]
@@ -250,4 +250,105 @@ fn the_dispatch_setting_starts_the_deploy_workflow_for_each_deployment() {
     assert_eq!((dispatch.method, dispatch.path.as_str()), (Method::Post, "/repos/octo/app/actions/workflows/deploy.yml/dispatches"));
     assert_eq!(dispatch.body.clone().unwrap(), json!({ "ref": "main", "inputs": { "deployment_id": "100" } }));
     assert_eq!(output(&outcome, "deployment-id"), "100");
+}
+
+#[test]
+fn a_lost_create_answer_is_looked_up_before_trying_again_and_never_duplicates() {
+    // The answer is lost, but GitHub created it: found, reported as created, not created again.
+    let mut github = GitHub::with_config("staging:\n  auto_deploy_on: refs/heads/main\n");
+    let mut engine = deliverybot_core::Engine::new(deliverybot_core::Invocation::example_push("refs/heads/main"));
+    let mut reply = None;
+    let mut creates = 0;
+    let outcome = loop {
+        let step = engine.step(reply.take());
+        match step.next {
+            deliverybot_core::Next::Request(request) => {
+                let answer = github.answer(&request);
+                if request.method == Method::Post {
+                    creates += 1;
+                    reply = Some(Reply::Lost { error: "socket hang up".into() });
+                } else {
+                    reply = Some(answer);
+                }
+                github.requests.push(request);
+            }
+            deliverybot_core::Next::Done(outcome) => break outcome,
+        }
+    };
+    assert_eq!(outcome.failure, None);
+    assert_eq!(creates, 1);
+    assert_eq!(github.deployments.len(), 1);
+    assert_eq!(output(&outcome, "deployment-id"), "100");
+
+    // 502 twice before anything is created: looked up, tried again, created once.
+    let mut github = GitHub::with_config("staging:\n  auto_deploy_on: refs/heads/main\n");
+    let mut failures = 2;
+    let mut engine = deliverybot_core::Engine::new(deliverybot_core::Invocation::example_push("refs/heads/main"));
+    let mut reply = None;
+    let outcome = loop {
+        match engine.step(reply.take()).next {
+            deliverybot_core::Next::Request(request) => {
+                reply = Some(if request.method == Method::Post && failures > 0 {
+                    failures -= 1;
+                    Reply::ok(502, "")
+                } else {
+                    github.answer(&request)
+                });
+                github.requests.push(request);
+            }
+            deliverybot_core::Next::Done(outcome) => break outcome,
+        }
+    };
+    assert_eq!(outcome.failure, None);
+    assert_eq!(github.deployments.len(), 1);
+    let posts = github.requests.iter().filter(|r| r.method == Method::Post).count();
+    assert_eq!(posts, 3);
+
+    // Always lost: gives up after three tries, and says what to check.
+    let mut github = GitHub::with_config("staging:\n  auto_deploy_on: refs/heads/main\n");
+    let mut engine = deliverybot_core::Engine::new(deliverybot_core::Invocation::example_push("refs/heads/main"));
+    let mut reply = None;
+    let outcome = loop {
+        match engine.step(reply.take()).next {
+            deliverybot_core::Next::Request(request) => {
+                reply = Some(if request.method == Method::Post { Reply::ok(503, "") } else { github.answer(&request) });
+            }
+            deliverybot_core::Next::Done(outcome) => break outcome,
+        }
+    };
+    assert!(outcome.failure.unwrap().contains("GitHub did not create the deployment after 3 tries"));
+}
+
+#[test]
+fn a_rollback_whose_answer_is_lost_does_not_mistake_the_old_deployment_for_the_new_one() {
+    let mut github = GitHub::with_config("production:\n  environment: production\n");
+    github.refs.insert("tags/v1.0.0".into(), OLD.into());
+    github.deployments.push(json!({ "id": 9, "sha": OLD, "environment": "production" }));
+    let mut engine = deliverybot_core::Engine::new(invocation("workflow_dispatch", json!({ "inputs": { "target": "production", "ref": "refs/tags/v1.0.0" } })));
+    let mut reply = None;
+    let mut posts = 0;
+    let outcome = loop {
+        match engine.step(reply.take()).next {
+            deliverybot_core::Next::Request(request) => {
+                let lost = request.method == Method::Post && posts == 0;
+                if request.method == Method::Post {
+                    posts += 1;
+                }
+                // The first create's answer is lost before anything was created.
+                reply = Some(if lost { Reply::Lost { error: "ETIMEDOUT".into() } } else { github.answer(&request) });
+            }
+            deliverybot_core::Next::Done(outcome) => break outcome,
+        }
+    };
+    assert_eq!(outcome.failure, None);
+    assert_eq!(posts, 2, "deployment 9 is the old one: tried again");
+    assert_eq!(output(&outcome, "deployment-id"), "101");
+}
+
+#[test]
+fn permissions_are_named_when_a_write_is_refused() {
+    let mut github = GitHub::with_config("staging:\n  auto_deploy_on: refs/heads/main\n");
+    github.create_answer = Some(Reply::ok(403, r#"{"message":"Resource not accessible by integration"}"#));
+    let outcome = github.run(deliverybot_core::Invocation::example_push("refs/heads/main"));
+    assert!(outcome.failure.unwrap().contains("give the workflow `permissions: deployments: write`"));
 }

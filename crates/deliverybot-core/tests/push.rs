@@ -201,9 +201,9 @@ fn a_refused_create_fails_the_run_and_says_why() {
     let outcome = github.run(push("refs/heads/main"));
     assert_eq!(
         outcome.failure.as_deref(),
-        Some("1 of 1 deployment failed. staging: GitHub refused to create the staging deployment (422): No ref found for: a1b2c3d")
+        Some("1 of 1 deployment failed. staging: could not create the staging deployment: GitHub answered 422: No ref found for: a1b2c3d.")
     );
-    assert!(github.log.iter().any(|l| l.level == Level::Warning && l.message.starts_with("staging: GitHub refused")));
+    assert!(github.log.iter().any(|l| l.level == Level::Warning && l.message.starts_with("staging: could not create")));
     assert_eq!(output(&outcome, "deployments"), "[]");
 }
 
@@ -223,6 +223,6 @@ fn an_unreadable_config_fails_with_githubs_words() {
     let Next::Done(outcome) = engine.step(Some(Reply::ok(403, r#"{"message":"Resource not accessible by integration"}"#))).next else { panic!() };
     assert_eq!(
         outcome.failure.as_deref(),
-        Some("Could not read .github/deploy.yml from main: GitHub answered 403: Resource not accessible by integration")
+        Some("Could not read .github/deploy.yml from main: GitHub answered 403: Resource not accessible by integration. The token may lack the permission: give the workflow `permissions: contents: read` (or use a token that has it).")
     );
 }

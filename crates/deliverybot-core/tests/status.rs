@@ -215,7 +215,13 @@ fn githubs_refusals_fail_the_step_with_the_reason() {
         Some("Could not set deployment 145988746 to success: deployment 145988746 was not found in octo/app. Check `deployment-id`, and that the token can read deployments")
     );
     let (_, outcome, _) = run(with(deployment_event(), &[("state", "success")]), Reply::ok(422, r#"{"message":"Validation Failed"}"#));
-    assert_eq!(outcome.failure.as_deref(), Some("Could not set deployment 145988746 to success: GitHub answered 422: Validation Failed"));
+    assert_eq!(outcome.failure.as_deref(), Some("Could not set deployment 145988746 to success: GitHub answered 422: Validation Failed."));
+}
+
+#[test]
+fn a_refused_status_names_the_permission() {
+    let (_, outcome, _) = run(with(deployment_event(), &[("state", "success")]), Reply::ok(403, r#"{"message":"Resource not accessible by integration"}"#));
+    assert!(outcome.failure.unwrap().ends_with("give the workflow `permissions: deployments: write` (or use a token that has it)."));
 }
 
 #[test]

@@ -1,7 +1,7 @@
 //! The binding, exercised from JavaScript values in Node (`wasm-bindgen-test-runner`).
 #![cfg(target_arch = "wasm32")]
 
-use deliverybot_wasm::Engine;
+use deliverybot_wasm::{validate, Engine};
 use js_sys::{Reflect, JSON};
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::wasm_bindgen_test;
@@ -41,7 +41,7 @@ fn replies_go_in_and_the_outcome_comes_out() {
     assert_eq!(get(&done, "next.type").as_string().unwrap(), "done");
     assert!(get(&done, "next.failure").is_undefined());
     let outputs = JSON::stringify(&get(&done, "next.outputs")).unwrap().as_string().unwrap();
-    assert_eq!(outputs, r#"[["deployments","[]"],["deployment-id",""],["environment",""]]"#);
+    assert_eq!(outputs, r#"[["deployments","[]"],["deployment-id",""],["environment",""],["skipped","[]"],["waiting","[]"]]"#);
     let log = JSON::stringify(&get(&done, "log")).unwrap().as_string().unwrap();
     assert!(log.contains("No .github/deploy.yml on main"), "{log}");
 }
@@ -63,4 +63,15 @@ fn malformed_values_are_errors_not_traps() {
     let mut engine = Engine::new(invocation()).unwrap();
     engine.step(JsValue::UNDEFINED).unwrap();
     assert!(engine.step(js(r#"{"status":"nope"}"#)).is_err());
+}
+
+#[wasm_bindgen_test]
+fn validate_returns_targets_or_every_problem_with_its_position() {
+    let valid = validate("staging:\n  environment: staging\nproduction:\n").unwrap();
+    assert_eq!(JSON::stringify(&valid).unwrap().as_string().unwrap(), r#"{"targets":["staging","production"],"problems":[]}"#);
+    let invalid = validate("staging:\n  enviroment: x\n  auto_merge: 3\n").unwrap();
+    assert_eq!(
+        JSON::stringify(&get(&invalid, "problems")).unwrap().as_string().unwrap(),
+        r#"[{"line":2,"column":3,"message":"unknown key `enviroment` in target `staging`; did you mean `environment`?"},{"line":3,"column":15,"message":"`auto_merge` must be true or false; this is the number 3"}]"#
+    );
 }

@@ -8,10 +8,9 @@ import { readFileSync } from "node:fs";
 // action/github.mjs
 var TRANSIENT = /* @__PURE__ */ new Set([500, 502, 503, 504]);
 var MAX_ATTEMPTS = 4;
-var TIMEOUT_MS = 3e4;
 var WRITE_SPACING_MS = 1e3;
 var MAX_WAIT_MS = 6e4;
-async function createClient({ apiUrl, token, userAgent, sleep = delay }) {
+async function createClient({ apiUrl, token, userAgent, timeoutMs = 3e4, sleep = delay }) {
   const base = new URL(apiUrl.endsWith("/") ? apiUrl : `${apiUrl}/`);
   const transport = base.protocol === "http:" ? await import("node:http") : await import("node:https");
   let lastWrite = 0;
@@ -30,13 +29,13 @@ async function createClient({ apiUrl, token, userAgent, sleep = delay }) {
       headers["content-length"] = Buffer.byteLength(body);
     }
     return new Promise((resolve) => {
-      const req = transport.request(url, { method: request.method, headers, timeout: TIMEOUT_MS }, (res) => {
+      const req = transport.request(url, { method: request.method, headers, timeout: timeoutMs }, (res) => {
         const chunks = [];
         res.on("data", (chunk) => chunks.push(chunk));
         res.on("end", () => resolve({ status: res.statusCode, headers: flatten(res.headers), body: Buffer.concat(chunks).toString("utf8") }));
         res.on("error", (err) => resolve({ error: `the answer was cut off (${err.message})` }));
       });
-      req.on("timeout", () => req.destroy(new Error(`no answer within ${TIMEOUT_MS / 1e3} s`)));
+      req.on("timeout", () => req.destroy(Object.assign(new Error(`no answer within ${timeoutMs / 1e3} s`), { code: "ETIMEDOUT" })));
       req.on("error", (err) => resolve({ error: `${request.method} ${url.pathname}: ${err.code ?? err.message}` }));
       req.end(body);
     });
@@ -51,26 +50,26 @@ async function createClient({ apiUrl, token, userAgent, sleep = delay }) {
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
       reply = await send(request);
       if (write) lastWrite = Date.now();
-      const wait = retryDelay(reply, attempt);
-      if (wait === void 0 || !request.idempotent || attempt === MAX_ATTEMPTS) break;
-      await sleep(wait);
+      const retry = retryDelay(reply, attempt);
+      if (retry === void 0 || !retry.limited && !request.idempotent || attempt === MAX_ATTEMPTS) break;
+      await sleep(retry.ms);
     }
     return reply;
   };
 }
-function retryDelay(reply, attempt) {
-  const backoff = Math.min(500 * 2 ** (attempt - 1), 8e3);
+function retryDelay(reply, attempt, now = Date.now()) {
+  const backoff = { ms: Math.min(500 * 2 ** (attempt - 1), 8e3), limited: false };
   if (reply.error !== void 0) return backoff;
   const { status, headers } = reply;
   if (TRANSIENT.has(status)) return backoff;
   if (status === 403 || status === 429) {
     if (headers["retry-after"] !== void 0) {
-      const wait = Number(headers["retry-after"]) * 1e3;
-      return wait <= MAX_WAIT_MS ? wait : void 0;
+      const ms = Number(headers["retry-after"]) * 1e3;
+      return ms <= MAX_WAIT_MS ? { ms, limited: true } : void 0;
     }
     if (headers["x-ratelimit-remaining"] === "0" && headers["x-ratelimit-reset"] !== void 0) {
-      const wait = Number(headers["x-ratelimit-reset"]) * 1e3 - Date.now();
-      return wait <= MAX_WAIT_MS ? Math.max(wait, 0) : void 0;
+      const ms = Number(headers["x-ratelimit-reset"]) * 1e3 - now;
+      return ms <= MAX_WAIT_MS ? { ms: Math.max(ms, 0), limited: true } : void 0;
     }
   }
   return void 0;
@@ -185,13 +184,29 @@ async function run(phase, env = process.env) {
       job: env.GITHUB_JOB ?? ""
     }
   });
-  const perform = await createClient({ apiUrl: vars.GITHUB_API_URL, token, userAgent: USER_AGENT });
+  const timeout = Number(env.DELIVERYBOT_REQUEST_TIMEOUT);
+  const perform = await createClient({
+    apiUrl: vars.GITHUB_API_URL,
+    token,
+    userAgent: USER_AGENT,
+    ...timeout > 0 ? { timeoutMs: timeout * 1e3 } : {}
+  });
   let reply;
+  let last = "the start";
   for (; ; ) {
-    const { log: log2, next } = engine.step(reply);
+    let step;
+    try {
+      step = engine.step(reply);
+    } catch (err) {
+      throw new Error(
+        `internal error in the engine on a \`${vars.GITHUB_EVENT_NAME}\` event, after ${last}: ${err.message}. Please report it; nothing after this point was done.`
+      );
+    }
+    const { log: log2, next } = step;
     for (const line of log2) log(line);
     if (next.type === "done") return finish(next, env);
     log({ level: "debug", message: `${next.method} ${next.path}: ${next.purpose}` });
+    last = `${next.method} ${next.path}`;
     reply = await perform(next);
   }
 }

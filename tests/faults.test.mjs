@@ -1,0 +1,181 @@
+// Faults from GitHub and bad or hostile input, end to end: the fake API fails requests on purpose
+// (status, headers, a lost answer after the write, a delay), and the action must keep its
+// promises: never two deployments for one decision, nothing half-done, no leaked token, and a
+// clear message.
+
+import { test, beforeEach, afterEach } from 'node:test';
+import assert from 'node:assert/strict';
+import { runAction, webhookExample } from './support/action.mjs';
+import { startFakeGitHub } from './support/fake-github.mjs';
+
+const SHA = '6113728f27ae82c7b1a177c8d03f9e96e0adf246';
+const DEPLOYMENTS = '/repos/Codertocat/Hello-World/deployments';
+const CONFIG_PATH = '/repos/Codertocat/Hello-World/contents/.github/deploy.yml';
+const push = () => webhookExample('push', (p) => p.ref === 'refs/heads/master' && !p.deleted);
+
+let fake;
+let repo;
+beforeEach(async () => {
+  fake = await startFakeGitHub();
+  repo = fake.repo('Codertocat/Hello-World', { defaultBranch: 'master' });
+  repo.setRef('heads/master', SHA);
+  repo.setFile('master', '.github/deploy.yml', 'staging:\n  auto_deploy_on: refs/heads/master\n  environment: staging\n');
+});
+afterEach(() => fake.close());
+
+const errors = (run) => run.commands.filter((c) => c.command === 'error').map((c) => c.message);
+
+test('502 twice on a read: retried, then it works', async () => {
+  fake.fail({ method: 'GET', path: CONFIG_PATH, status: 502, times: 2 });
+  const run = await runAction({ fake, eventName: 'push', payload: push() });
+
+  assert.equal(run.code, 0, run.stdout + run.stderr);
+  assert.equal(repo.deployments.length, 1);
+  assert.equal(fake.requests.filter((r) => r.path === CONFIG_PATH).length, 3);
+});
+
+test('502 twice on the create: looked up before each retry, one deployment in the end', async () => {
+  fake.fail({ method: 'POST', path: DEPLOYMENTS, status: 502, times: 2 });
+  const run = await runAction({ fake, eventName: 'push', payload: push() });
+
+  assert.equal(run.code, 0, run.stdout + run.stderr);
+  assert.equal(repo.deployments.length, 1);
+  assert.deepEqual(
+    fake.requests.filter((r) => r.path === DEPLOYMENTS).map((r) => `${r.method} ${r.status}`),
+    ['GET 200', 'POST 502', 'GET 200', 'POST 502', 'GET 200', 'POST 201'],
+  );
+});
+
+test('a create whose answer is lost after GitHub made it: found, reported, never made twice', async () => {
+  fake.fail({ method: 'POST', path: DEPLOYMENTS, mode: 'after-write' });
+  const run = await runAction({ fake, eventName: 'push', payload: push() });
+
+  assert.equal(run.code, 0, run.stdout + run.stderr);
+  assert.equal(repo.deployments.length, 1, 'exactly one deployment');
+  assert.equal(JSON.parse(run.outputs.deployments)[0].id, repo.deployments[0].id);
+  assert.ok(run.lines.includes(`staging: the deployment was created after all (deployment ${repo.deployments[0].id}).`), run.stdout);
+});
+
+test('a secondary rate limit on the create: waits as asked, then creates once', async () => {
+  fake.fail({ method: 'POST', path: DEPLOYMENTS, status: 403, headers: { 'retry-after': '1' }, body: { message: 'You have exceeded a secondary rate limit.' } });
+  const started = Date.now();
+  const run = await runAction({ fake, eventName: 'push', payload: push() });
+
+  assert.equal(run.code, 0, run.stdout + run.stderr);
+  assert.equal(repo.deployments.length, 1);
+  assert.ok(Date.now() - started >= 1000, 'waited for retry-after');
+});
+
+test('a primary rate limit that lifts too late fails with the time it lifts', async () => {
+  const reset = Math.floor(Date.now() / 1000) + 3600;
+  fake.fail({
+    method: 'GET',
+    path: CONFIG_PATH,
+    status: 403,
+    headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(reset) },
+    body: { message: 'API rate limit exceeded for installation ID 1.' },
+  });
+  const run = await runAction({ fake, eventName: 'push', payload: push() });
+
+  assert.equal(run.code, 1);
+  assert.deepEqual(fake.writes(), []);
+  const lifts = new Date(reset * 1000).toISOString().replace(/\.\d+Z$/, 'Z');
+  assert.ok(errors(run).some((m) => m.includes(`API rate limit exceeded for installation ID 1 (the rate limit resets at ${lifts})`)), run.stdout);
+});
+
+test('401: the token is refused, and the message says to check it', async () => {
+  const run = await runAction({ fake, eventName: 'push', payload: push(), token: 'expired-token' });
+
+  assert.equal(run.code, 1);
+  assert.ok(errors(run).some((m) => m.includes('GitHub answered 401: Bad credentials. The token was refused: check the `token` input')), run.stdout);
+});
+
+test('403 on the create: the missing workflow permission is named', async () => {
+  fake.fail({ method: 'POST', path: DEPLOYMENTS, status: 403, body: { message: 'Resource not accessible by integration' } });
+  const run = await runAction({ fake, eventName: 'push', payload: push() });
+
+  assert.equal(run.code, 1);
+  assert.equal(repo.deployments.length, 0);
+  assert.ok(errors(run).some((m) => m.includes('give the workflow `permissions: deployments: write`')), run.stdout);
+});
+
+test('a read that times out is tried again (DELIVERYBOT_REQUEST_TIMEOUT)', async () => {
+  fake.fail({ method: 'GET', path: CONFIG_PATH, mode: 'delay', delayMs: 2500 });
+  const run = await runAction({ fake, eventName: 'push', payload: push(), env: { DELIVERYBOT_REQUEST_TIMEOUT: '1' } });
+
+  assert.equal(run.code, 0, run.stdout + run.stderr);
+  assert.equal(repo.deployments.length, 1);
+});
+
+test('a connection reset on every try of the config read fails clearly, creating nothing', async () => {
+  fake.fail({ method: 'GET', path: CONFIG_PATH, mode: 'reset', times: 4 });
+  const run = await runAction({ fake, eventName: 'push', payload: push() });
+
+  assert.equal(run.code, 1);
+  assert.deepEqual(fake.writes(), []);
+  assert.ok(errors(run).some((m) => m.startsWith('Could not read .github/deploy.yml from master: GET /repos/Codertocat/Hello-World/contents/.github/deploy.yml: ECONNRESET')), run.stdout);
+});
+
+test('a malformed event payload file: a clear error, nothing requested', async () => {
+  const run = await runAction({ fake, eventName: 'push', payload: '{"ref": "refs/heads/master", "after": ' });
+
+  assert.equal(run.code, 1);
+  assert.deepEqual(fake.requests, []);
+  assert.ok(errors(run).some((m) => m.startsWith('the `push` event payload cannot be read: EOF while parsing')), run.stdout);
+});
+
+test('a missing runner variable is named', async () => {
+  const run = await runAction({ fake, eventName: 'push', payload: push(), env: { GITHUB_REPOSITORY: '' } });
+
+  assert.equal(run.code, 1);
+  assert.deepEqual(fake.requests, []);
+  assert.ok(errors(run).some((m) => m.includes('GITHUB_REPOSITORY is not set')), run.stdout);
+});
+
+test('the token appears nowhere but in the mask command, even with RUNNER_DEBUG=1 and a failure', async () => {
+  const token = 'ghs_S3cr3tT0k3nV4lu3';
+  const own = await startFakeGitHub({ token });
+  const ownRepo = own.repo('Codertocat/Hello-World', { defaultBranch: 'master' });
+  ownRepo.setRef('heads/master', SHA);
+  ownRepo.setFile('master', '.github/deploy.yml', 'staging:\n  auto_deploy_on: refs/heads/master\n');
+  own.fail({ method: 'POST', path: DEPLOYMENTS, status: 422, body: { message: 'Validation Failed' } });
+  const run = await runAction({ fake: own, eventName: 'push', payload: push(), token, env: { RUNNER_DEBUG: '1' } });
+  await own.close();
+  assert.equal(run.code, 1, 'the create failed, and said so');
+
+  const everything = [run.stdout, run.stderr, run.summary, JSON.stringify(run.outputs), JSON.stringify(run.state)].join('\n');
+  assert.equal(everything.split(token).length - 1, 1, 'once: in ::add-mask::');
+  assert.ok(run.lines[0] === `::add-mask::${token}`);
+});
+
+test('hostile text from the event is data: no workflow command is injected, nothing is expanded', async () => {
+  repo.setFile(
+    'master',
+    '.github/deploy.yml',
+    'review:\n  auto_deploy_on: pr\n  environment: pr${{ pr }}\n  description: ${{ pull_request.title }}\n  payload:\n    title: ${{ pull_request.title }}\n',
+  );
+  const payload = webhookExample('pull_request', (p) => p.action === 'opened');
+  payload.pull_request.title = '::error::pwned\n::add-mask::x\n${{ sha }} "}]} <script>';
+  const run = await runAction({ fake, eventName: 'pull_request', payload });
+
+  assert.equal(run.code, 0, run.stdout + run.stderr);
+  assert.deepEqual(fake.invalid(), []);
+  const [deployment] = repo.deployments;
+  assert.equal(deployment.payload.title, payload.pull_request.title, 'kept as data, JSON intact, not expanded');
+  // Every workflow command printed is one the action meant to print.
+  for (const command of run.commands) assert.ok(['add-mask', 'debug', 'notice', 'warning', 'error'].includes(command.command), JSON.stringify(command));
+  assert.equal(run.commands.filter((c) => c.command === 'add-mask').length, 1);
+  assert.doesNotMatch(run.summary, /<script>/);
+});
+
+test('a push payload of 20 MB (thousands of commits) is handled', async () => {
+  const payload = push();
+  const commit = payload.commits[0] ?? { id: SHA, message: 'x', author: { name: 'a' } };
+  payload.commits = Array.from({ length: 20000 }, (_, i) => ({ ...commit, message: `${'m'.repeat(900)} ${i}` }));
+  const text = JSON.stringify(payload);
+  assert.ok(text.length > 20_000_000);
+  const run = await runAction({ fake, eventName: 'push', payload: text });
+
+  assert.equal(run.code, 0, run.stdout + run.stderr);
+  assert.equal(repo.deployments.length, 1);
+});
