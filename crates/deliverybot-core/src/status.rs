@@ -187,6 +187,8 @@ pub(crate) struct SetStatus {
     environment: Option<String>,
     body: NewStatus,
     save_for_post: Vec<(String, String)>,
+    /// Decide and report the status, write nothing.
+    dry_run: bool,
     sent: bool,
     outcome: Option<Outcome>,
 }
@@ -236,6 +238,7 @@ impl SetStatus {
                 auto_inactive,
             },
             save_for_post: Vec::new(),
+            dry_run: input(inputs, "dry-run").map(|text| parse_bool("dry-run", text)).transpose().map_err(Outcome::failed)?.unwrap_or(false),
             sent: false,
             outcome: None,
         })
@@ -318,7 +321,7 @@ impl Flow for SetStatus {
         self.outcome = Some(outcome);
     }
 
-    fn next(&mut self, _log: &mut Log) -> Result<Request, Outcome> {
+    fn next(&mut self, log: &mut Log) -> Result<Request, Outcome> {
         if let Some(outcome) = self.outcome.take() {
             return Err(outcome);
         }
@@ -327,6 +330,16 @@ impl Flow for SetStatus {
         }
         self.sent = true;
         let body = serde_json::to_value(&self.body).expect("a status body is always JSON");
+        if self.dry_run {
+            log.info(format!("Dry run: would set deployment {} to {}: {body}", self.deployment_id, self.body.state.as_str()));
+            let mut outcome = Outcome::nothing_to_do(format!(
+                "Dry run: would set deployment {} to **{}**.",
+                self.deployment_id,
+                self.body.state.as_str()
+            ));
+            outcome.outputs = self.outputs(None);
+            return Err(outcome);
+        }
         let purpose = format!("set deployment {} to {}", self.deployment_id, self.body.state.as_str());
         Ok(github::create_status(&self.repo, self.deployment_id, body, purpose))
     }

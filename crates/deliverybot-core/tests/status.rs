@@ -229,3 +229,12 @@ fn the_status_request_may_be_retried_by_the_caller() {
     let (requests, _, _) = run(with(deployment_event(), &[("state", "success")]), created());
     assert!(requests[0].idempotent);
 }
+
+#[test]
+fn a_dry_run_says_what_it_would_set_and_writes_nothing() {
+    let (requests, outcome, log) = run(with(deployment_event(), &[("state", "success"), ("dry-run", "true")]), created());
+    assert!(requests.is_empty());
+    assert_eq!(outcome.failure, None);
+    assert!(outcome.summary.contains("Dry run: would set deployment 145988746 to **success**."));
+    assert!(log.iter().any(|l| l.starts_with("Dry run: would set deployment 145988746 to success: {")), "{log:?}");
+}
