@@ -1,6 +1,6 @@
 // The floor of the cold-start benchmark: a plain Node script that makes the same HTTP requests as
 // the action on a push with one matching target (read the config, look for an existing deployment,
-// create it) with node:http, and does no other work. Nothing can be faster than this and still
+// read the environment locks, create it) with node:http, and does no other work. Nothing can be faster than this and still
 // talk to GitHub.
 
 import http from 'node:http';
@@ -29,4 +29,5 @@ function request(method, path, body) {
 const sha = '6113728f27ae82c7b1a177c8d03f9e96e0adf246';
 await request('GET', `/repos/${repo}/contents/.github/deploy.yml?ref=master`);
 await request('GET', `/repos/${repo}/deployments?sha=${sha}&environment=staging&per_page=1`);
+await request('GET', `/repos/${repo}/git/matching-refs/deliverybot/locks/`);
 await request('POST', `/repos/${repo}/deployments`, { ref: sha, environment: 'staging', auto_merge: false, required_contexts: [] });

@@ -104,7 +104,7 @@ async function coldStart(node) {
       for (const [name, script] of i % 2 ? [['floor', floor], ['action', action]] : [['action', action], ['floor', floor]]) {
         fake.requests.length = 0;
         samples[name].push(await timeProcess(node, script, env));
-        if (fake.requests.length !== 3) throw new Error(`${name} made ${fake.requests.length} requests, not 3`);
+        if (fake.requests.length !== 4) throw new Error(`${name} made ${fake.requests.length} requests, not 4`);
         repo.deployments.length = 0; // every run creates its deployment
       }
     }
@@ -298,7 +298,7 @@ result.cold_start = [];
 for (const node of nodes()) {
   const r = await coldStart(node);
   result.cold_start.push(r);
-  console.log(`\nCold start to outcome, ${r.node}, ${r.runs} alternating runs (push, one target: 3 requests)`);
+  console.log(`\nCold start to outcome, ${r.node}, ${r.runs} alternating runs (push, one target: 4 requests)`);
   console.log(`  action  median ${fmt(r.action_ms.median)} ms  (p10 ${fmt(r.action_ms.p10)}, p90 ${fmt(r.action_ms.p90)})`);
   console.log(`  floor   median ${fmt(r.floor_ms.median)} ms  (p10 ${fmt(r.floor_ms.p10)}, p90 ${fmt(r.floor_ms.p90)})`);
   console.log(`  ratio   ${fmt(r.ratio_of_medians, 2)}× of medians; per pair p10 ${fmt(r.ratio_per_pair.p10, 2)}×, median ${fmt(r.ratio_per_pair.median, 2)}×, p90 ${fmt(r.ratio_per_pair.p90, 2)}×`);

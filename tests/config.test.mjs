@@ -176,6 +176,7 @@ test('templates render on a push: branch, commit message (read only because it i
       'GET repos/get-content',
       'GET repos/get-commit',
       'GET repos/list-deployments',
+      'GET git/list-matching-refs',
       'POST repos/create-deployment',
     ]);
     const [deployment] = repo.deployments;

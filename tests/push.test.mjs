@@ -38,6 +38,7 @@ test('a push to master creates exactly one deployment of the pushed commit', asy
     [
       'GET /repos/Codertocat/Hello-World/contents/.github/deploy.yml',
       'GET /repos/Codertocat/Hello-World/deployments',
+      'GET /repos/Codertocat/Hello-World/git/matching-refs/deliverybot/locks/',
       'POST /repos/Codertocat/Hello-World/deployments',
     ],
   );
@@ -124,7 +125,7 @@ test('a dry run reports the plan and writes nothing', async () => {
 
   assert.equal(run.code, 0, run.stdout + run.stderr);
   assert.deepEqual(fake.writes(), []);
-  assert.equal(fake.requests.length, 2, 'the config and the existing-deployment check, nothing more');
+  assert.equal(fake.requests.length, 3, 'the config, the existing-deployment check and the locks, nothing more');
   assert.deepEqual(repo.deployments, []);
   assert.match(run.summary, /\| `6113728` \| would create \| would create \(dry run\) \|/);
 });

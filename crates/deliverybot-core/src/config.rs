@@ -34,6 +34,7 @@ pub const TARGET_KEYS: &[&str] = &[
     "deployments",
     "allow_forks",
     "allow_drafts",
+    "permission",
 ];
 
 /// The keys of an entry of the legacy `deployments:` list.
@@ -49,7 +50,10 @@ pub const LEGACY_KEYS: &[&str] = &[
 ];
 
 /// The keys of the `settings` section.
-pub const SETTINGS_KEYS: &[&str] = &["dispatch"];
+pub const SETTINGS_KEYS: &[&str] = &["dispatch", "commands"];
+
+/// The keys of `settings.commands`.
+pub const COMMANDS_KEYS: &[&str] = &["default_target", "deploy", "force", "lock", "unlock", "promote"];
 
 /// A config, every target with its defaults applied.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -64,6 +68,64 @@ pub struct Settings {
     /// A workflow (file name or id) to start with `workflow_dispatch` for each deployment created,
     /// with the input `deployment_id`: the hand-off that works with the default `GITHUB_TOKEN`.
     pub dispatch: Option<String>,
+    pub commands: Commands,
+}
+
+/// A repository role, from least to most access.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Role {
+    None,
+    Read,
+    Triage,
+    Write,
+    Maintain,
+    Admin,
+}
+
+impl Role {
+    pub const NAMES: &'static [&'static str] = &["read", "triage", "write", "maintain", "admin"];
+
+    pub fn parse(name: &str) -> Option<Role> {
+        Some(match name {
+            "read" => Role::Read,
+            "triage" => Role::Triage,
+            "write" => Role::Write,
+            "maintain" => Role::Maintain,
+            "admin" => Role::Admin,
+            "none" => Role::None,
+            _ => return None,
+        })
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Role::None => "none",
+            Role::Read => "read",
+            Role::Triage => "triage",
+            Role::Write => "write",
+            Role::Maintain => "maintain",
+            Role::Admin => "admin",
+        }
+    }
+}
+
+/// Who may run which pull request command: the least role for each.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Commands {
+    /// The target of a bare `/deploy`.
+    pub default_target: Option<String>,
+    pub deploy: Role,
+    /// `/deploy <target> --force`: skips the required checks.
+    pub force: Role,
+    pub lock: Role,
+    pub unlock: Role,
+    pub promote: Role,
+}
+
+impl Default for Commands {
+    fn default() -> Commands {
+        Commands { default_target: None, deploy: Role::Write, force: Role::Admin, lock: Role::Write, unlock: Role::Write, promote: Role::Write }
+    }
 }
 
 /// What deploys a target automatically.
@@ -95,6 +157,8 @@ pub struct Target {
     pub allow_forks: bool,
     /// Deploy draft pull requests automatically.
     pub allow_drafts: bool,
+    /// The least role to `/deploy` or `/promote` this target (on top of the command's own).
+    pub permission: Role,
 }
 
 impl Target {
@@ -150,6 +214,11 @@ impl Config {
                 Vec::new()
             }
         };
+        if let Some(default) = &settings.commands.default_target {
+            if !targets.iter().any(|t| &t.name == default) {
+                errors.push(Diagnostic { pos: None, message: format!("`settings.commands.default_target` is `{default}`, which is not a target") });
+            }
+        }
         if errors.is_empty() {
             return Ok(Config { targets, settings });
         }
@@ -213,10 +282,48 @@ fn read_settings(node: Node, errors: &mut Vec<Diagnostic>) -> Settings {
             (_, Value::Null) => {}
             (Some("dispatch"), Value::Str(text)) if !text.value.trim().is_empty() => settings.dispatch = Some(text.value.trim().to_string()),
             (Some("dispatch"), Value::Int(id)) => settings.dispatch = Some(id.to_string()),
-            _ => errors.push(expected(&value, "dispatch", "a workflow file name, like `deploy.yml`")),
+            (Some("dispatch"), _) => errors.push(expected(&value, "dispatch", "a workflow file name, like `deploy.yml`")),
+            (Some("commands"), Value::Map(entries)) => settings.commands = read_commands(entries.clone(), errors),
+            _ => errors.push(expected(&value, "commands", "a map, like `commands: { deploy: write }`")),
         }
     }
     settings
+}
+
+fn read_commands(entries: Vec<(Node, Node)>, errors: &mut Vec<Diagnostic>) -> Commands {
+    let mut commands = Commands::default();
+    for (key, value) in checked_keys(entries, COMMANDS_KEYS, "in `settings.commands`", errors) {
+        let field = key.as_str().unwrap_or_default();
+        if value.value == Value::Null {
+            continue;
+        }
+        if field == "default_target" {
+            match value.as_str() {
+                Some(name) if !name.trim().is_empty() => commands.default_target = Some(name.trim().to_string()),
+                _ => errors.push(expected(&value, field, "a target name")),
+            }
+            continue;
+        }
+        let Ok(role) = role(&value, field) else {
+            errors.push(expected(&value, field, &format!("a role: {}", Role::NAMES.join(", "))));
+            continue;
+        };
+        match field {
+            "deploy" => commands.deploy = role,
+            "force" => commands.force = role,
+            "lock" => commands.lock = role,
+            "unlock" => commands.unlock = role,
+            _ => commands.promote = role,
+        }
+    }
+    commands
+}
+
+fn role(node: &Node, field: &str) -> Result<Role, Vec<Diagnostic>> {
+    node.as_str()
+        .and_then(Role::parse)
+        .filter(|r| *r != Role::None)
+        .ok_or_else(|| vec![expected(node, field, &format!("a role: {}", Role::NAMES.join(", ")))])
 }
 
 /// A target's fields, with the legacy `deployments: [...]` entry's folded in.
@@ -243,6 +350,7 @@ fn read_target(name: String, pos: Pos, fields: Vec<(Node, Node)>, errors: &mut V
         production_environment: None,
         allow_forks: false,
         allow_drafts: false,
+        permission: Role::Read,
     };
     for (key, value) in fields {
         let field = key.as_str().unwrap_or_default();
@@ -266,6 +374,7 @@ fn read_target(name: String, pos: Pos, fields: Vec<(Node, Node)>, errors: &mut V
             "production_environment" => boolean(&value, field).map(|b| target.production_environment = Some(b)),
             "allow_forks" => boolean(&value, field).map(|b| target.allow_forks = b),
             "allow_drafts" => boolean(&value, field).map(|b| target.allow_drafts = b),
+            "permission" => role(&value, field).map(|r| target.permission = r),
             _ => unreachable!("checked_keys keeps known keys only"),
         };
         if let Err(found) = result {
@@ -526,7 +635,7 @@ production:
                 "3:15: `auto_merge` must be true or false; this is the string \"sometimes\"",
                 "5:22: `required_contexts` must be a list of check names, like `[ci, security]`; this is the string \"ci\"",
                 "6:19: `auto_deploy_on` is a full ref (like `refs/heads/main`) or `pr`; `main` would never match",
-                "7:3: unknown key `colour` in target `production`; the keys are `auto_deploy_on`, `environment`, `task`, `description`, `payload`, `auto_merge`, `required_contexts`, `transient_environment`, `production_environment`, `deployments`, `allow_forks`, `allow_drafts`",
+                "7:3: unknown key `colour` in target `production`; the keys are `auto_deploy_on`, `environment`, `task`, `description`, `payload`, `auto_merge`, `required_contexts`, `transient_environment`, `production_environment`, `deployments`, `allow_forks`, `allow_drafts`, `permission`",
             ]
         );
     }
@@ -596,10 +705,23 @@ production:
     fn keys_starting_with_a_dot_hold_shared_settings_and_are_not_targets() {
         let text = ".defaults: &defaults\n  task: ship\n  colour: any\nweb:\n  <<: *defaults\n  environment: web\n";
         let err = errors(text);
-        assert_eq!(err, ["3:3: unknown key `colour` in target `web`; the keys are `auto_deploy_on`, `environment`, `task`, `description`, `payload`, `auto_merge`, `required_contexts`, `transient_environment`, `production_environment`, `deployments`, `allow_forks`, `allow_drafts`"]);
+        assert_eq!(err, ["3:3: unknown key `colour` in target `web`; the keys are `auto_deploy_on`, `environment`, `task`, `description`, `payload`, `auto_merge`, `required_contexts`, `transient_environment`, `production_environment`, `deployments`, `allow_forks`, `allow_drafts`, `permission`"]);
         let config = Config::parse(".defaults: &d\n  task: ship\nweb:\n  <<: *d\n").unwrap();
         assert_eq!(config.targets.len(), 1);
         assert_eq!(config.targets[0].task, Template::literal("ship", Pos { line: 2, column: 9 }));
+    }
+
+    #[test]
+    fn commands_settings_set_roles_and_a_default_target() {
+        let config = Config::parse("settings:\n  commands:\n    default_target: review\n    deploy: maintain\n    force: admin\nreview:\nproduction:\n  permission: admin\n").unwrap();
+        assert_eq!(config.settings.commands.default_target.as_deref(), Some("review"));
+        assert_eq!(config.settings.commands.deploy, Role::Maintain);
+        assert_eq!(config.settings.commands.lock, Role::Write);
+        assert_eq!(config.target("production").unwrap().permission, Role::Admin);
+        assert_eq!(
+            errors("settings:\n  commands:\n    deploy: everyone\n    default_target: nope\n"),
+            ["`settings.commands.default_target` is `nope`, which is not a target", "3:13: `deploy` must be a role: read, triage, write, maintain, admin; this is the string \"everyone\""]
+        );
     }
 
     #[test]

@@ -18,6 +18,7 @@ use crate::engine::Flow;
 use crate::event::{CheckEvent, Dispatch, Event, PullRequest, Push};
 use crate::github::{self, answer, Answer, Deployment};
 use crate::invocation::{Repo, RunContext, Settings};
+use crate::locks::{self, Lock};
 use crate::log::Log;
 use crate::protocol::{Annotation, Outcome, Reply, Request};
 use crate::refs::{short_name, short_sha};
@@ -56,6 +57,10 @@ pub(crate) struct Deliver {
     /// Facts about commits, read once each and shared by every plan that needs them.
     commits: BTreeMap<String, Fetch<Value>>,
     checks: BTreeMap<String, ChecksFetch>,
+    /// Locked environments (environment → the lock's tag), read once, only when about to create.
+    locks: Fetch<Vec<(String, String)>>,
+    /// The locks of environments a plan would deploy to, read when needed.
+    lock_details: BTreeMap<String, Lock>,
     /// Targets the event does not deploy.
     unselected: usize,
     /// Plans before this index are decided; planning stays linear in the number of targets.
@@ -72,8 +77,10 @@ struct Candidate {
     sha: String,
     pull_request: Option<PullRequest>,
     tip: Tip,
-    /// A dispatch: deploys even what is already deployed (a rollback).
+    /// A dispatch or a command: deploys even what is already deployed (a rollback).
     manual: bool,
+    /// `/deploy --force`: the required checks are skipped (and not sent to GitHub).
+    force: bool,
 }
 
 enum Tip {
@@ -115,6 +122,8 @@ enum Awaiting {
     Commit(String),
     Statuses(String),
     Runs(String),
+    Locks,
+    LockDetail(String),
     Existing(usize),
     Create(usize, u8),
     Recover(usize, u8, String),
@@ -138,6 +147,8 @@ enum Progress {
     Render,
     Existing,
     Checks,
+    /// Is the environment locked (`/lock`)?
+    Lock,
     /// Create it; `attempt` counts the tries whose answer was lost.
     Create { attempt: u8 },
     /// A create's answer was lost (no answer, or a 5xx after which GitHub may have created it):
@@ -176,7 +187,7 @@ impl Deliver {
                 (Origin::Dispatch(dispatch), Some(repository))
             }
             Event::Schedule => (Origin::Schedule, None),
-            Event::Deployment(_) | Event::Other { .. } => unreachable!("the engine routes only rules events here"),
+            Event::Deployment(_) | Event::Comment(_) | Event::Other { .. } => unreachable!("the engine routes only rules events here"),
         };
         Ok(Deliver {
             repo,
@@ -191,11 +202,45 @@ impl Deliver {
             plans: Vec::new(),
             commits: BTreeMap::new(),
             checks: BTreeMap::new(),
+            locks: Fetch::Unread,
+            lock_details: BTreeMap::new(),
             unselected: 0,
             cursor: 0,
             awaiting: None,
             end: None,
         })
+    }
+
+    /// `/deploy <target>` on a pull request: the rules' own flow for one target, at the head,
+    /// with the config already read.
+    #[allow(clippy::too_many_arguments)]
+    pub fn for_command(repo: Repo, settings: Settings, context: RunContext, config: Config, pr: PullRequest, target: usize, force: bool, log: &mut Log) -> Deliver {
+        let name = config.targets[target].name.clone();
+        log.info(format!("{name}: deploying #{} ({}) on request{}.", pr.number, short_sha(&pr.head_sha), if force { ", skipping its checks" } else { "" }));
+        let mut deliver = Deliver {
+            repo,
+            settings,
+            context,
+            event_name: "issue_comment".to_string(),
+            default_branch: None,
+            origin: Origin::PullRequest(pr.clone()),
+            config: Some(config),
+            listings: Vec::new(),
+            candidates: Vec::new(),
+            plans: Vec::new(),
+            commits: BTreeMap::new(),
+            checks: BTreeMap::new(),
+            locks: Fetch::Unread,
+            lock_details: BTreeMap::new(),
+            unselected: 0,
+            cursor: 0,
+            awaiting: None,
+            end: None,
+        };
+        let candidate = deliver.candidate(pr.git_ref(), pr.head_sha.clone(), Some(pr), Tip::Known, true);
+        deliver.candidates[candidate].force = force;
+        deliver.plan(target, candidate, Progress::Render);
+        deliver
     }
 
     fn run_url(&self) -> String {
@@ -226,7 +271,7 @@ impl Deliver {
         if let Some(existing) = self.candidates.iter().position(|c| c.git_ref == git_ref && c.pull_request.is_none() && pull_request.is_none()) {
             return existing;
         }
-        self.candidates.push(Candidate { git_ref, sha, pull_request, tip, manual });
+        self.candidates.push(Candidate { git_ref, sha, pull_request, tip, manual, force: false });
         self.candidates.len() - 1
     }
 
@@ -584,9 +629,13 @@ impl Deliver {
             commit,
         };
         let progress = match NewDeployment::render(target, &source) {
-            Ok(rendered) => {
+            Ok(mut rendered) => {
                 for notice in rendered.notices {
                     log.notice(notice);
+                }
+                if candidate.force {
+                    // Forced: GitHub must not check them either.
+                    rendered.body.required_contexts.clear();
                 }
                 self.plans[index].body = Some(rendered.body);
                 Progress::Existing
@@ -606,6 +655,8 @@ impl Deliver {
     fn check_existing(&mut self, index: usize, reply: Reply, log: &mut Log) {
         let name = self.target_name(index).to_string();
         let manual = self.candidates[self.plans[index].candidate].manual;
+        // Forced: straight to the lock check, which even --force respects.
+        let checks = if self.candidates[self.plans[index].candidate].force { Progress::Lock } else { Progress::Checks };
         let plan = &mut self.plans[index];
         let body = plan.body.as_ref().expect("rendered before it is checked");
         let purpose = format!("look for an existing deployment to {}", body.environment);
@@ -616,7 +667,7 @@ impl Deliver {
                     // is kept to tell ours apart if an answer is lost.
                     Some(existing) if manual => {
                         plan.before = Some(existing.id);
-                        Progress::Checks
+                        checks
                     }
                     Some(existing) => {
                         log.info(format!(
@@ -627,7 +678,7 @@ impl Deliver {
                         ));
                         Progress::Decided(Decision::AlreadyDeployed { id: existing.id })
                     }
-                    None => Progress::Checks,
+                    None => checks,
                 },
                 Err(reason) => Progress::Decided(Decision::Failed { reason }),
             },
@@ -643,7 +694,6 @@ impl Deliver {
         let required = self.config().targets[self.plans[index].target].required_contexts.clone();
         let body = self.plans[index].body.as_ref().expect("rendered before its checks");
         let sha = body.sha.clone();
-        let environment = body.environment.clone();
         let verdict = match self.checks.get(&sha) {
             _ if required.is_empty() => Verdict::Green,
             Some(ChecksFetch { failed: Some(reason), .. }) => {
@@ -657,11 +707,7 @@ impl Deliver {
             None => unreachable!("checks are read before they are judged"),
         };
         self.plans[index].progress = match verdict {
-            Verdict::Green if self.settings.dry_run => {
-                log.info(format!("{name}: dry run, would create the deployment of {} to {environment}.", short_sha(&sha)));
-                Progress::Decided(Decision::WouldCreate)
-            }
-            Verdict::Green => Progress::Create { attempt: 0 },
+            Verdict::Green => Progress::Lock,
             Verdict::Waiting(contexts) => {
                 log.info(format!("{name}: waiting for {} on {}; a later event deploys it.", contexts.join(", "), short_sha(&sha)));
                 Progress::Decided(Decision::Waiting { contexts })
@@ -671,6 +717,53 @@ impl Deliver {
                 Progress::Decided(Decision::Blocked { contexts })
             }
         };
+    }
+
+    /// The locks are known: a locked environment is not deployed to, from any path.
+    fn judge_lock(&mut self, index: usize, log: &mut Log) {
+        let name = self.target_name(index).to_string();
+        let body = self.plans[index].body.as_ref().expect("rendered before its lock is checked");
+        let (sha, environment) = (body.sha.clone(), body.environment.clone());
+        self.plans[index].progress = match (&self.locks, self.lock_details.get(&environment)) {
+            (Fetch::Failed(reason), _) => Progress::Decided(Decision::Failed { reason: reason.clone() }),
+            (_, Some(lock)) => {
+                let description = format!("{environment} is {}", lock.describe());
+                log.warning(format!("{name}: not deploying {}: {description}. `/unlock {environment}` lifts it.", short_sha(&sha)));
+                Progress::Decided(Decision::Locked { description })
+            }
+            _ if self.settings.dry_run => {
+                log.info(format!("{name}: dry run, would create the deployment of {} to {environment}.", short_sha(&sha)));
+                Progress::Decided(Decision::WouldCreate)
+            }
+            _ => Progress::Create { attempt: 0 },
+        };
+    }
+
+    fn read_locks(&mut self, reply: Reply) {
+        #[derive(Deserialize)]
+        struct GitRef {
+            #[serde(rename = "ref")]
+            name: String,
+            object: GitObject,
+        }
+        self.locks = match answer(&reply) {
+            Answer::Success { body, .. } => match github::parse::<Vec<GitRef>>(body, "list the locks") {
+                Ok(refs) => Fetch::Read(refs.into_iter().filter_map(|r| Some((locks::environment_of(&r.name)?, r.object.sha))).collect()),
+                Err(reason) => Fetch::Failed(reason),
+            },
+            // Without knowing the locks, deploying could break one: report instead.
+            Answer::Refused { status, message } => Fetch::Failed(github::refusal("read the environment locks", status, &message, Some("contents: read"))),
+            Answer::Lost { error } => Fetch::Failed(format!("could not read the environment locks: {error}")),
+        };
+    }
+
+    fn read_lock_detail(&mut self, environment: String, reply: Reply) {
+        let lock = match answer(&reply) {
+            Answer::Success { body, .. } => Lock::from_tag(body, &environment),
+            // The ref exists, so the environment is locked, even if its record cannot be read.
+            _ => Lock { environment: environment.clone(), by: "someone".into(), reason: String::new(), pr: None, since: String::new() },
+        };
+        self.lock_details.insert(environment, lock);
     }
 
     /// How many times a create whose answer was lost is tried again (after looking for it).
@@ -770,8 +863,21 @@ impl Deliver {
         });
     }
 
-    fn outcome(&self) -> Outcome {
-        let rows = self.plans.iter().enumerate().map(|(index, plan)| {
+    pub(crate) fn outcome(&self) -> Outcome {
+        Report {
+            heading: self.heading(),
+            server_url: self.context.server_url.clone(),
+            repository: self.context.repository.clone(),
+            rows: self.rows(),
+            unselected: self.unselected,
+            dry_run: self.settings.dry_run,
+        }
+        .outcome()
+    }
+
+    /// Each plan's decision, once decided.
+    pub(crate) fn rows(&self) -> Vec<Row> {
+        self.plans.iter().enumerate().map(|(index, plan)| {
             let candidate = &self.candidates[plan.candidate];
             Row {
                 target: self.target_name(index).to_string(),
@@ -783,16 +889,8 @@ impl Deliver {
                     _ => Decision::Failed { reason: "internal error: left undecided".to_string() },
                 },
             }
-        });
-        Report {
-            heading: self.heading(),
-            server_url: self.context.server_url.clone(),
-            repository: self.context.repository.clone(),
-            rows: rows.collect(),
-            unselected: self.unselected,
-            dry_run: self.settings.dry_run,
-        }
-        .outcome()
+        })
+        .collect()
     }
 
     fn heading(&self) -> String {
@@ -862,6 +960,8 @@ impl Flow for Deliver {
             Some(Awaiting::Commit(sha)) => self.read_commit(sha, reply),
             Some(Awaiting::Statuses(sha)) => self.read_checks(sha, true, reply),
             Some(Awaiting::Runs(sha)) => self.read_checks(sha, false, reply),
+            Some(Awaiting::Locks) => self.read_locks(reply),
+            Some(Awaiting::LockDetail(environment)) => self.read_lock_detail(environment, reply),
             Some(Awaiting::Existing(index)) => self.check_existing(index, reply, log),
             Some(Awaiting::Create(index, attempt)) => self.record_create(index, attempt, reply, log),
             Some(Awaiting::Recover(index, attempt, error)) => self.record_recover(index, attempt, error, reply, log),
@@ -939,6 +1039,23 @@ impl Flow for Deliver {
                         }
                     }
                     self.judge_checks(index, log);
+                }
+                Progress::Lock => {
+                    if let Fetch::Unread = self.locks {
+                        self.awaiting = Some(Awaiting::Locks);
+                        return Ok(locks::list(&self.repo));
+                    }
+                    let environment = plan.body.as_ref().expect("rendered").environment.clone();
+                    if let Fetch::Read(locked) = &self.locks {
+                        if let Some((_, tag)) = locked.iter().find(|(e, _)| *e == environment) {
+                            if !self.lock_details.contains_key(&environment) {
+                                let request = github::get_tag(&self.repo, tag);
+                                self.awaiting = Some(Awaiting::LockDetail(environment));
+                                return Ok(request);
+                            }
+                        }
+                    }
+                    self.judge_lock(index, log);
                 }
                 Progress::Recover { attempt, error } => {
                     let body = plan.body.as_ref().expect("rendered before it is created");

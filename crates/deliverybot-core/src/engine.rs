@@ -4,6 +4,7 @@
 //! asked what it needs next (`next`). The engine picks the flow from the event, keeps the log, and
 //! guarantees the protocol: one request out, one reply in, and nothing after the outcome.
 
+use crate::commands::Commands;
 use crate::deliver::Deliver;
 use crate::event::PullRequest;
 use crate::retire::Retire;
@@ -93,6 +94,7 @@ fn start(invocation: Invocation, log: &mut Log) -> Result<Box<dyn Flow>, Outcome
             log.info(format!("Deliverybot has nothing to do on `{name}` events."));
             Err(Outcome::nothing_to_do(format!("Nothing to do on `{name}` events.")))
         }
+        Event::Comment(comment) => Ok(Box::new(Commands::new(repo, settings, invocation.context, comment, log)?)),
         Event::PullRequest(closed) if closed.action == "closed" => {
             let pr = PullRequest::from_object(closed.pull_request, closed.repository.id).map_err(Outcome::failed)?;
             log.info(format!("Pull request #{} was closed: retiring its review deployments.", pr.number));

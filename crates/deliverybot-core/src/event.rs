@@ -14,6 +14,8 @@ pub enum Event {
     /// `workflow_dispatch`, `repository_dispatch`: deploy a named target at a ref.
     Dispatch(Dispatch),
     Schedule,
+    /// `issue_comment`: maybe a command on a pull request (`/deploy staging`).
+    Comment(CommentEvent),
     Deployment(DeploymentEvent),
     /// An event Deliverybot does not act on; the run says so and succeeds.
     Other { name: String },
@@ -112,6 +114,36 @@ pub struct Dispatch {
     pub repository: Repository,
 }
 
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+pub struct CommentEvent {
+    pub action: String,
+    pub issue: Issue,
+    pub comment: Comment,
+    pub repository: Repository,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+pub struct Issue {
+    pub number: u64,
+    /// Present when the issue is a pull request.
+    pub pull_request: Option<Value>,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+pub struct Comment {
+    pub id: u64,
+    #[serde(default)]
+    pub body: String,
+    pub user: User,
+    #[serde(default)]
+    pub html_url: String,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+pub struct User {
+    pub login: String,
+}
+
 /// `deployment`: GitHub asks a deploy workflow to ship a deployment.
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 pub struct DeploymentEvent {
@@ -152,6 +184,7 @@ impl Event {
                 Event::Dispatch(dispatch(name, serde_json::from_str(payload).map_err(read)?))
             }
             "schedule" => Event::Schedule,
+            "issue_comment" => Event::Comment(serde_json::from_str(payload).map_err(read)?),
             "deployment" => Event::Deployment(serde_json::from_str(payload).map_err(read)?),
             _ => Event::Other { name: name.to_string() },
         })

@@ -18,6 +18,7 @@
 //! }
 //! ```
 
+mod commands;
 mod config;
 mod deliver;
 mod deployment;
@@ -25,6 +26,7 @@ mod engine;
 mod event;
 mod github;
 mod invocation;
+mod locks;
 mod log;
 mod protocol;
 mod refs;

@@ -83,6 +83,10 @@ impl Request {
         }
     }
 
+    pub fn delete(path: String, purpose: impl Into<String>) -> Request {
+        Request { method: Method::Delete, idempotent: true, ..Request::get(path, purpose) }
+    }
+
     pub fn query(mut self, name: &str, value: impl Into<String>) -> Request {
         self.query.push((name.to_string(), value.into()));
         self

@@ -19,6 +19,8 @@ pub enum Decision {
     Waiting { contexts: Vec<String> },
     /// Required checks failed.
     Blocked { contexts: Vec<String> },
+    /// The environment is locked (`/lock`): "locked by @octocat since ...: reason".
+    Locked { description: String },
     /// Not for this event after all (a fork, a draft, a ref that is gone).
     Skipped { reason: String },
     /// GitHub did not create it, for a reason that is not an error of this run.
@@ -37,6 +39,7 @@ impl Decision {
             Decision::Superseded { by } => format!("superseded by {}", short_sha(by)),
             Decision::Waiting { contexts } => format!("waiting for {}", contexts.join(", ")),
             Decision::Blocked { contexts } => format!("blocked by {}", contexts.join(", ")),
+            Decision::Locked { description } => description.clone(),
             Decision::Skipped { reason } | Decision::NotCreated { reason } | Decision::Failed { reason } => reason.clone(),
         }
     }
@@ -49,6 +52,7 @@ impl Decision {
             Decision::Superseded { .. } => "superseded",
             Decision::Waiting { .. } => "waiting",
             Decision::Blocked { .. } => "blocked",
+            Decision::Locked { .. } => "locked",
             Decision::Skipped { .. } => "skipped",
             Decision::NotCreated { .. } => "not created",
             Decision::Failed { .. } => "failed",
@@ -126,7 +130,15 @@ impl Report {
             serde_json::Value::Array(items).to_string()
         };
         let skipped = explained(list(|d| {
-            matches!(d, Decision::AlreadyDeployed { .. } | Decision::Superseded { .. } | Decision::Blocked { .. } | Decision::Skipped { .. } | Decision::NotCreated { .. })
+            matches!(
+                d,
+                Decision::AlreadyDeployed { .. }
+                    | Decision::Superseded { .. }
+                    | Decision::Blocked { .. }
+                    | Decision::Locked { .. }
+                    | Decision::Skipped { .. }
+                    | Decision::NotCreated { .. }
+            )
         }));
         let waiting = explained(list(|d| matches!(d, Decision::Waiting { .. })));
         let first = created.first();

@@ -29,6 +29,35 @@ pub struct SettingsSpec {
     /// A workflow (file name, like `deploy.yml`, or id) to start with `workflow_dispatch` for each
     /// deployment created, with the input `deployment_id`.
     dispatch: Option<String>,
+    /// Pull request commands (`/deploy`, `/lock`, `/unlock`, `/promote`, `/help`).
+    commands: Option<CommandsSpec>,
+}
+
+/// The least repository role for each command (default `write`; `force` default `admin`).
+#[derive(JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+pub struct CommandsSpec {
+    /// The target of a bare `/deploy`.
+    default_target: Option<String>,
+    deploy: Option<RoleSpec>,
+    /// `/deploy <target> --force`, which skips the required checks.
+    force: Option<RoleSpec>,
+    lock: Option<RoleSpec>,
+    unlock: Option<RoleSpec>,
+    promote: Option<RoleSpec>,
+}
+
+/// A repository role.
+#[derive(JsonSchema)]
+#[serde(rename_all = "lowercase")]
+#[allow(dead_code)]
+pub enum RoleSpec {
+    Read,
+    Triage,
+    Write,
+    Maintain,
+    Admin,
 }
 
 /// A deploy target. Every key is optional: a target with no keys is deployed on request only.
@@ -50,6 +79,8 @@ pub struct TargetSpec {
     allow_forks: Option<bool>,
     /// Deploy draft pull requests automatically. Default `false`.
     allow_drafts: Option<bool>,
+    /// The least role to `/deploy` or `/promote` this target, on top of the command's own.
+    permission: Option<RoleSpec>,
 }
 
 /// The deployment a target creates. Text may use `${{ expression }}` templates.
@@ -87,7 +118,7 @@ pub fn json() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::{LEGACY_KEYS, SETTINGS_KEYS, SETTINGS_KEY, TARGET_KEYS};
+    use crate::config::{COMMANDS_KEYS, LEGACY_KEYS, SETTINGS_KEYS, SETTINGS_KEY, TARGET_KEYS};
     use std::collections::BTreeSet;
 
     fn keys(schema: &Value, pointer: &str) -> BTreeSet<String> {
@@ -103,6 +134,7 @@ mod tests {
         assert_eq!(target, set(TARGET_KEYS));
         assert_eq!(deployment, set(LEGACY_KEYS));
         assert_eq!(keys(&schema, "/$defs/SettingsSpec/properties"), set(SETTINGS_KEYS));
+        assert_eq!(keys(&schema, "/$defs/CommandsSpec/properties"), set(COMMANDS_KEYS));
         assert_eq!(keys(&schema, "/properties"), set(&[SETTINGS_KEY]));
     }
 

@@ -27,6 +27,7 @@ fn a_green_status_on_the_tip_deploys_it() {
             "Get /repos/octo/app/deployments",
             &format!("Get /repos/octo/app/commits/{SHA}/status"),
             &format!("Get /repos/octo/app/commits/{SHA}/check-runs"),
+            "Get /repos/octo/app/git/matching-refs/deliverybot/locks/",
             "Post /repos/octo/app/deployments",
         ]
     );

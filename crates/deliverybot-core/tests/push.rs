@@ -31,8 +31,17 @@ fn a_push_to_main_creates_one_deployment_of_the_pushed_commit() {
         github.requests[1].query,
         [("sha".into(), SHA.into()), ("environment".into(), "staging".into()), ("per_page".into(), "1".into())]
     );
-    assert_eq!(github.requests.len(), 3, "config, existing deployment, create: {:?}", github.paths());
-    let create = &github.requests[2];
+    assert_eq!(
+        github.paths(),
+        [
+            "Get /repos/octo/app/contents/.github/deploy.yml",
+            "Get /repos/octo/app/deployments",
+            "Get /repos/octo/app/git/matching-refs/deliverybot/locks/",
+            "Post /repos/octo/app/deployments",
+        ],
+        "config, existing deployment, locks, create"
+    );
+    let create = &github.requests[3];
     assert_eq!((create.method, create.path.as_str()), (Method::Post, "/repos/octo/app/deployments"));
     assert!(!create.idempotent);
     assert_eq!(
@@ -124,7 +133,7 @@ fn a_dry_run_reads_but_never_writes() {
     let mut github = GitHub::with_config(CONFIG);
     let outcome = github.run(invocation);
     assert!(github.writes().is_empty());
-    assert_eq!(github.requests.len(), 2);
+    assert_eq!(github.requests.len(), 3, "config, existing deployment, locks");
     assert_eq!(outcome.failure, None);
     assert!(outcome.summary.contains("(dry run: nothing was created): 0 deployments created."), "{}", outcome.summary);
     assert!(outcome.summary.contains("| `a1b2c3d` | would create | would create (dry run) |"), "{}", outcome.summary);

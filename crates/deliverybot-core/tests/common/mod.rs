@@ -23,6 +23,13 @@ pub struct GitHub {
     pub refs: BTreeMap<String, String>,
     pub pulls: BTreeMap<u64, Value>,
     pub commit: Option<Value>,
+    /// Repository roles by login (`role_name`); others are not collaborators (404).
+    pub roles: BTreeMap<String, String>,
+    /// Lock refs (`deliverybot/locks/production` → tag sha) and tag objects (sha → message).
+    pub tags: BTreeMap<String, String>,
+    /// Comments posted, and commit statuses created (`context` → sha).
+    pub comments: Vec<String>,
+    pub created_statuses: Vec<(String, String)>,
     /// Answer the next create with this instead of creating.
     pub create_answer: Option<Reply>,
     pub requests: Vec<Request>,
@@ -147,7 +154,10 @@ impl GitHub {
                 }
             },
             (Method::Get, ["git", "ref", rest @ ..]) => match self.refs.get(&rest.join("/")) {
-                Some(sha) => Reply::ok(200, json!({ "ref": format!("refs/{}", rest.join("/")), "object": { "sha": sha, "type": "commit" } }).to_string()),
+                Some(sha) => {
+                    let kind = if rest[0] == "deliverybot" { "tag" } else { "commit" };
+                    Reply::ok(200, json!({ "ref": format!("refs/{}", rest.join("/")), "object": { "sha": sha, "type": kind } }).to_string())
+                }
                 None => Reply::ok(404, r#"{"message":"Not Found"}"#),
             },
             (Method::Get, ["git", "matching-refs", rest @ ..]) => {
@@ -157,7 +167,10 @@ impl GitHub {
                     .iter()
                     .map(|(name, sha)| (format!("refs/{name}"), sha))
                     .filter(|(name, _)| name.starts_with(&prefix))
-                    .map(|(name, sha)| json!({ "ref": name, "object": { "sha": sha, "type": "commit" } }))
+                    .map(|(name, sha)| {
+                        let kind = if name.starts_with("refs/deliverybot/") { "tag" } else { "commit" };
+                        json!({ "ref": name, "object": { "sha": sha, "type": kind } })
+                    })
                     .collect();
                 Reply::ok(200, Value::Array(refs).to_string())
             }
@@ -166,6 +179,43 @@ impl GitHub {
                 None => Reply::ok(404, r#"{"message":"Not Found"}"#),
             },
             (Method::Post, ["actions", "workflows", _, "dispatches"]) => Reply::ok(204, ""),
+            (Method::Post, ["issues", "comments", _, "reactions"]) => Reply::ok(201, r#"{"id":1,"content":"eyes"}"#),
+            (Method::Post, ["issues", _, "comments"]) => {
+                self.comments.push(request.body.as_ref().unwrap()["body"].as_str().unwrap().to_string());
+                Reply::ok(201, r#"{"id":2}"#)
+            }
+            (Method::Get, ["collaborators", login, "permission"]) => match self.roles.get(*login) {
+                Some(role) => Reply::ok(200, json!({ "permission": role, "role_name": role }).to_string()),
+                None => Reply::ok(404, r#"{"message":"Not Found"}"#),
+            },
+            (Method::Post, ["git", "tags"]) => {
+                let sha = format!("{:040}", self.tags.len() + 1);
+                self.tags.insert(sha.clone(), request.body.as_ref().unwrap()["message"].as_str().unwrap().to_string());
+                Reply::ok(201, json!({ "sha": sha }).to_string())
+            }
+            (Method::Get, ["git", "tags", sha]) => match self.tags.get(*sha) {
+                Some(message) => Reply::ok(200, json!({ "sha": sha, "message": message, "tagger": { "name": "bot", "date": "2026-11-26T10:00:00Z" } }).to_string()),
+                None => Reply::ok(404, r#"{"message":"Not Found"}"#),
+            },
+            (Method::Post, ["git", "refs"]) => {
+                let body = request.body.clone().unwrap();
+                let name = body["ref"].as_str().unwrap().trim_start_matches("refs/").to_string();
+                if self.refs.contains_key(&name) {
+                    return Reply::ok(422, r#"{"message":"Reference already exists"}"#);
+                }
+                self.refs.insert(name.clone(), body["sha"].as_str().unwrap().to_string());
+                Reply::ok(201, json!({ "ref": format!("refs/{name}") }).to_string())
+            }
+            (Method::Delete, ["git", "refs", rest @ ..]) => match self.refs.remove(&rest.join("/")) {
+                Some(_) => Reply::ok(204, ""),
+                None => Reply::ok(422, r#"{"message":"Reference does not exist"}"#),
+            },
+            (Method::Post, ["statuses", sha]) => {
+                let context = request.body.as_ref().unwrap()["context"].as_str().unwrap().to_string();
+                self.created_statuses.push((context.clone(), sha.to_string()));
+                self.statuses.push((context, "success".into()));
+                Reply::ok(201, r#"{"id":3}"#)
+            }
             other => panic!("unexpected request {other:?}"),
         }
     }
@@ -196,4 +246,16 @@ pub fn invocation(event_name: &str, mut payload: Value) -> Invocation {
     invocation.event_name = event_name.to_string();
     invocation.event = payload.to_string();
     invocation
+}
+
+/// A new comment `body` by `login` on pull request #2.
+pub fn comment(body: &str, login: &str) -> Invocation {
+    invocation(
+        "issue_comment",
+        json!({
+            "action": "created",
+            "issue": { "number": 2, "pull_request": { "url": "https://api.github.com/repos/octo/app/pulls/2" } },
+            "comment": { "id": 77, "body": body, "user": { "login": login }, "html_url": "https://github.com/octo/app/pull/2#issuecomment-77" }
+        }),
+    )
 }

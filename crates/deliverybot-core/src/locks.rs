@@ -1,0 +1,160 @@
+//! Environment locks, kept in the repository itself: a lock is the ref
+//! `refs/deliverybot/locks/<environment>` pointing to an annotated tag whose message is the lock as
+//! JSON (who, why, from which pull request); the tag's tagger date says since when.
+//!
+//! Creating a ref that exists fails, so of two concurrent `/lock`s exactly one wins; anyone can see
+//! the locks with `git ls-remote origin 'refs/deliverybot/locks/*'`.
+
+use crate::github::{self, encode};
+use crate::invocation::Repo;
+use crate::protocol::Request;
+use serde::{Deserialize, Serialize};
+
+/// Where locks live, below `refs/`.
+pub const NAMESPACE: &str = "deliverybot/locks/";
+
+/// The lock's ref name below `refs/` for an environment. Every character but letters, digits,
+/// `-` and `_` is percent-encoded, so any environment name makes a valid ref (no `..`, no
+/// trailing `.lock`, no spaces).
+pub fn ref_name(environment: &str) -> String {
+    let mut name = String::from(NAMESPACE);
+    for c in environment.chars() {
+        if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+            name.push(c);
+        } else {
+            let mut buffer = [0; 4];
+            for byte in c.encode_utf8(&mut buffer).bytes() {
+                name.push_str(&format!("%{byte:02X}"));
+            }
+        }
+    }
+    name
+}
+
+/// The environment a lock ref (`refs/deliverybot/locks/...`) is for.
+pub fn environment_of(full_ref: &str) -> Option<String> {
+    let encoded = full_ref.strip_prefix("refs/")?.strip_prefix(NAMESPACE)?;
+    let mut bytes = Vec::new();
+    let mut rest = encoded.as_bytes();
+    while let Some((&first, tail)) = rest.split_first() {
+        if first == b'%' && tail.len() >= 2 {
+            bytes.push(u8::from_str_radix(std::str::from_utf8(&tail[..2]).ok()?, 16).ok()?);
+            rest = &tail[2..];
+        } else {
+            bytes.push(first);
+            rest = tail;
+        }
+    }
+    String::from_utf8(bytes).ok()
+}
+
+/// What a lock records.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Lock {
+    pub environment: String,
+    pub by: String,
+    #[serde(default)]
+    pub reason: String,
+    #[serde(default)]
+    pub pr: Option<u64>,
+    /// The tag's date (set by GitHub when the lock was taken); not part of the message.
+    #[serde(skip)]
+    pub since: String,
+}
+
+impl Lock {
+    /// Reads a tag object (`GET git/tags/{sha}`) as a lock; a tag whose message is not a lock
+    /// still locks (someone made the ref by hand), with what can be told.
+    pub fn from_tag(body: &str, environment: &str) -> Lock {
+        #[derive(Deserialize)]
+        struct Tag {
+            #[serde(default)]
+            message: String,
+            tagger: Option<Tagger>,
+        }
+        #[derive(Deserialize)]
+        struct Tagger {
+            #[serde(default)]
+            date: String,
+            #[serde(default)]
+            name: String,
+        }
+        let tag: Option<Tag> = serde_json::from_str(body).ok();
+        let since = tag.as_ref().and_then(|t| t.tagger.as_ref()).map(|t| t.date.clone()).unwrap_or_default();
+        let by = tag.as_ref().and_then(|t| t.tagger.as_ref()).map(|t| t.name.clone()).unwrap_or_default();
+        match tag.as_ref().and_then(|t| serde_json::from_str::<Lock>(&t.message).ok()) {
+            Some(lock) => Lock { since, ..lock },
+            None => Lock { environment: environment.to_string(), by: if by.is_empty() { "someone".into() } else { by }, reason: String::new(), pr: None, since },
+        }
+    }
+
+    /// "locked by @octocat since 2026-11-26T10:00:00Z: incident 42".
+    pub fn describe(&self) -> String {
+        let mut text = format!("locked by @{}", self.by);
+        if !self.since.is_empty() {
+            text.push_str(&format!(" since {}", self.since));
+        }
+        if let Some(pr) = self.pr {
+            text.push_str(&format!(" (from #{pr})"));
+        }
+        if !self.reason.is_empty() {
+            text.push_str(&format!(": {}", self.reason));
+        }
+        text
+    }
+}
+
+/// `GET git/matching-refs/deliverybot/locks/`: every lock at once.
+pub fn list(repo: &Repo) -> Request {
+    github::matching_refs(repo, NAMESPACE)
+}
+
+/// `POST git/tags`: the lock's record, pointing at `sha` (the commit the lock was taken on).
+pub fn create_tag(repo: &Repo, lock: &Lock, sha: &str) -> Request {
+    let body = serde_json::json!({
+        "tag": format!("deliverybot-lock-{}", lock.environment.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-').collect::<String>()),
+        "message": serde_json::to_string(lock).expect("a lock is JSON"),
+        "object": sha,
+        "type": "commit",
+    });
+    Request::post(format!("/repos/{}/{}/git/tags", encode(&repo.owner), encode(&repo.name)), body, format!("record the lock of {}", lock.environment))
+}
+
+/// `POST git/refs`: takes the lock, atomically (422 when the ref exists: someone holds it).
+pub fn create_ref(repo: &Repo, environment: &str, tag_sha: &str) -> Request {
+    let body = serde_json::json!({ "ref": format!("refs/{}", ref_name(environment)), "sha": tag_sha });
+    Request::post(format!("/repos/{}/{}/git/refs", encode(&repo.owner), encode(&repo.name)), body, format!("lock {environment}"))
+}
+
+/// `DELETE git/refs/deliverybot/locks/<environment>`.
+pub fn delete(repo: &Repo, environment: &str) -> Request {
+    Request::delete(
+        format!("/repos/{}/{}/git/refs/{}", encode(&repo.owner), encode(&repo.name), github::encode_path(&ref_name(environment))),
+        format!("unlock {environment}"),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn any_environment_name_makes_a_valid_ref_and_comes_back() {
+        for name in ["production", "pr-12", "eu west/1", "x.lock", "ünïcode", "a..b"] {
+            let reference = ref_name(name);
+            assert!(!reference.contains("..") && !reference.ends_with(".lock") && !reference.contains(' '), "{reference}");
+            assert_eq!(environment_of(&format!("refs/{reference}")).as_deref(), Some(name));
+        }
+        assert_eq!(ref_name("eu west"), "deliverybot/locks/eu%20west");
+        assert_eq!(environment_of("refs/heads/main"), None);
+    }
+
+    #[test]
+    fn a_lock_reads_back_from_its_tag() {
+        let tag = r#"{"message":"{\"environment\":\"production\",\"by\":\"octocat\",\"reason\":\"incident 42\",\"pr\":7}","tagger":{"name":"github-actions[bot]","date":"2026-11-26T10:00:00Z"}}"#;
+        let lock = Lock::from_tag(tag, "production");
+        assert_eq!(lock.describe(), "locked by @octocat since 2026-11-26T10:00:00Z (from #7): incident 42");
+        let by_hand = Lock::from_tag(r#"{"message":"freeze","tagger":{"name":"Mona","date":"2026-01-01T00:00:00Z"}}"#, "production");
+        assert_eq!(by_hand.describe(), "locked by @Mona since 2026-01-01T00:00:00Z");
+    }
+}

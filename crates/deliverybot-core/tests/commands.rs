@@ -1,0 +1,204 @@
+//! Pull request commands through the engine: parsing, permissions, locks and every reply.
+
+mod common;
+
+use common::{comment, GitHub, OLD, SHA};
+use deliverybot_core::Method;
+use serde_json::json;
+
+const CONFIG: &str = "\
+settings:
+  commands:
+    default_target: review
+review:
+  auto_deploy_on: pr
+  environment: pr${{ pr }}
+staging:
+  environment: staging
+  required_contexts: [ci]
+production:
+  environment: production
+  required_contexts: [ci, deliverybot/promotion]
+  permission: admin
+";
+
+fn repo() -> GitHub {
+    let mut github = GitHub::with_config(CONFIG);
+    github.pulls.insert(2, common::pull_request(2, SHA, false, false));
+    github.roles.insert("writer".into(), "write".into());
+    github.roles.insert("reader".into(), "read".into());
+    github.roles.insert("boss".into(), "admin".into());
+    github
+}
+
+fn reply(github: &GitHub) -> &str {
+    assert_eq!(github.comments.len(), 1, "one reply per command: {:?}", github.comments);
+    &github.comments[0]
+}
+
+#[test]
+fn deploy_by_a_writer_reacts_deploys_the_head_and_replies_once() {
+    let mut github = repo();
+    github.statuses = vec![("ci".into(), "success".into())];
+    let outcome = github.run(comment("/deploy staging", "writer"));
+    assert_eq!(outcome.failure, None, "{:?}", github.log);
+    assert_eq!(github.requests[0].path, "/repos/octo/app/issues/comments/77/reactions", "👀 first");
+    let created = github.created();
+    assert_eq!(created.len(), 1);
+    assert_eq!((created[0]["ref"].as_str(), created[0]["environment"].as_str()), (Some(SHA), Some("staging")));
+    assert_eq!(created[0]["payload"]["deliverybot"]["event"], "issue_comment");
+    assert_eq!(reply(&github), "@writer 🚀 Deploying `a1b2c3d` to [staging](https://github.com/octo/app/deployments/staging) (deployment 100).");
+}
+
+#[test]
+fn a_reader_gets_a_polite_no_and_nothing_happens() {
+    let mut github = repo();
+    let outcome = github.run(comment("/deploy staging", "reader"));
+    assert_eq!(outcome.failure, None);
+    assert!(github.created().is_empty());
+    assert_eq!(reply(&github), "@reader Sorry @reader, `/deploy` needs the **write** role on this repository (you have read). Ask someone who has it.");
+    let mut github = repo();
+    github.run(comment("/deploy staging", "stranger"));
+    assert!(reply(&github).contains("(you have none)"));
+}
+
+#[test]
+fn a_target_can_ask_for_more_than_the_command() {
+    let mut github = repo();
+    github.run(comment("/deploy production", "writer"));
+    assert!(github.created().is_empty());
+    assert!(reply(&github).contains("`/deploy` needs the **admin** role"));
+}
+
+#[test]
+fn unknown_targets_list_the_valid_ones_and_bare_deploy_uses_the_default() {
+    let mut github = repo();
+    github.run(comment("/deploy stagign", "writer"));
+    assert_eq!(reply(&github), "@writer There is no target `stagign`. The targets are `review`, `staging`, `production`.");
+    let mut github = repo();
+    github.run(comment("/deploy", "writer"));
+    assert_eq!(github.created()[0]["environment"], "pr2");
+}
+
+#[test]
+fn waiting_checks_are_named_and_force_skips_them_for_admins_only() {
+    let mut github = repo();
+    github.run(comment("/deploy staging", "writer"));
+    assert!(github.created().is_empty());
+    assert!(reply(&github).starts_with("@writer ⏳ Not deployed: `a1b2c3d` is waiting for ci (not reported yet)."), "{}", reply(&github));
+
+    let mut github = repo();
+    github.run(comment("/deploy staging --force", "writer"));
+    assert!(reply(&github).contains("`/deploy` needs the **admin** role"));
+
+    let mut github = repo();
+    let outcome = github.run(comment("/deploy staging --force", "boss"));
+    assert_eq!(outcome.failure, None);
+    assert_eq!(github.created()[0]["required_contexts"], json!([]), "GitHub must not check them either");
+}
+
+#[test]
+fn comments_that_are_not_new_commands_on_pull_requests_do_nothing() {
+    for invocation in [
+        { let mut i = comment("/deploy staging", "writer"); i.event = i.event.replace("\"created\"", "\"edited\""); i },
+        { let mut i = comment("/deploy staging", "writer"); i.event = i.event.replace("\"pull_request\":{\"url\":\"https://api.github.com/repos/octo/app/pulls/2\"}", "\"pull_request\":null"); i },
+        comment("please /deploy staging", "writer"),
+        comment("/assign @octocat", "writer"),
+    ] {
+        let mut github = repo();
+        let outcome = github.run(invocation);
+        assert_eq!(outcome.failure, None);
+        assert!(github.requests.is_empty(), "{:?}", github.paths());
+    }
+}
+
+#[test]
+fn malformed_commands_are_explained() {
+    let mut github = repo();
+    github.run(comment("/deploy staging --now", "writer"));
+    assert_eq!(reply(&github), "@writer `/deploy` has no flag `--now`; it takes `--force` (skip the required checks). `/help` lists the commands.");
+    assert!(github.created().is_empty());
+}
+
+#[test]
+fn help_lists_the_commands_and_targets_for_anyone() {
+    let mut github = repo();
+    github.run(comment("/help", "stranger"));
+    let text = reply(&github);
+    assert!(text.contains("`/deploy <target> [--force]`") && text.contains("Targets: `review`, `staging`, `production`."), "{text}");
+    assert!(!github.paths().iter().any(|p| p.contains("/permission")), "no permission needed");
+}
+
+#[test]
+fn a_lock_blocks_every_path_until_unlocked_and_says_who_holds_it() {
+    let mut github = repo();
+    github.statuses = vec![("ci".into(), "success".into())];
+    github.run(comment("/lock staging incident 42", "writer"));
+    assert_eq!(reply(&github), "@writer 🔒 Locked **staging**: no deployment reaches it until `/unlock staging`.");
+    assert!(github.refs.contains_key("deliverybot/locks/staging"));
+
+    // A second /lock: exactly one wins, the other says who holds it.
+    github.comments.clear();
+    github.run(comment("/lock staging", "boss"));
+    assert_eq!(reply(&github), "@boss **staging** is already locked by @writer since 2026-11-26T10:00:00Z (from #2): incident 42.");
+
+    // A command deploy is blocked.
+    github.comments.clear();
+    github.run(comment("/deploy staging", "writer"));
+    assert!(github.created().is_empty());
+    assert!(reply(&github).starts_with("@writer 🔒 Not deployed: staging is locked by @writer"), "{}", reply(&github));
+
+    // And so is an automatic deploy.
+    let mut auto = GitHub::with_config("staging:\n  auto_deploy_on: refs/heads/main\n  environment: staging\n");
+    auto.refs = github.refs.clone();
+    auto.tags = github.tags.clone();
+    let outcome = auto.run(deliverybot_core::Invocation::example_push("refs/heads/main"));
+    assert_eq!(outcome.failure, None);
+    assert!(auto.created().is_empty());
+    assert!(common::json_output(&outcome, "skipped")[0]["reason"].as_str().unwrap().starts_with("staging is locked by @writer"));
+
+    // Unlocked, it deploys again.
+    github.comments.clear();
+    github.run(comment("/unlock staging", "writer"));
+    assert_eq!(reply(&github), "@writer 🔓 Unlocked **staging**.");
+    github.comments.clear();
+    github.run(comment("/unlock staging", "writer"));
+    assert_eq!(reply(&github), "@writer **staging** was not locked.");
+    github.comments.clear();
+    github.run(comment("/deploy staging", "writer"));
+    assert_eq!(github.created().len(), 1);
+}
+
+#[test]
+fn promote_marks_the_head_for_targets_that_require_it() {
+    let mut github = repo();
+    github.run(comment("/promote production", "writer"));
+    assert!(reply(&github).contains("needs the **admin** role"), "the target's permission applies");
+    let mut github = repo();
+    let outcome = github.run(comment("/promote production", "boss"));
+    assert_eq!(outcome.failure, None);
+    assert_eq!(github.created_statuses, [("deliverybot/promotion".to_string(), SHA.to_string())]);
+    let status = github.requests.iter().find(|r| r.path.contains("/statuses/")).unwrap();
+    assert_eq!(status.method, Method::Post);
+    assert_eq!(status.body.clone().unwrap()["description"], "Promoted by @boss in #2");
+    assert!(reply(&github).starts_with("@boss ✅ Promoted `a1b2c3d`"));
+}
+
+#[test]
+fn an_invalid_config_is_the_reply() {
+    let mut github = GitHub::with_config("staging:\n  enviroment: x\n");
+    github.roles.insert("writer".into(), "write".into());
+    let outcome = github.run(comment("/deploy staging", "writer"));
+    assert!(outcome.failure.is_some());
+    let text = reply(&github);
+    assert!(text.contains("The deploy config has problems") && text.contains(".github/deploy.yml:2:3: unknown key `enviroment`"), "{text}");
+}
+
+#[test]
+fn a_deploy_of_an_old_head_is_not_a_thing_the_head_is_read_fresh() {
+    let mut github = repo();
+    github.pulls.insert(2, common::pull_request(2, OLD, false, false));
+    github.statuses = vec![("ci".into(), "success".into())];
+    github.run(comment("/deploy staging", "writer"));
+    assert_eq!(github.created()[0]["ref"], OLD, "the pull request's head now, as read");
+}

@@ -1,0 +1,154 @@
+// Pull request commands end to end: the real issue_comment payload (with the issue.pull_request
+// object GitHub adds on pull requests) drives the built action against the fake API.
+
+import { test, beforeEach, afterEach } from 'node:test';
+import assert from 'node:assert/strict';
+import { runAction, webhookExample } from './support/action.mjs';
+import { startFakeGitHub } from './support/fake-github.mjs';
+
+const MASTER = '6113728f27ae82c7b1a177c8d03f9e96e0adf246';
+const HEAD = 'ec26c3e57ca3a959ca5aad62de7213c562f8c821';
+
+const CONFIG = `
+staging:
+  auto_deploy_on: refs/heads/master
+  environment: staging
+review:
+  auto_deploy_on: pr
+  environment: pr\${{ pr }}
+production:
+  auto_deploy_on: refs/heads/*
+  environment: production
+  required_contexts: [deliverybot/promotion]
+`;
+
+let fake;
+let repo;
+beforeEach(async () => {
+  fake = await startFakeGitHub();
+  repo = fake.repo('Codertocat/Hello-World', { defaultBranch: 'master' });
+  repo.setRef('heads/master', MASTER);
+  repo.setRef('heads/changes', HEAD);
+  repo.setPull(1, { head: { ref: 'changes', sha: HEAD }, title: 'Update the README' });
+  repo.setFile('master', '.github/deploy.yml', CONFIG);
+  repo.setPermission('Codertocat', 'write');
+  repo.setPermission('hubot', 'read');
+});
+afterEach(() => fake.close());
+
+/** The real issue_comment example, on pull request #1, with `body` by `login`. */
+function comment(body, { login = 'Codertocat', action = 'created', pullRequest = true } = {}) {
+  const payload = webhookExample('issue_comment', (p) => p.action === action);
+  payload.comment.body = body;
+  payload.comment.user = { ...payload.comment.user, login };
+  if (pullRequest) {
+    payload.issue.pull_request = {
+      url: 'https://api.github.com/repos/Codertocat/Hello-World/pulls/1',
+      html_url: 'https://github.com/Codertocat/Hello-World/pull/1',
+      diff_url: 'https://github.com/Codertocat/Hello-World/pull/1.diff',
+      patch_url: 'https://github.com/Codertocat/Hello-World/pull/1.patch',
+      merged_at: null,
+    };
+  }
+  return payload;
+}
+
+const replies = () => fake.writes().filter((r) => r.operationId === 'issues/create-comment').map((r) => r.body.body);
+
+test('/deploy by a writer: 👀, the pull request head deployed, one reply with the link', async () => {
+  const run = await runAction({ fake, eventName: 'issue_comment', payload: comment('/deploy review') });
+
+  assert.equal(run.code, 0, run.stdout + run.stderr);
+  assert.deepEqual(fake.invalid(), []);
+  assert.equal(fake.writes()[0].operationId, 'reactions/create-for-issue-comment');
+  assert.equal(fake.writes()[0].body.content, 'eyes');
+  assert.deepEqual(repo.deployments.map((d) => [d.environment, d.sha]), [['pr1', HEAD]]);
+  assert.deepEqual(replies(), [
+    `@Codertocat 🚀 Deploying \`ec26c3e\` to [pr1](https://github.com/Codertocat/Hello-World/deployments/pr1) (deployment ${repo.deployments[0].id}).`,
+  ]);
+});
+
+test('/deploy by a reader: a polite reply, nothing deployed', async () => {
+  const run = await runAction({ fake, eventName: 'issue_comment', payload: comment('/deploy review', { login: 'hubot' }) });
+
+  assert.equal(run.code, 0, run.stdout + run.stderr);
+  assert.deepEqual(repo.deployments, []);
+  assert.deepEqual(replies(), ['@hubot Sorry @hubot, `/deploy` needs the **write** role on this repository (you have read). Ask someone who has it.']);
+});
+
+test('/deploy of an unknown target lists the valid ones', async () => {
+  const run = await runAction({ fake, eventName: 'issue_comment', payload: comment('/deploy prod') });
+
+  assert.equal(run.code, 0, run.stdout + run.stderr);
+  assert.deepEqual(replies(), ['@Codertocat There is no target `prod`. The targets are `staging`, `review`, `production`.']);
+});
+
+test('a comment on a plain issue, an edited comment, and a command not at the start: nothing at all', async () => {
+  for (const payload of [
+    comment('/deploy review', { pullRequest: false }),
+    comment('/deploy review', { action: 'edited' }),
+    comment('Could someone /deploy review?'),
+  ]) {
+    const run = await runAction({ fake, eventName: 'issue_comment', payload });
+    assert.equal(run.code, 0, run.stdout + run.stderr);
+  }
+  assert.deepEqual(fake.requests, []);
+});
+
+test('/lock stops the next push from deploying; /unlock lets the one after it through', async () => {
+  const push = () => webhookExample('push', (p) => p.ref === 'refs/heads/master' && !p.deleted);
+
+  const lock = await runAction({ fake, eventName: 'issue_comment', payload: comment('/lock staging database migration') });
+  assert.equal(lock.code, 0, lock.stdout + lock.stderr);
+  assert.deepEqual(replies(), ['@Codertocat 🔒 Locked **staging**: no deployment reaches it until `/unlock staging`.']);
+  assert.ok(repo.refs.has('deliverybot/locks/staging'), 'a visible ref holds the lock');
+
+  const blocked = await runAction({ fake, eventName: 'push', payload: push() });
+  assert.equal(blocked.code, 0, blocked.stdout + blocked.stderr);
+  assert.deepEqual(repo.deployments, []);
+  assert.match(JSON.parse(blocked.outputs.skipped)[0].reason, /^staging is locked by @Codertocat since .+ \(from #1\): database migration$/);
+
+  const unlock = await runAction({ fake, eventName: 'issue_comment', payload: comment('/unlock staging') });
+  assert.equal(unlock.code, 0, unlock.stdout + unlock.stderr);
+
+  const deployed = await runAction({ fake, eventName: 'push', payload: push() });
+  assert.equal(deployed.code, 0, deployed.stdout + deployed.stderr);
+  assert.deepEqual(repo.deployments.map((d) => d.environment), ['staging']);
+  assert.deepEqual(fake.invalid(), []);
+});
+
+test('two /lock at once: exactly one wins, the other is told who holds it', async () => {
+  repo.setPermission('Monalisa', 'admin');
+  const [a, b] = await Promise.all([
+    runAction({ fake, eventName: 'issue_comment', payload: comment('/lock production first') }),
+    runAction({ fake, eventName: 'issue_comment', payload: comment('/lock production second', { login: 'Monalisa' }) }),
+  ]);
+
+  assert.equal(a.code + b.code, 0, a.stdout + b.stdout);
+  const texts = replies();
+  assert.equal(texts.filter((t) => t.includes('🔒 Locked **production**')).length, 1, texts.join('\n'));
+  assert.equal(texts.filter((t) => /\*\*production\*\* is already locked by @(Codertocat|Monalisa)/.test(t)).length, 1, texts.join('\n'));
+});
+
+test('/promote marks the head, and the next status event deploys it to production', async () => {
+  const promote = await runAction({ fake, eventName: 'issue_comment', payload: comment('/promote production') });
+  assert.equal(promote.code, 0, promote.stdout + promote.stderr);
+  assert.match(replies()[0], /^@Codertocat ✅ Promoted `ec26c3e`/);
+  assert.ok((repo.statuses.get(HEAD) ?? []).some((s) => s.context === 'deliverybot/promotion' && s.state === 'success'));
+  assert.deepEqual(repo.deployments, []);
+
+  // The next status event on the head (here: another check reporting) re-evaluates it.
+  const status = webhookExample('status');
+  status.sha = HEAD;
+  status.branches = [{ name: 'changes', commit: { sha: HEAD, url: '' }, protected: false }];
+  const run = await runAction({ fake, eventName: 'status', payload: status });
+  assert.equal(run.code, 0, run.stdout + run.stderr);
+  assert.deepEqual(repo.deployments.map((d) => [d.environment, d.sha]), [['production', HEAD]]);
+});
+
+test('/help answers anyone with the commands and the targets', async () => {
+  const run = await runAction({ fake, eventName: 'issue_comment', payload: comment('/help', { login: 'hubot' }) });
+
+  assert.equal(run.code, 0, run.stdout + run.stderr);
+  assert.match(replies()[0], /`\/deploy <target> \[--force\]`[\s\S]*Targets: `staging`, `review`, `production`\./);
+});
