@@ -17,7 +17,6 @@ use crate::locks::{self, Lock};
 use crate::log::Log;
 use crate::protocol::{Outcome, Reply, Request};
 use crate::report::{Decision, Row};
-use serde::Deserialize;
 use serde_json::json;
 
 /// The status context `/promote` sets: production targets list it in `required_contexts`.
@@ -390,15 +389,13 @@ impl Commands {
     // ── replies ──────────────────────────────────────────────────────────────────────────────────
 
     fn read_permission(&mut self, reply: Reply) {
-        #[derive(Deserialize)]
-        struct Permission {
-            permission: String,
-            role_name: Option<String>,
-        }
         match answer(&reply) {
-            Answer::Success { body, .. } => match github::parse::<Permission>(body, "read the commenter's permission") {
+            Answer::Success { body, .. } => match github::json(body, "read the commenter's permission") {
                 // A custom role has its own name; its base permission says what it can do.
-                Ok(found) => self.role = Some(found.role_name.as_deref().and_then(Role::parse).or_else(|| Role::parse(&found.permission)).unwrap_or(Role::None)),
+                Ok(found) => {
+                    let named = github::text(&found, "/role_name").and_then(Role::parse);
+                    self.role = Some(named.or_else(|| github::text(&found, "/permission").and_then(Role::parse)).unwrap_or(Role::None));
+                }
                 Err(reason) => self.fail(format!("I could not check your permission ({reason})."), reason),
             },
             // 404: not a collaborator at all.
@@ -414,7 +411,7 @@ impl Commands {
     fn read_pull(&mut self, reply: Reply) {
         match answer(&reply) {
             Answer::Success { body, .. } => {
-                match serde_json::from_str(body).map_err(|e| e.to_string()).and_then(|object| PullRequest::from_object(object, 0)) {
+                match github::json(body, "read the pull request").and_then(|object| PullRequest::from_object(object, 0)) {
                     Ok(pr) => self.pr = Some(pr),
                     Err(reason) => self.fail(format!("I could not read this pull request ({reason})."), reason),
                 }
@@ -432,15 +429,12 @@ impl Commands {
         let environment = self.environment(&name).unwrap_or(name);
         match (awaiting, answer(&reply)) {
             (Awaiting::LockTag, Answer::Success { body, .. }) => {
-                #[derive(Deserialize)]
-                struct Created {
-                    sha: String,
-                }
-                match github::parse::<Created>(body, "record the lock") {
-                    Ok(tag) => {
-                        self.lock_tag = Some(tag.sha.clone());
+                let tag = github::json(body, "record the lock").and_then(|v| github::text(&v, "/sha").map(str::to_string).ok_or_else(|| github::missing("record the lock", "sha")));
+                match tag {
+                    Ok(sha) => {
+                        self.lock_tag = Some(sha.clone());
                         self.awaiting = Some(Awaiting::LockRef);
-                        return Some(locks::create_ref(&self.repo, &environment, &tag.sha));
+                        return Some(locks::create_ref(&self.repo, &environment, &sha));
                     }
                     Err(reason) => self.fail(format!("I could not lock {environment} ({reason})."), reason),
                 }
@@ -454,20 +448,12 @@ impl Commands {
                 return Some(github::get_ref(&self.repo, &locks::ref_name(&environment)));
             }
             (Awaiting::LockHeld, Answer::Success { body, .. }) => {
-                #[derive(Deserialize)]
-                struct Found {
-                    object: Object,
-                }
-                #[derive(Deserialize)]
-                struct Object {
-                    sha: String,
-                }
-                match github::parse::<Found>(body, "read the lock") {
-                    Ok(found) => {
+                match github::json(body, "read the lock").ok().as_ref().and_then(|v| github::text(v, "/object/sha")) {
+                    Some(sha) => {
                         self.awaiting = Some(Awaiting::LockHeldTag);
-                        return Some(github::get_tag(&self.repo, &found.object.sha));
+                        return Some(github::get_tag(&self.repo, sha));
                     }
-                    Err(_) => self.say(format!("**{environment}** is already locked.")),
+                    None => self.say(format!("**{environment}** is already locked.")),
                 }
             }
             (Awaiting::LockHeldTag, Answer::Success { body, .. }) => {

@@ -26,7 +26,6 @@ use crate::report::{Decision, Report, Row};
 use crate::rules::{self, Check, CheckState, Verdict};
 use crate::template::Var;
 use crate::yaml::Diagnostic;
-use serde::Deserialize;
 use serde_json::Value;
 use std::collections::BTreeMap;
 
@@ -413,15 +412,9 @@ impl Deliver {
     }
 
     fn read_listing(&mut self, index: usize, reply: Reply, log: &mut Log) {
-        #[derive(Deserialize)]
-        struct GitRef {
-            #[serde(rename = "ref")]
-            name: String,
-            object: GitObject,
-        }
         let prefix = self.listings[index].0.clone();
         match answer(&reply) {
-            Answer::Success { body, .. } => match github::parse::<Vec<GitRef>>(body, "list refs") {
+            Answer::Success { body, .. } => match git_refs(body, "list refs") {
                 Ok(refs) => {
                     for git_ref in refs {
                         let targets: Vec<usize> = {
@@ -429,8 +422,7 @@ impl Deliver {
                             (0..config.targets.len()).filter(|&t| rules::ref_selects(&config.targets[t], &git_ref.name).is_ok()).collect()
                         };
                         // An annotated tag points to a tag object: read it for the commit.
-                        let tip = if git_ref.object.kind == "tag" { Tip::ReadTag(git_ref.object.sha.clone()) } else { Tip::Known };
-                        let sha = if git_ref.object.kind == "tag" { String::new() } else { git_ref.object.sha };
+                        let (sha, tip) = if git_ref.kind == "tag" { (String::new(), Tip::ReadTag(git_ref.sha)) } else { (git_ref.sha, Tip::Known) };
                         let candidate = self.candidate(git_ref.name, sha, None, tip, false);
                         for target in targets {
                             self.plan(target, candidate, Progress::Tip);
@@ -475,14 +467,18 @@ impl Deliver {
                 return;
             }
         };
+        let field = |body: &str, purpose: &str, pointer: &str| -> Result<(String, Value), String> {
+            let value = github::json(body, purpose)?;
+            let found = github::text(&value, pointer).ok_or_else(|| github::missing(purpose, pointer))?.to_string();
+            Ok((found, value))
+        };
         let fact: Result<(String, Tip), String> = match std::mem::replace(&mut candidate.tip, Tip::Known) {
-            Tip::ReadRef => github::parse::<RefObject>(body, "read a ref").map(|r| {
-                if r.object.kind == "tag" { (String::new(), Tip::ReadTag(r.object.sha)) } else { (r.object.sha, Tip::Known) }
+            Tip::ReadRef => field(body, "read a ref", "/object/sha").map(|(sha, value)| {
+                if github::text(&value, "/object/type") == Some("tag") { (String::new(), Tip::ReadTag(sha)) } else { (sha, Tip::Known) }
             }),
-            Tip::ReadTag(_) => github::parse::<RefObject>(body, "read a tag").map(|t| (t.object.sha, Tip::Known)),
-            Tip::Resolve => github::parse::<ShaOnly>(body, "resolve a ref").map(|c| (c.sha, Tip::Known)),
-            Tip::ReadPull(_) => serde_json::from_str::<Value>(body)
-                .map_err(|e| e.to_string())
+            Tip::ReadTag(_) => field(body, "read a tag", "/object/sha").map(|(sha, _)| (sha, Tip::Known)),
+            Tip::Resolve => field(body, "resolve a ref", "/sha").map(|(sha, _)| (sha, Tip::Known)),
+            Tip::ReadPull(_) => github::json(body, "read a pull request")
                 .and_then(|object| PullRequest::from_object(object, 0))
                 .map(|pr| {
                     let head = pr.head_sha.clone();
@@ -509,7 +505,7 @@ impl Deliver {
 
     fn read_commit(&mut self, sha: String, reply: Reply) {
         let fact = match answer(&reply) {
-            Answer::Success { body, .. } => match github::parse::<Value>(body, "read the commit") {
+            Answer::Success { body, .. } => match github::json(body, "read the commit") {
                 Ok(commit) => Fetch::Read(commit),
                 Err(reason) => Fetch::Failed(reason),
             },
@@ -520,41 +516,24 @@ impl Deliver {
     }
 
     fn read_checks(&mut self, sha: String, statuses: bool, reply: Reply) {
-        #[derive(Deserialize)]
-        struct Combined {
-            statuses: Vec<Status>,
-        }
-        #[derive(Deserialize)]
-        struct Status {
-            context: String,
-            state: String,
-        }
-        #[derive(Deserialize)]
-        struct Runs {
-            check_runs: Vec<Run>,
-        }
-        #[derive(Deserialize)]
-        struct Run {
-            name: String,
-            status: String,
-            conclusion: Option<String>,
-        }
         let fetch = self.checks.get_mut(&sha).expect("requested checks are tracked");
         let purpose = if statuses { "read commit statuses" } else { "read check runs" };
         match answer(&reply) {
-            Answer::Success { body, more, .. } if statuses => match github::parse::<Combined>(body, purpose) {
-                Ok(page) => {
-                    fetch.statuses.extend(page.statuses.into_iter().map(|s| Check { state: CheckState::of_status(&s.state), name: s.context }));
+            Answer::Success { body, more, .. } => match github::json(body, purpose) {
+                Ok(page) if statuses => {
+                    for status in github::items(page.get("statuses").unwrap_or(&Value::Null)) {
+                        let (Some(context), Some(state)) = (github::text(status, "/context"), github::text(status, "/state")) else { continue };
+                        fetch.statuses.push(Check { name: context.to_string(), state: CheckState::of_status(state) });
+                    }
                     fetch.statuses_page = fetch.statuses_page.filter(|_| more).map(|p| p + 1);
                 }
-                Err(reason) => fetch.failed = Some(reason),
-            },
-            Answer::Success { body, more, .. } => match github::parse::<Runs>(body, purpose) {
                 Ok(page) => {
                     // Newest first: the first run of a name is its latest.
-                    for run in page.check_runs {
-                        if !fetch.runs.iter().any(|r| r.name == run.name) {
-                            fetch.runs.push(Check { state: CheckState::of_run(&run.status, run.conclusion.as_deref()), name: run.name });
+                    for run in github::items(page.get("check_runs").unwrap_or(&Value::Null)) {
+                        let Some(name) = github::text(run, "/name") else { continue };
+                        if !fetch.runs.iter().any(|r| r.name == name) {
+                            let state = CheckState::of_run(github::text(run, "/status").unwrap_or_default(), github::text(run, "/conclusion"));
+                            fetch.runs.push(Check { name: name.to_string(), state });
                         }
                     }
                     fetch.runs_page = fetch.runs_page.filter(|_| more).map(|p| p + 1);
@@ -661,7 +640,7 @@ impl Deliver {
         let body = plan.body.as_ref().expect("rendered before it is checked");
         let purpose = format!("look for an existing deployment to {}", body.environment);
         plan.progress = match answer(&reply) {
-            Answer::Success { body: json, .. } => match github::parse::<Vec<Deployment>>(json, &purpose) {
+            Answer::Success { body: json, .. } => match github::deployments(json, &purpose) {
                 Ok(found) => match found.first() {
                     // A manual deploy redeploys on purpose (a rollback); the newest existing one
                     // is kept to tell ours apart if an answer is lost.
@@ -740,15 +719,9 @@ impl Deliver {
     }
 
     fn read_locks(&mut self, reply: Reply) {
-        #[derive(Deserialize)]
-        struct GitRef {
-            #[serde(rename = "ref")]
-            name: String,
-            object: GitObject,
-        }
         self.locks = match answer(&reply) {
-            Answer::Success { body, .. } => match github::parse::<Vec<GitRef>>(body, "list the locks") {
-                Ok(refs) => Fetch::Read(refs.into_iter().filter_map(|r| Some((locks::environment_of(&r.name)?, r.object.sha))).collect()),
+            Answer::Success { body, .. } => match git_refs(body, "list the locks") {
+                Ok(refs) => Fetch::Read(refs.into_iter().filter_map(|r| Some((locks::environment_of(&r.name)?, r.sha))).collect()),
                 Err(reason) => Fetch::Failed(reason),
             },
             // Without knowing the locks, deploying could break one: report instead.
@@ -786,7 +759,7 @@ impl Deliver {
         let purpose = format!("create the {} deployment", body.environment);
         let lost = |error: String| Progress::Recover { attempt, error };
         let progress = match answer(&reply) {
-            Answer::Success { status: 201, body: json, .. } => match github::parse::<Deployment>(json, &purpose) {
+            Answer::Success { status: 201, body: json, .. } => match github::deployment(json, &purpose) {
                 Ok(created) => self.created(index, created, log),
                 Err(reason) => Progress::Decided(Decision::Failed { reason }),
             },
@@ -816,7 +789,7 @@ impl Deliver {
     fn record_recover(&mut self, index: usize, attempt: u8, error: String, reply: Reply, log: &mut Log) {
         let before = self.plans[index].before.unwrap_or(0);
         let progress = match answer(&reply) {
-            Answer::Success { body, .. } => match github::parse::<Vec<Deployment>>(body, "look for the deployment") {
+            Answer::Success { body, .. } => match github::deployments(body, "look for the deployment") {
                 Ok(found) => match found.into_iter().next().filter(|d| d.id > before) {
                     Some(created) => {
                         log.info(format!("{}: the deployment was created after all (deployment {}).", self.target_name(index), created.id));
@@ -904,48 +877,42 @@ impl Deliver {
     }
 }
 
-#[derive(Deserialize)]
-struct GitObject {
+/// A git reference from a ref listing.
+struct GitRef {
+    name: String,
     sha: String,
-    #[serde(rename = "type")]
+    /// `commit`, or `tag` for an annotated tag.
     kind: String,
 }
 
-#[derive(Deserialize)]
-struct RefObject {
-    object: GitObject,
-}
-
-#[derive(Deserialize)]
-struct ShaOnly {
-    sha: String,
+/// `git/matching-refs`: the refs listed.
+fn git_refs(body: &str, purpose: &str) -> Result<Vec<GitRef>, String> {
+    let value = github::json(body, purpose)?;
+    github::items(&value)
+        .iter()
+        .map(|item| {
+            let name = github::text(item, "/ref").ok_or_else(|| github::missing(purpose, "ref"))?;
+            let sha = github::text(item, "/object/sha").ok_or_else(|| github::missing(purpose, "object.sha"))?;
+            Ok(GitRef { name: name.to_string(), sha: sha.to_string(), kind: github::text(item, "/object/type").unwrap_or("commit").to_string() })
+        })
+        .collect()
 }
 
 /// 409: the contexts GitHub found not green (it lists them with their states), or a merge conflict.
 fn conflict(reply: &Reply, message: String) -> Decision {
-    #[derive(Deserialize)]
-    struct Body {
-        #[serde(default)]
-        errors: Vec<Error>,
-    }
-    #[derive(Deserialize)]
-    struct Error {
-        #[serde(default)]
-        contexts: Vec<Context>,
-    }
-    #[derive(Deserialize)]
-    struct Context {
-        context: String,
-        state: String,
-    }
     let Reply::Response { body, .. } = reply else { unreachable!("a 409 is a response") };
-    let contexts: Vec<Context> = serde_json::from_str::<Body>(body).map(|b| b.errors.into_iter().flat_map(|e| e.contexts).collect()).unwrap_or_default();
+    let value: Value = serde_json::from_str(body).unwrap_or(Value::Null);
+    let contexts: Vec<(String, String)> = github::items(value.get("errors").unwrap_or(&Value::Null))
+        .iter()
+        .flat_map(|error| github::items(error.get("contexts").unwrap_or(&Value::Null)))
+        .filter_map(|c| Some((github::text(c, "/context")?.to_string(), github::text(c, "/state")?.to_string())))
+        .collect();
     if contexts.is_empty() {
         return Decision::NotCreated { reason: format!("GitHub did not create it: {message}") };
     }
-    let failed: Vec<String> = contexts.iter().filter(|c| CheckState::of_status(&c.state) == CheckState::Failed).map(|c| c.context.clone()).collect();
+    let failed: Vec<String> = contexts.iter().filter(|(_, state)| CheckState::of_status(state) == CheckState::Failed).map(|(c, _)| c.clone()).collect();
     if failed.is_empty() {
-        Decision::Waiting { contexts: contexts.into_iter().map(|c| format!("{} ({})", c.context, c.state)).collect() }
+        Decision::Waiting { contexts: contexts.into_iter().map(|(context, state)| format!("{context} ({state})")).collect() }
     } else {
         Decision::Blocked { contexts: failed }
     }

@@ -42,7 +42,7 @@ pub struct Repository {
     pub id: u64,
 }
 
-#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PullRequestEvent {
     pub action: String,
     pub number: u64,
@@ -114,7 +114,7 @@ pub struct Dispatch {
     pub repository: Repository,
 }
 
-#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CommentEvent {
     pub action: String,
     pub issue: Issue,
@@ -122,35 +122,33 @@ pub struct CommentEvent {
     pub repository: Repository,
 }
 
-#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Issue {
     pub number: u64,
     /// Present when the issue is a pull request.
     pub pull_request: Option<Value>,
 }
 
-#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Comment {
     pub id: u64,
-    #[serde(default)]
     pub body: String,
     pub user: User,
-    #[serde(default)]
     pub html_url: String,
 }
 
-#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct User {
     pub login: String,
 }
 
 /// `deployment`: GitHub asks a deploy workflow to ship a deployment.
-#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DeploymentEvent {
     pub deployment: EventDeployment,
 }
 
-#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct EventDeployment {
     pub id: u64,
     pub environment: String,
@@ -160,123 +158,98 @@ pub struct EventDeployment {
 impl Event {
     pub fn parse(name: &str, payload: &str) -> Result<Event, String> {
         let read = |err: serde_json::Error| format!("the `{name}` event payload cannot be read: {err}");
+        if name == "push" {
+            // Typed, so a push's commit list (megabytes) is skipped, never kept.
+            return Ok(Event::Push(serde_json::from_str(payload).map_err(read)?));
+        }
+        if !matches!(
+            name,
+            "pull_request" | "pull_request_target" | "status" | "check_run" | "check_suite" | "workflow_run" | "workflow_dispatch"
+                | "repository_dispatch" | "schedule" | "issue_comment" | "deployment"
+        ) {
+            return Ok(Event::Other { name: name.to_string() });
+        }
+        // The other payloads are small: read as a tree, their few fields picked by path (one
+        // reader for all keeps the WebAssembly small).
+        let value: Value = serde_json::from_str(payload).map_err(read)?;
+        let bad = |field: &str| format!("the `{name}` event payload cannot be read: it has no `{field}`");
+        let text = |pointer: &str| value.pointer(pointer).and_then(Value::as_str);
+        let number = |pointer: &str| value.pointer(pointer).and_then(Value::as_u64);
+        let repository = || -> Result<Repository, String> {
+            Ok(Repository {
+                full_name: text("/repository/full_name").ok_or_else(|| bad("repository.full_name"))?.to_string(),
+                default_branch: text("/repository/default_branch").ok_or_else(|| bad("repository.default_branch"))?.to_string(),
+                id: number("/repository/id").unwrap_or_default(),
+            })
+        };
         Ok(match name {
-            "push" => Event::Push(serde_json::from_str(payload).map_err(read)?),
-            "pull_request" | "pull_request_target" => Event::PullRequest(serde_json::from_str(payload).map_err(read)?),
-            "status" => Event::Check(status(serde_json::from_str(payload).map_err(read)?)),
+            "pull_request" | "pull_request_target" => Event::PullRequest(PullRequestEvent {
+                action: text("/action").ok_or_else(|| bad("action"))?.to_string(),
+                number: number("/number").ok_or_else(|| bad("number"))?,
+                pull_request: value.get("pull_request").cloned().ok_or_else(|| bad("pull_request"))?,
+                repository: repository()?,
+            }),
+            "status" => {
+                let sha = text("/sha").ok_or_else(|| bad("sha"))?.to_string();
+                // The branches whose tip the commit was when the event was sent.
+                let names = items(value.get("branches"))
+                    .iter()
+                    .filter(|b| b.pointer("/commit/sha").and_then(Value::as_str) == Some(sha.as_str()))
+                    .filter_map(|b| b.get("name").and_then(Value::as_str).map(str::to_string))
+                    .collect();
+                Event::Check(CheckEvent { sha, names, pull_requests: Vec::new(), repository: repository()? })
+            }
             "check_run" | "check_suite" | "workflow_run" => {
-                // Only a completed check can turn a target green; the rest is not even read.
-                #[derive(Deserialize)]
-                struct Action {
-                    #[serde(default)]
-                    action: String,
+                // Only a completed check can turn a target green.
+                let action = text("/action").unwrap_or_default();
+                if action != "completed" {
+                    return Ok(Event::Other { name: format!("{name} ({action})") });
                 }
-                let action: Action = serde_json::from_str(payload).map_err(read)?;
-                if action.action != "completed" {
-                    return Ok(Event::Other { name: format!("{name} ({})", action.action) });
-                }
-                match check(name, serde_json::from_str(payload).map_err(read)?) {
-                    Some(event) => Event::Check(event),
-                    None => return Err(format!("the `{name}` event payload has no `{name}` object")),
-                }
+                let object = value.get(name).ok_or_else(|| bad(name))?;
+                let field = |pointer: &str| object.pointer(pointer).and_then(Value::as_str).map(str::to_string);
+                let branch = field("/head_branch").or_else(|| field("/check_suite/head_branch"));
+                Event::Check(CheckEvent {
+                    sha: field("/head_sha").ok_or_else(|| bad(&format!("{name}.head_sha")))?,
+                    names: branch.into_iter().collect(),
+                    pull_requests: items(object.get("pull_requests")).iter().filter_map(|pr| pr.get("number").and_then(Value::as_u64)).collect(),
+                    repository: repository()?,
+                })
             }
             "workflow_dispatch" | "repository_dispatch" => {
-                Event::Dispatch(dispatch(name, serde_json::from_str(payload).map_err(read)?))
+                let fields = if name == "workflow_dispatch" { "inputs" } else { "client_payload" };
+                let field = |key: &str| text(&format!("/{fields}/{key}")).map(str::trim).filter(|s| !s.is_empty()).map(str::to_string);
+                Event::Dispatch(Dispatch {
+                    target: field("target"),
+                    // A workflow_dispatch defaults to the ref it ran on.
+                    git_ref: field("ref").or_else(|| if name == "workflow_dispatch" { text("/ref").map(str::to_string) } else { None }),
+                    repository: repository()?,
+                })
             }
             "schedule" => Event::Schedule,
-            "issue_comment" => Event::Comment(serde_json::from_str(payload).map_err(read)?),
-            "deployment" => Event::Deployment(serde_json::from_str(payload).map_err(read)?),
-            _ => Event::Other { name: name.to_string() },
+            "issue_comment" => Event::Comment(CommentEvent {
+                action: text("/action").ok_or_else(|| bad("action"))?.to_string(),
+                issue: Issue { number: number("/issue/number").ok_or_else(|| bad("issue.number"))?, pull_request: value.pointer("/issue/pull_request").filter(|v| !v.is_null()).cloned() },
+                comment: Comment {
+                    id: number("/comment/id").ok_or_else(|| bad("comment.id"))?,
+                    body: text("/comment/body").unwrap_or_default().to_string(),
+                    user: User { login: text("/comment/user/login").ok_or_else(|| bad("comment.user.login"))?.to_string() },
+                    html_url: text("/comment/html_url").unwrap_or_default().to_string(),
+                },
+                repository: repository()?,
+            }),
+            _ => Event::Deployment(DeploymentEvent {
+                deployment: EventDeployment {
+                    id: number("/deployment/id").ok_or_else(|| bad("deployment.id"))?,
+                    environment: text("/deployment/environment").ok_or_else(|| bad("deployment.environment"))?.to_string(),
+                    sha: text("/deployment/sha").unwrap_or_default().to_string(),
+                },
+            }),
         })
     }
 }
 
-#[derive(Deserialize)]
-struct StatusPayload {
-    sha: String,
-    #[serde(default)]
-    branches: Vec<StatusBranch>,
-    repository: Repository,
-}
-
-#[derive(Deserialize)]
-struct StatusBranch {
-    name: String,
-    commit: StatusBranchCommit,
-}
-
-#[derive(Deserialize)]
-struct StatusBranchCommit {
-    sha: String,
-}
-
-/// `status`: the branches whose tip the commit was when the event was sent.
-fn status(payload: StatusPayload) -> CheckEvent {
-    let names = payload.branches.into_iter().filter(|b| b.commit.sha == payload.sha).map(|b| b.name).collect();
-    CheckEvent { sha: payload.sha, names, pull_requests: Vec::new(), repository: payload.repository }
-}
-
-#[derive(Deserialize)]
-struct CheckPayload {
-    check_run: Option<CheckObject>,
-    check_suite: Option<CheckObject>,
-    workflow_run: Option<CheckObject>,
-    repository: Repository,
-}
-
-#[derive(Deserialize)]
-struct CheckObject {
-    #[serde(default)]
-    head_sha: String,
-    head_branch: Option<String>,
-    check_suite: Option<Box<CheckObject>>,
-    #[serde(default)]
-    pull_requests: Vec<NumberOnly>,
-}
-
-#[derive(Deserialize)]
-struct NumberOnly {
-    number: u64,
-}
-
-/// `check_run`, `check_suite`, `workflow_run`: the commit checked, and its branch and pull requests.
-fn check(name: &str, payload: CheckPayload) -> Option<CheckEvent> {
-    let object = match name {
-        "check_run" => payload.check_run?,
-        "check_suite" => payload.check_suite?,
-        _ => payload.workflow_run?,
-    };
-    let branch = object.head_branch.clone().or_else(|| object.check_suite.as_ref().and_then(|s| s.head_branch.clone()));
-    Some(CheckEvent {
-        sha: object.head_sha,
-        names: branch.into_iter().collect(),
-        pull_requests: object.pull_requests.into_iter().map(|pr| pr.number).collect(),
-        repository: payload.repository,
-    })
-}
-
-#[derive(Deserialize)]
-struct DispatchPayload {
-    #[serde(default)]
-    inputs: Option<Value>,
-    #[serde(default)]
-    client_payload: Option<Value>,
-    /// The ref a `workflow_dispatch` ran on.
-    #[serde(rename = "ref")]
-    git_ref: Option<String>,
-    repository: Repository,
-}
-
-fn dispatch(name: &str, payload: DispatchPayload) -> Dispatch {
-    let fields = if name == "workflow_dispatch" { payload.inputs } else { payload.client_payload };
-    let field = |key: &str| {
-        fields.as_ref().and_then(|f| f.get(key)).and_then(Value::as_str).map(str::trim).filter(|s| !s.is_empty()).map(str::to_string)
-    };
-    Dispatch {
-        target: field("target"),
-        git_ref: field("ref").or(if name == "workflow_dispatch" { payload.git_ref } else { None }),
-        repository: payload.repository,
-    }
+fn items(value: Option<&Value>) -> &[Value] {
+    value.and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default()
 }
 
 #[cfg(test)]

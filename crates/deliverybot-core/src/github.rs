@@ -3,8 +3,7 @@
 
 use crate::invocation::Repo;
 use crate::protocol::{Reply, Request};
-use serde::de::DeserializeOwned;
-use serde::Deserialize;
+use serde_json::Value;
 
 /// `GET /repos/{owner}/{repo}/contents/{path}?ref=`, asking for the raw file. Without a branch,
 /// GitHub reads the default branch.
@@ -110,11 +109,28 @@ pub fn create_deployment(repo: &Repo, body: serde_json::Value, purpose: String) 
 }
 
 /// The part of a deployment object the engine reads.
-#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Deployment {
     pub id: u64,
-    #[serde(default)]
     pub url: String,
+}
+
+impl Deployment {
+    fn from_json(value: &Value) -> Option<Deployment> {
+        Some(Deployment { id: number(value, "/id")?, url: text(value, "/url").unwrap_or_default().to_string() })
+    }
+}
+
+/// A created deployment (`POST /deployments` → 201).
+pub fn deployment(body: &str, purpose: &str) -> Result<Deployment, String> {
+    let value = json(body, purpose)?;
+    Deployment::from_json(&value).ok_or_else(|| missing(purpose, "id"))
+}
+
+/// A list of deployments (`GET /deployments`), newest first.
+pub fn deployments(body: &str, purpose: &str) -> Result<Vec<Deployment>, String> {
+    let value = json(body, purpose)?;
+    items(&value).iter().map(|item| Deployment::from_json(item).ok_or_else(|| missing(purpose, "id"))).collect()
 }
 
 fn repo_path(repo: &Repo) -> String {
@@ -189,14 +205,10 @@ fn utc(seconds: u64) -> String {
 
 /// GitHub's error body is `{"message": ..., "errors": [...]}`; keep its words, fall back to the text.
 pub fn message_of(body: &str) -> String {
-    #[derive(Deserialize)]
-    struct ErrorBody {
-        message: String,
-    }
-    match serde_json::from_str::<ErrorBody>(body) {
-        Ok(parsed) => parsed.message,
-        Err(_) if body.trim().is_empty() => "no details given".to_string(),
-        Err(_) => body.chars().take(200).collect(),
+    match serde_json::from_str::<Value>(body).ok().as_ref().and_then(|v| text(v, "/message")) {
+        Some(message) => message.to_string(),
+        None if body.trim().is_empty() => "no details given".to_string(),
+        None => body.chars().take(200).collect(),
     }
 }
 
@@ -213,9 +225,31 @@ pub fn refusal(purpose: &str, status: u16, message: &str, permission: Option<&st
     format!("could not {purpose}: GitHub answered {status}: {message}.{fix}").replace("..", ".")
 }
 
-/// Reads a JSON body, turning an unexpected shape into an error that names the operation.
-pub fn parse<T: DeserializeOwned>(body: &str, purpose: &str) -> Result<T, String> {
+/// Reads a JSON answer as a tree, naming the operation when it is not JSON. The engine picks a
+/// few fields from each answer by path (`text`, `number`, `items`): one generic reader for every
+/// answer keeps the WebAssembly small, where a typed reader per answer costs kilobytes each.
+pub fn json(body: &str, purpose: &str) -> Result<Value, String> {
     serde_json::from_str(body).map_err(|err| format!("GitHub's answer to \"{purpose}\" cannot be read: {err}"))
+}
+
+/// The text at a JSON pointer (`/object/sha`).
+pub fn text<'a>(value: &'a Value, pointer: &str) -> Option<&'a str> {
+    value.pointer(pointer).and_then(Value::as_str)
+}
+
+/// The whole number at a JSON pointer.
+pub fn number(value: &Value, pointer: &str) -> Option<u64> {
+    value.pointer(pointer).and_then(Value::as_u64)
+}
+
+/// The items of a JSON array (none if it is not one).
+pub fn items(value: &Value) -> &[Value] {
+    value.as_array().map(Vec::as_slice).unwrap_or_default()
+}
+
+/// The error for an answer that lacks a field the engine needs.
+pub fn missing(purpose: &str, field: &str) -> String {
+    format!("GitHub's answer to \"{purpose}\" has no `{field}`")
 }
 
 #[cfg(test)]

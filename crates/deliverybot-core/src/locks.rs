@@ -8,7 +8,8 @@
 use crate::github::{self, encode};
 use crate::invocation::Repo;
 use crate::protocol::Request;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
+use serde_json::Value;
 
 /// Where locks live, below `refs/`.
 pub const NAMESPACE: &str = "deliverybot/locks/";
@@ -49,13 +50,11 @@ pub fn environment_of(full_ref: &str) -> Option<String> {
 }
 
 /// What a lock records.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Lock {
     pub environment: String,
     pub by: String,
-    #[serde(default)]
     pub reason: String,
-    #[serde(default)]
     pub pr: Option<u64>,
     /// The tag's date (set by GitHub when the lock was taken); not part of the message.
     #[serde(skip)]
@@ -66,25 +65,24 @@ impl Lock {
     /// Reads a tag object (`GET git/tags/{sha}`) as a lock; a tag whose message is not a lock
     /// still locks (someone made the ref by hand), with what can be told.
     pub fn from_tag(body: &str, environment: &str) -> Lock {
-        #[derive(Deserialize)]
-        struct Tag {
-            #[serde(default)]
-            message: String,
-            tagger: Option<Tagger>,
-        }
-        #[derive(Deserialize)]
-        struct Tagger {
-            #[serde(default)]
-            date: String,
-            #[serde(default)]
-            name: String,
-        }
-        let tag: Option<Tag> = serde_json::from_str(body).ok();
-        let since = tag.as_ref().and_then(|t| t.tagger.as_ref()).map(|t| t.date.clone()).unwrap_or_default();
-        let by = tag.as_ref().and_then(|t| t.tagger.as_ref()).map(|t| t.name.clone()).unwrap_or_default();
-        match tag.as_ref().and_then(|t| serde_json::from_str::<Lock>(&t.message).ok()) {
-            Some(lock) => Lock { since, ..lock },
-            None => Lock { environment: environment.to_string(), by: if by.is_empty() { "someone".into() } else { by }, reason: String::new(), pr: None, since },
+        let tag: Value = serde_json::from_str(body).unwrap_or(Value::Null);
+        let since = github::text(&tag, "/tagger/date").unwrap_or_default().to_string();
+        let record: Value = github::text(&tag, "/message").and_then(|m| serde_json::from_str(m).ok()).unwrap_or(Value::Null);
+        match github::text(&record, "/by") {
+            Some(by) => Lock {
+                environment: github::text(&record, "/environment").unwrap_or(environment).to_string(),
+                by: by.to_string(),
+                reason: github::text(&record, "/reason").unwrap_or_default().to_string(),
+                pr: github::number(&record, "/pr"),
+                since,
+            },
+            None => Lock {
+                environment: environment.to_string(),
+                by: github::text(&tag, "/tagger/name").filter(|n| !n.is_empty()).unwrap_or("someone").to_string(),
+                reason: String::new(),
+                pr: None,
+                since,
+            },
         }
     }
 

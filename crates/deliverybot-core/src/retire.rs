@@ -13,7 +13,6 @@ use crate::invocation::{Repo, RunContext, Settings};
 use crate::log::Log;
 use crate::protocol::{Outcome, Reply, Request};
 use crate::report::escape;
-use serde::Deserialize;
 use serde_json::{json, Value};
 
 pub(crate) struct Retire {
@@ -51,15 +50,6 @@ enum Awaiting {
     List(usize),
     Latest(usize),
     Retire(usize),
-}
-
-#[derive(Deserialize)]
-struct Listed {
-    id: u64,
-    #[serde(default)]
-    transient_environment: bool,
-    #[serde(default)]
-    payload: Value,
 }
 
 impl Retire {
@@ -108,11 +98,19 @@ impl Retire {
 
     fn read_list(&mut self, index: usize, reply: Reply) {
         let (environment, page) = self.environments[index].clone();
-        let ours = |d: &Listed| d.transient_environment && d.payload.pointer("/deliverybot/pr").and_then(Value::as_u64) == Some(self.pr.number);
+        // Deliverybot's, for this pull request, to a transient environment: never anyone else's.
+        let ours = |d: &Value| {
+            d.get("transient_environment").and_then(Value::as_bool) == Some(true) && github::number(d, "/payload/deliverybot/pr") == Some(self.pr.number)
+        };
         match answer(&reply) {
-            Answer::Success { body, more, .. } => match github::parse::<Vec<Listed>>(body, "list deployments") {
+            Answer::Success { body, more, .. } => match github::json(body, "list deployments") {
                 Ok(listed) => {
-                    let mine: Vec<Found> = listed.iter().filter(|d| ours(d)).map(|d| Found { id: d.id, environment: environment.clone(), state: State::Unknown }).collect();
+                    let mine: Vec<Found> = github::items(&listed)
+                        .iter()
+                        .filter(|d| ours(d))
+                        .filter_map(|d| github::number(d, "/id"))
+                        .map(|id| Found { id, environment: environment.clone(), state: State::Unknown })
+                        .collect();
                     self.found.extend(mine);
                     self.environments[index].1 = page.filter(|_| more).map(|p| p + 1);
                 }
@@ -129,14 +127,10 @@ impl Retire {
     }
 
     fn read_latest(&mut self, index: usize, reply: Reply) {
-        #[derive(Deserialize)]
-        struct Status {
-            state: String,
-        }
         let found = &mut self.found[index];
         found.state = match answer(&reply) {
-            Answer::Success { body, .. } => match github::parse::<Vec<Status>>(body, "read deployment statuses") {
-                Ok(statuses) if statuses.first().is_some_and(|s| s.state == "inactive") => State::AlreadyInactive,
+            Answer::Success { body, .. } => match github::json(body, "read deployment statuses") {
+                Ok(statuses) if github::text(&statuses, "/0/state") == Some("inactive") => State::AlreadyInactive,
                 Ok(_) => State::Active,
                 Err(reason) => {
                     self.failures.push(reason);

@@ -11,7 +11,7 @@ use crate::invocation::{input, parse_bool, Invocation, Repo};
 use crate::log::Log;
 use crate::protocol::{Outcome, Reply, Request};
 use crate::report::escape;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 /// A deployment status state, as the REST API names it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -174,11 +174,6 @@ struct NewStatus {
     auto_inactive: Option<bool>,
 }
 
-#[derive(Debug, Deserialize)]
-struct CreatedStatus {
-    id: u64,
-}
-
 pub(crate) struct SetStatus {
     repo: Repo,
     server_url: String,
@@ -293,12 +288,12 @@ impl Flow for SetStatus {
             outcome
         };
         let mut outcome = match answer(&reply) {
-            Answer::Success { body, .. } => match github::parse::<CreatedStatus>(body, "create a deployment status") {
+            Answer::Success { body, .. } => match github::json(body, "create a deployment status").and_then(|v| github::number(&v, "/id").ok_or_else(|| github::missing("create a deployment status", "id"))) {
                 Ok(created) => {
-                    log.info(format!("Deployment {id}: {state} (status {}).", created.id));
+                    log.info(format!("Deployment {id}: {state} (status {created})."));
                     Outcome {
-                        outputs: self.outputs(Some(created.id)),
-                        summary: self.summary(created.id),
+                        outputs: self.outputs(Some(created)),
+                        summary: self.summary(created),
                         state: Vec::new(),
                         failure: None,
                     }
