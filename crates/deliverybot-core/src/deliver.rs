@@ -188,14 +188,19 @@ impl Deliver {
             Event::Schedule => (Origin::Schedule, None),
             Event::Deployment(_) | Event::Comment(_) | Event::Other { .. } => unreachable!("the engine routes only rules events here"),
         };
-        Ok(Deliver {
+        Ok(Deliver::start(repo, settings, context, event_name, repository.map(|r| r.default_branch), origin, None))
+    }
+
+    /// A flow with nothing decided yet.
+    fn start(repo: Repo, settings: Settings, context: RunContext, event_name: &str, default_branch: Option<String>, origin: Origin, config: Option<Config>) -> Deliver {
+        Deliver {
             repo,
             settings,
             context,
             event_name: event_name.to_string(),
-            default_branch: repository.map(|r| r.default_branch),
+            default_branch,
             origin,
-            config: None,
+            config,
             listings: Vec::new(),
             candidates: Vec::new(),
             plans: Vec::new(),
@@ -207,7 +212,7 @@ impl Deliver {
             cursor: 0,
             awaiting: None,
             end: None,
-        })
+        }
     }
 
     /// `/deploy <target>` on a pull request: the rules' own flow for one target, at the head,
@@ -216,26 +221,7 @@ impl Deliver {
     pub fn for_command(repo: Repo, settings: Settings, context: RunContext, config: Config, pr: PullRequest, target: usize, force: bool, log: &mut Log) -> Deliver {
         let name = config.targets[target].name.clone();
         log.info(format!("{name}: deploying #{} ({}) on request{}.", pr.number, short_sha(&pr.head_sha), if force { ", skipping its checks" } else { "" }));
-        let mut deliver = Deliver {
-            repo,
-            settings,
-            context,
-            event_name: "issue_comment".to_string(),
-            default_branch: None,
-            origin: Origin::PullRequest(pr.clone()),
-            config: Some(config),
-            listings: Vec::new(),
-            candidates: Vec::new(),
-            plans: Vec::new(),
-            commits: BTreeMap::new(),
-            checks: BTreeMap::new(),
-            locks: Fetch::Unread,
-            lock_details: BTreeMap::new(),
-            unselected: 0,
-            cursor: 0,
-            awaiting: None,
-            end: None,
-        };
+        let mut deliver = Deliver::start(repo, settings, context, "issue_comment", None, Origin::PullRequest(pr.clone()), Some(config));
         let candidate = deliver.candidate(pr.git_ref(), pr.head_sha.clone(), Some(pr), Tip::Known, true);
         deliver.candidates[candidate].force = force;
         deliver.plan(target, candidate, Progress::Render);
