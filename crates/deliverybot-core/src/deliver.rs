@@ -20,14 +20,14 @@ use crate::github::{self, answer, Answer, Deployment};
 use crate::invocation::{Repo, RunContext, Settings};
 use crate::locks::{self, Lock};
 use crate::log::Log;
-use crate::protocol::{Annotation, Outcome, Reply, Request};
+use crate::protocol::{Annotation, Method, Outcome, Reply, Request, RequestRecord};
 use crate::refs::{short_name, short_sha};
 use crate::report::{Decision, Report, Row};
 use crate::rules::{self, Check, CheckState, Verdict};
 use crate::template::Var;
 use crate::yaml::Diagnostic;
 use serde_json::Value;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// What the event asks the rules to look at.
 pub(crate) enum Origin {
@@ -53,6 +53,8 @@ pub(crate) struct Deliver {
     listings: Vec<(String, bool)>,
     candidates: Vec<Candidate>,
     plans: Vec<Plan>,
+    /// (target, candidate) pairs already planned.
+    planned: BTreeSet<(usize, usize)>,
     /// Facts about commits, read once each and shared by every plan that needs them.
     commits: BTreeMap<String, Fetch<Value>>,
     checks: BTreeMap<String, ChecksFetch>,
@@ -204,6 +206,7 @@ impl Deliver {
             listings: Vec::new(),
             candidates: Vec::new(),
             plans: Vec::new(),
+            planned: BTreeSet::new(),
             commits: BTreeMap::new(),
             checks: BTreeMap::new(),
             locks: Fetch::Unread,
@@ -261,7 +264,11 @@ impl Deliver {
     }
 
     fn plan(&mut self, target: usize, candidate: usize, progress: Progress) {
-        self.plans.push(Plan { target, candidate, body: None, before: None, progress });
+        // A ref can reach a target twice (a schedule lists `refs/heads/*` and reads `refs/heads/main`):
+        // one plan each.
+        if self.planned.insert((target, candidate)) {
+            self.plans.push(Plan { target, candidate, body: None, before: None, progress });
+        }
     }
 
     /// Pairs the event's candidates with the targets they select.
@@ -301,7 +308,7 @@ impl Deliver {
                         }
                     }
                 }
-                self.unselected = config.targets.len().saturating_sub(self.plans.iter().map(|p| p.target).collect::<std::collections::BTreeSet<_>>().len());
+                self.unselected = config.targets.len().saturating_sub(self.plans.iter().map(|p| p.target).collect::<BTreeSet<_>>().len());
                 if self.plans.is_empty() {
                     log.info(format!("No target deploys {} on this check.", short_sha(&check.sha)));
                 }
@@ -843,6 +850,11 @@ impl Deliver {
                 environment: plan.body.as_ref().map(|b| b.environment.clone()).unwrap_or_default(),
                 git_ref: candidate.git_ref.clone(),
                 sha: candidate.sha.clone(),
+                request: plan.body.as_ref().map(|body| RequestRecord {
+                    method: Method::Post,
+                    path: github::create_deployment(&self.repo, Value::Null, String::new()).path,
+                    body: serde_json::to_value(body).expect("a deployment body is always JSON"),
+                }),
                 decision: match &plan.progress {
                     Progress::Decided(decision) => decision.clone(),
                     _ => Decision::Failed { reason: "internal error: left undecided".to_string() },

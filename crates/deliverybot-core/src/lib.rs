@@ -43,7 +43,7 @@ pub use config::{Config, Target};
 pub use engine::Engine;
 pub use invocation::{Invocation, Phase, RunContext};
 pub use yaml::{Diagnostic, Pos};
-pub use protocol::{Annotation, Level, LogLine, Method, Next, Outcome, Reply, Request, Step};
+pub use protocol::{Annotation, DecisionRecord, Level, LogLine, Method, Next, Outcome, Reply, Request, RequestRecord, Step};
 
 /// The JSON Schema of deploy.yml, as pretty JSON.
 #[cfg(feature = "schema")]

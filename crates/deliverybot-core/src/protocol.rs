@@ -154,10 +154,13 @@ pub struct LogLine {
 }
 
 /// The end of a run.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, Default)]
 pub struct Outcome {
     /// Step outputs, in a stable order.
     pub outputs: Vec<(String, String)>,
+    /// What was decided for each target the event selected, for tools (`deliverybot plan`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub decisions: Vec<DecisionRecord>,
     /// GitHub-flavoured Markdown for the job summary.
     pub summary: String,
     /// Values the post step needs (the runner's `GITHUB_STATE`), empty when it has nothing to do.
@@ -166,4 +169,31 @@ pub struct Outcome {
     /// `Some(reason)` fails the step.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub failure: Option<String>,
+}
+
+/// One target's decision, as data: the same facts as the summary's table row.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct DecisionRecord {
+    pub target: String,
+    /// Empty when the deployment could not be rendered.
+    pub environment: String,
+    #[serde(rename = "ref")]
+    pub git_ref: String,
+    pub sha: String,
+    /// `created`, `would create`, `already deployed`, `superseded`, `waiting`, `blocked`, `locked`,
+    /// `skipped`, `not created` or `failed`.
+    pub decision: String,
+    pub reason: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deployment_id: Option<u64>,
+    /// The create request made (or, in a dry run, the one that would have been).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request: Option<RequestRecord>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct RequestRecord {
+    pub method: Method,
+    pub path: String,
+    pub body: serde_json::Value,
 }

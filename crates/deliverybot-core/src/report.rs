@@ -1,7 +1,7 @@
 //! What a run reports: step outputs, the job summary and the final verdict, all rendered from the
 //! same decisions so they cannot disagree.
 
-use crate::protocol::Outcome;
+use crate::protocol::{DecisionRecord, Outcome, RequestRecord};
 use crate::refs::short_sha;
 use serde_json::json;
 
@@ -68,6 +68,29 @@ pub struct Row {
     pub git_ref: String,
     pub sha: String,
     pub decision: Decision,
+    /// The create request (made, or that a dry run would have made).
+    pub request: Option<RequestRecord>,
+}
+
+impl Row {
+    fn record(&self) -> DecisionRecord {
+        DecisionRecord {
+            target: self.target.clone(),
+            environment: self.environment.clone(),
+            git_ref: self.git_ref.clone(),
+            sha: self.sha.clone(),
+            decision: self.decision.label().to_string(),
+            reason: self.decision.reason(),
+            deployment_id: match &self.decision {
+                Decision::Created { id, .. } | Decision::AlreadyDeployed { id } => Some(*id),
+                _ => None,
+            },
+            request: match self.decision {
+                Decision::Created { .. } | Decision::WouldCreate | Decision::NotCreated { .. } | Decision::Failed { .. } => self.request.clone(),
+                _ => None,
+            },
+        }
+    }
 }
 
 pub struct Report {
@@ -83,21 +106,11 @@ pub struct Report {
 impl Outcome {
     pub fn failed(reason: impl Into<String>) -> Outcome {
         let reason = reason.into();
-        Outcome {
-            outputs: empty_outputs(),
-            summary: format!("### Deliverybot\n\n:x: {}\n", escape(&reason)),
-            state: Vec::new(),
-            failure: Some(reason),
-        }
+        Outcome { outputs: empty_outputs(), summary: format!("### Deliverybot\n\n:x: {}\n", escape(&reason)), failure: Some(reason), ..Outcome::default() }
     }
 
     pub fn nothing_to_do(message: impl Into<String>) -> Outcome {
-        Outcome {
-            outputs: empty_outputs(),
-            summary: format!("### Deliverybot\n\n{}\n", message.into()),
-            state: Vec::new(),
-            failure: None,
-        }
+        Outcome { outputs: empty_outputs(), summary: format!("### Deliverybot\n\n{}\n", message.into()), ..Outcome::default() }
     }
 }
 
@@ -161,7 +174,8 @@ impl Report {
             0 => None,
             n => Some(format!("{n} of {} deployment{} failed. {}", self.rows.len(), plural(self.rows.len()), failures.join("; "))),
         };
-        Outcome { outputs, summary: self.summary(created.len()), state: Vec::new(), failure }
+        let decisions = self.rows.iter().map(|row| row.record()).collect();
+        Outcome { outputs, decisions, summary: self.summary(created.len()), state: Vec::new(), failure }
     }
 
     fn summary(&self, created: usize) -> String {

@@ -179,6 +179,13 @@ impl Retire {
         for found in &retired {
             summary.push_str(&format!("- deployment {} to {}\n", found.id, escape(&found.environment)));
         }
+        let would: Vec<&Found> = self.found.iter().filter(|f| matches!(f.state, State::Active)).collect();
+        if self.settings.dry_run && !would.is_empty() {
+            summary.push_str("\nDry run: would make inactive:\n");
+            for found in &would {
+                summary.push_str(&format!("- deployment {} to {}\n", found.id, escape(&found.environment)));
+            }
+        }
         for failure in &self.failures {
             summary.push_str(&format!("- :x: {}\n", escape(failure)));
         }
@@ -209,7 +216,7 @@ impl Flow for Retire {
         }
     }
 
-    fn next(&mut self, _log: &mut Log) -> Result<Request, Outcome> {
+    fn next(&mut self, log: &mut Log) -> Result<Request, Outcome> {
         if let Some(end) = &self.end {
             return Err(end.clone());
         }
@@ -228,6 +235,9 @@ impl Flow for Retire {
             return Ok(github::latest_status(&self.repo, self.found[index].id));
         }
         if self.settings.dry_run {
+            for found in self.found.iter().filter(|f| matches!(f.state, State::Active)) {
+                log.info(format!("Dry run: would make deployment {} to {} inactive.", found.id, found.environment));
+            }
             return Err(self.outcome());
         }
         if let Some(index) = self.found.iter().position(|f| matches!(f.state, State::Active)) {

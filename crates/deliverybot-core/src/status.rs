@@ -291,12 +291,7 @@ impl Flow for SetStatus {
             Answer::Success { body, .. } => match github::json(body, "create a deployment status").and_then(|v| github::number(&v, "/id").ok_or_else(|| github::missing("create a deployment status", "id"))) {
                 Ok(created) => {
                     log.info(format!("Deployment {id}: {state} (status {created})."));
-                    Outcome {
-                        outputs: self.outputs(Some(created)),
-                        summary: self.summary(created),
-                        state: Vec::new(),
-                        failure: None,
-                    }
+                    Outcome { outputs: self.outputs(Some(created)), summary: self.summary(created), ..Outcome::default() }
                 }
                 Err(reason) => failed(reason),
             },
@@ -343,6 +338,6 @@ impl Flow for SetStatus {
 impl Outcome {
     /// Nothing happened and nothing needs saying (a post step with nothing to finish).
     pub fn silent() -> Outcome {
-        Outcome { outputs: Vec::new(), summary: String::new(), state: Vec::new(), failure: None }
+        Outcome::default()
     }
 }

@@ -353,3 +353,40 @@ fn permissions_are_named_when_a_write_is_refused() {
     let outcome = github.run(deliverybot_core::Invocation::example_push("refs/heads/main"));
     assert!(outcome.failure.unwrap().contains("give the workflow `permissions: deployments: write`"));
 }
+
+#[test]
+fn a_dry_run_close_lists_what_it_would_make_inactive() {
+    let mut github = GitHub::with_config(REVIEW);
+    github.deployments.push(json!({ "id": 5, "sha": SHA, "environment": "pr2", "transient_environment": true, "payload": { "deliverybot": { "pr": 2 } } }));
+    let mut invocation = invocation("pull_request", json!({ "action": "closed", "number": 2, "pull_request": pull_request(2, SHA, false, false) }));
+    invocation.inputs.insert("dry-run".into(), "true".into());
+    let outcome = github.run(invocation);
+    assert!(github.writes().is_empty());
+    assert!(outcome.summary.contains("Dry run: would make inactive:\n- deployment 5 to pr2"), "{}", outcome.summary);
+    assert!(github.logged("Dry run: would make deployment 5 to pr2 inactive."));
+}
+
+#[test]
+fn a_schedule_plans_each_target_and_ref_once() {
+    let mut github = GitHub::with_config("staging:\n  auto_deploy_on: refs/heads/main\nall:\n  auto_deploy_on: refs/heads/*\n  environment: all\n");
+    github.refs.insert("heads/main".into(), SHA.into());
+    let outcome = github.run(invocation("schedule", json!({})));
+    assert_eq!(outcome.failure, None);
+    let created: Vec<_> = github.created().iter().map(|b| b["environment"].clone()).collect();
+    assert_eq!(created, [json!("production"), json!("all")]);
+    assert_eq!(outcome.decisions.len(), 2);
+}
+
+#[test]
+fn decisions_carry_the_create_request_for_tools() {
+    let mut github = GitHub::with_config("staging:\n  auto_deploy_on: refs/heads/main\n  environment: staging\n");
+    let mut invocation = deliverybot_core::Invocation::example_push("refs/heads/main");
+    invocation.inputs.insert("dry-run".into(), "true".into());
+    let outcome = github.run(invocation);
+    let decision = serde_json::to_value(&outcome.decisions[0]).unwrap();
+    assert_eq!(decision["decision"], "would create");
+    assert_eq!(decision["request"]["method"], "POST");
+    assert_eq!(decision["request"]["path"], "/repos/octo/app/deployments");
+    assert_eq!(decision["request"]["body"]["environment"], "staging");
+    assert_eq!(decision["ref"], "refs/heads/main");
+}
