@@ -2,26 +2,38 @@
 // `deliverybot`: the engine on the command line.
 //
 //   deliverybot validate [path]   check a deploy.yml (default .github/deploy.yml)
+//   deliverybot plan ...          what the engine would do for an event, without writing (plan.mjs)
+//   deliverybot schema            print the JSON Schema of deploy.yml
 //
-// Exit codes: 0 valid, 1 invalid config, 2 usage error or unreadable file.
+// Exit codes: 0 success, 1 invalid config (or a plan that would fail), 2 usage error or unreadable file.
 
 import { readFileSync } from 'node:fs';
-import { validate } from './engine.mjs';
+import { schema, validate } from './lib.mjs';
+import { planCommand } from './plan.mjs';
 
-const HELP = `Usage: deliverybot <command>
+const HELP = `Usage: deliverybot <command> [options]
 
 Commands:
   validate [path]   Check a deploy.yml (default: .github/deploy.yml). Prints each problem as
-                    path:line:column: message. Exit 0 when valid, 1 when not, 2 when the file
-                    cannot be read.
+                    path:line:column: message.
+  plan              Show what Deliverybot would do for an event (a payload file, or --ref and
+                    --sha), without writing anything. \`deliverybot plan --help\` for its flags.
+  schema            Print the JSON Schema of deploy.yml.
   help              Show this help.
+
+Exit status: 0 success, 1 invalid config (or a plan whose run would fail), 2 usage error or
+unreadable file. Errors go to stderr.
 `;
 
-function main(args) {
+async function main(args) {
   const [command, ...rest] = args;
   switch (command) {
     case 'validate':
       return validateCommand(rest);
+    case 'plan':
+      return planCommand(rest);
+    case 'schema':
+      return schemaCommand(rest);
     case 'help':
     case '--help':
     case '-h':
@@ -64,4 +76,17 @@ function validateCommand(args) {
   return 0;
 }
 
-process.exitCode = main(process.argv.slice(2));
+function schemaCommand(args) {
+  if (args.includes('--help') || args.includes('-h')) {
+    process.stdout.write('Usage: deliverybot schema\n\nPrints the JSON Schema of deploy.yml (draft 2020-12), for editors and other tools.\n');
+    return 0;
+  }
+  if (args.length > 0) {
+    process.stderr.write(`deliverybot schema: unexpected ${args[0]}\nUsage: deliverybot schema\n`);
+    return 2;
+  }
+  process.stdout.write(`${JSON.stringify(schema(), null, 2)}\n`);
+  return 0;
+}
+
+process.exitCode = await main(process.argv.slice(2));

@@ -1,33 +1,466 @@
 #!/usr/bin/env node
 import {
+  createClient
+} from "./shared-3I3TLNXV.mjs";
+import {
+  run,
+  schema
+} from "./shared-6BSSXFQQ.mjs";
+import {
   validate
 } from "./shared-DSGVKK6L.mjs";
 
 // action/cli.mjs
+import { readFileSync as readFileSync2 } from "node:fs";
+
+// action/plan.mjs
 import { readFileSync } from "node:fs";
-var HELP = `Usage: deliverybot <command>
+import { relative, isAbsolute } from "node:path";
+import { parseArgs } from "node:util";
+
+// action/facts.mjs
+import { createHash } from "node:crypto";
+var LOCKS = "deliverybot/locks/";
+var RUNNING = /* @__PURE__ */ new Set(["queued", "in_progress", "pending", "waiting", "requested"]);
+function refuseWrites(request) {
+  if (request.method !== "GET") {
+    throw new Error(`the engine asked to write (${request.method} ${request.path}: ${request.purpose}) during a plan; nothing was sent. This is a bug: please report it`);
+  }
+}
+function factsResponder({ repository, config, facts = {} }) {
+  const prefix = `/repos/${repository.split("/").map(encodeURIComponent).join("/")}`;
+  const refs = facts.refs ?? {};
+  const deployments = (facts.deployments ?? []).map((d, i) => ({ id: i + 1, ...d }));
+  const locks = Object.entries(facts.locks ?? {}).map(([environment, lock]) => {
+    const record = typeof lock === "string" ? { reason: lock } : lock;
+    return { environment, sha: fakeSha(`lock ${environment}`), by: record.by ?? "someone", reason: record.reason ?? "", pr: record.pr ?? null, since: record.since ?? "" };
+  });
+  const ok = (body, headers = {}) => ({ status: 200, headers, body: typeof body === "string" ? body : JSON.stringify(body) });
+  const notFound = (what) => ({ status: 404, headers: {}, body: JSON.stringify({ message: `Not Found (${what})` }) });
+  const tip = (name) => name in refs ? refs[name] : facts.sha ?? null;
+  const resolve = (reference) => /^[0-9a-f]{40}$/.test(reference) ? reference : tip(`heads/${reference}`) ?? tip(`tags/${reference}`);
+  const routes = [
+    [/^\/contents\/(.+)$/, ([path]) => path === config.path ? ok(config.text, { "content-type": "application/vnd.github.raw+json; charset=utf-8" }) : notFound(`no file ${path}`)],
+    [/^\/deployments$/, (_, query) => {
+      const matching = deployments.filter((d) => ["environment", "sha", "ref", "task"].every((k) => query[k] === void 0 || d[k] === void 0 || d[k] === query[k]));
+      return page(matching.map((d) => deploymentJson(d, query.sha)), query);
+    }],
+    [/^\/deployments\/(\d+)\/statuses$/, ([id]) => {
+      const found = deployments.find((d) => String(d.id) === id);
+      return found ? ok(found.state ? [{ id: Number(id) * 10, state: found.state }] : []) : notFound(`no deployment ${id}`);
+    }],
+    [/^\/commits\/([^/]+)\/status$/, ([sha], query) => page(Object.entries(facts.statuses ?? {}).map(([context, state]) => ({ context, state })), query, (items) => ({ sha, total_count: items.length, statuses: items }))],
+    [/^\/commits\/([^/]+)\/check-runs$/, ([sha], query) => {
+      const runs = Object.entries(facts.check_runs ?? {}).map(([name, state]) => RUNNING.has(state) ? { name, head_sha: sha, status: state, conclusion: null } : { name, head_sha: sha, status: "completed", conclusion: state });
+      return page(runs, query, (items) => ({ total_count: runs.length, check_runs: items }));
+    }],
+    [/^\/commits\/([^/]+)$/, ([reference]) => {
+      const sha = resolve(reference);
+      if (!sha) return notFound(`no commit ${reference}`);
+      return ok({ sha, commit: { message: "", author: { name: "", email: "", date: "" } }, ...facts.commits?.[sha] });
+    }],
+    [/^\/git\/ref\/(.+)$/, ([name]) => {
+      const sha = tip(name);
+      return sha ? ok({ ref: `refs/${name}`, object: { sha, type: "commit" } }) : notFound(`no ref ${name}`);
+    }],
+    [/^\/git\/matching-refs\/(.*)$/, ([start]) => {
+      const listed = Object.entries(refs).filter(([name, sha]) => sha && name.startsWith(start)).map(([name, sha]) => ({ ref: `refs/${name}`, object: { sha, type: "commit" } }));
+      const locked = locks.map((l) => ({ ref: `refs/${LOCKS}${lockName(l.environment)}`, object: { sha: l.sha, type: "tag" } })).filter((r) => r.ref.startsWith(`refs/${start}`));
+      return ok([...listed, ...locked]);
+    }],
+    [/^\/git\/tags\/([^/]+)$/, ([sha]) => {
+      const lock = locks.find((l) => l.sha === sha);
+      if (!lock) return notFound(`no tag object ${sha}`);
+      const { environment, by, reason, pr } = lock;
+      return ok({ sha, message: JSON.stringify({ environment, by, reason, pr }), tagger: { name: by, date: lock.since } });
+    }],
+    [/^\/pulls\/(\d+)$/, ([number]) => facts.pulls?.[number] ? ok(facts.pulls[number]) : notFound(`no pull request #${number} in the facts`)]
+  ];
+  function page(items, query, wrap = (x) => x) {
+    const size = Number(query.per_page ?? 30);
+    const number = Number(query.page ?? 1);
+    const more = items.length > number * size;
+    return ok(wrap(items.slice((number - 1) * size, number * size)), more ? { link: `<https://api.github.com${prefix}?page=${number + 1}>; rel="next"` } : {});
+  }
+  return (request) => {
+    refuseWrites(request);
+    if (!request.path.startsWith(`${prefix}/`)) return notFound(`not in ${repository}`);
+    const rest = request.path.slice(prefix.length);
+    const query = Object.fromEntries(request.query);
+    for (const [pattern, answer] of routes) {
+      const match = pattern.exec(rest);
+      if (match) return answer(match.slice(1).map(decodeURIComponent), query);
+    }
+    return notFound(`no fact for GET ${rest}`);
+  };
+}
+function deploymentJson(d, sha) {
+  return {
+    id: d.id,
+    sha: d.sha ?? sha ?? "",
+    ref: d.ref ?? "",
+    task: d.task ?? "deploy",
+    environment: d.environment,
+    payload: d.payload ?? {},
+    transient_environment: d.transient_environment ?? false,
+    production_environment: d.production_environment ?? false,
+    created_at: d.created_at ?? "2020-01-01T00:00:00Z",
+    url: `https://api.github.com/deployments/${d.id}`
+  };
+}
+function lockName(environment) {
+  return [...new TextEncoder().encode(environment)].map((byte) => /[A-Za-z0-9_-]/.test(String.fromCharCode(byte)) && byte < 128 ? String.fromCharCode(byte) : `%${byte.toString(16).toUpperCase().padStart(2, "0")}`).join("");
+}
+function fakeSha(text) {
+  return createHash("sha1").update(text).digest("hex");
+}
+
+// action/plan.mjs
+var HELP = `Usage: deliverybot plan --event NAME (--payload FILE | --ref REF --sha SHA [--pr N]) [options]
+
+Shows what Deliverybot would do for an event, and writes nothing: the engine runs as a dry run and
+its read requests are answered from local facts or, with --repo and a token, by the GitHub API.
+
+Event:
+  --event NAME          push, pull_request, status, check_run, workflow_run, workflow_dispatch, ...
+  --payload FILE        A webhook payload (JSON), for example a workflow run's $GITHUB_EVENT_PATH.
+  --ref REF --sha SHA   Instead of --payload: a push of SHA to REF (refs/heads/main, refs/tags/v1).
+  --pr N                With --event pull_request: pull request N, its head SHA on branch REF.
+  --repo OWNER/NAME     The repository (default: the payload's; owner/repo for --ref/--sha).
+  --default-branch NAME The default branch, for --ref/--sha (default: main).
+
+Config:
+  --config PATH         The deploy.yml to plan with (default: .github/deploy.yml).
+  --remote-config       Read it from the repository's default branch instead (online; PATH is its
+                        path in the repository).
+
+Facts (offline; default: nothing deployed, no checks reported, nothing locked, every ref at the
+event's commit):
+  --facts FILE          A facts file: refs, statuses, check_runs, deployments, locks, pulls, commits.
+  --status CTX=STATE    Commit status CTX is STATE (success, pending, failure, error). Repeatable.
+  --check NAME=RESULT   Check run NAME ended with RESULT (success, failure, ...) or is queued or
+                        in_progress. Repeatable.
+  --deployed ENV[@SHA]  ENV already has a deployment of SHA (default: of any commit). Repeatable.
+  --locked ENV[=WHY]    ENV is locked. Repeatable.
+
+Online: with --repo and GITHUB_TOKEN, the facts are read from the GitHub API (GET requests only) at
+GITHUB_API_URL (default https://api.github.com). --offline ignores the token.
+
+Output:
+  --json                One JSON object: decisions (with the create request each would make),
+                        outputs, failure, summary, log, requests.
+  -v, --verbose         Also print the engine's log and each request on stderr.
+
+Exit status: 0 planned (whatever it decided), 1 the run would fail (invalid config or payload, a
+target that cannot be deployed), 2 usage error or unreadable file, 3 internal error (a bug).
+`;
+var OPTIONS = {
+  event: { type: "string" },
+  payload: { type: "string" },
+  ref: { type: "string" },
+  sha: { type: "string" },
+  pr: { type: "string" },
+  repo: { type: "string" },
+  "default-branch": { type: "string", default: "main" },
+  config: { type: "string", default: ".github/deploy.yml" },
+  "remote-config": { type: "boolean", default: false },
+  facts: { type: "string" },
+  status: { type: "string", multiple: true, default: [] },
+  check: { type: "string", multiple: true, default: [] },
+  deployed: { type: "string", multiple: true, default: [] },
+  locked: { type: "string", multiple: true, default: [] },
+  offline: { type: "boolean", default: false },
+  json: { type: "boolean", default: false },
+  verbose: { type: "boolean", short: "v", default: false },
+  help: { type: "boolean", short: "h", default: false }
+};
+var UsageError = class extends Error {
+};
+async function planCommand(args, { env = process.env, stdout = process.stdout, stderr = process.stderr } = {}) {
+  try {
+    return await plan(args, env, stdout, stderr);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      stderr.write(`${paint(stderr, "red", "deliverybot plan:")} ${err.message}
+`);
+      return 2;
+    }
+    stderr.write(`${paint(stderr, "red", "deliverybot plan: internal error:")} ${err.message}
+`);
+    return 3;
+  }
+}
+async function plan(args, env, stdout, stderr) {
+  let options;
+  try {
+    ({ values: options } = parseArgs({ args, options: OPTIONS, strict: true, allowPositionals: false }));
+  } catch (err) {
+    throw new UsageError(`${err.message}
+Run \`deliverybot plan --help\` for the flags.`);
+  }
+  if (options.help) {
+    stdout.write(HELP);
+    return 0;
+  }
+  const payload = eventPayload(options);
+  const repository = options.repo ?? payload.repository?.full_name;
+  if (!/^[^/\s]+\/[^/\s]+$/.test(repository ?? "")) {
+    throw new UsageError(repository ? `--repo must be owner/name, got ${JSON.stringify(repository)}` : "the payload has no repository.full_name: pass --repo owner/name");
+  }
+  const token = options.offline ? "" : (env.GITHUB_TOKEN ?? "").trim();
+  const online = Boolean(options.repo && token);
+  if (options["remote-config"] && !online) throw new UsageError("--remote-config reads from GitHub: it needs --repo and GITHUB_TOKEN");
+  const factFlags = ["facts", "status", "check", "deployed", "locked"].filter((name) => [options[name]].flat().filter(Boolean).length > 0);
+  if (online && factFlags.length > 0) throw new UsageError(`--${factFlags[0]} gives facts offline; online they come from GitHub (add --offline to use them)`);
+  const config = { path: options.config };
+  if (!options["remote-config"]) {
+    config.text = readText(options.config, "config");
+    const { problems } = validate(config.text);
+    if (problems.length > 0) return invalidConfig(options, problems, stdout, stderr);
+    const local = relative(process.cwd(), options.config);
+    config.path = !local.startsWith("..") && !isAbsolute(local) ? local : "deploy.yml";
+  }
+  let executor;
+  if (online) {
+    const apiUrl = env.GITHUB_API_URL || "https://api.github.com";
+    if (!URL.canParse(apiUrl)) throw new UsageError(`GITHUB_API_URL is not a URL: ${JSON.stringify(apiUrl)}`);
+    const perform = await createClient({ apiUrl, token, userAgent: "deliverybot-cli" });
+    const local = config.text === void 0 ? null : factsResponder({ repository, config });
+    executor = (method, path, body, request) => {
+      refuseWrites(request);
+      return local && request.path.includes("/contents/") ? local(request) : perform(request);
+    };
+  } else {
+    const respond = factsResponder({ repository, config, facts: gatherFacts(options, payload) });
+    executor = (method, path, body, request) => respond(request);
+  }
+  const verbose = options.verbose && !options.json;
+  const result = await run({
+    eventName: options.event,
+    payload,
+    inputs: { "dry-run": "true", config: config.path },
+    context: { repository, run_id: "0", server_url: env.GITHUB_SERVER_URL || "https://github.com" },
+    executor: async (...call) => {
+      const reply = await executor(...call);
+      if (verbose) stderr.write(`${paint(stderr, "dim", `${call[0]} ${call[1]} \u2192 ${reply.status ?? reply.error}`)}
+`);
+      return reply;
+    },
+    onLog: (line) => report(line, verbose, stderr)
+  });
+  const { decisions } = result;
+  if (options.json) {
+    const outputs = Object.fromEntries(Object.entries(result.outputs).map(([k, v]) => [k, /^[[{]/.test(v) ? JSON.parse(v) : v]));
+    const json = { event: options.event, repository, online, decisions, outputs, failure: result.failure ?? null, summary: result.summary, log: result.log, requests: result.requests };
+    stdout.write(`${JSON.stringify(json, null, 2)}
+`);
+  } else {
+    stdout.write(render(result.summary, decisions, stdout));
+  }
+  if (result.failure) {
+    if (!options.json) stderr.write(`${paint(stderr, "red", "deliverybot plan:")} the run would fail: ${result.failure}
+`);
+    return 1;
+  }
+  return 0;
+}
+function eventPayload(options) {
+  if (!options.event) throw new UsageError("--event is required (push, pull_request, ...)");
+  const described = options.ref !== void 0 || options.sha !== void 0 || options.pr !== void 0;
+  if (options.payload !== void 0) {
+    if (described) throw new UsageError("give --payload, or describe the event with --ref/--sha, not both");
+    const text = readText(options.payload, "payload");
+    try {
+      const payload = JSON.parse(text);
+      if (payload === null || typeof payload !== "object" || Array.isArray(payload)) throw new Error("a payload is a JSON object");
+      return payload;
+    } catch (err) {
+      throw new UsageError(`${options.payload} is not a webhook payload: ${err.message}`);
+    }
+  }
+  if (!options.ref || !options.sha) throw new UsageError("give --payload FILE, or --ref and --sha to describe the event");
+  if (!/^[0-9a-f]{40}$/.test(options.sha)) throw new UsageError(`--sha must be a full 40-character commit sha, got ${JSON.stringify(options.sha)}`);
+  const [owner, name] = (options.repo ?? "owner/repo").split("/");
+  const repository = { id: 1, name, full_name: `${owner}/${name}`, owner: { login: owner }, default_branch: options["default-branch"] };
+  const sender = { login: owner };
+  switch (options.event) {
+    case "push":
+      if (!options.ref.startsWith("refs/")) throw new UsageError(`--ref must be a full ref, like refs/heads/main, got ${JSON.stringify(options.ref)}`);
+      return { ref: options.ref, before: "0".repeat(40), after: options.sha, created: false, deleted: false, forced: false, commits: [], repository, sender };
+    case "pull_request": {
+      const number = Number(options.pr);
+      if (!Number.isInteger(number) || number < 1) throw new UsageError("--event pull_request needs --pr N (the pull request number)");
+      const branch = options.ref.replace(/^refs\/heads\//, "");
+      const pullRequest = {
+        number,
+        state: "open",
+        draft: false,
+        merged: false,
+        title: `Pull request #${number}`,
+        user: sender,
+        head: { ref: branch, sha: options.sha, repo: repository },
+        base: { ref: repository.default_branch, repo: repository }
+      };
+      return { action: "synchronize", number, pull_request: pullRequest, repository, sender };
+    }
+    default:
+      throw new UsageError(`--ref/--sha describe push and pull_request events; for \`${options.event}\` give --payload FILE`);
+  }
+}
+function eventCommit(payload) {
+  return [payload.after, payload.pull_request?.head?.sha, payload.sha, payload.check_run?.head_sha, payload.check_suite?.head_sha, payload.workflow_run?.head_sha].find((sha) => typeof sha === "string" && /^[0-9a-f]{40}$/.test(sha) && !/^0+$/.test(sha));
+}
+function gatherFacts(options, payload) {
+  const facts = options.facts ? readFacts(options.facts) : {};
+  const pairs = (flag, separator) => options[flag].map((text) => {
+    const at = text.indexOf(separator);
+    return at < 0 ? [text, void 0] : [text.slice(0, at), text.slice(at + 1)];
+  });
+  const merged = {
+    ...facts,
+    sha: facts.sha ?? eventCommit(payload),
+    statuses: { ...facts.statuses },
+    check_runs: { ...facts.check_runs },
+    deployments: [...facts.deployments ?? []],
+    locks: { ...facts.locks }
+  };
+  for (const [context, state] of pairs("status", "=")) {
+    if (!context || !state) throw new UsageError(`--status takes CONTEXT=STATE, like ci=success; got ${JSON.stringify(`${context}${state === void 0 ? "" : `=${state}`}`)}`);
+    merged.statuses[context] = state;
+  }
+  for (const [name, result] of pairs("check", "=")) {
+    if (!name || !result) throw new UsageError(`--check takes NAME=RESULT, like build=success; got ${JSON.stringify(name)}`);
+    merged.check_runs[name] = result;
+  }
+  for (const [environment, sha] of pairs("deployed", "@")) {
+    if (!environment) throw new UsageError("--deployed takes ENVIRONMENT or ENVIRONMENT@SHA");
+    merged.deployments.push(sha ? { environment, sha } : { environment });
+  }
+  for (const [environment, reason] of pairs("locked", "=")) {
+    if (!environment) throw new UsageError("--locked takes ENVIRONMENT or ENVIRONMENT=REASON");
+    merged.locks[environment] = { by: "you", reason: reason ?? "" };
+  }
+  return merged;
+}
+function readFacts(path) {
+  let facts;
+  try {
+    facts = JSON.parse(readText(path, "facts"));
+  } catch (err) {
+    if (err instanceof UsageError) throw err;
+    throw new UsageError(`${path} is not JSON: ${err.message}`);
+  }
+  const bad = factsProblem(facts);
+  if (bad) throw new UsageError(`${path}: ${bad} (see "Facts" in the README)`);
+  return facts;
+}
+function factsProblem(facts) {
+  if (facts === null || typeof facts !== "object" || Array.isArray(facts)) return "a facts file is a JSON object";
+  const notMap = ["refs", "statuses", "check_runs", "locks", "pulls", "commits"].find((k) => facts[k] !== void 0 && (facts[k] === null || typeof facts[k] !== "object" || Array.isArray(facts[k])));
+  if (notMap) return `\`${notMap}\` must be an object`;
+  if (facts.deployments !== void 0 && !(Array.isArray(facts.deployments) && facts.deployments.every((d) => typeof d?.environment === "string"))) {
+    return "`deployments` must be a list of objects with an `environment`";
+  }
+  if (facts.sha !== void 0 && !/^[0-9a-f]{40}$/.test(facts.sha)) return "`sha` must be a full commit sha";
+  return null;
+}
+function readText(path, what) {
+  try {
+    return readFileSync(path, "utf8");
+  } catch (err) {
+    throw new UsageError(`cannot read the ${what} ${path}: ${err.code === "ENOENT" ? "no such file" : err.message}`);
+  }
+}
+function invalidConfig(options, problems, stdout, stderr) {
+  const path = options.config;
+  if (options.json) {
+    stdout.write(`${JSON.stringify({ event: options.event, config: path, problems, failure: `${path} is not a valid config` }, null, 2)}
+`);
+    return 1;
+  }
+  for (const { line, column, message } of problems) stderr.write(line === null ? `${path}: ${message}
+` : `${path}:${line}:${column}: ${message}
+`);
+  stderr.write(`${paint(stderr, "red", "deliverybot plan:")} ${path} has ${problems.length} problem${problems.length === 1 ? "" : "s"}; nothing was planned
+`);
+  return 1;
+}
+function report({ level, message, annotation }, verbose, stderr) {
+  if (!verbose && level !== "warning" && level !== "error") return;
+  const where = annotation ? `${annotation.file}:${annotation.line}:${annotation.column}: ` : "";
+  const label = level === "info" ? "" : `${paint(stderr, level === "error" ? "red" : level === "warning" ? "yellow" : "dim", level)}: `;
+  stderr.write(`${where}${label}${message}
+`);
+}
+var DECISION_COLOURS = { created: "green", "would create": "green", waiting: "yellow", locked: "yellow", blocked: "red", failed: "red", "not created": "red" };
+function render(markdown, decisions, stream) {
+  const out = [];
+  let tableDone = false;
+  for (const line of markdown.split("\n")) {
+    if (/^#{1,6} /.test(line)) continue;
+    if (line.startsWith("|")) {
+      if (!tableDone) out.push(...decisionLines(decisions, stream));
+      tableDone = true;
+      continue;
+    }
+    if (line.trim() || out.length > 0 && out.at(-1) !== "") out.push(line.replace(/\*\*/g, ""));
+  }
+  while (out.at(-1) === "") out.pop();
+  return `${out.join("\n")}
+`;
+}
+function decisionLines(decisions, stream) {
+  const header = ["target", "environment", "commit", "decision", "reason"];
+  const rows = decisions.map((d) => [d.target, d.environment || "-", d.sha.slice(0, 7), d.decision, d.reason]);
+  const widths = header.map((name, i) => Math.max(name.length, ...rows.map((row) => row[i].length)));
+  const line = (row, style) => row.map((cell, i) => paint(stream, style ?? (i === 3 ? DECISION_COLOURS[cell] ?? "dim" : null), i === row.length - 1 ? cell : cell.padEnd(widths[i]))).join("  ").trimEnd();
+  const lines = [line(header.map((h) => h.toUpperCase()), "bold")];
+  decisions.forEach((decision, i) => {
+    lines.push(line(rows[i]));
+    if (decision.request) lines.push(paint(stream, "dim", `  ${decision.request.method} ${decision.request.path} ${JSON.stringify(decision.request.body)}`));
+  });
+  return lines;
+}
+var CODES = { bold: [1, 22], dim: [2, 22], red: [31, 39], green: [32, 39], yellow: [33, 39] };
+function paint(stream, style, text) {
+  const on = process.env.FORCE_COLOR ? process.env.FORCE_COLOR !== "0" : Boolean(stream.isTTY) && !process.env.NO_COLOR;
+  if (!on || !style || !CODES[style]) return text;
+  return `\x1B[${CODES[style][0]}m${text}\x1B[${CODES[style][1]}m`;
+}
+
+// action/cli.mjs
+var HELP2 = `Usage: deliverybot <command> [options]
 
 Commands:
   validate [path]   Check a deploy.yml (default: .github/deploy.yml). Prints each problem as
-                    path:line:column: message. Exit 0 when valid, 1 when not, 2 when the file
-                    cannot be read.
+                    path:line:column: message.
+  plan              Show what Deliverybot would do for an event (a payload file, or --ref and
+                    --sha), without writing anything. \`deliverybot plan --help\` for its flags.
+  schema            Print the JSON Schema of deploy.yml.
   help              Show this help.
+
+Exit status: 0 success, 1 invalid config (or a plan whose run would fail), 2 usage error or
+unreadable file. Errors go to stderr.
 `;
-function main(args) {
+async function main(args) {
   const [command, ...rest] = args;
   switch (command) {
     case "validate":
       return validateCommand(rest);
+    case "plan":
+      return planCommand(rest);
+    case "schema":
+      return schemaCommand(rest);
     case "help":
     case "--help":
     case "-h":
     case void 0:
-      process.stdout.write(HELP);
+      process.stdout.write(HELP2);
       return command === void 0 ? 2 : 0;
     default:
       process.stderr.write(`deliverybot: unknown command \`${command}\`
 
-${HELP}`);
+${HELP2}`);
       return 2;
   }
 }
@@ -46,7 +479,7 @@ Usage: deliverybot validate [path]
   const path = args[0] ?? ".github/deploy.yml";
   let text;
   try {
-    text = readFileSync(path, "utf8");
+    text = readFileSync2(path, "utf8");
   } catch (err) {
     process.stderr.write(`deliverybot validate: cannot read ${path}: ${err.code === "ENOENT" ? "no such file" : err.message}
 `);
@@ -67,4 +500,19 @@ Usage: deliverybot validate [path]
 `);
   return 0;
 }
-process.exitCode = main(process.argv.slice(2));
+function schemaCommand(args) {
+  if (args.includes("--help") || args.includes("-h")) {
+    process.stdout.write("Usage: deliverybot schema\n\nPrints the JSON Schema of deploy.yml (draft 2020-12), for editors and other tools.\n");
+    return 0;
+  }
+  if (args.length > 0) {
+    process.stderr.write(`deliverybot schema: unexpected ${args[0]}
+Usage: deliverybot schema
+`);
+    return 2;
+  }
+  process.stdout.write(`${JSON.stringify(schema(), null, 2)}
+`);
+  return 0;
+}
+process.exitCode = await main(process.argv.slice(2));

@@ -1,6 +1,7 @@
 import {
   start
-} from "./shared-4SGC3RNJ.mjs";
+} from "./shared-I6PUX6T7.mjs";
+import "./shared-3I3TLNXV.mjs";
 import "./shared-DSGVKK6L.mjs";
 
 // action/post.mjs

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Builds dist/: the WebAssembly engine and the bundled action, reproducibly.
+# Builds dist/: the WebAssembly engine, the bundled action, CLI and npm library, reproducibly.
 #
 #   scripts/build.sh          # after scripts/setup.sh
+#   scripts/build.sh js       # only the JavaScript, over the engine last built (build/pkg, dist/*.wasm)
 #
 # The same sources with the same pinned tools give byte-identical files (CI checks it): paths that
 # would end up in the .wasm are remapped, and the JS bundle is built without timestamps.
@@ -10,26 +11,38 @@ cd "$(dirname "$0")/.."
 source scripts/toolchain.sh
 
 target=wasm32-unknown-unknown
-rm -rf build/pkg
-mkdir -p build/pkg dist
+build_engine() {
+  rm -rf build/pkg
+  mkdir -p build/pkg dist
 
-echo "build: engine → wasm32 ($(toolchain_describe))" >&2
-RUSTFLAGS="--remap-path-prefix=$PWD=/deliverybot --remap-path-prefix=${CARGO_HOME:-$HOME/.cargo}=/cargo" \
-  toolchain_cargo build --quiet --release --locked --target "$target" -p deliverybot-wasm
+  echo "build: engine → wasm32 ($(toolchain_describe))" >&2
+  RUSTFLAGS="--remap-path-prefix=$PWD=/deliverybot --remap-path-prefix=${CARGO_HOME:-$HOME/.cargo}=/cargo" \
+    toolchain_cargo build --quiet --release --locked --target "$target" -p deliverybot-wasm
 
-# JS glue and .wasm come from one wasm-bindgen run (they must agree on every import and export).
-wasm-bindgen --target web --out-dir build/pkg --out-name deliverybot_wasm \
-  "target/$target/release/deliverybot_wasm.wasm"
+  # JS glue and .wasm come from one wasm-bindgen run (they must agree on every import and export).
+  wasm-bindgen --target web --out-dir build/pkg --out-name deliverybot_wasm \
+    "target/$target/release/deliverybot_wasm.wasm"
 
-# Smallest code that runs: -Oz, minus debug names and the producers section.
-node node_modules/binaryen/bin/wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
-  --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue \
-  --strip-debug --strip-producers \
-  build/pkg/deliverybot_wasm_bg.wasm -o dist/deliverybot.wasm
+  # Smallest code that runs: -Oz, minus debug names and the producers section.
+  node node_modules/binaryen/bin/wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
+    --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue \
+    --strip-debug --strip-producers \
+    build/pkg/deliverybot_wasm_bg.wasm -o dist/deliverybot.wasm
+}
+[ "${1:-}" = js ] || build_engine
 
-# Entry points (the action's main and post steps, the CLI) sharing chunks with the engine loader.
-rm -f dist/*.mjs
-node_modules/.bin/esbuild action/main.mjs action/post.mjs action/cli.mjs --bundle --splitting --platform=node --format=esm \
-  --target=node20 --legal-comments=none --log-level=warning --chunk-names=shared-[hash] --out-extension:.js=.mjs --outdir=dist
+# Entry points (the action's main and post steps, the CLI, the library) sharing chunks with the
+# engine loader.
+rm -f dist/*.mjs dist/*.cjs dist/*.d.mts dist/*.d.cts
+esbuild=(node_modules/.bin/esbuild --bundle --platform=node --target=node20 --legal-comments=none --log-level=warning)
+"${esbuild[@]}" action/main.mjs action/post.mjs action/cli.mjs action/lib.mjs --splitting --format=esm \
+  --chunk-names=shared-[hash] --out-extension:.js=.mjs --outdir=dist
+# The library for require(): the same code as one CommonJS file, which finds the .wasm next to itself
+# through __filename where the ESM build uses import.meta.url.
+"${esbuild[@]}" action/lib.mjs --format=cjs --inject:scripts/cjs-import-meta.mjs \
+  --define:import.meta.url=import_meta_url --outfile=dist/lib.cjs
+# Hand-written types, for import (.d.mts) and require (.d.cts).
+cp action/lib.d.ts dist/lib.d.mts
+cp action/lib.d.ts dist/lib.d.cts
 
 ls -l dist >&2

@@ -1,0 +1,124 @@
+// `deliverybot plan` offline: answers the engine's read requests from local facts instead of GitHub.
+//
+// The config comes from the local file; the rest from a facts file and flags (README, "deliverybot
+// plan"): nothing deployed, no checks reported, every ref at the event's commit unless the facts say
+// otherwise. Answers have the shape of GitHub's, reduced to what a reader of them needs. A write
+// request is a bug in plan mode (the engine runs with dry-run): it throws rather than answer.
+
+import { createHash } from 'node:crypto';
+
+const LOCKS = 'deliverybot/locks/';
+const RUNNING = new Set(['queued', 'in_progress', 'pending', 'waiting', 'requested']);
+
+/** Throws when a plan would write: `deliverybot plan` never sends or fakes a write. */
+export function refuseWrites(request) {
+  if (request.method !== 'GET') {
+    throw new Error(`the engine asked to write (${request.method} ${request.path}: ${request.purpose}) during a plan; nothing was sent. This is a bug: please report it`);
+  }
+}
+
+/**
+ * `(request) => reply` over `facts` (the facts file's shape, README), for `repository` (owner/name);
+ * `config` is `{ path, text }`: the engine's config path and the local file's text.
+ */
+export function factsResponder({ repository, config, facts = {} }) {
+  const prefix = `/repos/${repository.split('/').map(encodeURIComponent).join('/')}`;
+  const refs = facts.refs ?? {};
+  const deployments = (facts.deployments ?? []).map((d, i) => ({ id: i + 1, ...d }));
+  const locks = Object.entries(facts.locks ?? {}).map(([environment, lock]) => {
+    const record = typeof lock === 'string' ? { reason: lock } : lock;
+    return { environment, sha: fakeSha(`lock ${environment}`), by: record.by ?? 'someone', reason: record.reason ?? '', pr: record.pr ?? null, since: record.since ?? '' };
+  });
+  const ok = (body, headers = {}) => ({ status: 200, headers, body: typeof body === 'string' ? body : JSON.stringify(body) });
+  const notFound = (what) => ({ status: 404, headers: {}, body: JSON.stringify({ message: `Not Found (${what})` }) });
+
+  /** Where a ref (`heads/main`) points: the facts, else the event's commit; `null` in the facts: no such ref. */
+  const tip = (name) => (name in refs ? refs[name] : facts.sha ?? null);
+  /** A commit by sha, branch or tag name. */
+  const resolve = (reference) => (/^[0-9a-f]{40}$/.test(reference) ? reference : tip(`heads/${reference}`) ?? tip(`tags/${reference}`));
+
+  const routes = [
+    [/^\/contents\/(.+)$/, ([path]) => (path === config.path ? ok(config.text, { 'content-type': 'application/vnd.github.raw+json; charset=utf-8' }) : notFound(`no file ${path}`))],
+    [/^\/deployments$/, (_, query) => {
+      const matching = deployments.filter((d) => ['environment', 'sha', 'ref', 'task'].every((k) => query[k] === undefined || d[k] === undefined || d[k] === query[k]));
+      return page(matching.map((d) => deploymentJson(d, query.sha)), query);
+    }],
+    [/^\/deployments\/(\d+)\/statuses$/, ([id]) => {
+      const found = deployments.find((d) => String(d.id) === id);
+      return found ? ok(found.state ? [{ id: Number(id) * 10, state: found.state }] : []) : notFound(`no deployment ${id}`);
+    }],
+    [/^\/commits\/([^/]+)\/status$/, ([sha], query) =>
+      page(Object.entries(facts.statuses ?? {}).map(([context, state]) => ({ context, state })), query, (items) => ({ sha, total_count: items.length, statuses: items }))],
+    [/^\/commits\/([^/]+)\/check-runs$/, ([sha], query) => {
+      const runs = Object.entries(facts.check_runs ?? {}).map(([name, state]) =>
+        RUNNING.has(state) ? { name, head_sha: sha, status: state, conclusion: null } : { name, head_sha: sha, status: 'completed', conclusion: state });
+      return page(runs, query, (items) => ({ total_count: runs.length, check_runs: items }));
+    }],
+    [/^\/commits\/([^/]+)$/, ([reference]) => {
+      const sha = resolve(reference);
+      if (!sha) return notFound(`no commit ${reference}`);
+      return ok({ sha, commit: { message: '', author: { name: '', email: '', date: '' } }, ...facts.commits?.[sha] });
+    }],
+    [/^\/git\/ref\/(.+)$/, ([name]) => {
+      const sha = tip(name);
+      return sha ? ok({ ref: `refs/${name}`, object: { sha, type: 'commit' } }) : notFound(`no ref ${name}`);
+    }],
+    [/^\/git\/matching-refs\/(.*)$/, ([start]) => {
+      const listed = Object.entries(refs).filter(([name, sha]) => sha && name.startsWith(start)).map(([name, sha]) => ({ ref: `refs/${name}`, object: { sha, type: 'commit' } }));
+      const locked = locks.map((l) => ({ ref: `refs/${LOCKS}${lockName(l.environment)}`, object: { sha: l.sha, type: 'tag' } })).filter((r) => r.ref.startsWith(`refs/${start}`));
+      return ok([...listed, ...locked]);
+    }],
+    [/^\/git\/tags\/([^/]+)$/, ([sha]) => {
+      const lock = locks.find((l) => l.sha === sha);
+      if (!lock) return notFound(`no tag object ${sha}`);
+      const { environment, by, reason, pr } = lock;
+      return ok({ sha, message: JSON.stringify({ environment, by, reason, pr }), tagger: { name: by, date: lock.since } });
+    }],
+    [/^\/pulls\/(\d+)$/, ([number]) => (facts.pulls?.[number] ? ok(facts.pulls[number]) : notFound(`no pull request #${number} in the facts`))],
+  ];
+
+  function page(items, query, wrap = (x) => x) {
+    const size = Number(query.per_page ?? 30);
+    const number = Number(query.page ?? 1);
+    const more = items.length > number * size;
+    return ok(wrap(items.slice((number - 1) * size, number * size)), more ? { link: `<https://api.github.com${prefix}?page=${number + 1}>; rel="next"` } : {});
+  }
+
+  return (request) => {
+    refuseWrites(request);
+    if (!request.path.startsWith(`${prefix}/`)) return notFound(`not in ${repository}`);
+    const rest = request.path.slice(prefix.length);
+    const query = Object.fromEntries(request.query);
+    for (const [pattern, answer] of routes) {
+      const match = pattern.exec(rest);
+      if (match) return answer(match.slice(1).map(decodeURIComponent), query);
+    }
+    return notFound(`no fact for GET ${rest}`);
+  };
+}
+
+function deploymentJson(d, sha) {
+  return {
+    id: d.id,
+    sha: d.sha ?? sha ?? '',
+    ref: d.ref ?? '',
+    task: d.task ?? 'deploy',
+    environment: d.environment,
+    payload: d.payload ?? {},
+    transient_environment: d.transient_environment ?? false,
+    production_environment: d.production_environment ?? false,
+    created_at: d.created_at ?? '2020-01-01T00:00:00Z',
+    url: `https://api.github.com/deployments/${d.id}`,
+  };
+}
+
+/** A lock's ref name below `refs/deliverybot/locks/`: letters, digits, `-` and `_`; the rest percent-encoded. */
+function lockName(environment) {
+  return [...new TextEncoder().encode(environment)]
+    .map((byte) => (/[A-Za-z0-9_-]/.test(String.fromCharCode(byte)) && byte < 128 ? String.fromCharCode(byte) : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`))
+    .join('');
+}
+
+function fakeSha(text) {
+  return createHash('sha1').update(text).digest('hex');
+}

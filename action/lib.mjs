@@ -1,0 +1,148 @@
+// The npm package's API (`@deliverybot/core`): the engine the action runs, for any JavaScript tool.
+//
+//   run({ eventName, payload, context, executor })   the whole loop, over an Octokit or a function
+//   start({ eventName, payload, context })           the engine itself: step() → request → reply → ...
+//   validate(text), schema()                         deploy.yml diagnostics and its JSON Schema
+//
+// Plumbing only: every decision is the engine's. Types: lib.d.ts (shipped as dist/lib.d.mts and .d.cts).
+
+import { readFileSync } from 'node:fs';
+import { createEngine, validate } from './engine.mjs';
+
+export { validate };
+
+/** The JSON Schema of deploy.yml (schema/deploy.schema.json of the package). */
+export function schema() {
+  return JSON.parse(readFileSync(new URL('../schema/deploy.schema.json', import.meta.url), 'utf8'));
+}
+
+/**
+ * The engine for one event: call `step()` first, then `step(reply)` with the answer to each request
+ * it returns, until `next.type` is `done`. `payload` is the webhook payload (an object or JSON text).
+ */
+export function start({ eventName, payload, inputs = {}, context = {}, phase = 'main', state = {} }) {
+  if (typeof eventName !== 'string' || !eventName) throw new TypeError('`eventName` is required, like `push`');
+  const event = typeof payload === 'string' ? payload : JSON.stringify(payload ?? {});
+  // Defaults from the payload; JSON text is parsed for them only when they are needed.
+  const needs = !context.repository || context.actor === undefined;
+  const parsed = typeof payload === 'string' ? (needs ? safeParse(payload) : undefined) : payload;
+  const repository = context.repository ?? parsed?.repository?.full_name;
+  if (!repository) throw new TypeError('`context.repository` is required (`owner/name`) when the payload has no repository');
+  return createEngine({
+    event_name: eventName,
+    event,
+    inputs: Object.fromEntries(Object.entries(inputs).filter(([, v]) => v !== undefined && v !== null).map(([k, v]) => [k, String(v)])),
+    phase,
+    state,
+    context: {
+      repository,
+      run_id: String(context.run_id ?? ''),
+      server_url: (context.server_url ?? 'https://github.com').replace(/\/+$/, ''),
+      actor: context.actor ?? parsed?.sender?.login ?? '',
+      job: context.job ?? '',
+    },
+  });
+}
+
+/**
+ * Runs the engine to its outcome, performing each request with `executor`: an Octokit instance
+ * (or its `request` function), or `async (method, path, body, request) => ({ status, headers, body })`
+ * where `path` carries the query string and `request` is the engine's request. Return `{ error }`
+ * when no answer came; a thrown error stops the run and rejects.
+ */
+export async function run({ executor, onLog, ...options }) {
+  const perform = performer(executor);
+  const engine = start(options);
+  const log = [];
+  const requests = [];
+  let reply;
+  let last = 'the start';
+  try {
+    for (;;) {
+      let step;
+      try {
+        step = engine.step(reply);
+      } catch (err) {
+        throw new Error(`internal error in the engine on a \`${options.eventName}\` event, after ${last}: ${err.message}`);
+      }
+      for (const line of step.log) {
+        log.push(line);
+        onLog?.(line);
+      }
+      const { next } = step;
+      if (next.type === 'done') {
+        return {
+          outputs: Object.fromEntries(next.outputs),
+          decisions: next.decisions ?? [],
+          summary: next.summary,
+          state: Object.fromEntries(next.state ?? []),
+          failure: next.failure,
+          log,
+          requests,
+        };
+      }
+      last = `${next.method} ${next.path}`;
+      reply = await perform(next);
+      const { method, path, query, purpose } = next;
+      requests.push({ method, path, query, purpose, ...(reply.error === undefined ? { status: reply.status } : { error: reply.error }) });
+    }
+  } finally {
+    engine.free();
+  }
+}
+
+export { run as deliver };
+
+/** `request` → reply, from whichever executor was given. */
+function performer(executor) {
+  // An Octokit, or its `request` (which has `endpoint`): GitHub's answer, or the error it threw.
+  const octokit = typeof executor?.request === 'function' ? executor.request : typeof executor?.endpoint === 'function' ? executor : null;
+  if (octokit) {
+    return async (request) => {
+      try {
+        const response = await octokit({ method: request.method, url: withQuery(request), headers: request.accept ? { accept: request.accept } : {}, data: request.body });
+        return reply(response.status, response.headers, response.data);
+      } catch (err) {
+        if (err?.response) return reply(err.response.status, err.response.headers, err.response.data);
+        return { error: err?.message ?? String(err) };
+      }
+    };
+  }
+  if (typeof executor === 'function') {
+    return async (request) => {
+      const answer = await executor(request.method, withQuery(request), request.body, request);
+      if (answer && typeof answer.error === 'string') return { error: answer.error };
+      if (!answer || !Number.isInteger(answer.status)) {
+        throw new TypeError(`the executor's answer to ${request.method} ${request.path} has no status: return { status, headers, body } or { error }`);
+      }
+      return reply(answer.status, answer.headers, answer.body);
+    };
+  }
+  throw new TypeError('`executor` must be an Octokit instance or a function (method, path, body, request) => { status, headers, body }');
+}
+
+function withQuery({ path, query }) {
+  return query.length === 0 ? path : `${path}?${new URLSearchParams(query)}`;
+}
+
+/** The engine takes headers as lower-case names with text values, and the body as text. */
+function reply(status, headers = {}, body) {
+  const text = (value) =>
+    value === undefined || value === null ? ''
+    : typeof value === 'string' ? value
+    : value instanceof ArrayBuffer || ArrayBuffer.isView(value) ? new TextDecoder().decode(value)
+    : JSON.stringify(value);
+  const flat = {};
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    if (value !== undefined && value !== null) flat[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value);
+  }
+  return { status, headers: flat, body: text(body) };
+}
+
+function safeParse(text) {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined; // the engine reports the payload's error, with its position
+  }
+}

@@ -1,0 +1,635 @@
+var __defProp = Object.defineProperty;
+var __getOwnPropDesc = Object.getOwnPropertyDescriptor;
+var __getOwnPropNames = Object.getOwnPropertyNames;
+var __hasOwnProp = Object.prototype.hasOwnProperty;
+var __export = (target, all) => {
+  for (var name in all)
+    __defProp(target, name, { get: all[name], enumerable: true });
+};
+var __copyProps = (to, from, except, desc) => {
+  if (from && typeof from === "object" || typeof from === "function") {
+    for (let key of __getOwnPropNames(from))
+      if (!__hasOwnProp.call(to, key) && key !== except)
+        __defProp(to, key, { get: () => from[key], enumerable: !(desc = __getOwnPropDesc(from, key)) || desc.enumerable });
+  }
+  return to;
+};
+var __toCommonJS = (mod) => __copyProps(__defProp({}, "__esModule", { value: true }), mod);
+
+// action/lib.mjs
+var lib_exports = {};
+__export(lib_exports, {
+  deliver: () => run,
+  run: () => run,
+  schema: () => schema,
+  start: () => start,
+  validate: () => validate2
+});
+module.exports = __toCommonJS(lib_exports);
+
+// scripts/cjs-import-meta.mjs
+var import_node_url = require("node:url");
+var import_meta_url = (0, import_node_url.pathToFileURL)(__filename).href;
+
+// action/lib.mjs
+var import_node_fs2 = require("node:fs");
+
+// action/engine.mjs
+var import_node_fs = require("node:fs");
+
+// build/pkg/deliverybot_wasm.js
+var Engine = class {
+  __destroy_into_raw() {
+    const ptr = this.__wbg_ptr;
+    this.__wbg_ptr = 0;
+    EngineFinalization.unregister(this);
+    return ptr;
+  }
+  free() {
+    const ptr = this.__destroy_into_raw();
+    wasm.__wbg_engine_free(ptr, 0);
+  }
+  /**
+   * `invocation`: `{ event_name, event (JSON text), inputs: {name: value}, context: {...} }`.
+   * @param {any} invocation
+   */
+  constructor(invocation) {
+    const ret = wasm.engine_new(invocation);
+    if (ret[2]) {
+      throw takeFromExternrefTable0(ret[1]);
+    }
+    this.__wbg_ptr = ret[0];
+    EngineFinalization.register(this, this.__wbg_ptr, this);
+    return this;
+  }
+  /**
+   * Advances the run: `undefined` first, then each reply (`{status, headers, body}` or
+   * `{error}`). Returns `{ log, next: { type: "request", ... } | { type: "done", ... } }`.
+   * @param {any} reply
+   * @returns {any}
+   */
+  step(reply2) {
+    const ret = wasm.engine_step(this.__wbg_ptr, reply2);
+    if (ret[2]) {
+      throw takeFromExternrefTable0(ret[1]);
+    }
+    return takeFromExternrefTable0(ret[0]);
+  }
+};
+if (Symbol.dispose) Engine.prototype[Symbol.dispose] = Engine.prototype.free;
+function validate(text) {
+  const ptr0 = passStringToWasm0(text, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
+  const len0 = WASM_VECTOR_LEN;
+  const ret = wasm.validate(ptr0, len0);
+  if (ret[2]) {
+    throw takeFromExternrefTable0(ret[1]);
+  }
+  return takeFromExternrefTable0(ret[0]);
+}
+function __wbg_get_imports() {
+  const import0 = {
+    __proto__: null,
+    __wbg_Error_208446807d0d1e30: function(arg0, arg1) {
+      const ret = Error(getStringFromWasm0(arg0, arg1));
+      return ret;
+    },
+    __wbg_String_8564e559799eccda: function(arg0, arg1) {
+      const ret = String(arg1);
+      const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
+      const len1 = WASM_VECTOR_LEN;
+      getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
+      getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
+    },
+    __wbg___wbindgen_bigint_get_as_i64_11da4b52cd0aedef: function(arg0, arg1) {
+      const v = arg1;
+      const ret = typeof v === "bigint" ? v : void 0;
+      getDataViewMemory0().setBigInt64((arg0 >>> 0) + 8 * 1, isLikeNone(ret) ? BigInt(0) : ret, true);
+      getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, !isLikeNone(ret), true);
+    },
+    __wbg___wbindgen_boolean_get_4f1baf9a00be3c74: function(arg0) {
+      const v = arg0;
+      const ret = typeof v === "boolean" ? v : void 0;
+      return isLikeNone(ret) ? 16777215 : ret ? 1 : 0;
+    },
+    __wbg___wbindgen_debug_string_f249a2a76caa9a55: function(arg0, arg1) {
+      const ret = debugString(arg1);
+      const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
+      const len1 = WASM_VECTOR_LEN;
+      getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
+      getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
+    },
+    __wbg___wbindgen_in_3f58a9d3b3a7eed2: function(arg0, arg1) {
+      const ret = arg0 in arg1;
+      return ret;
+    },
+    __wbg___wbindgen_is_bigint_5fa10641e039d3ef: function(arg0) {
+      const ret = typeof arg0 === "bigint";
+      return ret;
+    },
+    __wbg___wbindgen_is_function_741ff2bb612836f5: function(arg0) {
+      const ret = typeof arg0 === "function";
+      return ret;
+    },
+    __wbg___wbindgen_is_null_c22311b1cc228e3a: function(arg0) {
+      const ret = arg0 === null;
+      return ret;
+    },
+    __wbg___wbindgen_is_object_8b968c3ab8e96595: function(arg0) {
+      const val = arg0;
+      const ret = typeof val === "object" && val !== null;
+      return ret;
+    },
+    __wbg___wbindgen_is_string_fc456fee5d3317de: function(arg0) {
+      const ret = typeof arg0 === "string";
+      return ret;
+    },
+    __wbg___wbindgen_is_undefined_be5b34249ff1fc15: function(arg0) {
+      const ret = arg0 === void 0;
+      return ret;
+    },
+    __wbg___wbindgen_jsval_eq_38d7bfbe4cc84039: function(arg0, arg1) {
+      const ret = arg0 === arg1;
+      return ret;
+    },
+    __wbg___wbindgen_jsval_loose_eq_b2f214e2e4b30e36: function(arg0, arg1) {
+      const ret = arg0 == arg1;
+      return ret;
+    },
+    __wbg___wbindgen_number_get_934b640d0889af78: function(arg0, arg1) {
+      const obj = arg1;
+      const ret = typeof obj === "number" ? obj : void 0;
+      getDataViewMemory0().setFloat64((arg0 >>> 0) + 8 * 1, isLikeNone(ret) ? 0 : ret, true);
+      getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, !isLikeNone(ret), true);
+    },
+    __wbg___wbindgen_string_get_7ce8eee7fd327545: function(arg0, arg1) {
+      const obj = arg1;
+      const ret = typeof obj === "string" ? obj : void 0;
+      var ptr1 = isLikeNone(ret) ? 0 : passStringToWasm0(ret, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
+      var len1 = WASM_VECTOR_LEN;
+      getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
+      getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
+    },
+    __wbg___wbindgen_throw_4c88d8bf264fd984: function(arg0, arg1) {
+      throw new Error(getStringFromWasm0(arg0, arg1));
+    },
+    __wbg_call_40b008ba32f73991: function() {
+      return handleError(function(arg0, arg1) {
+        const ret = arg0.call(arg1);
+        return ret;
+      }, arguments);
+    },
+    __wbg_done_57e08d0be6e30c02: function(arg0) {
+      const ret = arg0.done;
+      return ret;
+    },
+    __wbg_entries_7bb1459bd9b5c2b9: function(arg0) {
+      const ret = Object.entries(arg0);
+      return ret;
+    },
+    __wbg_get_635eea311fa1a291: function() {
+      return handleError(function(arg0, arg1) {
+        const ret = Reflect.get(arg0, arg1);
+        return ret;
+      }, arguments);
+    },
+    __wbg_get_d7176cfb76d71114: function(arg0, arg1) {
+      const ret = arg0[arg1 >>> 0];
+      return ret;
+    },
+    __wbg_get_unchecked_e6325ad374eff861: function(arg0, arg1) {
+      const ret = arg0[arg1 >>> 0];
+      return ret;
+    },
+    __wbg_get_with_ref_key_fc601247060b7204: function(arg0, arg1) {
+      const ret = arg0[arg1];
+      return ret;
+    },
+    __wbg_instanceof_ArrayBuffer_12cdaa4161423e6b: function(arg0) {
+      let result;
+      try {
+        result = arg0 instanceof ArrayBuffer;
+      } catch (_) {
+        result = false;
+      }
+      const ret = result;
+      return ret;
+    },
+    __wbg_instanceof_Map_0b4fc8b62e73f163: function(arg0) {
+      let result;
+      try {
+        result = arg0 instanceof Map;
+      } catch (_) {
+        result = false;
+      }
+      const ret = result;
+      return ret;
+    },
+    __wbg_instanceof_Uint8Array_d7aeb0dcb3108fea: function(arg0) {
+      let result;
+      try {
+        result = arg0 instanceof Uint8Array;
+      } catch (_) {
+        result = false;
+      }
+      const ret = result;
+      return ret;
+    },
+    __wbg_isArray_bcf1376d0d732d08: function(arg0) {
+      const ret = Array.isArray(arg0);
+      return ret;
+    },
+    __wbg_isSafeInteger_1a35ba4d31e71d38: function(arg0) {
+      const ret = Number.isSafeInteger(arg0);
+      return ret;
+    },
+    __wbg_iterator_e4c5e8f68ada7b58: function() {
+      const ret = Symbol.iterator;
+      return ret;
+    },
+    __wbg_length_186163212ffe79c3: function(arg0) {
+      const ret = arg0.length;
+      return ret;
+    },
+    __wbg_length_b03a0fabb109b1e9: function(arg0) {
+      const ret = arg0.length;
+      return ret;
+    },
+    __wbg_new_13de428334042d26: function(arg0) {
+      const ret = new Uint8Array(arg0);
+      return ret;
+    },
+    __wbg_new_37eb45aaf5eeb820: function() {
+      const ret = new Array();
+      return ret;
+    },
+    __wbg_new_7075786089b89c5e: function() {
+      const ret = /* @__PURE__ */ new Map();
+      return ret;
+    },
+    __wbg_new_cd4348290afae586: function() {
+      const ret = new Object();
+      return ret;
+    },
+    __wbg_next_178c1651c11432b3: function(arg0) {
+      const ret = arg0.next;
+      return ret;
+    },
+    __wbg_next_af5ac6a08bb0a717: function() {
+      return handleError(function(arg0) {
+        const ret = arg0.next();
+        return ret;
+      }, arguments);
+    },
+    __wbg_prototypesetcall_13162965d1fe7aa3: function(arg0, arg1, arg2) {
+      Uint8Array.prototype.set.call(getArrayU8FromWasm0(arg0, arg1), arg2);
+    },
+    __wbg_set_8282f7e0d2d01336: function(arg0, arg1, arg2) {
+      const ret = arg0.set(arg1, arg2);
+      return ret;
+    },
+    __wbg_set_d2d33b52458e984a: function(arg0, arg1, arg2) {
+      arg0[arg1 >>> 0] = arg2;
+    },
+    __wbg_set_e4b9a833d288759a: function(arg0, arg1, arg2) {
+      arg0[arg1] = arg2;
+    },
+    __wbg_value_e0f328965e184931: function(arg0) {
+      const ret = arg0.value;
+      return ret;
+    },
+    __wbindgen_generic_0000000000000001: function(arg0) {
+      const ret = arg0;
+      return ret;
+    },
+    __wbindgen_generic_0000000000000002: function(arg0) {
+      const ret = arg0;
+      return ret;
+    },
+    __wbindgen_generic_0000000000000003: function(arg0, arg1) {
+      const ret = getStringFromWasm0(arg0, arg1);
+      return ret;
+    },
+    __wbindgen_generic_0000000000000004: function(arg0) {
+      const ret = BigInt.asUintN(64, arg0);
+      return ret;
+    },
+    __wbindgen_init_externref_table: function() {
+      const table = wasm.__wbindgen_externrefs;
+      table.set(0, void 0);
+      table.set(1024, void 0);
+      table.set(1025, null);
+      table.set(1026, true);
+      table.set(1027, false);
+    }
+  };
+  return {
+    __proto__: null,
+    "./deliverybot_wasm_bg.js": import0
+  };
+}
+var EngineFinalization = typeof FinalizationRegistry === "undefined" ? { register: () => {
+}, unregister: () => {
+} } : new FinalizationRegistry((ptr) => wasm.__wbg_engine_free(ptr, 1));
+function addToExternrefTable0(obj) {
+  const idx = wasm.__externref_table_alloc();
+  wasm.__wbindgen_externrefs.set(idx, obj);
+  return idx;
+}
+function debugString(val) {
+  switch (typeof val) {
+    // primitive types
+    case "number":
+    case "boolean":
+    case "undefined":
+      return `${val}`;
+    case "string":
+      return JSON.stringify(val);
+    case "bigint":
+      return `${val}n`;
+    case "symbol":
+      return val.description !== void 0 ? `Symbol(${val.description})` : "Symbol";
+    case "function":
+      return typeof val.name === "string" && val.name !== "" ? `Function(${val.name})` : "Function";
+    case "object": {
+      if (val === null) {
+        return "null";
+      }
+      if (Array.isArray(val)) {
+        return "[" + Array.from(val, debugString).join(", ") + "]";
+      }
+      if (val instanceof Error) {
+        return `${val.name}: ${val.message}
+${val.stack}`;
+      }
+      const toStringOutput = toString.call(val);
+      const className = /\[object ([^\]]+)\]/.exec(toStringOutput)?.[1];
+      if (className === void 0) {
+        return toStringOutput;
+      }
+      if (className === "Object") {
+        try {
+          return "Object(" + JSON.stringify(val) + ")";
+        } catch (_) {
+          return "Object";
+        }
+      }
+      return className;
+    }
+  }
+}
+function getArrayU8FromWasm0(ptr, len) {
+  ptr = ptr >>> 0;
+  return getUint8ArrayMemory0().subarray(ptr / 1, ptr / 1 + len);
+}
+var cachedDataViewMemory0 = null;
+function getDataViewMemory0() {
+  if (cachedDataViewMemory0 === null || cachedDataViewMemory0.buffer.detached === true || cachedDataViewMemory0.buffer.detached === void 0 && cachedDataViewMemory0.buffer !== wasm.memory.buffer) {
+    cachedDataViewMemory0 = new DataView(wasm.memory.buffer);
+  }
+  return cachedDataViewMemory0;
+}
+function getStringFromWasm0(ptr, len) {
+  ptr = ptr >>> 0;
+  return decodeText(getUint8ArrayMemory0().subarray(ptr, ptr + len));
+}
+var cachedUint8ArrayMemory0 = null;
+function getUint8ArrayMemory0() {
+  if (cachedUint8ArrayMemory0 === null || cachedUint8ArrayMemory0.byteLength === 0) {
+    cachedUint8ArrayMemory0 = new Uint8Array(wasm.memory.buffer);
+  }
+  return cachedUint8ArrayMemory0;
+}
+function handleError(f, args) {
+  try {
+    return f.apply(this, args);
+  } catch (e) {
+    const idx = addToExternrefTable0(e);
+    wasm.__wbindgen_exn_store(idx);
+  }
+}
+function isLikeNone(x) {
+  return x === void 0 || x === null;
+}
+function passStringToWasm0(arg, malloc, realloc) {
+  if (realloc === void 0) {
+    const buf = cachedTextEncoder.encode(arg);
+    const ptr2 = malloc(buf.length, 1) >>> 0;
+    getUint8ArrayMemory0().subarray(ptr2, ptr2 + buf.length).set(buf);
+    WASM_VECTOR_LEN = buf.length;
+    return ptr2;
+  }
+  let len = arg.length;
+  let ptr = malloc(len, 1) >>> 0;
+  const mem = getUint8ArrayMemory0();
+  let offset = 0;
+  for (; offset < len; offset++) {
+    const code = arg.charCodeAt(offset);
+    if (code > 127) break;
+    mem[ptr + offset] = code;
+  }
+  if (offset !== len) {
+    if (offset !== 0) {
+      arg = arg.slice(offset);
+    }
+    ptr = realloc(ptr, len, len = offset + arg.length * 3, 1) >>> 0;
+    const view = getUint8ArrayMemory0().subarray(ptr + offset, ptr + len);
+    const ret = cachedTextEncoder.encodeInto(arg, view);
+    offset += ret.written;
+    ptr = realloc(ptr, len, offset, 1) >>> 0;
+  }
+  WASM_VECTOR_LEN = offset;
+  return ptr;
+}
+function takeFromExternrefTable0(idx) {
+  const value = wasm.__wbindgen_externrefs.get(idx);
+  wasm.__externref_table_dealloc(idx);
+  return value;
+}
+var cachedTextDecoder = new TextDecoder("utf-8", { ignoreBOM: true });
+cachedTextDecoder.decode();
+var MAX_SAFARI_DECODE_BYTES = 2146435072;
+var numBytesDecoded = 0;
+function decodeText(bytes) {
+  numBytesDecoded += bytes.length;
+  if (numBytesDecoded >= MAX_SAFARI_DECODE_BYTES) {
+    cachedTextDecoder = new TextDecoder("utf-8", { ignoreBOM: true });
+    cachedTextDecoder.decode();
+    numBytesDecoded = bytes.length;
+  }
+  return cachedTextDecoder.decode(bytes);
+}
+var cachedTextEncoder = new TextEncoder();
+if (!("encodeInto" in cachedTextEncoder)) {
+  cachedTextEncoder.encodeInto = function(arg, view) {
+    const buf = cachedTextEncoder.encode(arg);
+    view.set(buf);
+    return {
+      read: arg.length,
+      written: buf.length
+    };
+  };
+}
+var WASM_VECTOR_LEN = 0;
+var wasmModule;
+var wasmInstance;
+var wasm;
+function __wbg_finalize_init(instance, module2) {
+  wasmInstance = instance;
+  wasm = instance.exports;
+  wasmModule = module2;
+  cachedDataViewMemory0 = null;
+  cachedUint8ArrayMemory0 = null;
+  wasm.__wbindgen_start();
+  return wasm;
+}
+function initSync(module2) {
+  if (wasm !== void 0) return wasm;
+  if (module2 !== void 0) {
+    if (Object.getPrototypeOf(module2) === Object.prototype) {
+      ({ module: module2 } = module2);
+    } else {
+      console.warn("using deprecated parameters for `initSync()`; pass a single object instead");
+    }
+  }
+  const imports = __wbg_get_imports();
+  if (!(module2 instanceof WebAssembly.Module)) {
+    module2 = new WebAssembly.Module(module2);
+  }
+  const instance = new WebAssembly.Instance(module2, imports);
+  return __wbg_finalize_init(instance, module2);
+}
+
+// action/engine.mjs
+var ready = false;
+function load() {
+  if (!ready) {
+    initSync({ module: (0, import_node_fs.readFileSync)(new URL("./deliverybot.wasm", import_meta_url)) });
+    ready = true;
+  }
+}
+function createEngine(invocation) {
+  load();
+  return new Engine(invocation);
+}
+function validate2(text) {
+  load();
+  return validate(text);
+}
+
+// action/lib.mjs
+function schema() {
+  return JSON.parse((0, import_node_fs2.readFileSync)(new URL("../schema/deploy.schema.json", import_meta_url), "utf8"));
+}
+function start({ eventName, payload, inputs = {}, context = {}, phase = "main", state = {} }) {
+  if (typeof eventName !== "string" || !eventName) throw new TypeError("`eventName` is required, like `push`");
+  const event = typeof payload === "string" ? payload : JSON.stringify(payload ?? {});
+  const needs = !context.repository || context.actor === void 0;
+  const parsed = typeof payload === "string" ? needs ? safeParse(payload) : void 0 : payload;
+  const repository = context.repository ?? parsed?.repository?.full_name;
+  if (!repository) throw new TypeError("`context.repository` is required (`owner/name`) when the payload has no repository");
+  return createEngine({
+    event_name: eventName,
+    event,
+    inputs: Object.fromEntries(Object.entries(inputs).filter(([, v]) => v !== void 0 && v !== null).map(([k, v]) => [k, String(v)])),
+    phase,
+    state,
+    context: {
+      repository,
+      run_id: String(context.run_id ?? ""),
+      server_url: (context.server_url ?? "https://github.com").replace(/\/+$/, ""),
+      actor: context.actor ?? parsed?.sender?.login ?? "",
+      job: context.job ?? ""
+    }
+  });
+}
+async function run({ executor, onLog, ...options }) {
+  const perform = performer(executor);
+  const engine = start(options);
+  const log = [];
+  const requests = [];
+  let reply2;
+  let last = "the start";
+  try {
+    for (; ; ) {
+      let step;
+      try {
+        step = engine.step(reply2);
+      } catch (err) {
+        throw new Error(`internal error in the engine on a \`${options.eventName}\` event, after ${last}: ${err.message}`);
+      }
+      for (const line of step.log) {
+        log.push(line);
+        onLog?.(line);
+      }
+      const { next } = step;
+      if (next.type === "done") {
+        return {
+          outputs: Object.fromEntries(next.outputs),
+          decisions: next.decisions ?? [],
+          summary: next.summary,
+          state: Object.fromEntries(next.state ?? []),
+          failure: next.failure,
+          log,
+          requests
+        };
+      }
+      last = `${next.method} ${next.path}`;
+      reply2 = await perform(next);
+      const { method, path, query, purpose } = next;
+      requests.push({ method, path, query, purpose, ...reply2.error === void 0 ? { status: reply2.status } : { error: reply2.error } });
+    }
+  } finally {
+    engine.free();
+  }
+}
+function performer(executor) {
+  const octokit = typeof executor?.request === "function" ? executor.request : typeof executor?.endpoint === "function" ? executor : null;
+  if (octokit) {
+    return async (request) => {
+      try {
+        const response = await octokit({ method: request.method, url: withQuery(request), headers: request.accept ? { accept: request.accept } : {}, data: request.body });
+        return reply(response.status, response.headers, response.data);
+      } catch (err) {
+        if (err?.response) return reply(err.response.status, err.response.headers, err.response.data);
+        return { error: err?.message ?? String(err) };
+      }
+    };
+  }
+  if (typeof executor === "function") {
+    return async (request) => {
+      const answer = await executor(request.method, withQuery(request), request.body, request);
+      if (answer && typeof answer.error === "string") return { error: answer.error };
+      if (!answer || !Number.isInteger(answer.status)) {
+        throw new TypeError(`the executor's answer to ${request.method} ${request.path} has no status: return { status, headers, body } or { error }`);
+      }
+      return reply(answer.status, answer.headers, answer.body);
+    };
+  }
+  throw new TypeError("`executor` must be an Octokit instance or a function (method, path, body, request) => { status, headers, body }");
+}
+function withQuery({ path, query }) {
+  return query.length === 0 ? path : `${path}?${new URLSearchParams(query)}`;
+}
+function reply(status, headers = {}, body) {
+  const text = (value) => value === void 0 || value === null ? "" : typeof value === "string" ? value : value instanceof ArrayBuffer || ArrayBuffer.isView(value) ? new TextDecoder().decode(value) : JSON.stringify(value);
+  const flat = {};
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    if (value !== void 0 && value !== null) flat[name.toLowerCase()] = Array.isArray(value) ? value.join(", ") : String(value);
+  }
+  return { status, headers: flat, body: text(body) };
+}
+function safeParse(text) {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return void 0;
+  }
+}
+// Annotate the CommonJS export names for ESM import in node:
+0 && (module.exports = {
+  deliver,
+  run,
+  schema,
+  start,
+  validate
+});
