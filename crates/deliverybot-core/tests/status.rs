@@ -195,7 +195,7 @@ fn a_post_step_with_nothing_saved_does_nothing() {
     invocation.state.clear();
     let (requests, outcome, _) = run(invocation, created());
     assert!(requests.is_empty());
-    assert_eq!(outcome, Outcome { outputs: vec![], summary: String::new(), state: vec![], failure: None });
+    assert_eq!(outcome, Outcome::default());
 }
 
 #[test]
