@@ -35,6 +35,7 @@ export async function run(phase, env = process.env) {
       server_url: vars.GITHUB_SERVER_URL.replace(/\/+$/, ''),
       actor: env.GITHUB_ACTOR ?? '',
       job: env.GITHUB_JOB ?? '',
+      ref_name: env.GITHUB_REF_NAME ?? '',
     },
   });
   const timeout = Number(env.DELIVERYBOT_REQUEST_TIMEOUT);

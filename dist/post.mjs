@@ -1,6 +1,6 @@
 import {
   start
-} from "./shared-I6PUX6T7.mjs";
+} from "./shared-PAOC3HDL.mjs";
 import "./shared-3I3TLNXV.mjs";
 import "./shared-DSGVKK6L.mjs";
 

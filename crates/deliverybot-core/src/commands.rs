@@ -229,7 +229,12 @@ impl Commands {
             }
             Command::Lock { .. } => settings.lock,
             Command::Unlock { .. } => settings.unlock,
-            Command::Promote { target } => settings.promote.max(target_role(target)),
+            // The promotion status opens every target that requires it, whichever is named: it
+            // needs the strictest of their permissions.
+            Command::Promote { target } => {
+                let gated = self.config().targets.iter().filter(|t| t.required_contexts.iter().any(|c| c == PROMOTION_CONTEXT)).map(|t| t.permission);
+                gated.fold(settings.promote.max(target_role(target)), Role::max)
+            }
             Command::Help => Role::None,
         }
     }
@@ -261,6 +266,14 @@ impl Commands {
         environment_of(&self.config().targets[index], &self.source(pr, &git_ref, &run_url)).map_err(|errors| errors[0].message.clone())
     }
 
+    /// Whether some target deploys to `environment` (names compare as GitHub does: ignoring case).
+    fn known_environment(&self, environment: &str) -> bool {
+        let pr = self.pr.as_ref().expect("read before acting");
+        let (git_ref, run_url) = (pr.git_ref(), self.run_url());
+        let source = self.source(pr, &git_ref, &run_url);
+        self.config().targets.iter().any(|t| environment_of(t, &source).is_ok_and(|e| e.eq_ignore_ascii_case(environment)))
+    }
+
     // ── the steps ────────────────────────────────────────────────────────────────────────────────
 
     fn act(&mut self, log: &mut Log) -> Option<Request> {
@@ -283,10 +296,35 @@ impl Commands {
                     return None;
                 };
                 let pr = self.pr.clone().expect("read before acting");
+                if pr.fork && !self.config().targets[index].allow_forks {
+                    // The head is the fork author's to move, even after this comment was written.
+                    let text = format!(
+                        "This pull request comes from a fork; `{}` does not deploy forks (set `allow_forks: true` on the target to allow it).",
+                        self.config().targets[index].name
+                    );
+                    self.say(text);
+                    return None;
+                }
                 let config = self.config.clone().expect("read before acting");
-                let deliver = Deliver::for_command(self.repo.clone(), self.settings.clone(), self.context.clone(), config, pr, index, force, log);
+                let default_branch = self.event.repository.default_branch.clone();
+                let deliver = Deliver::for_command(self.repo.clone(), self.settings.clone(), self.context.clone(), config, pr, index, force, default_branch, log);
                 self.deliver = Some(Box::new(deliver));
                 self.next_deliver(log)
+            }
+            Command::Lock { ref name, .. } | Command::Unlock { ref name } if self.settings.dry_run => {
+                let word = command.word();
+                let name = name.clone();
+                let text = match self.environment(&name) {
+                    Ok(environment) => format!("Dry run: would {word} **{environment}**."),
+                    Err(problem) => format!("Cannot tell which environment `{name}` is for this pull request: {problem}"),
+                };
+                self.say(text);
+                None
+            }
+            Command::Promote { .. } if self.settings.dry_run => {
+                let sha = crate::refs::short_sha(&self.pr.as_ref().expect("read before acting").head_sha).to_string();
+                self.say(format!("Dry run: would promote `{sha}` (the `{PROMOTION_CONTEXT}` status)."));
+                None
             }
             Command::Lock { name, reason } => match self.environment(&name) {
                 Ok(environment) => {
@@ -440,7 +478,11 @@ impl Commands {
                 }
             }
             (Awaiting::LockRef, Answer::Success { .. }) => {
-                self.say(format!("🔒 Locked **{environment}**: no deployment reaches it until `/unlock {environment}`."));
+                let mut text = format!("🔒 Locked **{environment}**: no deployment reaches it until `/unlock {environment}`.");
+                if !self.known_environment(&environment) {
+                    text.push_str(&format!(" (No target of this config deploys to an environment called `{environment}` for this pull request: check the name.)"));
+                }
+                self.say(text);
             }
             // The ref exists: someone holds the lock. Read who, to say so.
             (Awaiting::LockRef, Answer::Refused { status: 422, .. }) => {
@@ -583,6 +625,7 @@ impl Flow for Commands {
         }
         loop {
             match self.stage {
+                Stage::React if self.settings.dry_run => self.stage = Stage::Config,
                 Stage::React => {
                     self.awaiting = Some(Awaiting::React);
                     let path = format!("/repos/{}/{}/issues/comments/{}/reactions", encode(&self.repo.owner), encode(&self.repo.name), self.event.comment.id);
@@ -637,6 +680,11 @@ impl Flow for Commands {
                         None if self.stage == Stage::Act => unreachable!("acting ends with a request or a reply"),
                         None => continue,
                     }
+                }
+                Stage::Reply if self.settings.dry_run => {
+                    let text = &self.reply.as_ref().expect("a reply").text;
+                    log.info(format!("Dry run: would reply: @{} {text}", self.user()));
+                    self.stage = Stage::Done;
                 }
                 Stage::Reply => {
                     self.awaiting = Some(Awaiting::Reply);

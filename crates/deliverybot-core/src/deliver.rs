@@ -82,6 +82,9 @@ struct Candidate {
     manual: bool,
     /// `/deploy --force`: the required checks are skipped (and not sent to GitHub).
     force: bool,
+    /// Other readings of a dispatch's short ref, tried in turn when one does not exist
+    /// (`v1.2` → `refs/heads/v1.2`, then `refs/tags/v1.2`, then a commit named `v1.2`).
+    fallbacks: Vec<String>,
 }
 
 enum Tip {
@@ -190,7 +193,9 @@ impl Deliver {
             Event::Schedule => (Origin::Schedule, None),
             Event::Deployment(_) | Event::Comment(_) | Event::Other { .. } => unreachable!("the engine routes only rules events here"),
         };
-        Ok(Deliver::start(repo, settings, context, event_name, repository.map(|r| r.default_branch), origin, None))
+        // A schedule's payload names no repository; its run is on the default branch.
+        let default_branch = repository.map(|r| r.default_branch).or_else(|| Some(context.ref_name.clone()).filter(|b| !b.is_empty()));
+        Ok(Deliver::start(repo, settings, context, event_name, default_branch, origin, None))
     }
 
     /// A flow with nothing decided yet.
@@ -221,10 +226,20 @@ impl Deliver {
     /// `/deploy <target>` on a pull request: the rules' own flow for one target, at the head,
     /// with the config already read.
     #[allow(clippy::too_many_arguments)]
-    pub fn for_command(repo: Repo, settings: Settings, context: RunContext, config: Config, pr: PullRequest, target: usize, force: bool, log: &mut Log) -> Deliver {
+    pub fn for_command(
+        repo: Repo,
+        settings: Settings,
+        context: RunContext,
+        config: Config,
+        pr: PullRequest,
+        target: usize,
+        force: bool,
+        default_branch: String,
+        log: &mut Log,
+    ) -> Deliver {
         let name = config.targets[target].name.clone();
         log.info(format!("{name}: deploying #{} ({}) on request{}.", pr.number, short_sha(&pr.head_sha), if force { ", skipping its checks" } else { "" }));
-        let mut deliver = Deliver::start(repo, settings, context, "issue_comment", None, Origin::PullRequest(pr.clone()), Some(config));
+        let mut deliver = Deliver::start(repo, settings, context, "issue_comment", Some(default_branch), Origin::PullRequest(pr.clone()), Some(config));
         let candidate = deliver.candidate(pr.git_ref(), pr.head_sha.clone(), Some(pr), Tip::Known, true);
         deliver.candidates[candidate].force = force;
         deliver.plan(target, candidate, Progress::Render);
@@ -259,7 +274,7 @@ impl Deliver {
         if let Some(existing) = self.candidates.iter().position(|c| c.git_ref == git_ref && c.pull_request.is_none() && pull_request.is_none()) {
             return existing;
         }
-        self.candidates.push(Candidate { git_ref, sha, pull_request, tip, manual, force: false });
+        self.candidates.push(Candidate { git_ref, sha, pull_request, tip, manual, force: false, fallbacks: Vec::new() });
         self.candidates.len() - 1
     }
 
@@ -396,10 +411,18 @@ impl Deliver {
             return;
         };
         log.info(format!("{name}: deploying {git_ref} on request."));
-        // A full ref is read as a ref (annotated tags included); a name or a sha is resolved by the
-        // commits API, which takes either.
-        let tip = if git_ref.starts_with("refs/") { Tip::ReadRef } else { Tip::Resolve };
-        let candidate = self.candidate(git_ref, String::new(), None, tip, true);
+        // A full ref is read as a ref (annotated tags included); a commit sha is resolved by the
+        // commits API; a short name is a branch, else a tag, else a commit.
+        let is_sha = git_ref.len() >= 7 && git_ref.len() <= 40 && git_ref.chars().all(|c| c.is_ascii_hexdigit());
+        let (first, tip, fallbacks) = if git_ref.starts_with("refs/") {
+            (git_ref, Tip::ReadRef, Vec::new())
+        } else if is_sha {
+            (git_ref, Tip::Resolve, Vec::new())
+        } else {
+            (format!("refs/heads/{git_ref}"), Tip::ReadRef, vec![git_ref.clone(), format!("refs/tags/{git_ref}")])
+        };
+        let candidate = self.candidate(first, String::new(), None, tip, true);
+        self.candidates[candidate].fallbacks = fallbacks;
         self.plan(target, candidate, Progress::Tip);
         self.unselected = config.targets.len() - 1;
     }
@@ -447,6 +470,12 @@ impl Deliver {
         };
         let body = match answer(&reply) {
             Answer::Success { body, .. } => body,
+            Answer::Refused { status: 404 | 422, .. } if !candidate.fallbacks.is_empty() => {
+                let next = candidate.fallbacks.pop().expect("not empty");
+                candidate.tip = if next.starts_with("refs/") { Tip::ReadRef } else { Tip::Resolve };
+                candidate.git_ref = next;
+                return;
+            }
             Answer::Refused { status: 404 | 422, .. } => {
                 candidate.tip = Tip::Gone(format!("{what} does not exist (any more)"));
                 return;
@@ -556,6 +585,11 @@ impl Deliver {
                 // A pull request read from the API is selected now that its fork and draft state are known.
                 if let Some(pr) = &candidate.pull_request {
                     let target = &self.config().targets[self.plans[index].target];
+                    if !pr.open {
+                        let reason = format!("pull request #{} is closed", pr.number);
+                        self.plans[index].progress = Progress::Decided(Decision::Skipped { reason });
+                        return true;
+                    }
                     if let Ok(Err(reason)) = rules::pull_request_selects(target, pr) {
                         self.plans[index].progress = Progress::Decided(Decision::Skipped { reason });
                         return true;
@@ -981,7 +1015,7 @@ impl Flow for Deliver {
                 Progress::Existing => {
                     let body = plan.body.as_ref().expect("rendered before it is checked");
                     self.awaiting = Some(Awaiting::Existing(index));
-                    return Ok(github::find_deployment(&self.repo, &body.sha, &body.environment));
+                    return Ok(github::find_deployment(&self.repo, &body.sha, &body.environment, &body.task));
                 }
                 Progress::Checks => {
                     let required = !self.config().targets[plan.target].required_contexts.is_empty();
@@ -1012,7 +1046,8 @@ impl Flow for Deliver {
                     }
                     let environment = plan.body.as_ref().expect("rendered").environment.clone();
                     if let Fetch::Read(locked) = &self.locks {
-                        if let Some((_, tag)) = locked.iter().find(|(e, _)| *e == environment) {
+                        // GitHub's environment names ignore case, and so do locks.
+                        if let Some((_, tag)) = locked.iter().find(|(e, _)| e.eq_ignore_ascii_case(&environment)) {
                             if !self.lock_details.contains_key(&environment) {
                                 let request = github::get_tag(&self.repo, tag);
                                 self.awaiting = Some(Awaiting::LockDetail(environment));
@@ -1025,7 +1060,7 @@ impl Flow for Deliver {
                 Progress::Recover { attempt, error } => {
                     let body = plan.body.as_ref().expect("rendered before it is created");
                     self.awaiting = Some(Awaiting::Recover(index, *attempt, error.clone()));
-                    return Ok(github::find_deployment(&self.repo, &body.sha, &body.environment));
+                    return Ok(github::find_deployment(&self.repo, &body.sha, &body.environment, &body.task));
                 }
                 Progress::Create { attempt } => {
                     let body = plan.body.as_ref().expect("rendered before it is created");

@@ -61,6 +61,8 @@ pub struct PullRequest {
     /// The head lives in another repository: its code is not trusted to deploy automatically.
     pub fork: bool,
     pub merged: bool,
+    /// Still open (a check can finish after the pull request was closed or merged).
+    pub open: bool,
     /// The whole object, for templates.
     pub object: Value,
 }
@@ -82,6 +84,7 @@ impl PullRequest {
             draft: object.get("draft").and_then(Value::as_bool).unwrap_or(false),
             fork: head_repo != Some(base_repo),
             merged: object.get("merged").and_then(Value::as_bool).unwrap_or(false),
+            open: object.get("state").and_then(Value::as_str).is_none_or(|state| state == "open"),
             object,
         })
     }

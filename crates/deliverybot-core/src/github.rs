@@ -19,15 +19,17 @@ pub fn get_file(repo: &Repo, path: &str, branch: Option<&str>) -> Request {
     .accept("application/vnd.github.raw+json")
 }
 
-/// `GET /repos/{owner}/{repo}/deployments?sha=&environment=`: is there already a deployment of this
-/// commit to this environment? One result is enough to know.
-pub fn find_deployment(repo: &Repo, sha: &str, environment: &str) -> Request {
+/// `GET /repos/{owner}/{repo}/deployments?sha=&environment=&task=`: is there already a deployment
+/// of this commit to this environment, for this task (a canary's `deploy:canary` is not production's
+/// `deploy`)? One result is enough to know.
+pub fn find_deployment(repo: &Repo, sha: &str, environment: &str, task: &str) -> Request {
     Request::get(
         format!("{}/deployments", repo_path(repo)),
         format!("look for an existing deployment of {} to {environment}", crate::refs::short_sha(sha)),
     )
     .query("sha", sha)
     .query("environment", environment)
+    .query("task", task)
     .query("per_page", "1")
 }
 

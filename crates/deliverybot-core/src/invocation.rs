@@ -44,6 +44,9 @@ pub struct RunContext {
     /// `GITHUB_JOB`: this job, a running check on the commit that must not wait on itself.
     #[serde(default)]
     pub job: String,
+    /// `GITHUB_REF_NAME`: the branch the run is on (a schedule's is the default branch).
+    #[serde(default)]
+    pub ref_name: String,
 }
 
 /// A repository, as used in API paths.
@@ -140,6 +143,7 @@ impl Invocation {
                 server_url: "https://github.com".to_string(),
                 actor: "octocat".to_string(),
                 job: "deliver".to_string(),
+                ref_name: "main".to_string(),
             },
         }
     }

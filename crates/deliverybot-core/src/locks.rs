@@ -14,12 +14,13 @@ use serde_json::Value;
 /// Where locks live, below `refs/`.
 pub const NAMESPACE: &str = "deliverybot/locks/";
 
-/// The lock's ref name below `refs/` for an environment. Every character but letters, digits,
+/// The lock's ref name below `refs/` for an environment, in lower case. Every character but letters, digits,
 /// `-` and `_` is percent-encoded, so any environment name makes a valid ref (no `..`, no
 /// trailing `.lock`, no spaces).
 pub fn ref_name(environment: &str) -> String {
     let mut name = String::from(NAMESPACE);
-    for c in environment.chars() {
+    // GitHub's environment names ignore case: one lock per environment, whatever the case typed.
+    for c in environment.to_lowercase().chars() {
         if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
             name.push(c);
         } else {
@@ -144,6 +145,7 @@ mod tests {
             assert_eq!(environment_of(&format!("refs/{reference}")).as_deref(), Some(name));
         }
         assert_eq!(ref_name("eu west"), "deliverybot/locks/eu%20west");
+        assert_eq!(ref_name("Production"), ref_name("production"));
         assert_eq!(environment_of("refs/heads/main"), None);
     }
 

@@ -84,15 +84,19 @@ impl Retire {
             pull_request: Some(&self.pr.object),
             commit: None,
         };
-        for target in config.targets.iter().filter(|t| t.auto_deploy_on == Some(Trigger::PullRequest)) {
+        // Pull request targets, and transient ones a `/deploy` may have used for this pull request.
+        for target in config.targets.iter().filter(|t| t.auto_deploy_on == Some(Trigger::PullRequest) || t.transient_environment == Some(true)) {
             match environment_of(target, &source) {
                 Ok(environment) if !self.environments.iter().any(|(e, _)| *e == environment) => self.environments.push((environment, Some(1))),
                 Ok(_) => {}
-                Err(errors) => log.warning(format!("{}: cannot tell its environment for #{}: {}", target.name, self.pr.number, errors[0].message)),
+                Err(errors) if target.auto_deploy_on == Some(Trigger::PullRequest) => {
+                    log.warning(format!("{}: cannot tell its environment for #{}: {}", target.name, self.pr.number, errors[0].message))
+                }
+                Err(_) => {}
             }
         }
         if self.environments.is_empty() {
-            log.info(format!("No target deploys pull requests: nothing to retire for #{}.", self.pr.number));
+            log.info(format!("No target deploys pull requests or transient environments: nothing to retire for #{}.", self.pr.number));
         }
     }
 

@@ -202,3 +202,47 @@ fn a_deploy_of_an_old_head_is_not_a_thing_the_head_is_read_fresh() {
     github.run(comment("/deploy staging", "writer"));
     assert_eq!(github.created()[0]["ref"], OLD, "the pull request's head now, as read");
 }
+
+#[test]
+fn a_dry_run_writes_nothing_not_even_the_reply() {
+    for body in ["/lock staging", "/unlock staging", "/promote", "/deploy review"] {
+        let mut github = repo();
+        let mut invocation = comment(body, "writer");
+        invocation.inputs.insert("dry-run".into(), "true".into());
+        let outcome = github.run(invocation);
+        assert_eq!(outcome.failure, None, "{body}");
+        assert!(github.writes().is_empty(), "{body}: {:?}", github.paths());
+        assert!(github.logged("Dry run: would reply: @writer"), "{body}");
+    }
+}
+
+#[test]
+fn a_bare_promote_needs_what_the_targets_that_require_promotion_need() {
+    let mut github = repo();
+    github.run(comment("/promote", "writer"));
+    assert!(reply(&github).contains("`/promote` needs the **admin** role"), "{}", reply(&github));
+    assert!(github.created_statuses.is_empty());
+}
+
+#[test]
+fn a_fork_is_deployed_by_command_only_to_targets_that_allow_forks() {
+    let mut github = repo();
+    github.pulls.insert(2, common::pull_request(2, SHA, true, false));
+    github.run(comment("/deploy review", "writer"));
+    assert!(github.created().is_empty());
+    assert!(reply(&github).contains("comes from a fork; `review` does not deploy forks"), "{}", reply(&github));
+}
+
+#[test]
+fn locks_ignore_case_like_environment_names_and_warn_about_unknown_ones() {
+    let mut github = repo();
+    github.statuses = vec![("ci".into(), "success".into())];
+    github.run(comment("/lock Staging", "writer"));
+    assert!(github.refs.contains_key("deliverybot/locks/staging"));
+    github.comments.clear();
+    github.run(comment("/deploy staging", "writer"));
+    assert!(reply(&github).starts_with("@writer 🔒 Not deployed"), "{}", reply(&github));
+    let mut github = repo();
+    github.run(comment("/lock prodution", "writer"));
+    assert!(reply(&github).contains("No target of this config deploys to an environment called `prodution`"), "{}", reply(&github));
+}

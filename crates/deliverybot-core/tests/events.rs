@@ -390,3 +390,26 @@ fn decisions_carry_the_create_request_for_tools() {
     assert_eq!(decision["request"]["body"]["environment"], "staging");
     assert_eq!(decision["ref"], "refs/heads/main");
 }
+
+#[test]
+fn a_check_on_a_closed_pull_request_does_not_bring_its_environment_back() {
+    let mut github = GitHub::with_config("review:\n  auto_deploy_on: pr\n  environment: pr${{ pr }}\n");
+    let mut pr = pull_request(4, SHA, false, false);
+    pr["state"] = json!("closed");
+    github.pulls.insert(4, pr);
+    let event = json!({ "action": "completed", "check_suite": { "head_sha": SHA, "head_branch": "feature", "pull_requests": [{ "number": 4 }] } });
+    let outcome = github.run(invocation("check_suite", event));
+    assert!(github.writes().is_empty());
+    assert_eq!(json_output(&outcome, "skipped")[0]["reason"], "pull request #4 is closed");
+}
+
+#[test]
+fn a_dispatch_of_a_short_name_finds_the_branch_or_else_the_tag() {
+    let mut github = GitHub::with_config("production:\n  environment: ${{ tag || branch }}\n");
+    github.refs.insert("tags/v1.2".into(), OLD.into());
+    let outcome = github.run(invocation("workflow_dispatch", json!({ "inputs": { "target": "production", "ref": "v1.2" } })));
+    assert_eq!(outcome.failure, None, "{:?}", github.log);
+    let created = github.created();
+    assert_eq!((created[0]["ref"].as_str(), created[0]["environment"].as_str()), (Some(OLD), Some("v1.2")));
+    assert_eq!(created[0]["payload"]["deliverybot"]["ref"], "refs/tags/v1.2");
+}

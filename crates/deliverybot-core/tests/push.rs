@@ -29,7 +29,7 @@ fn a_push_to_main_creates_one_deployment_of_the_pushed_commit() {
     assert_eq!(github.requests[0].query, [("ref".to_string(), "main".to_string())]);
     assert_eq!(
         github.requests[1].query,
-        [("sha".into(), SHA.into()), ("environment".into(), "staging".into()), ("per_page".into(), "1".into())]
+        [("sha".into(), SHA.into()), ("environment".into(), "staging".into()), ("task".into(), "deploy".into()), ("per_page".into(), "1".into())]
     );
     assert_eq!(
         github.paths(),
@@ -234,4 +234,14 @@ fn an_unreadable_config_fails_with_githubs_words() {
         outcome.failure.as_deref(),
         Some("Could not read .github/deploy.yml from main: GitHub answered 403: Resource not accessible by integration. The token may lack the permission: give the workflow `permissions: contents: read` (or use a token that has it).")
     );
+}
+
+#[test]
+fn a_deployment_for_another_task_is_not_this_one() {
+    // The README's canary: same environment as production, its own task.
+    let mut github = GitHub::with_config("production:\n  auto_deploy_on: refs/heads/main\n");
+    github.deployments.push(json!({ "id": 5, "sha": SHA, "environment": "production", "task": "deploy:canary" }));
+    let outcome = github.run(push("refs/heads/main"));
+    assert_eq!(outcome.failure, None);
+    assert_eq!(github.created().len(), 1, "the canary's deployment does not count as production's");
 }

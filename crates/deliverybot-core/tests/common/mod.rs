@@ -99,12 +99,14 @@ impl GitHub {
             (Method::Get, ["deployments"]) => {
                 let sha = GitHub::query(request, "sha");
                 let environment = GitHub::query(request, "environment");
+                let task = GitHub::query(request, "task");
                 let matching: Vec<Value> = self
                     .deployments
                     .iter()
                     .rev()
                     .filter(|d| sha.as_ref().is_none_or(|s| d["sha"] == json!(s)))
                     .filter(|d| environment.as_ref().is_none_or(|e| d["environment"] == json!(e)))
+                    .filter(|d| task.as_ref().is_none_or(|t| d.get("task").and_then(Value::as_str).unwrap_or("deploy") == t))
                     .cloned()
                     .collect();
                 GitHub::page(matching, request)
@@ -117,7 +119,7 @@ impl GitHub {
                 let id = 100 + self.deployments.len() as u64;
                 let deployment = json!({
                     "id": id, "url": format!("https://api.github.com/repos/octo/app/deployments/{id}"),
-                    "sha": body["ref"], "environment": body["environment"], "payload": body["payload"],
+                    "sha": body["ref"], "environment": body["environment"], "payload": body["payload"], "task": body["task"],
                     "transient_environment": body["transient_environment"].as_bool().unwrap_or(false),
                 });
                 self.deployments.push(deployment.clone());

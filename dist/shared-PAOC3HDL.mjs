@@ -106,7 +106,8 @@ async function run(phase, env = process.env) {
       run_id: vars.GITHUB_RUN_ID,
       server_url: vars.GITHUB_SERVER_URL.replace(/\/+$/, ""),
       actor: env.GITHUB_ACTOR ?? "",
-      job: env.GITHUB_JOB ?? ""
+      job: env.GITHUB_JOB ?? "",
+      ref_name: env.GITHUB_REF_NAME ?? ""
     }
   });
   const timeout = Number(env.DELIVERYBOT_REQUEST_TIMEOUT);
