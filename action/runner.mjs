@@ -4,7 +4,17 @@
 // toolkit would add its HTTP client to the bundle and to every cold start.
 
 import { appendFileSync } from 'node:fs';
-import { randomUUID } from 'node:crypto';
+
+/**
+ * A marker that `text` does not contain. What makes it safe is the check, not the randomness, so
+ * Math.random is enough (node:crypto would add milliseconds to every cold start).
+ */
+function marker(prefix, text) {
+  for (;;) {
+    const candidate = `${prefix}${Math.random().toString(36).slice(2)}${Math.random().toString(36).slice(2)}`;
+    if (!text.includes(candidate)) return candidate;
+  }
+}
 
 /** Every input the runner passed, by its name in action.yml (`dry-run`, `config`, ...). */
 export function inputs(env = process.env) {
@@ -38,7 +48,7 @@ export function writeKeyValues(file, pairs) {
   if (!file) return false;
   let text = '';
   for (const [name, value] of pairs) {
-    const delimiter = `ghadelimiter_${randomUUID()}`;
+    const delimiter = marker('ghadelimiter_', `${name}\n${value}`);
     text += `${name}<<${delimiter}\n${value}\n${delimiter}\n`;
   }
   appendFileSync(file, text);
@@ -75,7 +85,7 @@ function writeUntrusted(message, write) {
     write(message);
     return;
   }
-  const token = `deliverybot-${randomUUID()}`;
+  const token = marker('deliverybot-', message);
   write(`::stop-commands::${token}`);
   write(message);
   write(`::${token}::`);

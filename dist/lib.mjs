@@ -1,11 +1,9 @@
 import {
   run,
   schema,
-  start
-} from "./shared-6BSSXFQQ.mjs";
-import {
+  start,
   validate
-} from "./shared-DSGVKK6L.mjs";
+} from "./shared-MDNJ55OB.mjs";
 export {
   run as deliver,
   run,

@@ -1,8 +1,702 @@
-import {
-  start
-} from "./shared-PAOC3HDL.mjs";
-import "./shared-3I3TLNXV.mjs";
-import "./shared-DSGVKK6L.mjs";
+// action/run.mjs
+import { readFileSync as readFileSync2 } from "node:fs";
+
+// action/engine.mjs
+import { readFileSync } from "node:fs";
+
+// build/pkg/deliverybot_wasm.js
+var Engine = class {
+  __destroy_into_raw() {
+    const ptr = this.__wbg_ptr;
+    this.__wbg_ptr = 0;
+    EngineFinalization.unregister(this);
+    return ptr;
+  }
+  free() {
+    const ptr = this.__destroy_into_raw();
+    wasm.__wbg_engine_free(ptr, 0);
+  }
+  /**
+   * `invocation`: `{ event_name, event (JSON text), inputs: {name: value}, context: {...} }`.
+   * @param {any} invocation
+   */
+  constructor(invocation) {
+    const ret = wasm.engine_new(invocation);
+    if (ret[2]) {
+      throw takeFromExternrefTable0(ret[1]);
+    }
+    this.__wbg_ptr = ret[0];
+    EngineFinalization.register(this, this.__wbg_ptr, this);
+    return this;
+  }
+  /**
+   * Advances the run: `undefined` first, then each reply (`{status, headers, body}` or
+   * `{error}`). Returns `{ log, next: { type: "request", ... } | { type: "done", ... } }`.
+   * @param {any} reply
+   * @returns {any}
+   */
+  step(reply) {
+    const ret = wasm.engine_step(this.__wbg_ptr, reply);
+    if (ret[2]) {
+      throw takeFromExternrefTable0(ret[1]);
+    }
+    return takeFromExternrefTable0(ret[0]);
+  }
+};
+if (Symbol.dispose) Engine.prototype[Symbol.dispose] = Engine.prototype.free;
+function __wbg_get_imports() {
+  const import0 = {
+    __proto__: null,
+    __wbg_Error_208446807d0d1e30: function(arg0, arg1) {
+      const ret = Error(getStringFromWasm0(arg0, arg1));
+      return ret;
+    },
+    __wbg_String_8564e559799eccda: function(arg0, arg1) {
+      const ret = String(arg1);
+      const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
+      const len1 = WASM_VECTOR_LEN;
+      getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
+      getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
+    },
+    __wbg___wbindgen_bigint_get_as_i64_11da4b52cd0aedef: function(arg0, arg1) {
+      const v = arg1;
+      const ret = typeof v === "bigint" ? v : void 0;
+      getDataViewMemory0().setBigInt64((arg0 >>> 0) + 8 * 1, isLikeNone(ret) ? BigInt(0) : ret, true);
+      getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, !isLikeNone(ret), true);
+    },
+    __wbg___wbindgen_boolean_get_4f1baf9a00be3c74: function(arg0) {
+      const v = arg0;
+      const ret = typeof v === "boolean" ? v : void 0;
+      return isLikeNone(ret) ? 16777215 : ret ? 1 : 0;
+    },
+    __wbg___wbindgen_debug_string_f249a2a76caa9a55: function(arg0, arg1) {
+      const ret = debugString(arg1);
+      const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
+      const len1 = WASM_VECTOR_LEN;
+      getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
+      getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
+    },
+    __wbg___wbindgen_in_3f58a9d3b3a7eed2: function(arg0, arg1) {
+      const ret = arg0 in arg1;
+      return ret;
+    },
+    __wbg___wbindgen_is_bigint_5fa10641e039d3ef: function(arg0) {
+      const ret = typeof arg0 === "bigint";
+      return ret;
+    },
+    __wbg___wbindgen_is_function_741ff2bb612836f5: function(arg0) {
+      const ret = typeof arg0 === "function";
+      return ret;
+    },
+    __wbg___wbindgen_is_null_c22311b1cc228e3a: function(arg0) {
+      const ret = arg0 === null;
+      return ret;
+    },
+    __wbg___wbindgen_is_object_8b968c3ab8e96595: function(arg0) {
+      const val = arg0;
+      const ret = typeof val === "object" && val !== null;
+      return ret;
+    },
+    __wbg___wbindgen_is_string_fc456fee5d3317de: function(arg0) {
+      const ret = typeof arg0 === "string";
+      return ret;
+    },
+    __wbg___wbindgen_is_undefined_be5b34249ff1fc15: function(arg0) {
+      const ret = arg0 === void 0;
+      return ret;
+    },
+    __wbg___wbindgen_jsval_eq_38d7bfbe4cc84039: function(arg0, arg1) {
+      const ret = arg0 === arg1;
+      return ret;
+    },
+    __wbg___wbindgen_jsval_loose_eq_b2f214e2e4b30e36: function(arg0, arg1) {
+      const ret = arg0 == arg1;
+      return ret;
+    },
+    __wbg___wbindgen_number_get_934b640d0889af78: function(arg0, arg1) {
+      const obj = arg1;
+      const ret = typeof obj === "number" ? obj : void 0;
+      getDataViewMemory0().setFloat64((arg0 >>> 0) + 8 * 1, isLikeNone(ret) ? 0 : ret, true);
+      getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, !isLikeNone(ret), true);
+    },
+    __wbg___wbindgen_string_get_7ce8eee7fd327545: function(arg0, arg1) {
+      const obj = arg1;
+      const ret = typeof obj === "string" ? obj : void 0;
+      var ptr1 = isLikeNone(ret) ? 0 : passStringToWasm0(ret, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
+      var len1 = WASM_VECTOR_LEN;
+      getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
+      getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
+    },
+    __wbg___wbindgen_throw_4c88d8bf264fd984: function(arg0, arg1) {
+      throw new Error(getStringFromWasm0(arg0, arg1));
+    },
+    __wbg_call_40b008ba32f73991: function() {
+      return handleError(function(arg0, arg1) {
+        const ret = arg0.call(arg1);
+        return ret;
+      }, arguments);
+    },
+    __wbg_done_57e08d0be6e30c02: function(arg0) {
+      const ret = arg0.done;
+      return ret;
+    },
+    __wbg_entries_7bb1459bd9b5c2b9: function(arg0) {
+      const ret = Object.entries(arg0);
+      return ret;
+    },
+    __wbg_get_635eea311fa1a291: function() {
+      return handleError(function(arg0, arg1) {
+        const ret = Reflect.get(arg0, arg1);
+        return ret;
+      }, arguments);
+    },
+    __wbg_get_d7176cfb76d71114: function(arg0, arg1) {
+      const ret = arg0[arg1 >>> 0];
+      return ret;
+    },
+    __wbg_get_unchecked_e6325ad374eff861: function(arg0, arg1) {
+      const ret = arg0[arg1 >>> 0];
+      return ret;
+    },
+    __wbg_get_with_ref_key_fc601247060b7204: function(arg0, arg1) {
+      const ret = arg0[arg1];
+      return ret;
+    },
+    __wbg_instanceof_ArrayBuffer_12cdaa4161423e6b: function(arg0) {
+      let result;
+      try {
+        result = arg0 instanceof ArrayBuffer;
+      } catch (_) {
+        result = false;
+      }
+      const ret = result;
+      return ret;
+    },
+    __wbg_instanceof_Map_0b4fc8b62e73f163: function(arg0) {
+      let result;
+      try {
+        result = arg0 instanceof Map;
+      } catch (_) {
+        result = false;
+      }
+      const ret = result;
+      return ret;
+    },
+    __wbg_instanceof_Uint8Array_d7aeb0dcb3108fea: function(arg0) {
+      let result;
+      try {
+        result = arg0 instanceof Uint8Array;
+      } catch (_) {
+        result = false;
+      }
+      const ret = result;
+      return ret;
+    },
+    __wbg_isArray_bcf1376d0d732d08: function(arg0) {
+      const ret = Array.isArray(arg0);
+      return ret;
+    },
+    __wbg_isSafeInteger_1a35ba4d31e71d38: function(arg0) {
+      const ret = Number.isSafeInteger(arg0);
+      return ret;
+    },
+    __wbg_iterator_e4c5e8f68ada7b58: function() {
+      const ret = Symbol.iterator;
+      return ret;
+    },
+    __wbg_length_186163212ffe79c3: function(arg0) {
+      const ret = arg0.length;
+      return ret;
+    },
+    __wbg_length_b03a0fabb109b1e9: function(arg0) {
+      const ret = arg0.length;
+      return ret;
+    },
+    __wbg_new_13de428334042d26: function(arg0) {
+      const ret = new Uint8Array(arg0);
+      return ret;
+    },
+    __wbg_new_37eb45aaf5eeb820: function() {
+      const ret = new Array();
+      return ret;
+    },
+    __wbg_new_7075786089b89c5e: function() {
+      const ret = /* @__PURE__ */ new Map();
+      return ret;
+    },
+    __wbg_new_cd4348290afae586: function() {
+      const ret = new Object();
+      return ret;
+    },
+    __wbg_next_178c1651c11432b3: function(arg0) {
+      const ret = arg0.next;
+      return ret;
+    },
+    __wbg_next_af5ac6a08bb0a717: function() {
+      return handleError(function(arg0) {
+        const ret = arg0.next();
+        return ret;
+      }, arguments);
+    },
+    __wbg_prototypesetcall_13162965d1fe7aa3: function(arg0, arg1, arg2) {
+      Uint8Array.prototype.set.call(getArrayU8FromWasm0(arg0, arg1), arg2);
+    },
+    __wbg_set_8282f7e0d2d01336: function(arg0, arg1, arg2) {
+      const ret = arg0.set(arg1, arg2);
+      return ret;
+    },
+    __wbg_set_d2d33b52458e984a: function(arg0, arg1, arg2) {
+      arg0[arg1 >>> 0] = arg2;
+    },
+    __wbg_set_e4b9a833d288759a: function(arg0, arg1, arg2) {
+      arg0[arg1] = arg2;
+    },
+    __wbg_value_e0f328965e184931: function(arg0) {
+      const ret = arg0.value;
+      return ret;
+    },
+    __wbindgen_generic_0000000000000001: function(arg0) {
+      const ret = arg0;
+      return ret;
+    },
+    __wbindgen_generic_0000000000000002: function(arg0) {
+      const ret = arg0;
+      return ret;
+    },
+    __wbindgen_generic_0000000000000003: function(arg0, arg1) {
+      const ret = getStringFromWasm0(arg0, arg1);
+      return ret;
+    },
+    __wbindgen_generic_0000000000000004: function(arg0) {
+      const ret = BigInt.asUintN(64, arg0);
+      return ret;
+    },
+    __wbindgen_init_externref_table: function() {
+      const table = wasm.__wbindgen_externrefs;
+      table.set(0, void 0);
+      table.set(1024, void 0);
+      table.set(1025, null);
+      table.set(1026, true);
+      table.set(1027, false);
+    }
+  };
+  return {
+    __proto__: null,
+    "./deliverybot_wasm_bg.js": import0
+  };
+}
+var EngineFinalization = typeof FinalizationRegistry === "undefined" ? { register: () => {
+}, unregister: () => {
+} } : new FinalizationRegistry((ptr) => wasm.__wbg_engine_free(ptr, 1));
+function addToExternrefTable0(obj) {
+  const idx = wasm.__externref_table_alloc();
+  wasm.__wbindgen_externrefs.set(idx, obj);
+  return idx;
+}
+function debugString(val) {
+  switch (typeof val) {
+    // primitive types
+    case "number":
+    case "boolean":
+    case "undefined":
+      return `${val}`;
+    case "string":
+      return JSON.stringify(val);
+    case "bigint":
+      return `${val}n`;
+    case "symbol":
+      return val.description !== void 0 ? `Symbol(${val.description})` : "Symbol";
+    case "function":
+      return typeof val.name === "string" && val.name !== "" ? `Function(${val.name})` : "Function";
+    case "object": {
+      if (val === null) {
+        return "null";
+      }
+      if (Array.isArray(val)) {
+        return "[" + Array.from(val, debugString).join(", ") + "]";
+      }
+      if (val instanceof Error) {
+        return `${val.name}: ${val.message}
+${val.stack}`;
+      }
+      const toStringOutput = toString.call(val);
+      const className = /\[object ([^\]]+)\]/.exec(toStringOutput)?.[1];
+      if (className === void 0) {
+        return toStringOutput;
+      }
+      if (className === "Object") {
+        try {
+          return "Object(" + JSON.stringify(val) + ")";
+        } catch (_) {
+          return "Object";
+        }
+      }
+      return className;
+    }
+  }
+}
+function getArrayU8FromWasm0(ptr, len) {
+  ptr = ptr >>> 0;
+  return getUint8ArrayMemory0().subarray(ptr / 1, ptr / 1 + len);
+}
+var cachedDataViewMemory0 = null;
+function getDataViewMemory0() {
+  if (cachedDataViewMemory0 === null || cachedDataViewMemory0.buffer.detached === true || cachedDataViewMemory0.buffer.detached === void 0 && cachedDataViewMemory0.buffer !== wasm.memory.buffer) {
+    cachedDataViewMemory0 = new DataView(wasm.memory.buffer);
+  }
+  return cachedDataViewMemory0;
+}
+function getStringFromWasm0(ptr, len) {
+  ptr = ptr >>> 0;
+  return decodeText(getUint8ArrayMemory0().subarray(ptr, ptr + len));
+}
+var cachedUint8ArrayMemory0 = null;
+function getUint8ArrayMemory0() {
+  if (cachedUint8ArrayMemory0 === null || cachedUint8ArrayMemory0.byteLength === 0) {
+    cachedUint8ArrayMemory0 = new Uint8Array(wasm.memory.buffer);
+  }
+  return cachedUint8ArrayMemory0;
+}
+function handleError(f, args) {
+  try {
+    return f.apply(this, args);
+  } catch (e) {
+    const idx = addToExternrefTable0(e);
+    wasm.__wbindgen_exn_store(idx);
+  }
+}
+function isLikeNone(x) {
+  return x === void 0 || x === null;
+}
+function passStringToWasm0(arg, malloc, realloc) {
+  if (realloc === void 0) {
+    const buf = cachedTextEncoder.encode(arg);
+    const ptr2 = malloc(buf.length, 1) >>> 0;
+    getUint8ArrayMemory0().subarray(ptr2, ptr2 + buf.length).set(buf);
+    WASM_VECTOR_LEN = buf.length;
+    return ptr2;
+  }
+  let len = arg.length;
+  let ptr = malloc(len, 1) >>> 0;
+  const mem = getUint8ArrayMemory0();
+  let offset = 0;
+  for (; offset < len; offset++) {
+    const code = arg.charCodeAt(offset);
+    if (code > 127) break;
+    mem[ptr + offset] = code;
+  }
+  if (offset !== len) {
+    if (offset !== 0) {
+      arg = arg.slice(offset);
+    }
+    ptr = realloc(ptr, len, len = offset + arg.length * 3, 1) >>> 0;
+    const view = getUint8ArrayMemory0().subarray(ptr + offset, ptr + len);
+    const ret = cachedTextEncoder.encodeInto(arg, view);
+    offset += ret.written;
+    ptr = realloc(ptr, len, offset, 1) >>> 0;
+  }
+  WASM_VECTOR_LEN = offset;
+  return ptr;
+}
+function takeFromExternrefTable0(idx) {
+  const value = wasm.__wbindgen_externrefs.get(idx);
+  wasm.__externref_table_dealloc(idx);
+  return value;
+}
+var cachedTextDecoder = new TextDecoder("utf-8", { ignoreBOM: true });
+cachedTextDecoder.decode();
+var MAX_SAFARI_DECODE_BYTES = 2146435072;
+var numBytesDecoded = 0;
+function decodeText(bytes) {
+  numBytesDecoded += bytes.length;
+  if (numBytesDecoded >= MAX_SAFARI_DECODE_BYTES) {
+    cachedTextDecoder = new TextDecoder("utf-8", { ignoreBOM: true });
+    cachedTextDecoder.decode();
+    numBytesDecoded = bytes.length;
+  }
+  return cachedTextDecoder.decode(bytes);
+}
+var cachedTextEncoder = new TextEncoder();
+if (!("encodeInto" in cachedTextEncoder)) {
+  cachedTextEncoder.encodeInto = function(arg, view) {
+    const buf = cachedTextEncoder.encode(arg);
+    view.set(buf);
+    return {
+      read: arg.length,
+      written: buf.length
+    };
+  };
+}
+var WASM_VECTOR_LEN = 0;
+var wasmModule;
+var wasmInstance;
+var wasm;
+function __wbg_finalize_init(instance, module) {
+  wasmInstance = instance;
+  wasm = instance.exports;
+  wasmModule = module;
+  cachedDataViewMemory0 = null;
+  cachedUint8ArrayMemory0 = null;
+  wasm.__wbindgen_start();
+  return wasm;
+}
+function initSync(module) {
+  if (wasm !== void 0) return wasm;
+  if (module !== void 0) {
+    if (Object.getPrototypeOf(module) === Object.prototype) {
+      ({ module } = module);
+    } else {
+      console.warn("using deprecated parameters for `initSync()`; pass a single object instead");
+    }
+  }
+  const imports = __wbg_get_imports();
+  if (!(module instanceof WebAssembly.Module)) {
+    module = new WebAssembly.Module(module);
+  }
+  const instance = new WebAssembly.Instance(module, imports);
+  return __wbg_finalize_init(instance, module);
+}
+
+// action/engine.mjs
+var ready = false;
+function load() {
+  if (!ready) {
+    initSync({ module: readFileSync(new URL("./deliverybot.wasm", import.meta.url)) });
+    ready = true;
+  }
+}
+function createEngine(invocation) {
+  load();
+  return new Engine(invocation);
+}
+
+// action/github.mjs
+var TRANSIENT = /* @__PURE__ */ new Set([500, 502, 503, 504]);
+var MAX_ATTEMPTS = 4;
+var WRITE_SPACING_MS = 1e3;
+var MAX_WAIT_MS = 6e4;
+async function createClient({ apiUrl, token, userAgent, timeoutMs = 3e4, sleep = delay }) {
+  const base = new URL(apiUrl.endsWith("/") ? apiUrl : `${apiUrl}/`);
+  const transport = base.protocol === "http:" ? await import("node:http") : await import("node:https");
+  let lastWrite = 0;
+  function send(request) {
+    const url = new URL(request.path.replace(/^\//, ""), base);
+    for (const [name, value] of request.query) url.searchParams.append(name, value);
+    const body = request.body === void 0 ? void 0 : JSON.stringify(request.body);
+    const headers = {
+      accept: request.accept ?? "application/vnd.github+json",
+      authorization: `Bearer ${token}`,
+      "user-agent": userAgent,
+      "x-github-api-version": "2022-11-28"
+    };
+    if (body !== void 0) {
+      headers["content-type"] = "application/json; charset=utf-8";
+      headers["content-length"] = Buffer.byteLength(body);
+    }
+    return new Promise((resolve) => {
+      const req = transport.request(url, { method: request.method, headers, timeout: timeoutMs }, (res) => {
+        const chunks = [];
+        res.on("data", (chunk) => chunks.push(chunk));
+        res.on("end", () => resolve({ status: res.statusCode, headers: flatten(res.headers), body: Buffer.concat(chunks).toString("utf8") }));
+        res.on("error", (err) => resolve({ error: `the answer was cut off (${err.message})` }));
+      });
+      req.on("timeout", () => req.destroy(Object.assign(new Error(`no answer within ${timeoutMs / 1e3} s`), { code: "ETIMEDOUT" })));
+      req.on("error", (err) => resolve({ error: `${request.method} ${url.pathname}: ${err.code ?? err.message}` }));
+      req.end(body);
+    });
+  }
+  return async function perform(request) {
+    const write = request.method !== "GET";
+    if (write) {
+      const wait = lastWrite + WRITE_SPACING_MS - Date.now();
+      if (wait > 0) await sleep(wait);
+    }
+    let reply;
+    for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+      reply = await send(request);
+      if (write) lastWrite = Date.now();
+      const retry = retryDelay(reply, attempt);
+      if (retry === void 0 || !retry.limited && !request.idempotent || attempt === MAX_ATTEMPTS) break;
+      await sleep(retry.ms);
+    }
+    return reply;
+  };
+}
+function retryDelay(reply, attempt, now = Date.now()) {
+  const backoff = { ms: Math.min(500 * 2 ** (attempt - 1), 8e3), limited: false };
+  if (reply.error !== void 0) return backoff;
+  const { status, headers } = reply;
+  if (TRANSIENT.has(status)) return backoff;
+  if (status === 403 || status === 429) {
+    if (headers["retry-after"] !== void 0) {
+      const ms = Number(headers["retry-after"]) * 1e3;
+      return ms <= MAX_WAIT_MS ? { ms, limited: true } : void 0;
+    }
+    if (headers["x-ratelimit-remaining"] === "0" && headers["x-ratelimit-reset"] !== void 0) {
+      const ms = Number(headers["x-ratelimit-reset"]) * 1e3 - now;
+      return ms <= MAX_WAIT_MS ? { ms: Math.max(ms, 0), limited: true } : void 0;
+    }
+  }
+  return void 0;
+}
+function flatten(headers) {
+  const out = {};
+  for (const [name, value] of Object.entries(headers)) out[name] = Array.isArray(value) ? value.join(", ") : String(value);
+  return out;
+}
+function delay(ms) {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+// action/runner.mjs
+import { appendFileSync } from "node:fs";
+function marker(prefix, text) {
+  for (; ; ) {
+    const candidate = `${prefix}${Math.random().toString(36).slice(2)}${Math.random().toString(36).slice(2)}`;
+    if (!text.includes(candidate)) return candidate;
+  }
+}
+function inputs(env = process.env) {
+  const found = {};
+  for (const [key, value] of Object.entries(env)) {
+    if (key.startsWith("INPUT_")) found[key.slice(6).toLowerCase()] = value;
+  }
+  return found;
+}
+function savedState(env = process.env) {
+  const found = {};
+  for (const [key, value] of Object.entries(env)) {
+    if (key.startsWith("STATE_")) found[key.slice(6)] = value;
+  }
+  return found;
+}
+function requireEnv(names, env = process.env) {
+  const missing = names.filter((name) => !env[name]);
+  if (missing.length > 0) {
+    throw new Error(`${missing.join(", ")} ${missing.length === 1 ? "is" : "are"} not set: run this as a step of a GitHub Actions job`);
+  }
+  return Object.fromEntries(names.map((name) => [name, env[name]]));
+}
+function writeKeyValues(file, pairs) {
+  if (!file) return false;
+  let text = "";
+  for (const [name, value] of pairs) {
+    const delimiter = marker("ghadelimiter_", `${name}
+${value}`);
+    text += `${name}<<${delimiter}
+${value}
+${delimiter}
+`;
+  }
+  appendFileSync(file, text);
+  return true;
+}
+function appendSummary(markdown, env = process.env) {
+  if (env.GITHUB_STEP_SUMMARY && markdown) appendFileSync(env.GITHUB_STEP_SUMMARY, markdown.endsWith("\n") ? markdown : `${markdown}
+`);
+}
+function mask(secret, write = print) {
+  if (secret) write(`::add-mask::${escapeData(secret)}`);
+}
+function log({ level, message, annotation }, write = print) {
+  if (level === "info") {
+    writeUntrusted(message, write);
+    return;
+  }
+  const command = { debug: "debug", notice: "notice", warning: "warning", error: "error" }[level] ?? "notice";
+  const properties = annotation ? ` file=${escapeProperty(annotation.file)},line=${annotation.line},col=${annotation.column}` : "";
+  write(`::${command}${properties}::${escapeData(message)}`);
+}
+function writeUntrusted(message, write) {
+  if (!/^\s*::/m.test(message)) {
+    write(message);
+    return;
+  }
+  const token = marker("deliverybot-", message);
+  write(`::stop-commands::${token}`);
+  write(message);
+  write(`::${token}::`);
+}
+function print(line) {
+  process.stdout.write(`${line}
+`);
+}
+function escapeData(text) {
+  return String(text).replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
+}
+function escapeProperty(text) {
+  return escapeData(text).replace(/:/g, "%3A").replace(/,/g, "%2C");
+}
+
+// action/run.mjs
+var USER_AGENT = "deliverybot-action";
+async function run(phase, env = process.env) {
+  const inputs2 = inputs(env);
+  const token = (inputs2.token ?? "").trim();
+  mask(token);
+  delete inputs2.token;
+  const vars = requireEnv(
+    ["GITHUB_EVENT_NAME", "GITHUB_EVENT_PATH", "GITHUB_REPOSITORY", "GITHUB_RUN_ID", "GITHUB_SERVER_URL", "GITHUB_API_URL"],
+    env
+  );
+  if (!token) throw new Error("input `token` is empty: pass a token, for example `token: ${{ github.token }}`");
+  const event = readFileSync2(vars.GITHUB_EVENT_PATH, "utf8");
+  const engine = createEngine({
+    event_name: vars.GITHUB_EVENT_NAME,
+    event,
+    inputs: inputs2,
+    phase,
+    state: savedState(env),
+    context: {
+      repository: vars.GITHUB_REPOSITORY,
+      run_id: vars.GITHUB_RUN_ID,
+      server_url: vars.GITHUB_SERVER_URL.replace(/\/+$/, ""),
+      actor: env.GITHUB_ACTOR ?? "",
+      job: env.GITHUB_JOB ?? "",
+      ref_name: env.GITHUB_REF_NAME ?? ""
+    }
+  });
+  const timeout = Number(env.DELIVERYBOT_REQUEST_TIMEOUT);
+  const perform = await createClient({
+    apiUrl: vars.GITHUB_API_URL,
+    token,
+    userAgent: USER_AGENT,
+    ...timeout > 0 ? { timeoutMs: timeout * 1e3 } : {}
+  });
+  let reply;
+  let last = "the start";
+  for (; ; ) {
+    let step;
+    try {
+      step = engine.step(reply);
+    } catch (err) {
+      throw new Error(
+        `internal error in the engine on a \`${vars.GITHUB_EVENT_NAME}\` event, after ${last}: ${err.message}. Please report it; nothing after this point was done.`
+      );
+    }
+    const { log: log2, next } = step;
+    for (const line of log2) log(line);
+    if (next.type === "done") return finish(next, env);
+    log({ level: "debug", message: `${next.method} ${next.path}: ${next.purpose}` });
+    last = `${next.method} ${next.path}`;
+    reply = await perform(next);
+  }
+}
+function finish(outcome, env) {
+  writeKeyValues(env.GITHUB_OUTPUT, outcome.outputs);
+  writeKeyValues(env.GITHUB_STATE, outcome.state ?? []);
+  appendSummary(outcome.summary, env);
+  if (outcome.failure) {
+    log({ level: "error", message: outcome.failure });
+    process.exitCode = 1;
+  }
+}
+function start(phase) {
+  run(phase).catch((err) => {
+    log({ level: "error", message: `Deliverybot stopped: ${err.message}` });
+    process.exitCode = 1;
+  });
+}
 
 // action/post.mjs
 start("post");
