@@ -29,6 +29,10 @@ use crate::yaml::Diagnostic;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 
+/// Pages of a list read at the most (100 items each): an answer that always says there is a next
+/// page must not keep a run going forever.
+pub(crate) const MAX_PAGES: u32 = 50;
+
 /// What the event asks the rules to look at.
 pub(crate) enum Origin {
     Push(Push),
@@ -547,7 +551,7 @@ impl Deliver {
                         let (Some(context), Some(state)) = (github::text(status, "/context"), github::text(status, "/state")) else { continue };
                         fetch.statuses.push(Check { name: context.to_string(), state: CheckState::of_status(state) });
                     }
-                    fetch.statuses_page = fetch.statuses_page.filter(|_| more).map(|p| p + 1);
+                    fetch.statuses_page = fetch.statuses_page.filter(|p| more && *p < MAX_PAGES).map(|p| p + 1);
                 }
                 Ok(page) => {
                     // Newest first: the first run of a name is its latest.
@@ -558,7 +562,7 @@ impl Deliver {
                             fetch.runs.push(Check { name: name.to_string(), state });
                         }
                     }
-                    fetch.runs_page = fetch.runs_page.filter(|_| more).map(|p| p + 1);
+                    fetch.runs_page = fetch.runs_page.filter(|p| more && *p < MAX_PAGES).map(|p| p + 1);
                 }
                 Err(reason) => fetch.failed = Some(reason),
             },

@@ -116,7 +116,7 @@ impl Retire {
                         .map(|id| Found { id, environment: environment.clone(), state: State::Unknown })
                         .collect();
                     self.found.extend(mine);
-                    self.environments[index].1 = page.filter(|_| more).map(|p| p + 1);
+                    self.environments[index].1 = page.filter(|p| more && *p < crate::deliver::MAX_PAGES).map(|p| p + 1);
                 }
                 Err(reason) => self.fail_list(index, reason),
             },

@@ -102,9 +102,11 @@ pub fn parse(text: &str) -> Result<Option<Node>, Diagnostic> {
     Builder::new(text).run()
 }
 
+/// A collection being read. `deepest` is how many levels its children reach below it: an alias
+/// pastes a whole tree, so depth is counted over what is built, not only over what is open.
 enum Frame {
-    Seq { pos: Pos, anchor: usize, items: Vec<Node> },
-    Map { pos: Pos, anchor: usize, entries: Vec<(Node, Node)>, key: Option<Node>, merges: Vec<Node> },
+    Seq { pos: Pos, anchor: usize, items: Vec<Node>, deepest: usize },
+    Map { pos: Pos, anchor: usize, entries: Vec<(Node, Node)>, key: Option<Node>, merges: Vec<Node>, deepest: usize },
 }
 
 struct Builder<'a> {
@@ -113,7 +115,8 @@ struct Builder<'a> {
     /// goes on from the last one and the whole file is walked once.
     offsets: std::cell::Cell<(usize, usize)>,
     stack: Vec<Frame>,
-    anchors: BTreeMap<usize, (Node, usize)>,
+    /// Anchored values, with their size (values) and depth (levels).
+    anchors: BTreeMap<usize, (Node, usize, usize)>,
     values: usize,
     root: Option<Node>,
     documents: usize,
@@ -142,38 +145,42 @@ impl<'a> Builder<'a> {
                     let node = self.scalar(value.into_owned(), style, tag.as_deref(), &span)?;
                     self.count(1, pos)?;
                     if anchor > 0 {
-                        self.anchors.insert(anchor, (node.clone(), 1));
+                        self.anchors.insert(anchor, (node.clone(), 1, 0));
                     }
-                    self.push(node)?;
+                    self.push(node, 0)?;
                 }
                 Event::Alias(id) => {
-                    let (node, size) = self
-                        .anchors
-                        .get(&id)
-                        .cloned()
-                        .ok_or_else(|| Diagnostic::at(pos, "this alias refers to no anchor"))?;
+                    let (size, depth) = match self.anchors.get(&id) {
+                        Some((_, size, depth)) => (*size, *depth),
+                        None => return Err(Diagnostic::at(pos, "this alias refers to no anchor")),
+                    };
+                    // Both bounds before the copy: a deep or huge tree is refused, never built.
                     self.count(size, pos)?;
-                    self.push(Node { value: node.value, pos })?;
+                    self.check_depth(depth, pos)?;
+                    let node = self.anchors[&id].0.clone();
+                    self.push(Node { value: node.value, pos }, depth)?;
                 }
                 Event::SequenceStart(anchor, tag) => {
                     self.open(pos, tag.as_deref(), "list")?;
-                    self.stack.push(Frame::Seq { pos, anchor, items: Vec::new() });
+                    self.stack.push(Frame::Seq { pos, anchor, items: Vec::new(), deepest: 0 });
                 }
                 Event::MappingStart(anchor, tag) => {
                     self.open(pos, tag.as_deref(), "map")?;
-                    self.stack.push(Frame::Map { pos, anchor, entries: Vec::new(), key: None, merges: Vec::new() });
+                    self.stack.push(Frame::Map { pos, anchor, entries: Vec::new(), key: None, merges: Vec::new(), deepest: 0 });
                 }
                 Event::SequenceEnd | Event::MappingEnd => {
-                    let (node, anchor) = match self.stack.pop() {
-                        Some(Frame::Seq { pos, anchor, items }) => (Node { value: Value::Seq(items), pos }, anchor),
-                        Some(Frame::Map { pos, anchor, entries, merges, .. }) => (Node { value: Value::Map(merge(entries, merges)?), pos }, anchor),
+                    let (node, anchor, deepest) = match self.stack.pop() {
+                        Some(Frame::Seq { pos, anchor, items, deepest }) => (Node { value: Value::Seq(items), pos }, anchor, deepest),
+                        Some(Frame::Map { pos, anchor, entries, merges, deepest, .. }) => {
+                            (Node { value: Value::Map(merge(entries, merges)?), pos }, anchor, deepest)
+                        }
                         None => unreachable!("the parser balances starts and ends"),
                     };
                     self.count(1, pos)?;
                     if anchor > 0 {
-                        self.anchors.insert(anchor, (node.clone(), size(&node)));
+                        self.anchors.insert(anchor, (node.clone(), size(&node), deepest + 1));
                     }
-                    self.push(node)?;
+                    self.push(node, deepest + 1)?;
                 }
                 Event::StreamStart | Event::StreamEnd | Event::DocumentEnd | Event::Nothing => {}
             }
@@ -204,14 +211,35 @@ impl<'a> Builder<'a> {
         }
     }
 
-    fn push(&mut self, node: Node) -> Result<(), Diagnostic> {
+    /// Refuses a value `depth` levels deep where the reader stands now, past the nesting bound.
+    fn check_depth(&self, depth: usize, pos: Pos) -> Result<(), Diagnostic> {
+        if self.stack.len() + depth > MAX_DEPTH {
+            return Err(Diagnostic::at(pos, format!("the config nests deeper than {MAX_DEPTH} levels (through YAML aliases)")));
+        }
+        Ok(())
+    }
+
+    /// Adds a value, `depth` levels deep, to the collection being read.
+    fn push(&mut self, node: Node, depth: usize) -> Result<(), Diagnostic> {
         match self.stack.last_mut() {
             None => self.root = Some(node),
-            Some(Frame::Seq { items, .. }) => items.push(node),
-            Some(Frame::Map { key, entries, merges, .. }) => match key.take() {
-                None => *key = Some(node),
-                Some(k) if k.as_str() == Some("<<") => merges.push(node),
-                Some(k) => entries.push((k, node)),
+            Some(Frame::Seq { items, deepest, .. }) => {
+                *deepest = (*deepest).max(depth);
+                items.push(node);
+            }
+            Some(Frame::Map { key, entries, merges, deepest, .. }) => match key.take() {
+                None => {
+                    *deepest = (*deepest).max(depth);
+                    *key = Some(node);
+                }
+                Some(k) if k.as_str() == Some("<<") => {
+                    *deepest = (*deepest).max(depth);
+                    merges.push(node);
+                }
+                Some(k) => {
+                    *deepest = (*deepest).max(depth);
+                    entries.push((k, node));
+                }
             },
         }
         Ok(())
@@ -463,6 +491,18 @@ mod tests {
         assert!(parse(&big).unwrap_err().message.contains("the limit is 1048576 (1 MiB)"));
         let deep = format!("{}1{}", "[".repeat(100), "]".repeat(100));
         assert_eq!(parse(&deep).unwrap_err().message, "the config nests deeper than 64 levels");
+    }
+
+    #[test]
+    fn aliases_cannot_nest_past_the_depth_bound() {
+        // Each anchor nests the one before it ten levels deeper: small to write, deep to build.
+        let mut text = String::from("a0: &a0 x\n");
+        for i in 1..20 {
+            text.push_str(&format!("a{i}: &a{i} {}*a{}{}\n", "[".repeat(10), i - 1, "]".repeat(10)));
+        }
+        let err = parse(&text).unwrap_err();
+        assert_eq!(err.message, "the config nests deeper than 64 levels (through YAML aliases)");
+        assert_eq!(err.pos.map(|p| p.line), Some(8), "refused where it first goes too deep");
     }
 
     #[test]

@@ -413,3 +413,30 @@ fn a_dispatch_of_a_short_name_finds_the_branch_or_else_the_tag() {
     assert_eq!((created[0]["ref"].as_str(), created[0]["environment"].as_str()), (Some(OLD), Some("v1.2")));
     assert_eq!(created[0]["payload"]["deliverybot"]["ref"], "refs/tags/v1.2");
 }
+
+#[test]
+fn a_list_that_always_has_a_next_page_is_read_up_to_a_bound() {
+    let mut engine = deliverybot_core::Engine::new(status_event("success"));
+    let mut github = GitHub::with_config(STAGING_AFTER_CI);
+    github.refs.insert("heads/main".into(), SHA.into());
+    let mut reply = None;
+    let mut steps = 0;
+    let outcome = loop {
+        steps += 1;
+        assert!(steps < 1_000, "the run must end");
+        match engine.step(reply.take()).next {
+            deliverybot_core::Next::Request(request) => {
+                let mut answer = github.answer(&request);
+                if request.path.ends_with("/status") || request.path.ends_with("/check-runs") {
+                    if let Reply::Response { headers, .. } = &mut answer {
+                        headers.insert("link".into(), "<https://api.github.com/x?page=2>; rel=\"next\"".into());
+                    }
+                }
+                reply = Some(answer);
+            }
+            deliverybot_core::Next::Done(outcome) => break outcome,
+        }
+    };
+    assert_eq!(outcome.failure, None);
+    assert!(steps < 120, "{steps} steps: 50 pages of statuses, 50 of check runs, and the rest");
+}
