@@ -23,7 +23,13 @@ export async function createClient({ apiUrl, token, userAgent, timeoutMs = 30_00
 
   /** One attempt: resolves to `{status, headers, body}`, or `{error}` when no answer came. */
   function send(request) {
+    // A `.` or `..` segment (even percent-encoded) would make URL resolution go somewhere else than
+    // the engine meant, possibly outside the API root: refuse it.
+    const dots = request.path.split('/').some((segment) => /^(\.|%2e){1,2}$/i.test(segment));
     const url = new URL(request.path.replace(/^\//, ''), base);
+    if (dots || url.origin !== base.origin || !url.pathname.startsWith(base.pathname)) {
+      return Promise.resolve({ error: `refused to send ${request.method} ${request.path}: a path must stay below the API root ${base.pathname}`, final: true });
+    }
     for (const [name, value] of request.query) url.searchParams.append(name, value);
     const body = request.body === undefined ? undefined : JSON.stringify(request.body);
     const headers = {
@@ -52,20 +58,21 @@ export async function createClient({ apiUrl, token, userAgent, timeoutMs = 30_00
   /** Performs a request, retrying transient failures of requests that are safe to repeat. */
   return async function perform(request) {
     const write = request.method !== 'GET';
-    if (write) {
-      const wait = lastWrite + WRITE_SPACING_MS - Date.now();
-      if (wait > 0) await sleep(wait);
-    }
     let reply;
+    let wait = 0;
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+      // Writes, retries included, keep a second apart, as GitHub asks.
+      if (write) wait = Math.max(wait, lastWrite + WRITE_SPACING_MS - Date.now());
+      if (wait > 0) await sleep(wait);
       reply = await send(request);
       if (write) lastWrite = Date.now();
+      if (reply.final) break; // refused here: trying again changes nothing
       const retry = retryDelay(reply, attempt);
       // A rate-limited request was refused before GitHub did anything: always safe to repeat.
       // Anything else is repeated only when the engine says it is safe (it looks before it
       // repeats a create whose answer was lost).
       if (retry === undefined || (!retry.limited && !request.idempotent) || attempt === MAX_ATTEMPTS) break;
-      await sleep(retry.ms);
+      wait = retry.ms;
     }
     return reply;
   };
@@ -84,8 +91,10 @@ export function retryDelay(reply, attempt, now = Date.now()) {
   if (status === 403 || status === 429) {
     // Secondary rate limits say how long to wait; a primary limit says when it resets.
     if (headers['retry-after'] !== undefined) {
-      const ms = Number(headers['retry-after']) * 1000;
-      return ms <= MAX_WAIT_MS ? { ms, limited: true } : undefined;
+      // Seconds, or an HTTP date.
+      const seconds = Number(headers['retry-after']);
+      const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(headers['retry-after']) - now;
+      return ms <= MAX_WAIT_MS ? { ms: Math.max(ms, 0), limited: true } : undefined;
     }
     if (headers['x-ratelimit-remaining'] === '0' && headers['x-ratelimit-reset'] !== undefined) {
       const ms = Number(headers['x-ratelimit-reset']) * 1000 - now;

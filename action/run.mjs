@@ -38,12 +38,13 @@ export async function run(phase, env = process.env) {
       ref_name: env.GITHUB_REF_NAME ?? '',
     },
   });
+  // Seconds per try, 1 to 600 (anything else: the default).
   const timeout = Number(env.DELIVERYBOT_REQUEST_TIMEOUT);
   const perform = await createClient({
     apiUrl: vars.GITHUB_API_URL,
     token,
     userAgent: USER_AGENT,
-    ...(timeout > 0 ? { timeoutMs: timeout * 1000 } : {}),
+    ...(Number.isFinite(timeout) && timeout >= 1 && timeout <= 600 ? { timeoutMs: timeout * 1000 } : {}),
   });
 
   let reply;

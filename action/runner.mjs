@@ -65,8 +65,9 @@ export function mask(secret, write = print) {
 
 /**
  * Prints one engine log line. Messages carry text from users (branch names, commit messages); a
- * line of it that looks like a workflow command is neutralised by pausing command processing
- * around the message, the way GitHub documents for echoing untrusted text.
+ * message that holds something the runner could read as a workflow command (`::` at the start of
+ * a line, `##[` anywhere) is printed with command processing paused around it, the way GitHub
+ * documents for echoing untrusted text.
  */
 export function log({ level, message, annotation }, write = print) {
   if (level === 'info') {
@@ -81,7 +82,8 @@ export function log({ level, message, annotation }, write = print) {
 }
 
 function writeUntrusted(message, write) {
-  if (!/^\s*::/m.test(message)) {
+  // The runner reads `::command::` at the start of a line, and the older `##[command]` anywhere.
+  if (!/^\s*::|##\[/m.test(message)) {
     write(message);
     return;
   }

@@ -120,7 +120,11 @@ async function createClient({ apiUrl, token, userAgent, timeoutMs = 3e4, sleep =
   const transport = base.protocol === "http:" ? await import("node:http") : await import("node:https");
   let lastWrite = 0;
   function send(request) {
+    const dots = request.path.split("/").some((segment) => /^(\.|%2e){1,2}$/i.test(segment));
     const url = new URL(request.path.replace(/^\//, ""), base);
+    if (dots || url.origin !== base.origin || !url.pathname.startsWith(base.pathname)) {
+      return Promise.resolve({ error: `refused to send ${request.method} ${request.path}: a path must stay below the API root ${base.pathname}`, final: true });
+    }
     for (const [name, value] of request.query) url.searchParams.append(name, value);
     const body = request.body === void 0 ? void 0 : JSON.stringify(request.body);
     const headers = {
@@ -147,17 +151,17 @@ async function createClient({ apiUrl, token, userAgent, timeoutMs = 3e4, sleep =
   }
   return async function perform(request) {
     const write = request.method !== "GET";
-    if (write) {
-      const wait = lastWrite + WRITE_SPACING_MS - Date.now();
-      if (wait > 0) await sleep(wait);
-    }
     let reply;
+    let wait = 0;
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+      if (write) wait = Math.max(wait, lastWrite + WRITE_SPACING_MS - Date.now());
+      if (wait > 0) await sleep(wait);
       reply = await send(request);
       if (write) lastWrite = Date.now();
+      if (reply.final) break;
       const retry = retryDelay(reply, attempt);
       if (retry === void 0 || !retry.limited && !request.idempotent || attempt === MAX_ATTEMPTS) break;
-      await sleep(retry.ms);
+      wait = retry.ms;
     }
     return reply;
   };
@@ -169,8 +173,9 @@ function retryDelay(reply, attempt, now = Date.now()) {
   if (TRANSIENT.has(status)) return backoff;
   if (status === 403 || status === 429) {
     if (headers["retry-after"] !== void 0) {
-      const ms = Number(headers["retry-after"]) * 1e3;
-      return ms <= MAX_WAIT_MS ? { ms, limited: true } : void 0;
+      const seconds = Number(headers["retry-after"]);
+      const ms = Number.isFinite(seconds) ? seconds * 1e3 : Date.parse(headers["retry-after"]) - now;
+      return ms <= MAX_WAIT_MS ? { ms: Math.max(ms, 0), limited: true } : void 0;
     }
     if (headers["x-ratelimit-remaining"] === "0" && headers["x-ratelimit-reset"] !== void 0) {
       const ms = Number(headers["x-ratelimit-reset"]) * 1e3 - now;

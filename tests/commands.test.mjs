@@ -152,3 +152,18 @@ test('/help answers anyone with the commands and the targets', async () => {
   assert.equal(run.code, 0, run.stdout + run.stderr);
   assert.match(replies()[0], /`\/deploy <target> \[--force\]`[\s\S]*Targets: `staging`, `review`, `production`\./);
 });
+
+test('a comment carrying a legacy ##[command] cannot inject a workflow command into the log', async () => {
+  const run = await runAction({ fake, eventName: 'issue_comment', payload: comment('/help ##[set-output name=pwned;]1 ##[stop-commands]x', { login: 'hubot' }) });
+
+  assert.equal(run.code, 0, run.stdout + run.stderr);
+  assert.equal(run.outputs.pwned, undefined);
+  // Every line that holds `##[` is printed while command processing is paused.
+  let paused = null;
+  for (const line of run.lines) {
+    const stop = /^::stop-commands::(.+)$/.exec(line);
+    if (stop) paused = stop[1];
+    else if (paused && line === `::${paused}::`) paused = null;
+    else if (line.includes('##[')) assert.ok(paused, `unguarded: ${line}`);
+  }
+});

@@ -66,6 +66,16 @@ test('a secondary rate limit on the create: waits as asked, then creates once', 
   assert.ok(Date.now() - started >= 1000, 'waited for retry-after');
 });
 
+test('a retry-after given as an HTTP date is waited for too', async () => {
+  const when = new Date(Date.now() + 1500).toUTCString();
+  fake.fail({ method: 'GET', path: CONFIG_PATH, status: 429, headers: { 'retry-after': when }, body: { message: 'slow down' } });
+  const run = await runAction({ fake, eventName: 'push', payload: push() });
+
+  assert.equal(run.code, 0, run.stdout + run.stderr);
+  assert.equal(repo.deployments.length, 1);
+  assert.equal(fake.requests.filter((r) => r.path === CONFIG_PATH).length, 2);
+});
+
 test('a primary rate limit that lifts too late fails with the time it lifts', async () => {
   const reset = Math.floor(Date.now() / 1000) + 3600;
   fake.fail({
