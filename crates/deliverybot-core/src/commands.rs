@@ -104,8 +104,6 @@ pub(crate) struct Commands {
     pr: Option<PullRequest>,
     /// `/deploy` runs the rules' own flow for its one target.
     deliver: Option<Box<Deliver>>,
-    /// `/lock`: the tag recording the lock, once written.
-    lock_tag: Option<String>,
     /// The reply, once known; then it is posted and the run ends.
     reply: Option<Reply_>,
     /// Whether the reply was posted.
@@ -176,7 +174,6 @@ impl Commands {
             role: None,
             pr: None,
             deliver: None,
-            lock_tag: None,
             reply: None,
             posted: Ok(()),
             pending: None,
@@ -470,7 +467,6 @@ impl Commands {
                 let tag = github::json(body, "record the lock").and_then(|v| github::text(&v, "/sha").map(str::to_string).ok_or_else(|| github::missing("record the lock", "sha")));
                 match tag {
                     Ok(sha) => {
-                        self.lock_tag = Some(sha.clone());
                         self.awaiting = Some(Awaiting::LockRef);
                         return Some(locks::create_ref(&self.repo, &environment, &sha));
                     }

@@ -111,11 +111,7 @@ impl NewDeployment {
         let mut errors = Vec::new();
         let mut notices = Vec::new();
 
-        let environment = target.environment.render(&vars).map_err(|e| vec![e]).and_then(|name| valid_environment(name, &target.environment));
-        let environment = match environment {
-            Ok(name) => name,
-            Err(found) => return Err(found),
-        };
+        let environment = target.environment.render(&vars).map_err(|e| vec![e]).and_then(|name| valid_environment(name, &target.environment))?;
         vars.environment = Some(&environment);
 
         let mut collect = |result: Result<String, Diagnostic>| result.map_err(|e| errors.push(e)).unwrap_or_default();
