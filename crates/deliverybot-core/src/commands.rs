@@ -252,7 +252,7 @@ impl Commands {
     }
 
     fn run_url(&self) -> String {
-        format!("{}/{}/actions/runs/{}", self.context.server_url, self.context.repository, self.context.run_id)
+        self.context.run_url()
     }
 
     /// A target's environment for this pull request, or the name itself as an environment.
@@ -303,7 +303,7 @@ impl Commands {
                     return None;
                 }
                 let config = self.config.clone().expect("read before acting");
-                let default_branch = self.event.repository.default_branch.clone();
+                let default_branch = self.context_branch();
                 let deliver = Deliver::for_command(self.repo.clone(), self.settings.clone(), self.context.clone(), config, pr, index, force, default_branch, log);
                 self.deliver = Some(Box::new(deliver));
                 self.next_deliver(log)
@@ -356,7 +356,7 @@ impl Commands {
                 let pr = self.pr.as_ref().expect("read before acting");
                 let description = format!("Promoted by @{} in #{}", self.user(), pr.number);
                 let body = json!({ "state": "success", "context": PROMOTION_CONTEXT, "description": description, "target_url": self.event.comment.html_url });
-                let path = format!("/repos/{}/{}/statuses/{}", encode(&self.repo.owner), encode(&self.repo.name), encode(&pr.head_sha));
+                let path = format!("{}/statuses/{}", github::repo_path(&self.repo), encode(&pr.head_sha));
                 let mut request = Request::post(path, body, format!("promote {}", crate::refs::short_sha(&pr.head_sha)));
                 // The same status twice changes nothing.
                 request.idempotent = true;
@@ -624,7 +624,7 @@ impl Flow for Commands {
                 Stage::React if self.settings.dry_run => self.stage = Stage::Config,
                 Stage::React => {
                     self.awaiting = Some(Awaiting::React);
-                    let path = format!("/repos/{}/{}/issues/comments/{}/reactions", encode(&self.repo.owner), encode(&self.repo.name), self.event.comment.id);
+                    let path = format!("{}/issues/comments/{}/reactions", github::repo_path(&self.repo), self.event.comment.id);
                     return Ok(Request::post(path, json!({ "content": "eyes" }), "react to the command with 👀"));
                 }
                 Stage::Config => {
@@ -654,7 +654,7 @@ impl Flow for Commands {
                         continue;
                     }
                     self.awaiting = Some(Awaiting::Permission);
-                    let path = format!("/repos/{}/{}/collaborators/{}/permission", encode(&self.repo.owner), encode(&self.repo.name), encode(self.user()));
+                    let path = format!("{}/collaborators/{}/permission", github::repo_path(&self.repo), encode(self.user()));
                     return Ok(Request::get(path, format!("check @{}'s permission", self.user())));
                 }
                 Stage::Pull => {
@@ -685,7 +685,7 @@ impl Flow for Commands {
                 Stage::Reply => {
                     self.awaiting = Some(Awaiting::Reply);
                     let text = self.reply.as_ref().expect("a reply").text.clone();
-                    let path = format!("/repos/{}/{}/issues/{}/comments", encode(&self.repo.owner), encode(&self.repo.name), self.event.issue.number);
+                    let path = format!("{}/issues/{}/comments", github::repo_path(&self.repo), self.event.issue.number);
                     return Ok(Request::post(path, json!({ "body": format!("@{} {text}", self.user()) }), "reply to the command"));
                 }
                 Stage::Done => return Err(self.finish(self.posted.clone())),

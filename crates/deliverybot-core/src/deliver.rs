@@ -22,7 +22,7 @@ use crate::locks::{self, Lock};
 use crate::log::Log;
 use crate::protocol::{Annotation, Method, Outcome, Reply, Request, RequestRecord};
 use crate::refs::{short_name, short_sha};
-use crate::report::{Decision, Report, Row};
+use crate::report::{plural, Decision, Report, Row};
 use crate::rules::{self, Check, CheckState, Verdict};
 use crate::template::Var;
 use crate::yaml::Diagnostic;
@@ -251,7 +251,7 @@ impl Deliver {
     }
 
     fn run_url(&self) -> String {
-        format!("{}/{}/{}/actions/runs/{}", self.context.server_url, self.repo.owner, self.repo.name, self.context.run_id)
+        self.context.run_url()
     }
 
     fn branch_label(&self) -> &str {
@@ -547,7 +547,7 @@ impl Deliver {
         match answer(&reply) {
             Answer::Success { body, more, .. } => match github::json(body, purpose) {
                 Ok(page) if statuses => {
-                    for status in github::items(page.get("statuses").unwrap_or(&Value::Null)) {
+                    for status in github::items_at(&page, "/statuses") {
                         let (Some(context), Some(state)) = (github::text(status, "/context"), github::text(status, "/state")) else { continue };
                         fetch.statuses.push(Check { name: context.to_string(), state: CheckState::of_status(state) });
                     }
@@ -555,7 +555,7 @@ impl Deliver {
                 }
                 Ok(page) => {
                     // Newest first: the first run of a name is its latest.
-                    for run in github::items(page.get("check_runs").unwrap_or(&Value::Null)) {
+                    for run in github::items_at(&page, "/check_runs") {
                         let Some(name) = github::text(run, "/name") else { continue };
                         if !fetch.runs.iter().any(|r| r.name == name) {
                             let state = CheckState::of_run(github::text(run, "/status").unwrap_or_default(), github::text(run, "/conclusion"));
@@ -890,7 +890,7 @@ impl Deliver {
                 sha: candidate.sha.clone(),
                 request: plan.body.as_ref().map(|body| RequestRecord {
                     method: Method::Post,
-                    path: github::create_deployment(&self.repo, Value::Null, String::new()).path,
+                    path: format!("{}/deployments", github::repo_path(&self.repo)),
                     body: serde_json::to_value(body).expect("a deployment body is always JSON"),
                 }),
                 decision: match &plan.progress {
@@ -938,9 +938,9 @@ fn git_refs(body: &str, purpose: &str) -> Result<Vec<GitRef>, String> {
 fn conflict(reply: &Reply, message: String) -> Decision {
     let Reply::Response { body, .. } = reply else { unreachable!("a 409 is a response") };
     let value: Value = serde_json::from_str(body).unwrap_or(Value::Null);
-    let contexts: Vec<(String, String)> = github::items(value.get("errors").unwrap_or(&Value::Null))
+    let contexts: Vec<(String, String)> = github::items_at(&value, "/errors")
         .iter()
-        .flat_map(|error| github::items(error.get("contexts").unwrap_or(&Value::Null)))
+        .flat_map(|error| github::items_at(error, "/contexts"))
         .filter_map(|c| Some((github::text(c, "/context")?.to_string(), github::text(c, "/state")?.to_string())))
         .collect();
     if contexts.is_empty() {
@@ -1143,6 +1143,3 @@ fn capitalized(text: &str) -> String {
     chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }
 
-fn plural(n: usize) -> &'static str {
-    if n == 1 { "" } else { "s" }
-}

@@ -2,6 +2,7 @@
 //! in a payload (a push's commit list can run to megabytes) is skipped by the parser without being
 //! kept in memory.
 
+use crate::github;
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -176,8 +177,8 @@ impl Event {
         // reader for all keeps the WebAssembly small).
         let value: Value = serde_json::from_str(payload).map_err(read)?;
         let bad = |field: &str| format!("the `{name}` event payload cannot be read: it has no `{field}`");
-        let text = |pointer: &str| value.pointer(pointer).and_then(Value::as_str);
-        let number = |pointer: &str| value.pointer(pointer).and_then(Value::as_u64);
+        let text = |pointer: &str| github::text(&value, pointer);
+        let number = |pointer: &str| github::number(&value, pointer);
         let repository = || -> Result<Repository, String> {
             Ok(Repository {
                 full_name: text("/repository/full_name").ok_or_else(|| bad("repository.full_name"))?.to_string(),
@@ -195,7 +196,7 @@ impl Event {
             "status" => {
                 let sha = text("/sha").ok_or_else(|| bad("sha"))?.to_string();
                 // The branches whose tip the commit was when the event was sent.
-                let names = items(value.get("branches"))
+                let names = github::items_at(&value, "/branches")
                     .iter()
                     .filter(|b| b.pointer("/commit/sha").and_then(Value::as_str) == Some(sha.as_str()))
                     .filter_map(|b| b.get("name").and_then(Value::as_str).map(str::to_string))
@@ -214,7 +215,7 @@ impl Event {
                 Event::Check(CheckEvent {
                     sha: field("/head_sha").ok_or_else(|| bad(&format!("{name}.head_sha")))?,
                     names: branch.into_iter().collect(),
-                    pull_requests: items(object.get("pull_requests")).iter().filter_map(|pr| pr.get("number").and_then(Value::as_u64)).collect(),
+                    pull_requests: github::items_at(object, "/pull_requests").iter().filter_map(|pr| github::number(pr, "/number")).collect(),
                     repository: repository()?,
                 })
             }
@@ -249,10 +250,6 @@ impl Event {
             }),
         })
     }
-}
-
-fn items(value: Option<&Value>) -> &[Value] {
-    value.and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default()
 }
 
 #[cfg(test)]

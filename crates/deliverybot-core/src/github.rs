@@ -135,7 +135,8 @@ pub fn deployments(body: &str, purpose: &str) -> Result<Vec<Deployment>, String>
     items(&value).iter().map(|item| Deployment::from_json(item).ok_or_else(|| missing(purpose, "id"))).collect()
 }
 
-fn repo_path(repo: &Repo) -> String {
+/// `/repos/{owner}/{repo}`, percent-encoded: the start of every path the engine requests.
+pub fn repo_path(repo: &Repo) -> String {
     format!("/repos/{}/{}", encode(&repo.owner), encode(&repo.name))
 }
 
@@ -247,6 +248,11 @@ pub fn number(value: &Value, pointer: &str) -> Option<u64> {
 /// The items of a JSON array (none if it is not one).
 pub fn items(value: &Value) -> &[Value] {
     value.as_array().map(Vec::as_slice).unwrap_or_default()
+}
+
+/// The items of the JSON array at a pointer (none if there is none).
+pub fn items_at<'a>(value: &'a Value, pointer: &str) -> &'a [Value] {
+    value.pointer(pointer).map(items).unwrap_or_default()
 }
 
 /// The error for an answer that lacks a field the engine needs.

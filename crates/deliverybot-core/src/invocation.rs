@@ -49,6 +49,13 @@ pub struct RunContext {
     pub ref_name: String,
 }
 
+impl RunContext {
+    /// This run's page, for links people open.
+    pub fn run_url(&self) -> String {
+        format!("{}/{}/actions/runs/{}", self.server_url, self.repository, self.run_id)
+    }
+}
+
 /// A repository, as used in API paths.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Repo {

@@ -5,7 +5,7 @@
 //! Creating a ref that exists fails, so of two concurrent `/lock`s exactly one wins; anyone can see
 //! the locks with `git ls-remote origin 'refs/deliverybot/locks/*'`.
 
-use crate::github::{self, encode};
+use crate::github;
 use crate::invocation::Repo;
 use crate::protocol::Request;
 use serde::Serialize;
@@ -116,19 +116,19 @@ pub fn create_tag(repo: &Repo, lock: &Lock, sha: &str) -> Request {
         "object": sha,
         "type": "commit",
     });
-    Request::post(format!("/repos/{}/{}/git/tags", encode(&repo.owner), encode(&repo.name)), body, format!("record the lock of {}", lock.environment))
+    Request::post(format!("{}/git/tags", github::repo_path(repo)), body, format!("record the lock of {}", lock.environment))
 }
 
 /// `POST git/refs`: takes the lock, atomically (422 when the ref exists: someone holds it).
 pub fn create_ref(repo: &Repo, environment: &str, tag_sha: &str) -> Request {
     let body = serde_json::json!({ "ref": format!("refs/{}", ref_name(environment)), "sha": tag_sha });
-    Request::post(format!("/repos/{}/{}/git/refs", encode(&repo.owner), encode(&repo.name)), body, format!("lock {environment}"))
+    Request::post(format!("{}/git/refs", github::repo_path(repo)), body, format!("lock {environment}"))
 }
 
 /// `DELETE git/refs/deliverybot/locks/<environment>`.
 pub fn delete(repo: &Repo, environment: &str) -> Request {
     Request::delete(
-        format!("/repos/{}/{}/git/refs/{}", encode(&repo.owner), encode(&repo.name), github::encode_path(&ref_name(environment))),
+        format!("{}/git/refs/{}", github::repo_path(repo), github::encode_path(&ref_name(environment))),
         format!("unlock {environment}"),
     )
 }

@@ -70,7 +70,7 @@ impl Retire {
     }
 
     fn environments(&mut self, config: &Config, log: &mut Log) {
-        let run_url = format!("{}/{}/actions/runs/{}", self.context.server_url, self.context.repository, self.context.run_id);
+        let run_url = self.context.run_url();
         let git_ref = self.pr.git_ref();
         let source = Source {
             git_ref: &git_ref,

@@ -202,7 +202,7 @@ impl SetStatus {
         let context = &invocation.context;
         let log_url = match input(inputs, "log-url") {
             Some(url) => url.to_string(),
-            None => format!("{}/{}/actions/runs/{}", context.server_url, context.repository, context.run_id),
+            None => context.run_url(),
         };
         let description = match (input(inputs, "description"), cancelled) {
             (Some(text), _) => Some(text.to_string()),
