@@ -99,6 +99,8 @@ export interface Context {
   actor?: string;
   /** The job running the engine, a check never waited on; default: empty. */
   job?: string;
+  /** The branch the run is on (`GITHUB_REF_NAME`); a schedule's default branch. Default: empty. */
+  ref_name?: string;
 }
 
 export interface StartOptions {

@@ -40,6 +40,7 @@ export function start({ eventName, payload, inputs = {}, context = {}, phase = '
       server_url: (context.server_url ?? 'https://github.com').replace(/\/+$/, ''),
       actor: context.actor ?? parsed?.sender?.login ?? '',
       job: context.job ?? '',
+      ref_name: context.ref_name ?? '',
     },
   });
 }
@@ -63,7 +64,10 @@ export async function run({ executor, onLog, ...options }) {
       try {
         step = engine.step(reply);
       } catch (err) {
-        throw new Error(`internal error in the engine on a \`${options.eventName}\` event, after ${last}: ${err.message}`);
+        // A trap inside the engine (a bug): say where, not a stack of minified code.
+        throw new Error(
+          `internal error in the engine on a \`${options.eventName}\` event, after ${last}: ${err.message}. Please report it; nothing after this point was done.`,
+        );
       }
       for (const line of step.log) {
         log.push(line);

@@ -1,6 +1,10 @@
 // The action's main and post steps: gather the run, then loop "ask the engine → perform its
 // request → feed the reply back" until the engine returns its outcome, and hand that outcome to the
 // runner. Every decision is the engine's; this file only moves data.
+//
+// The library (lib.mjs) has the same loop for other tools. The action keeps its own lean copy:
+// bundling the library's executor adapters into every step measured 1.34x the floor instead of
+// 1.29x on Node 24 (bench/run.mjs, 40 pairs each).
 
 import { readFileSync } from 'node:fs';
 import { createEngine } from './engine.mjs';

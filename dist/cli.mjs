@@ -3,7 +3,7 @@ import {
   run,
   schema,
   validate
-} from "./shared-MDNJ55OB.mjs";
+} from "./shared-QIJMTMEW.mjs";
 
 // action/cli.mjs
 import { readFileSync as readFileSync2 } from "node:fs";

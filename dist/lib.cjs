@@ -538,7 +538,8 @@ function start({ eventName, payload, inputs = {}, context = {}, phase = "main", 
       run_id: String(context.run_id ?? ""),
       server_url: (context.server_url ?? "https://github.com").replace(/\/+$/, ""),
       actor: context.actor ?? parsed?.sender?.login ?? "",
-      job: context.job ?? ""
+      job: context.job ?? "",
+      ref_name: context.ref_name ?? ""
     }
   });
 }
@@ -555,7 +556,9 @@ async function run({ executor, onLog, ...options }) {
       try {
         step = engine.step(reply2);
       } catch (err) {
-        throw new Error(`internal error in the engine on a \`${options.eventName}\` event, after ${last}: ${err.message}`);
+        throw new Error(
+          `internal error in the engine on a \`${options.eventName}\` event, after ${last}: ${err.message}. Please report it; nothing after this point was done.`
+        );
       }
       for (const line of step.log) {
         log.push(line);

@@ -3,7 +3,7 @@ import {
   schema,
   start,
   validate
-} from "./shared-MDNJ55OB.mjs";
+} from "./shared-QIJMTMEW.mjs";
 export {
   run as deliver,
   run,
