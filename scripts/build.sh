@@ -23,8 +23,10 @@ build_engine() {
   wasm-bindgen --target web --out-dir build/pkg --out-name deliverybot_wasm \
     "target/$target/release/deliverybot_wasm.wasm"
 
-  # Smallest code that runs: -Oz, minus debug names and the producers section.
-  node node_modules/binaryen/bin/wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
+  # Smallest code that runs: -Oz, minus debug names and the producers section. Functions called
+  # from one place are inlined only when tiny: V8 compiles a function whole on its first call, so
+  # merging a rarely taken handler into its caller makes every run compile it (engine.rs says more).
+  node node_modules/binaryen/bin/wasm-opt -Oz --one-caller-inline-max-function-size 30 --enable-bulk-memory --enable-nontrapping-float-to-int \
     --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue \
     --strip-debug --strip-producers \
     build/pkg/deliverybot_wasm_bg.wasm -o dist/deliverybot.wasm

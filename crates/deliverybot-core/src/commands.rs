@@ -148,6 +148,7 @@ enum Awaiting {
 
 impl Commands {
     /// `Err`: nothing for the commands to do with this comment (the outcome says why).
+    #[inline(never)]
     pub fn new(repo: Repo, settings: Settings, context: RunContext, event: CommentEvent, log: &mut Log) -> Result<Commands, Outcome> {
         let mut quiet = |why: &str| {
             log.info(why.to_string());

@@ -231,6 +231,7 @@ impl Config {
     }
 }
 
+#[inline(never)]
 fn read_targets(entries: Vec<(Node, Node)>, settings: &mut Settings, errors: &mut Vec<Diagnostic>) -> Vec<Target> {
     let mut targets = Vec::new();
     for (key, value) in entries {
@@ -267,6 +268,7 @@ fn read_targets(entries: Vec<(Node, Node)>, settings: &mut Settings, errors: &mu
     targets
 }
 
+#[inline(never)]
 fn read_settings(node: Node, errors: &mut Vec<Diagnostic>) -> Settings {
     let mut settings = Settings::default();
     let entries = match node.value {
@@ -327,6 +329,7 @@ fn role(node: &Node, field: &str) -> Result<Role, Vec<Diagnostic>> {
 }
 
 /// A target's fields, with the legacy `deployments: [...]` entry's folded in.
+#[inline(never)]
 fn read_target(name: String, pos: Pos, fields: Vec<(Node, Node)>, errors: &mut Vec<Diagnostic>) -> Option<Target> {
     let before = errors.len();
     let mut fields = checked_keys(fields, TARGET_KEYS, &format!("in target `{name}`"), errors);
@@ -401,6 +404,7 @@ fn checked_keys(fields: Vec<(Node, Node)>, known: &[&str], place: &str, errors: 
 /// The original's legacy form: `deployments: [ { environment: ..., ... } ]` inside a target. The
 /// entry's keys all apply (the original dropped some of them silently); more than one entry is an
 /// error, as a target is one deployment.
+#[inline(never)]
 fn legacy_entry(target: &str, key: Node, list: Node, fields: &[(Node, Node)], errors: &mut Vec<Diagnostic>) -> Vec<(Node, Node)> {
     let items = match list.value {
         Value::Seq(items) => items,
@@ -444,6 +448,7 @@ fn legacy_entry(target: &str, key: Node, list: Node, fields: &[(Node, Node)], er
         .collect()
 }
 
+#[inline(never)]
 fn unknown_key(key: &Node, known: &[&str], place: &str) -> Diagnostic {
     let Some(name) = key.as_str() else {
         return Diagnostic::at(key.pos, format!("keys are text; this is {}", key.describe()));

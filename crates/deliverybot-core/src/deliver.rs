@@ -168,6 +168,7 @@ enum Progress {
 }
 
 impl Deliver {
+    #[inline(never)]
     pub fn new(repo: Repo, settings: Settings, context: RunContext, event_name: &str, event: Event, log: &mut Log) -> Result<Deliver, Outcome> {
         let (origin, repository) = match event {
             Event::Push(push) if push.deleted => {
@@ -264,6 +265,7 @@ impl Deliver {
 
     // ── the config and the candidates ────────────────────────────────────────────────────────────
 
+    #[inline(never)]
     fn read_config(&mut self, reply: Reply, log: &mut Log) {
         match load_config(&reply, &self.settings.config_path, self.branch_label(), log) {
             Ok(config) => {
@@ -291,6 +293,7 @@ impl Deliver {
     }
 
     /// Pairs the event's candidates with the targets they select.
+    #[inline(never)]
     fn select(&mut self, config: &Config, log: &mut Log) {
         match std::mem::replace(&mut self.origin, Origin::Schedule) {
             Origin::Push(push) => {
@@ -431,6 +434,7 @@ impl Deliver {
         self.unselected = config.targets.len() - 1;
     }
 
+    #[inline(never)]
     fn read_listing(&mut self, index: usize, reply: Reply, log: &mut Log) {
         let prefix = self.listings[index].0.clone();
         match answer(&reply) {
@@ -465,6 +469,7 @@ impl Deliver {
 
     // ── facts ────────────────────────────────────────────────────────────────────────────────────
 
+    #[inline(never)]
     fn read_tip(&mut self, index: usize, reply: Reply) {
         let candidate = &mut self.candidates[index];
         let what = match &candidate.tip {
@@ -529,6 +534,7 @@ impl Deliver {
         }
     }
 
+    #[inline(never)]
     fn read_commit(&mut self, sha: String, reply: Reply) {
         let fact = match answer(&reply) {
             Answer::Success { body, .. } => match github::json(body, "read the commit") {
@@ -541,6 +547,7 @@ impl Deliver {
         self.commits.insert(sha, fact);
     }
 
+    #[inline(never)]
     fn read_checks(&mut self, sha: String, statuses: bool, reply: Reply) {
         let fetch = self.checks.get_mut(&sha).expect("requested checks are tracked");
         let purpose = if statuses { "read commit statuses" } else { "read check runs" };
@@ -582,6 +589,7 @@ impl Deliver {
     }
 
     /// The candidate's tip is known: go on, or stop with why not.
+    #[inline(never)]
     fn after_tip(&mut self, index: usize) -> bool {
         let candidate = &self.candidates[self.plans[index].candidate];
         let decided = match &candidate.tip {
@@ -611,6 +619,7 @@ impl Deliver {
     }
 
     /// Renders the plan's deployment; a template that cannot render fails this target only.
+    #[inline(never)]
     fn render(&mut self, index: usize, log: &mut Log) {
         let run_url = self.run_url();
         let config = self.config.as_ref().expect("plans exist only once the config is read");
@@ -662,6 +671,7 @@ impl Deliver {
         self.plans[index].progress = progress;
     }
 
+    #[inline(never)]
     fn check_existing(&mut self, index: usize, reply: Reply, log: &mut Log) {
         let name = self.target_name(index).to_string();
         let manual = self.candidates[self.plans[index].candidate].manual;
@@ -699,6 +709,7 @@ impl Deliver {
     }
 
     /// The required checks are read (or none are required): decide, or go on to create.
+    #[inline(never)]
     fn judge_checks(&mut self, index: usize, log: &mut Log) {
         let name = self.target_name(index).to_string();
         let required = self.config().targets[self.plans[index].target].required_contexts.clone();
@@ -730,6 +741,7 @@ impl Deliver {
     }
 
     /// The locks are known: a locked environment is not deployed to, from any path.
+    #[inline(never)]
     fn judge_lock(&mut self, index: usize, log: &mut Log) {
         let name = self.target_name(index).to_string();
         let body = self.plans[index].body.as_ref().expect("rendered before its lock is checked");
@@ -749,6 +761,7 @@ impl Deliver {
         };
     }
 
+    #[inline(never)]
     fn read_locks(&mut self, reply: Reply) {
         self.locks = match answer(&reply) {
             Answer::Success { body, .. } => match git_refs(body, "list the locks") {
@@ -761,6 +774,7 @@ impl Deliver {
         };
     }
 
+    #[inline(never)]
     fn read_lock_detail(&mut self, environment: String, reply: Reply) {
         let lock = match answer(&reply) {
             Answer::Success { body, .. } => Lock::from_tag(body, &environment),
@@ -783,6 +797,7 @@ impl Deliver {
         }
     }
 
+    #[inline(never)]
     fn record_create(&mut self, index: usize, attempt: u8, reply: Reply, log: &mut Log) {
         let name = self.target_name(index).to_string();
         let plan = &self.plans[index];
@@ -817,6 +832,7 @@ impl Deliver {
     }
 
     /// After a lost answer: the deployment exists (ours) → created; else try again, a few times.
+    #[inline(never)]
     fn record_recover(&mut self, index: usize, attempt: u8, error: String, reply: Reply, log: &mut Log) {
         let before = self.plans[index].before.unwrap_or(0);
         let progress = match answer(&reply) {
@@ -847,6 +863,7 @@ impl Deliver {
         self.plans[index].progress = progress;
     }
 
+    #[inline(never)]
     fn record_dispatch(&mut self, index: usize, id: u64, reply: Reply, log: &mut Log) {
         let workflow = self.config().settings.dispatch.clone().unwrap_or_default();
         let name = self.target_name(index).to_string();
@@ -867,6 +884,7 @@ impl Deliver {
         });
     }
 
+    #[inline(never)]
     pub(crate) fn outcome(&self) -> Outcome {
         Report {
             heading: self.heading(),

@@ -3,6 +3,13 @@
 //! Each mode of the action is a [`Flow`]: a small state machine that is fed replies (`absorb`) and
 //! asked what it needs next (`next`). The engine picks the flow from the event, keeps the log, and
 //! guarantees the protocol: one request out, one reply in, and nothing after the outcome.
+//!
+//! Out of line on purpose: V8 compiles a WebAssembly function whole, the first time it is called,
+//! and that compilation is most of what the engine adds to a cold start. So the flows' constructors
+//! here, the handlers a flow dispatches replies to, and the config's section readers are
+//! `#[inline(never)]` (and `scripts/build.sh` stops wasm-opt from inlining them back): a push then
+//! compiles the deliver flow's handlers it uses, not the commands, status and retire flows sitting
+//! in the same `match`. `bench/run.mjs` reports the bytes compiled per scenario.
 
 use crate::commands::Commands;
 use crate::deliver::Deliver;

@@ -161,11 +161,24 @@ pub struct EventDeployment {
 
 impl Event {
     pub fn parse(name: &str, payload: &str) -> Result<Event, String> {
-        let read = |err: serde_json::Error| format!("the `{name}` event payload cannot be read: {err}");
         if name == "push" {
-            // Typed, so a push's commit list (megabytes) is skipped, never kept.
-            return Ok(Event::Push(serde_json::from_str(payload).map_err(read)?));
+            Event::parse_push(payload)
+        } else {
+            Event::parse_tree(name, payload)
         }
+    }
+
+    // Each reader is kept out of line: V8 compiles a WebAssembly function whole on its first call,
+    // so a push should not pay for compiling the readers of every other event (see engine.rs).
+    #[inline(never)]
+    fn parse_push(payload: &str) -> Result<Event, String> {
+        // Typed, so a push's commit list (megabytes) is skipped, never kept.
+        serde_json::from_str(payload).map(Event::Push).map_err(|err| format!("the `push` event payload cannot be read: {err}"))
+    }
+
+    #[inline(never)]
+    fn parse_tree(name: &str, payload: &str) -> Result<Event, String> {
+        let read = |err: serde_json::Error| format!("the `{name}` event payload cannot be read: {err}");
         if !matches!(
             name,
             "pull_request" | "pull_request_target" | "status" | "check_run" | "check_suite" | "workflow_run" | "workflow_dispatch"

@@ -53,6 +53,7 @@ enum Awaiting {
 }
 
 impl Retire {
+    #[inline(never)]
     pub fn new(repo: Repo, settings: Settings, context: RunContext, default_branch: String, pr: PullRequest) -> Retire {
         Retire {
             repo,
