@@ -71,6 +71,9 @@ impl Node {
             Value::Null => "nothing (null)".to_string(),
             Value::Bool(b) => format!("the boolean {b}"),
             Value::Int(i) => format!("the number {i}"),
+            // Infinity and NaN as YAML spells them, the way the user wrote them.
+            Value::Float(x) if x.is_nan() => "the number .nan".to_string(),
+            Value::Float(x) if x.is_infinite() => format!("the number {}.inf", if *x < 0.0 { "-" } else { "" }),
             Value::Float(x) => format!("the number {x}"),
             Value::Str(text) => format!("the string {:?}", text.value),
             Value::Seq(_) => "a list".to_string(),
@@ -443,6 +446,17 @@ mod tests {
         for text in ["yes", "off", "'true'", "\"42\"", "1.2.3", "0x", "v1"] {
             assert!(matches!(map(&root(&format!("k: {text}\n")))[0].1.value, Value::Str(_)), "{text}");
         }
+    }
+
+    #[test]
+    fn numbers_are_described_as_written_in_yaml() {
+        let describe = |text: &str| map(&root(&format!("k: {text}\n")))[0].1.describe();
+        assert_eq!(describe("1.5"), "the number 1.5");
+        assert_eq!(describe("1e3"), "the number 1000");
+        assert_eq!(describe("-7"), "the number -7");
+        assert_eq!(describe(".inf"), "the number .inf");
+        assert_eq!(describe("-.inf"), "the number -.inf");
+        assert_eq!(describe(".nan"), "the number .nan");
     }
 
     #[test]
