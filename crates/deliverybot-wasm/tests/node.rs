@@ -1,77 +1,91 @@
-//! The binding, exercised from JavaScript values in Node (`wasm-bindgen-test-runner`).
+//! The binding, exercised inside WebAssembly in Node (`wasm-bindgen-test-runner`): JSON text in,
+//! JSON text out, and errors as thrown values.
 #![cfg(target_arch = "wasm32")]
 
 use deliverybot_wasm::{validate, Engine};
-use js_sys::{Reflect, JSON};
+use serde_json::{json, Value};
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::wasm_bindgen_test;
 
-fn js(text: &str) -> JsValue {
-    JSON::parse(text).expect("valid JSON")
+fn invocation() -> String {
+    let event = json!({
+        "ref": "refs/heads/main",
+        "after": "6113728f27ae82c7b1a177c8d03f9e96e0adf246",
+        "deleted": false,
+        "repository": { "full_name": "octo/app", "default_branch": "main" },
+    });
+    json!({
+        "event_name": "push",
+        "event": event.to_string(),
+        "inputs": { "dry-run": "false" },
+        "context": { "repository": "octo/app", "run_id": "7", "server_url": "https://github.example", "actor": "octocat" },
+    })
+    .to_string()
 }
 
-fn get(value: &JsValue, path: &str) -> JsValue {
-    path.split('.').fold(value.clone(), |v, key| Reflect::get(&v, &key.into()).unwrap())
+fn parse(text: String) -> Value {
+    serde_json::from_str(&text).expect("the binding returns JSON")
 }
 
-fn invocation() -> JsValue {
-    let event = r#"{\"ref\":\"refs/heads/main\",\"after\":\"6113728f27ae82c7b1a177c8d03f9e96e0adf246\",\"deleted\":false,\"repository\":{\"full_name\":\"octo/app\",\"default_branch\":\"main\"}}"#;
-    js(&format!(
-        r#"{{"event_name":"push","event":"{event}","inputs":{{"dry-run":"false"}},
-            "context":{{"repository":"octo/app","run_id":"7","server_url":"https://github.example","actor":"octocat"}}}}"#
-    ))
+fn message(err: wasm_bindgen::JsError) -> String {
+    js_sys::Reflect::get(&JsValue::from(err), &"message".into()).unwrap().as_string().unwrap()
 }
 
 #[wasm_bindgen_test]
-fn requests_come_out_as_plain_javascript_objects() {
-    let mut engine = Engine::new(invocation()).unwrap();
-    let step = engine.step(JsValue::UNDEFINED).unwrap();
-    assert_eq!(get(&step, "next.type").as_string().unwrap(), "request");
-    assert_eq!(get(&step, "next.method").as_string().unwrap(), "GET");
-    assert_eq!(get(&step, "next.path").as_string().unwrap(), "/repos/octo/app/contents/.github/deploy.yml");
-    // Query pairs are arrays, not Maps, so JSON.stringify shows them.
-    assert_eq!(JSON::stringify(&get(&step, "next.query")).unwrap().as_string().unwrap(), r#"[["ref","main"]]"#);
+fn requests_come_out_as_json() {
+    let mut engine = Engine::new(&invocation()).unwrap();
+    let step = parse(engine.step(None).unwrap());
+    assert_eq!(step["next"]["type"], "request");
+    assert_eq!(step["next"]["method"], "GET");
+    assert_eq!(step["next"]["path"], "/repos/octo/app/contents/.github/deploy.yml");
+    // Query pairs are arrays of two, in the order they are sent.
+    assert_eq!(step["next"]["query"], json!([["ref", "main"]]));
 }
 
 #[wasm_bindgen_test]
 fn replies_go_in_and_the_outcome_comes_out() {
-    let mut engine = Engine::new(invocation()).unwrap();
-    engine.step(JsValue::UNDEFINED).unwrap();
-    let done = engine.step(js(r#"{"status":404,"headers":{},"body":"{\"message\":\"Not Found\"}"}"#)).unwrap();
-    assert_eq!(get(&done, "next.type").as_string().unwrap(), "done");
-    assert!(get(&done, "next.failure").is_undefined());
-    let outputs = JSON::stringify(&get(&done, "next.outputs")).unwrap().as_string().unwrap();
-    assert_eq!(outputs, r#"[["deployments","[]"],["deployment-id",""],["environment",""],["skipped","[]"],["waiting","[]"]]"#);
-    let log = JSON::stringify(&get(&done, "log")).unwrap().as_string().unwrap();
-    assert!(log.contains("No .github/deploy.yml on main"), "{log}");
+    let mut engine = Engine::new(&invocation()).unwrap();
+    engine.step(None).unwrap();
+    let done = parse(engine.step(Some(r#"{"status":404,"headers":{},"body":"{\"message\":\"Not Found\"}"}"#.into())).unwrap());
+    assert_eq!(done["next"]["type"], "done");
+    assert!(done["next"].get("failure").is_none());
+    assert_eq!(
+        done["next"]["outputs"],
+        json!([["deployments", "[]"], ["deployment-id", ""], ["environment", ""], ["skipped", "[]"], ["waiting", "[]"]])
+    );
+    assert!(done["log"].to_string().contains("No .github/deploy.yml on main"), "{}", done["log"]);
 }
 
 #[wasm_bindgen_test]
 fn a_lost_answer_is_a_reply_too() {
-    let mut engine = Engine::new(invocation()).unwrap();
-    engine.step(JsValue::UNDEFINED).unwrap();
-    let done = engine.step(js(r#"{"error":"ECONNRESET"}"#)).unwrap();
-    assert_eq!(get(&done, "next.failure").as_string().unwrap(), "Could not read .github/deploy.yml from main: ECONNRESET");
+    let mut engine = Engine::new(&invocation()).unwrap();
+    engine.step(None).unwrap();
+    let done = parse(engine.step(Some(r#"{"error":"ECONNRESET"}"#.into())).unwrap());
+    assert_eq!(done["next"]["failure"], "Could not read .github/deploy.yml from main: ECONNRESET");
 }
 
 #[wasm_bindgen_test]
 fn malformed_values_are_errors_not_traps() {
-    let err = Engine::new(js(r#"{"event_name": 3}"#)).err().expect("an error");
-    let message = get(&JsValue::from(err), "message").as_string().unwrap();
-    assert!(message.starts_with("invalid invocation:"), "{message}");
+    let err = Engine::new(r#"{"event_name": 3}"#).err().expect("an error");
+    assert!(message(err).starts_with("invalid invocation:"));
+    assert!(Engine::new("not json").is_err());
 
-    let mut engine = Engine::new(invocation()).unwrap();
-    engine.step(JsValue::UNDEFINED).unwrap();
-    assert!(engine.step(js(r#"{"status":"nope"}"#)).is_err());
+    let mut engine = Engine::new(&invocation()).unwrap();
+    engine.step(None).unwrap();
+    let err = engine.step(Some(r#"{"status":"nope"}"#.into())).err().expect("an error");
+    assert!(message(err).starts_with("invalid reply:"));
 }
 
 #[wasm_bindgen_test]
 fn validate_returns_targets_or_every_problem_with_its_position() {
-    let valid = validate("staging:\n  environment: staging\nproduction:\n").unwrap();
-    assert_eq!(JSON::stringify(&valid).unwrap().as_string().unwrap(), r#"{"targets":["staging","production"],"problems":[]}"#);
-    let invalid = validate("staging:\n  enviroment: x\n  auto_merge: 3\n").unwrap();
+    let valid = parse(validate("staging:\n  environment: staging\nproduction:\n").unwrap());
+    assert_eq!(valid, json!({ "targets": ["staging", "production"], "problems": [] }));
+    let invalid = parse(validate("staging:\n  enviroment: x\n  auto_merge: 3\n").unwrap());
     assert_eq!(
-        JSON::stringify(&get(&invalid, "problems")).unwrap().as_string().unwrap(),
-        r#"[{"line":2,"column":3,"message":"unknown key `enviroment` in target `staging`; did you mean `environment`?"},{"line":3,"column":15,"message":"`auto_merge` must be true or false; this is the number 3"}]"#
+        invalid["problems"],
+        json!([
+            { "line": 2, "column": 3, "message": "unknown key `enviroment` in target `staging`; did you mean `environment`?" },
+            { "line": 3, "column": 15, "message": "`auto_merge` must be true or false; this is the number 3" },
+        ])
     );
 }
