@@ -1,7 +1,10 @@
 // Deliverybot's benchmark: one command, a table on stdout and a JSON result to compare before and
 // after a change.
 //
-//   node bench/run.mjs [--runs 40] [--out bench/results.json] [--skip-native]
+//   node bench/run.mjs [--runs 40] [--out bench/results.json] [--skip-native] [--only cold,sizes,...]
+//
+// --only runs some sections (sizes, cold, compiled, requests, instantiate, planning) and writes no JSON unless
+// --out is given, so a quick before/after of one number does not overwrite the recorded results.
 //
 // Measures: the size of what runs (dist/), and of the .wasm at each build stage; cold start of the
 // action against the floor (a plain node:http script making the same requests), as distributions of
@@ -24,10 +27,16 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const { values: options } = parseArgs({
   options: {
     runs: { type: 'string', default: '40' },
-    out: { type: 'string', default: join(ROOT, 'bench/results.json') },
+    out: { type: 'string' },
     'skip-native': { type: 'boolean', default: false },
+    only: { type: 'string' },
   },
 });
+const SECTIONS = ['sizes', 'cold', 'compiled', 'requests', 'instantiate', 'planning'];
+const only = options.only ? options.only.split(',').map((s) => s.trim()) : SECTIONS;
+for (const s of only) if (!SECTIONS.includes(s)) throw new Error(`--only: unknown section ${s} (known: ${SECTIONS.join(', ')})`);
+const OUT = options.out ?? (options.only ? null : join(ROOT, 'bench/results.json'));
+const wanted = (section) => only.includes(section);
 const RUNS = Number(options.runs);
 const result = { machine: machine(), date: new Date().toISOString() };
 
@@ -90,18 +99,27 @@ async function coldStart(node) {
   const env = actionEnv(fake, dir);
   const action = join(installedAction(), 'dist/main.mjs');
   const floor = join(ROOT, 'bench/floor.mjs');
-  const samples = { action: [], floor: [] };
+  const floorImport = join(ROOT, 'bench/floor-import.mjs');
+  const samples = { action: [], floor: [], floorImport: [] };
   const memory = { action: [], floor: [] };
   try {
-    // Warm the fake (its schema validators compile on first use) and the OS file cache.
+    // Warm the fake (its schema validators compile on first use) and the OS file cache, and check
+    // that the floors make the very requests the action makes.
+    const seen = (r) => JSON.stringify([r.method, r.path, r.query, r.body, r.headers.accept]);
     for (let i = 0; i < 3; i++) {
-      await timeProcess(node, floor, env);
-      await timeProcess(node, action, env);
-      repo.deployments.length = 0;
+      const sent = [];
+      for (const script of [action, floor, floorImport]) {
+        fake.requests.length = 0;
+        await timeProcess(node, script, env);
+        sent.push(fake.requests.map(seen).join('\n'));
+        repo.deployments.length = 0;
+      }
+      if (new Set(sent).size !== 1) throw new Error(`the floor's requests differ from the action's:\n${sent.join('\n--\n')}`);
     }
     for (let i = 0; i < RUNS; i++) {
       // Alternate, so that drift in the machine's load hits both sides alike.
-      for (const [name, script] of i % 2 ? [['floor', floor], ['action', action]] : [['action', action], ['floor', floor]]) {
+      const order = [['action', action], ['floor', floor], ['floorImport', floorImport]];
+      for (const [name, script] of i % 2 ? order.reverse() : order) {
         fake.requests.length = 0;
         samples[name].push(await timeProcess(node, script, env));
         if (fake.requests.length !== 4) throw new Error(`${name} made ${fake.requests.length} requests, not 4`);
@@ -126,10 +144,63 @@ async function coldStart(node) {
     runs: RUNS,
     action_ms: distribution(samples.action),
     floor_ms: distribution(samples.floor),
+    floor_with_es_import_ms: distribution(samples.floorImport),
     ratio_of_medians: median(samples.action) / median(samples.floor),
     ratio_per_pair: distribution(ratios),
     peak_rss_mb: { action: median(memory.action), floor: median(memory.floor) },
   };
+}
+
+// ── WebAssembly compiled on a push ──────────────────────────────────────────────────────────────
+// V8 compiles a WebAssembly function (with Liftoff) the first time it is called, so what a cold start
+// pays for is the code a run touches, not the size of the file. V8's own trace counts it.
+function codeSection(bytes) {
+  let at = 8;
+  const leb = () => {
+    let value = 0;
+    for (let shift = 0; ; shift += 7) {
+      const byte = bytes[at++];
+      value += (byte & 0x7f) * 2 ** shift;
+      if (byte < 0x80) return value;
+    }
+  };
+  while (at < bytes.length) {
+    const id = bytes[at++];
+    const size = leb();
+    if (id === 10) return { functions: leb(), bytes: size };
+    at += size;
+  }
+  throw new Error('no code section');
+}
+
+async function compiledOnAPush(node) {
+  const fake = await startFakeGitHub();
+  const repo = fake.repo('Codertocat/Hello-World', { defaultBranch: 'master' });
+  repo.setRef('heads/master', SHA);
+  repo.setFile('master', '.github/deploy.yml', CONFIG);
+  const dir = mkdtempSync(join(tmpdir(), 'deliverybot-bench-'));
+  try {
+    // Asynchronously: the fake GitHub answers from this process's event loop.
+    const out = await new Promise((resolve, reject) => {
+      const child = spawn(node, ['--trace-wasm-compilation-times', join(installedAction(), 'dist/main.mjs')], { env: actionEnv(fake, dir) });
+      let stdout = '';
+      child.stdout.on('data', (chunk) => (stdout += chunk));
+      child.on('exit', (code) => (code === 0 ? resolve(stdout) : reject(new Error(`the traced push exited ${code}`))));
+    });
+    const sizes = [...out.matchAll(/using Liftoff[^;]*; bodysize (\d+)/g)].map((m) => Number(m[1]));
+    if (fake.requests.length !== 4 || sizes.length === 0) throw new Error(`the traced push made ${fake.requests.length} requests and ${sizes.length} compiles`);
+    const module = codeSection(readFileSync(join(ROOT, 'dist/deliverybot.wasm')));
+    return {
+      node: execFileSync(node, ['--version'], { encoding: 'utf8' }).trim(),
+      functions: sizes.length,
+      bytes: sizes.reduce((a, b) => a + b, 0),
+      module_functions: module.functions,
+      module_code_bytes: module.bytes,
+    };
+  } finally {
+    await fake.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 // ── requests per scenario ───────────────────────────────────────────────────────────────────────
@@ -186,11 +257,11 @@ function pushEvent(commits) {
 }
 
 async function wasmPlanning() {
-  const glue = await import(join(ROOT, 'build/pkg/deliverybot_wasm.js'));
-  glue.initSync({ module: readFileSync(join(ROOT, 'dist/deliverybot.wasm')) });
+  // Through the npm library's start(), as a tool would: JSON text in and out of WebAssembly included.
+  const { start } = await import(join(ROOT, 'dist/lib.mjs'));
   const context = { repository: 'octo/app', run_id: '42', server_url: 'https://github.com', actor: 'octocat' };
   const run = (configText, event) => {
-    const engine = new glue.Engine({ event_name: 'push', event, inputs: {}, context });
+    const engine = start({ eventName: 'push', payload: event, context });
     let reply;
     let requests = 0;
     let id = 0;
@@ -288,41 +359,63 @@ function nodes() {
 }
 
 // ── main ────────────────────────────────────────────────────────────────────────────────────────
-result.sizes = sizes();
-console.log(`\nBundle (dist/): ${kb(result.sizes.total)} (${kb(result.sizes.totalGzip)} gzipped)`);
-for (const f of result.sizes.dist) console.log(`  ${f.file.padEnd(28)} ${kb(f.bytes).padStart(10)} ${kb(f.gzip).padStart(10)} gz`);
-console.log('  .wasm by build stage:');
-for (const s of result.sizes.stages) console.log(`    ${s.stage.padEnd(56)} ${kb(s.bytes).padStart(10)}`);
-
-result.cold_start = [];
-for (const node of nodes()) {
-  const r = await coldStart(node);
-  result.cold_start.push(r);
-  console.log(`\nCold start to outcome, ${r.node}, ${r.runs} alternating runs (push, one target: 4 requests)`);
-  console.log(`  action  median ${fmt(r.action_ms.median)} ms  (p10 ${fmt(r.action_ms.p10)}, p90 ${fmt(r.action_ms.p90)})`);
-  console.log(`  floor   median ${fmt(r.floor_ms.median)} ms  (p10 ${fmt(r.floor_ms.p10)}, p90 ${fmt(r.floor_ms.p90)})`);
-  console.log(`  ratio   ${fmt(r.ratio_of_medians, 2)}× of medians; per pair p10 ${fmt(r.ratio_per_pair.p10, 2)}×, median ${fmt(r.ratio_per_pair.median, 2)}×, p90 ${fmt(r.ratio_per_pair.p90, 2)}×`);
-  console.log(`  peak RSS  action ${fmt(r.peak_rss_mb.action)} MB, floor ${fmt(r.peak_rss_mb.floor)} MB`);
+if (wanted('sizes')) {
+  result.sizes = sizes();
+  console.log(`\nBundle (dist/): ${kb(result.sizes.total)} (${kb(result.sizes.totalGzip)} gzipped)`);
+  for (const f of result.sizes.dist) console.log(`  ${f.file.padEnd(28)} ${kb(f.bytes).padStart(10)} ${kb(f.gzip).padStart(10)} gz`);
+  console.log('  .wasm by build stage:');
+  for (const s of result.sizes.stages) console.log(`    ${s.stage.padEnd(56)} ${kb(s.bytes).padStart(10)}`);
 }
 
-result.requests = await requestsPerScenario();
-console.log('\nRequests per scenario');
-for (const r of result.requests) console.log(`  ${r.scenario.padEnd(28)} ${String(r.requests).padStart(3)} requests, ${r.writes} writes`);
-
-result.instantiate = [];
-for (const node of nodes()) {
-  const r = await instantiate(node);
-  result.instantiate.push(r);
-  console.log(`\nWebAssembly compile + instantiate, ${r.node}: median ${fmt(r.ms.median, 2)} ms (p90 ${fmt(r.ms.p90, 2)})`);
+if (wanted('cold')) {
+  result.cold_start = [];
+  for (const node of nodes()) {
+    const r = await coldStart(node);
+    result.cold_start.push(r);
+    console.log(`\nCold start to outcome, ${r.node}, ${r.runs} alternating runs (push, one target: 4 requests)`);
+    console.log(`  action  median ${fmt(r.action_ms.median)} ms  (p10 ${fmt(r.action_ms.p10)}, p90 ${fmt(r.action_ms.p90)})`);
+    console.log(`  floor   median ${fmt(r.floor_ms.median)} ms  (p10 ${fmt(r.floor_ms.p10)}, p90 ${fmt(r.floor_ms.p90)})`);
+    console.log(`  floor written with \`import http from 'node:http'\`: median ${fmt(r.floor_with_es_import_ms.median)} ms`);
+    console.log(`  ratio   ${fmt(r.ratio_of_medians, 2)}× of medians; per pair p10 ${fmt(r.ratio_per_pair.p10, 2)}×, median ${fmt(r.ratio_per_pair.median, 2)}×, p90 ${fmt(r.ratio_per_pair.p90, 2)}×`);
+    console.log(`  peak RSS  action ${fmt(r.peak_rss_mb.action)} MB, floor ${fmt(r.peak_rss_mb.floor)} MB`);
+  }
 }
 
-result.planning = { wasm: await wasmPlanning(), native: options['skip-native'] ? [] : nativePlanning() };
-console.log('\nEngine time for a push, replies canned (median ms)');
-console.log(`  ${'workload'.padEnd(12)} ${'targets'.padStart(7)} ${'payload'.padStart(10)} ${'requests'.padStart(8)} ${'wasm'.padStart(9)} ${'native'.padStart(9)}`);
-result.planning.wasm.forEach((w, i) => {
-  const n = result.planning.native[i];
-  console.log(`  ${w.workload.padEnd(12)} ${String(w.targets).padStart(7)} ${kb(w.payload_bytes).padStart(10)} ${String(w.requests).padStart(8)} ${fmt(w.ms, 3).padStart(9)} ${(n ? fmt(n.ms, 3) : '-').padStart(9)}`);
-});
+if (wanted('compiled')) {
+  result.compiled = [];
+  for (const node of nodes()) {
+    const r = await compiledOnAPush(node);
+    result.compiled.push(r);
+    console.log(`\nWebAssembly compiled on a push, ${r.node}: ${r.functions} of ${r.module_functions} functions, ${kb(r.bytes)} of ${kb(r.module_code_bytes)} of code`);
+  }
+}
 
-writeFileSync(options.out, `${JSON.stringify(result, null, 2)}\n`);
-console.log(`\nWrote ${options.out}`);
+if (wanted('requests')) {
+  result.requests = await requestsPerScenario();
+  console.log('\nRequests per scenario');
+  for (const r of result.requests) console.log(`  ${r.scenario.padEnd(28)} ${String(r.requests).padStart(3)} requests, ${r.writes} writes`);
+}
+
+if (wanted('instantiate')) {
+  result.instantiate = [];
+  for (const node of nodes()) {
+    const r = await instantiate(node);
+    result.instantiate.push(r);
+    console.log(`\nWebAssembly compile + instantiate, ${r.node}: median ${fmt(r.ms.median, 2)} ms (p90 ${fmt(r.ms.p90, 2)})`);
+  }
+}
+
+if (wanted('planning')) {
+  result.planning = { wasm: await wasmPlanning(), native: options['skip-native'] ? [] : nativePlanning() };
+  console.log('\nEngine time for a push, replies canned (median ms)');
+  console.log(`  ${'workload'.padEnd(12)} ${'targets'.padStart(7)} ${'payload'.padStart(10)} ${'requests'.padStart(8)} ${'wasm'.padStart(9)} ${'native'.padStart(9)}`);
+  result.planning.wasm.forEach((w, i) => {
+    const n = result.planning.native[i];
+    console.log(`  ${w.workload.padEnd(12)} ${String(w.targets).padStart(7)} ${kb(w.payload_bytes).padStart(10)} ${String(w.requests).padStart(8)} ${fmt(w.ms, 3).padStart(9)} ${(n ? fmt(n.ms, 3) : '-').padStart(9)}`);
+  });
+}
+
+if (OUT) {
+  writeFileSync(OUT, `${JSON.stringify(result, null, 2)}\n`);
+  console.log(`\nWrote ${OUT}`);
+}

@@ -3,7 +3,7 @@ import {
   run,
   schema,
   validate
-} from "./shared-QIJMTMEW.mjs";
+} from "./shared-LXT2ROQN.mjs";
 
 // action/cli.mjs
 import { readFileSync as readFileSync2 } from "node:fs";
@@ -112,12 +112,15 @@ function fakeSha(text) {
 
 // action/github.mjs
 var TRANSIENT = /* @__PURE__ */ new Set([500, 502, 503, 504]);
+function builtin(name) {
+  return process.getBuiltinModule?.(name) ?? import(name);
+}
 var MAX_ATTEMPTS = 4;
 var WRITE_SPACING_MS = 1e3;
 var MAX_WAIT_MS = 6e4;
 async function createClient({ apiUrl, token, userAgent, timeoutMs = 3e4, sleep = delay }) {
   const base = new URL(apiUrl.endsWith("/") ? apiUrl : `${apiUrl}/`);
-  const transport = base.protocol === "http:" ? await import("node:http") : await import("node:https");
+  const transport = await builtin(base.protocol === "http:" ? "node:http" : "node:https");
   let lastWrite = 0;
   function send(request) {
     const dots = request.path.split("/").some((segment) => /^(\.|%2e){1,2}$/i.test(segment));

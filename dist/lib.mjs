@@ -3,7 +3,7 @@ import {
   schema,
   start,
   validate
-} from "./shared-QIJMTMEW.mjs";
+} from "./shared-LXT2ROQN.mjs";
 export {
   run as deliver,
   run,

@@ -17,11 +17,13 @@ var Engine = class {
     wasm.__wbg_engine_free(ptr, 0);
   }
   /**
-   * `invocation`: `{ event_name, event (JSON text), inputs: {name: value}, context: {...} }`.
-   * @param {any} invocation
+   * `invocation`: `{ event_name, event (JSON text), inputs: {name: value}, context: {...} }`, as JSON.
+   * @param {string} invocation
    */
   constructor(invocation) {
-    const ret = wasm.engine_new(invocation);
+    const ptr0 = passStringToWasm0(invocation, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
+    const len0 = WASM_VECTOR_LEN;
+    const ret = wasm.engine_new(ptr0, len0);
     if (ret[2]) {
       throw takeFromExternrefTable0(ret[1]);
     }
@@ -30,17 +32,31 @@ var Engine = class {
     return this;
   }
   /**
-   * Advances the run: `undefined` first, then each reply (`{status, headers, body}` or
-   * `{error}`). Returns `{ log, next: { type: "request", ... } | { type: "done", ... } }`.
-   * @param {any} reply
-   * @returns {any}
+   * Advances the run: no reply first, then each reply (`{status, headers, body}` or `{error}`) as
+   * JSON. Returns `{ log, next: { type: "request", ... } | { type: "done", ... } }` as JSON.
+   * @param {string | null} [reply]
+   * @returns {string}
    */
   step(reply) {
-    const ret = wasm.engine_step(this.__wbg_ptr, reply);
-    if (ret[2]) {
-      throw takeFromExternrefTable0(ret[1]);
+    let deferred3_0;
+    let deferred3_1;
+    try {
+      var ptr0 = isLikeNone(reply) ? 0 : passStringToWasm0(reply, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
+      var len0 = WASM_VECTOR_LEN;
+      const ret = wasm.engine_step(this.__wbg_ptr, ptr0, len0);
+      var ptr2 = ret[0];
+      var len2 = ret[1];
+      if (ret[3]) {
+        ptr2 = 0;
+        len2 = 0;
+        throw takeFromExternrefTable0(ret[2]);
+      }
+      deferred3_0 = ptr2;
+      deferred3_1 = len2;
+      return getStringFromWasm0(ptr2, len2);
+    } finally {
+      wasm.__wbindgen_free(deferred3_0, deferred3_1, 1);
     }
-    return takeFromExternrefTable0(ret[0]);
   }
 };
 if (Symbol.dispose) Engine.prototype[Symbol.dispose] = Engine.prototype.free;
@@ -51,225 +67,8 @@ function __wbg_get_imports() {
       const ret = Error(getStringFromWasm0(arg0, arg1));
       return ret;
     },
-    __wbg_String_8564e559799eccda: function(arg0, arg1) {
-      const ret = String(arg1);
-      const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
-      const len1 = WASM_VECTOR_LEN;
-      getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
-      getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
-    },
-    __wbg___wbindgen_bigint_get_as_i64_11da4b52cd0aedef: function(arg0, arg1) {
-      const v = arg1;
-      const ret = typeof v === "bigint" ? v : void 0;
-      getDataViewMemory0().setBigInt64((arg0 >>> 0) + 8 * 1, isLikeNone(ret) ? BigInt(0) : ret, true);
-      getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, !isLikeNone(ret), true);
-    },
-    __wbg___wbindgen_boolean_get_4f1baf9a00be3c74: function(arg0) {
-      const v = arg0;
-      const ret = typeof v === "boolean" ? v : void 0;
-      return isLikeNone(ret) ? 16777215 : ret ? 1 : 0;
-    },
-    __wbg___wbindgen_debug_string_f249a2a76caa9a55: function(arg0, arg1) {
-      const ret = debugString(arg1);
-      const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
-      const len1 = WASM_VECTOR_LEN;
-      getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
-      getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
-    },
-    __wbg___wbindgen_in_3f58a9d3b3a7eed2: function(arg0, arg1) {
-      const ret = arg0 in arg1;
-      return ret;
-    },
-    __wbg___wbindgen_is_bigint_5fa10641e039d3ef: function(arg0) {
-      const ret = typeof arg0 === "bigint";
-      return ret;
-    },
-    __wbg___wbindgen_is_function_741ff2bb612836f5: function(arg0) {
-      const ret = typeof arg0 === "function";
-      return ret;
-    },
-    __wbg___wbindgen_is_null_c22311b1cc228e3a: function(arg0) {
-      const ret = arg0 === null;
-      return ret;
-    },
-    __wbg___wbindgen_is_object_8b968c3ab8e96595: function(arg0) {
-      const val = arg0;
-      const ret = typeof val === "object" && val !== null;
-      return ret;
-    },
-    __wbg___wbindgen_is_string_fc456fee5d3317de: function(arg0) {
-      const ret = typeof arg0 === "string";
-      return ret;
-    },
-    __wbg___wbindgen_is_undefined_be5b34249ff1fc15: function(arg0) {
-      const ret = arg0 === void 0;
-      return ret;
-    },
-    __wbg___wbindgen_jsval_eq_38d7bfbe4cc84039: function(arg0, arg1) {
-      const ret = arg0 === arg1;
-      return ret;
-    },
-    __wbg___wbindgen_jsval_loose_eq_b2f214e2e4b30e36: function(arg0, arg1) {
-      const ret = arg0 == arg1;
-      return ret;
-    },
-    __wbg___wbindgen_number_get_934b640d0889af78: function(arg0, arg1) {
-      const obj = arg1;
-      const ret = typeof obj === "number" ? obj : void 0;
-      getDataViewMemory0().setFloat64((arg0 >>> 0) + 8 * 1, isLikeNone(ret) ? 0 : ret, true);
-      getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, !isLikeNone(ret), true);
-    },
-    __wbg___wbindgen_string_get_7ce8eee7fd327545: function(arg0, arg1) {
-      const obj = arg1;
-      const ret = typeof obj === "string" ? obj : void 0;
-      var ptr1 = isLikeNone(ret) ? 0 : passStringToWasm0(ret, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
-      var len1 = WASM_VECTOR_LEN;
-      getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
-      getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
-    },
     __wbg___wbindgen_throw_4c88d8bf264fd984: function(arg0, arg1) {
       throw new Error(getStringFromWasm0(arg0, arg1));
-    },
-    __wbg_call_40b008ba32f73991: function() {
-      return handleError(function(arg0, arg1) {
-        const ret = arg0.call(arg1);
-        return ret;
-      }, arguments);
-    },
-    __wbg_done_57e08d0be6e30c02: function(arg0) {
-      const ret = arg0.done;
-      return ret;
-    },
-    __wbg_entries_7bb1459bd9b5c2b9: function(arg0) {
-      const ret = Object.entries(arg0);
-      return ret;
-    },
-    __wbg_get_635eea311fa1a291: function() {
-      return handleError(function(arg0, arg1) {
-        const ret = Reflect.get(arg0, arg1);
-        return ret;
-      }, arguments);
-    },
-    __wbg_get_d7176cfb76d71114: function(arg0, arg1) {
-      const ret = arg0[arg1 >>> 0];
-      return ret;
-    },
-    __wbg_get_unchecked_e6325ad374eff861: function(arg0, arg1) {
-      const ret = arg0[arg1 >>> 0];
-      return ret;
-    },
-    __wbg_get_with_ref_key_fc601247060b7204: function(arg0, arg1) {
-      const ret = arg0[arg1];
-      return ret;
-    },
-    __wbg_instanceof_ArrayBuffer_12cdaa4161423e6b: function(arg0) {
-      let result;
-      try {
-        result = arg0 instanceof ArrayBuffer;
-      } catch (_) {
-        result = false;
-      }
-      const ret = result;
-      return ret;
-    },
-    __wbg_instanceof_Map_0b4fc8b62e73f163: function(arg0) {
-      let result;
-      try {
-        result = arg0 instanceof Map;
-      } catch (_) {
-        result = false;
-      }
-      const ret = result;
-      return ret;
-    },
-    __wbg_instanceof_Uint8Array_d7aeb0dcb3108fea: function(arg0) {
-      let result;
-      try {
-        result = arg0 instanceof Uint8Array;
-      } catch (_) {
-        result = false;
-      }
-      const ret = result;
-      return ret;
-    },
-    __wbg_isArray_bcf1376d0d732d08: function(arg0) {
-      const ret = Array.isArray(arg0);
-      return ret;
-    },
-    __wbg_isSafeInteger_1a35ba4d31e71d38: function(arg0) {
-      const ret = Number.isSafeInteger(arg0);
-      return ret;
-    },
-    __wbg_iterator_e4c5e8f68ada7b58: function() {
-      const ret = Symbol.iterator;
-      return ret;
-    },
-    __wbg_length_186163212ffe79c3: function(arg0) {
-      const ret = arg0.length;
-      return ret;
-    },
-    __wbg_length_b03a0fabb109b1e9: function(arg0) {
-      const ret = arg0.length;
-      return ret;
-    },
-    __wbg_new_13de428334042d26: function(arg0) {
-      const ret = new Uint8Array(arg0);
-      return ret;
-    },
-    __wbg_new_37eb45aaf5eeb820: function() {
-      const ret = new Array();
-      return ret;
-    },
-    __wbg_new_7075786089b89c5e: function() {
-      const ret = /* @__PURE__ */ new Map();
-      return ret;
-    },
-    __wbg_new_cd4348290afae586: function() {
-      const ret = new Object();
-      return ret;
-    },
-    __wbg_next_178c1651c11432b3: function(arg0) {
-      const ret = arg0.next;
-      return ret;
-    },
-    __wbg_next_af5ac6a08bb0a717: function() {
-      return handleError(function(arg0) {
-        const ret = arg0.next();
-        return ret;
-      }, arguments);
-    },
-    __wbg_prototypesetcall_13162965d1fe7aa3: function(arg0, arg1, arg2) {
-      Uint8Array.prototype.set.call(getArrayU8FromWasm0(arg0, arg1), arg2);
-    },
-    __wbg_set_8282f7e0d2d01336: function(arg0, arg1, arg2) {
-      const ret = arg0.set(arg1, arg2);
-      return ret;
-    },
-    __wbg_set_d2d33b52458e984a: function(arg0, arg1, arg2) {
-      arg0[arg1 >>> 0] = arg2;
-    },
-    __wbg_set_e4b9a833d288759a: function(arg0, arg1, arg2) {
-      arg0[arg1] = arg2;
-    },
-    __wbg_value_e0f328965e184931: function(arg0) {
-      const ret = arg0.value;
-      return ret;
-    },
-    __wbindgen_generic_0000000000000001: function(arg0) {
-      const ret = arg0;
-      return ret;
-    },
-    __wbindgen_generic_0000000000000002: function(arg0) {
-      const ret = arg0;
-      return ret;
-    },
-    __wbindgen_generic_0000000000000003: function(arg0, arg1) {
-      const ret = getStringFromWasm0(arg0, arg1);
-      return ret;
-    },
-    __wbindgen_generic_0000000000000004: function(arg0) {
-      const ret = BigInt.asUintN(64, arg0);
-      return ret;
     },
     __wbindgen_init_externref_table: function() {
       const table = wasm.__wbindgen_externrefs;
@@ -288,64 +87,6 @@ function __wbg_get_imports() {
 var EngineFinalization = typeof FinalizationRegistry === "undefined" ? { register: () => {
 }, unregister: () => {
 } } : new FinalizationRegistry((ptr) => wasm.__wbg_engine_free(ptr, 1));
-function addToExternrefTable0(obj) {
-  const idx = wasm.__externref_table_alloc();
-  wasm.__wbindgen_externrefs.set(idx, obj);
-  return idx;
-}
-function debugString(val) {
-  switch (typeof val) {
-    // primitive types
-    case "number":
-    case "boolean":
-    case "undefined":
-      return `${val}`;
-    case "string":
-      return JSON.stringify(val);
-    case "bigint":
-      return `${val}n`;
-    case "symbol":
-      return val.description !== void 0 ? `Symbol(${val.description})` : "Symbol";
-    case "function":
-      return typeof val.name === "string" && val.name !== "" ? `Function(${val.name})` : "Function";
-    case "object": {
-      if (val === null) {
-        return "null";
-      }
-      if (Array.isArray(val)) {
-        return "[" + Array.from(val, debugString).join(", ") + "]";
-      }
-      if (val instanceof Error) {
-        return `${val.name}: ${val.message}
-${val.stack}`;
-      }
-      const toStringOutput = toString.call(val);
-      const className = /\[object ([^\]]+)\]/.exec(toStringOutput)?.[1];
-      if (className === void 0) {
-        return toStringOutput;
-      }
-      if (className === "Object") {
-        try {
-          return "Object(" + JSON.stringify(val) + ")";
-        } catch (_) {
-          return "Object";
-        }
-      }
-      return className;
-    }
-  }
-}
-function getArrayU8FromWasm0(ptr, len) {
-  ptr = ptr >>> 0;
-  return getUint8ArrayMemory0().subarray(ptr / 1, ptr / 1 + len);
-}
-var cachedDataViewMemory0 = null;
-function getDataViewMemory0() {
-  if (cachedDataViewMemory0 === null || cachedDataViewMemory0.buffer.detached === true || cachedDataViewMemory0.buffer.detached === void 0 && cachedDataViewMemory0.buffer !== wasm.memory.buffer) {
-    cachedDataViewMemory0 = new DataView(wasm.memory.buffer);
-  }
-  return cachedDataViewMemory0;
-}
 function getStringFromWasm0(ptr, len) {
   ptr = ptr >>> 0;
   return decodeText(getUint8ArrayMemory0().subarray(ptr, ptr + len));
@@ -356,14 +97,6 @@ function getUint8ArrayMemory0() {
     cachedUint8ArrayMemory0 = new Uint8Array(wasm.memory.buffer);
   }
   return cachedUint8ArrayMemory0;
-}
-function handleError(f, args) {
-  try {
-    return f.apply(this, args);
-  } catch (e) {
-    const idx = addToExternrefTable0(e);
-    wasm.__wbindgen_exn_store(idx);
-  }
 }
 function isLikeNone(x) {
   return x === void 0 || x === null;
@@ -435,7 +168,6 @@ function __wbg_finalize_init(instance, module) {
   wasmInstance = instance;
   wasm = instance.exports;
   wasmModule = module;
-  cachedDataViewMemory0 = null;
   cachedUint8ArrayMemory0 = null;
   wasm.__wbindgen_start();
   return wasm;
@@ -465,19 +197,35 @@ function load() {
     ready = true;
   }
 }
+var Engine2 = class {
+  #engine;
+  constructor(invocation) {
+    this.#engine = new Engine(JSON.stringify(invocation));
+  }
+  step(reply) {
+    return JSON.parse(this.#engine.step(reply === void 0 || reply === null ? void 0 : JSON.stringify(reply)));
+  }
+  /** Frees the engine's WebAssembly memory now rather than when it is garbage-collected. */
+  free() {
+    this.#engine.free();
+  }
+};
 function createEngine(invocation) {
   load();
-  return new Engine(invocation);
+  return new Engine2(invocation);
 }
 
 // action/github.mjs
 var TRANSIENT = /* @__PURE__ */ new Set([500, 502, 503, 504]);
+function builtin(name) {
+  return process.getBuiltinModule?.(name) ?? import(name);
+}
 var MAX_ATTEMPTS = 4;
 var WRITE_SPACING_MS = 1e3;
 var MAX_WAIT_MS = 6e4;
 async function createClient({ apiUrl, token, userAgent, timeoutMs = 3e4, sleep = delay }) {
   const base = new URL(apiUrl.endsWith("/") ? apiUrl : `${apiUrl}/`);
-  const transport = base.protocol === "http:" ? await import("node:http") : await import("node:https");
+  const transport = await builtin(base.protocol === "http:" ? "node:http" : "node:https");
   let lastWrite = 0;
   function send(request) {
     const dots = request.path.split("/").some((segment) => /^(\.|%2e){1,2}$/i.test(segment));

@@ -1,0 +1,361 @@
+// action/lib.mjs
+import { readFileSync as readFileSync2 } from "node:fs";
+
+// action/engine.mjs
+import { readFileSync } from "node:fs";
+
+// build/pkg/deliverybot_wasm.js
+var Engine = class {
+  __destroy_into_raw() {
+    const ptr = this.__wbg_ptr;
+    this.__wbg_ptr = 0;
+    EngineFinalization.unregister(this);
+    return ptr;
+  }
+  free() {
+    const ptr = this.__destroy_into_raw();
+    wasm.__wbg_engine_free(ptr, 0);
+  }
+  /**
+   * `invocation`: `{ event_name, event (JSON text), inputs: {name: value}, context: {...} }`, as JSON.
+   * @param {string} invocation
+   */
+  constructor(invocation) {
+    const ptr0 = passStringToWasm0(invocation, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
+    const len0 = WASM_VECTOR_LEN;
+    const ret = wasm.engine_new(ptr0, len0);
+    if (ret[2]) {
+      throw takeFromExternrefTable0(ret[1]);
+    }
+    this.__wbg_ptr = ret[0];
+    EngineFinalization.register(this, this.__wbg_ptr, this);
+    return this;
+  }
+  /**
+   * Advances the run: no reply first, then each reply (`{status, headers, body}` or `{error}`) as
+   * JSON. Returns `{ log, next: { type: "request", ... } | { type: "done", ... } }` as JSON.
+   * @param {string | null} [reply]
+   * @returns {string}
+   */
+  step(reply2) {
+    let deferred3_0;
+    let deferred3_1;
+    try {
+      var ptr0 = isLikeNone(reply2) ? 0 : passStringToWasm0(reply2, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
+      var len0 = WASM_VECTOR_LEN;
+      const ret = wasm.engine_step(this.__wbg_ptr, ptr0, len0);
+      var ptr2 = ret[0];
+      var len2 = ret[1];
+      if (ret[3]) {
+        ptr2 = 0;
+        len2 = 0;
+        throw takeFromExternrefTable0(ret[2]);
+      }
+      deferred3_0 = ptr2;
+      deferred3_1 = len2;
+      return getStringFromWasm0(ptr2, len2);
+    } finally {
+      wasm.__wbindgen_free(deferred3_0, deferred3_1, 1);
+    }
+  }
+};
+if (Symbol.dispose) Engine.prototype[Symbol.dispose] = Engine.prototype.free;
+function validate(text) {
+  let deferred3_0;
+  let deferred3_1;
+  try {
+    const ptr0 = passStringToWasm0(text, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
+    const len0 = WASM_VECTOR_LEN;
+    const ret = wasm.validate(ptr0, len0);
+    var ptr2 = ret[0];
+    var len2 = ret[1];
+    if (ret[3]) {
+      ptr2 = 0;
+      len2 = 0;
+      throw takeFromExternrefTable0(ret[2]);
+    }
+    deferred3_0 = ptr2;
+    deferred3_1 = len2;
+    return getStringFromWasm0(ptr2, len2);
+  } finally {
+    wasm.__wbindgen_free(deferred3_0, deferred3_1, 1);
+  }
+}
+function __wbg_get_imports() {
+  const import0 = {
+    __proto__: null,
+    __wbg_Error_208446807d0d1e30: function(arg0, arg1) {
+      const ret = Error(getStringFromWasm0(arg0, arg1));
+      return ret;
+    },
+    __wbg___wbindgen_throw_4c88d8bf264fd984: function(arg0, arg1) {
+      throw new Error(getStringFromWasm0(arg0, arg1));
+    },
+    __wbindgen_init_externref_table: function() {
+      const table = wasm.__wbindgen_externrefs;
+      table.set(0, void 0);
+      table.set(1024, void 0);
+      table.set(1025, null);
+      table.set(1026, true);
+      table.set(1027, false);
+    }
+  };
+  return {
+    __proto__: null,
+    "./deliverybot_wasm_bg.js": import0
+  };
+}
+var EngineFinalization = typeof FinalizationRegistry === "undefined" ? { register: () => {
+}, unregister: () => {
+} } : new FinalizationRegistry((ptr) => wasm.__wbg_engine_free(ptr, 1));
+function getStringFromWasm0(ptr, len) {
+  ptr = ptr >>> 0;
+  return decodeText(getUint8ArrayMemory0().subarray(ptr, ptr + len));
+}
+var cachedUint8ArrayMemory0 = null;
+function getUint8ArrayMemory0() {
+  if (cachedUint8ArrayMemory0 === null || cachedUint8ArrayMemory0.byteLength === 0) {
+    cachedUint8ArrayMemory0 = new Uint8Array(wasm.memory.buffer);
+  }
+  return cachedUint8ArrayMemory0;
+}
+function isLikeNone(x) {
+  return x === void 0 || x === null;
+}
+function passStringToWasm0(arg, malloc, realloc) {
+  if (realloc === void 0) {
+    const buf = cachedTextEncoder.encode(arg);
+    const ptr2 = malloc(buf.length, 1) >>> 0;
+    getUint8ArrayMemory0().subarray(ptr2, ptr2 + buf.length).set(buf);
+    WASM_VECTOR_LEN = buf.length;
+    return ptr2;
+  }
+  let len = arg.length;
+  let ptr = malloc(len, 1) >>> 0;
+  const mem = getUint8ArrayMemory0();
+  let offset = 0;
+  for (; offset < len; offset++) {
+    const code = arg.charCodeAt(offset);
+    if (code > 127) break;
+    mem[ptr + offset] = code;
+  }
+  if (offset !== len) {
+    if (offset !== 0) {
+      arg = arg.slice(offset);
+    }
+    ptr = realloc(ptr, len, len = offset + arg.length * 3, 1) >>> 0;
+    const view = getUint8ArrayMemory0().subarray(ptr + offset, ptr + len);
+    const ret = cachedTextEncoder.encodeInto(arg, view);
+    offset += ret.written;
+    ptr = realloc(ptr, len, offset, 1) >>> 0;
+  }
+  WASM_VECTOR_LEN = offset;
+  return ptr;
+}
+function takeFromExternrefTable0(idx) {
+  const value = wasm.__wbindgen_externrefs.get(idx);
+  wasm.__externref_table_dealloc(idx);
+  return value;
+}
+var cachedTextDecoder = new TextDecoder("utf-8", { ignoreBOM: true });
+cachedTextDecoder.decode();
+var MAX_SAFARI_DECODE_BYTES = 2146435072;
+var numBytesDecoded = 0;
+function decodeText(bytes) {
+  numBytesDecoded += bytes.length;
+  if (numBytesDecoded >= MAX_SAFARI_DECODE_BYTES) {
+    cachedTextDecoder = new TextDecoder("utf-8", { ignoreBOM: true });
+    cachedTextDecoder.decode();
+    numBytesDecoded = bytes.length;
+  }
+  return cachedTextDecoder.decode(bytes);
+}
+var cachedTextEncoder = new TextEncoder();
+if (!("encodeInto" in cachedTextEncoder)) {
+  cachedTextEncoder.encodeInto = function(arg, view) {
+    const buf = cachedTextEncoder.encode(arg);
+    view.set(buf);
+    return {
+      read: arg.length,
+      written: buf.length
+    };
+  };
+}
+var WASM_VECTOR_LEN = 0;
+var wasmModule;
+var wasmInstance;
+var wasm;
+function __wbg_finalize_init(instance, module) {
+  wasmInstance = instance;
+  wasm = instance.exports;
+  wasmModule = module;
+  cachedUint8ArrayMemory0 = null;
+  wasm.__wbindgen_start();
+  return wasm;
+}
+function initSync(module) {
+  if (wasm !== void 0) return wasm;
+  if (module !== void 0) {
+    if (Object.getPrototypeOf(module) === Object.prototype) {
+      ({ module } = module);
+    } else {
+      console.warn("using deprecated parameters for `initSync()`; pass a single object instead");
+    }
+  }
+  const imports = __wbg_get_imports();
+  if (!(module instanceof WebAssembly.Module)) {
+    module = new WebAssembly.Module(module);
+  }
+  const instance = new WebAssembly.Instance(module, imports);
+  return __wbg_finalize_init(instance, module);
+}
+
+// action/engine.mjs
+var ready = false;
+function load() {
+  if (!ready) {
+    initSync({ module: readFileSync(new URL("./deliverybot.wasm", import.meta.url)) });
+    ready = true;
+  }
+}
+var Engine2 = class {
+  #engine;
+  constructor(invocation) {
+    this.#engine = new Engine(JSON.stringify(invocation));
+  }
+  step(reply2) {
+    return JSON.parse(this.#engine.step(reply2 === void 0 || reply2 === null ? void 0 : JSON.stringify(reply2)));
+  }
+  /** Frees the engine's WebAssembly memory now rather than when it is garbage-collected. */
+  free() {
+    this.#engine.free();
+  }
+};
+function createEngine(invocation) {
+  load();
+  return new Engine2(invocation);
+}
+function validate2(text) {
+  load();
+  return JSON.parse(validate(text));
+}
+
+// action/lib.mjs
+function schema() {
+  return JSON.parse(readFileSync2(new URL("../schema/deploy.schema.json", import.meta.url), "utf8"));
+}
+function start({ eventName, payload, inputs = {}, context = {}, phase = "main", state = {} }) {
+  if (typeof eventName !== "string" || !eventName) throw new TypeError("`eventName` is required, like `push`");
+  const event = typeof payload === "string" ? payload : JSON.stringify(payload ?? {});
+  const needs = !context.repository || context.actor === void 0;
+  const parsed = typeof payload === "string" ? needs ? safeParse(payload) : void 0 : payload;
+  const repository = context.repository ?? parsed?.repository?.full_name;
+  if (!repository) throw new TypeError("`context.repository` is required (`owner/name`) when the payload has no repository");
+  return createEngine({
+    event_name: eventName,
+    event,
+    inputs: Object.fromEntries(Object.entries(inputs).filter(([, v]) => v !== void 0 && v !== null).map(([k, v]) => [k, String(v)])),
+    phase,
+    state,
+    context: {
+      repository,
+      run_id: String(context.run_id ?? ""),
+      server_url: (context.server_url ?? "https://github.com").replace(/\/+$/, ""),
+      actor: context.actor ?? parsed?.sender?.login ?? "",
+      job: context.job ?? "",
+      ref_name: context.ref_name ?? ""
+    }
+  });
+}
+async function run({ executor, onLog, ...options }) {
+  const perform = performer(executor);
+  const engine = start(options);
+  const log = [];
+  const requests = [];
+  let reply2;
+  let last = "the start";
+  try {
+    for (; ; ) {
+      let step;
+      try {
+        step = engine.step(reply2);
+      } catch (err) {
+        throw new Error(
+          `internal error in the engine on a \`${options.eventName}\` event, after ${last}: ${err.message}. Please report it; nothing after this point was done.`
+        );
+      }
+      for (const line of step.log) {
+        log.push(line);
+        onLog?.(line);
+      }
+      const { next } = step;
+      if (next.type === "done") {
+        return {
+          outputs: Object.fromEntries(next.outputs),
+          decisions: next.decisions ?? [],
+          summary: next.summary,
+          state: Object.fromEntries(next.state ?? []),
+          failure: next.failure,
+          log,
+          requests
+        };
+      }
+      last = `${next.method} ${next.path}`;
+      reply2 = await perform(next);
+      const { method, path, query, purpose } = next;
+      requests.push({ method, path, query, purpose, ...reply2.error === void 0 ? { status: reply2.status } : { error: reply2.error } });
+    }
+  } finally {
+    engine.free();
+  }
+}
+function performer(executor) {
+  const octokit = typeof executor?.request === "function" ? executor.request : typeof executor?.endpoint === "function" ? executor : null;
+  if (octokit) {
+    return async (request) => {
+      try {
+        const response = await octokit({ method: request.method, url: withQuery(request), headers: request.accept ? { accept: request.accept } : {}, data: request.body });
+        return reply(response.status, response.headers, response.data);
+      } catch (err) {
+        if (err?.response) return reply(err.response.status, err.response.headers, err.response.data);
+        return { error: err?.message ?? String(err) };
+      }
+    };
+  }
+  if (typeof executor === "function") {
+    return async (request) => {
+      const answer = await executor(request.method, withQuery(request), request.body, request);
+      if (answer && typeof answer.error === "string") return { error: answer.error };
+      if (!answer || !Number.isInteger(answer.status)) {
+        throw new TypeError(`the executor's answer to ${request.method} ${request.path} has no status: return { status, headers, body } or { error }`);
+      }
+      return reply(answer.status, answer.headers, answer.body);
+    };
+  }
+  throw new TypeError("`executor` must be an Octokit instance or a function (method, path, body, request) => { status, headers, body }");
+}
+function withQuery({ path, query }) {
+  return query.length === 0 ? path : `${path}?${new URLSearchParams(query)}`;
+}
+function reply(status, headers = {}, body) {
+  const text = (value) => value === void 0 || value === null ? "" : typeof value === "string" ? value : value instanceof ArrayBuffer || ArrayBuffer.isView(value) ? new TextDecoder().decode(value) : JSON.stringify(value);
+  const flat = {};
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    if (value !== void 0 && value !== null) flat[name.toLowerCase()] = Array.isArray(value) ? value.join(", ") : String(value);
+  }
+  return { status, headers: flat, body: text(body) };
+}
+function safeParse(text) {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return void 0;
+  }
+}
+
+export {
+  validate2 as validate,
+  schema,
+  start,
+  run
+};
