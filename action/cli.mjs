@@ -7,7 +7,7 @@
 //
 // Exit codes: 0 success, 1 invalid config (or a plan that would fail), 2 usage error or unreadable file.
 
-import { readFileSync } from 'node:fs';
+import { readFileSync } from './builtins.mjs';
 import { schema, validate } from './lib.mjs';
 import { planCommand } from './plan.mjs';
 

@@ -4,7 +4,7 @@
 // serde_json on one side and the runtime's JSON.parse on the other. That is cheaper on a cold start
 // than building objects field by field across the boundary (crates/deliverybot-wasm says by how much).
 
-import { readFileSync } from 'node:fs';
+import { readFileSync } from './builtins.mjs';
 import { initSync, Engine as WasmEngine, validate as validateJson } from '../build/pkg/deliverybot_wasm.js';
 
 let ready = false;

@@ -4,19 +4,9 @@
 // writes as GitHub asks (one second between content-creating requests). What to do when a write
 // fails is the engine's decision, so a failed write is handed back to it, never repeated here.
 
+import { transport } from './builtins.mjs';
 
 const TRANSIENT = new Set([500, 502, 503, 504]);
-
-/**
- * Loads only the module the API URL needs (node:https, with TLS, costs milliseconds for nothing
- * when the API is plain HTTP), and loads it as CommonJS: an ES `import` of node:http enumerates its
- * exports, and on Node 22 and later that runs the lazy `WebSocket` getter, which loads undici:
- * about 20 ms of every cold start on Node 24 (bench/run.mjs). `process.getBuiltinModule` exists
- * from Node 20.16; `import` is the fallback before that.
- */
-function builtin(name) {
-  return process.getBuiltinModule?.(name) ?? import(name);
-}
 const MAX_ATTEMPTS = 4;
 const WRITE_SPACING_MS = 1_000;
 const MAX_WAIT_MS = 60_000;
@@ -27,7 +17,7 @@ const MAX_WAIT_MS = 60_000;
  */
 export async function createClient({ apiUrl, token, userAgent, timeoutMs = 30_000, sleep = delay }) {
   const base = new URL(apiUrl.endsWith('/') ? apiUrl : `${apiUrl}/`);
-  const transport = await builtin(base.protocol === 'http:' ? 'node:http' : 'node:https');
+  const http = transport(base.protocol);
   let lastWrite = 0;
 
   /** One attempt: resolves to `{status, headers, body}`, or `{error}` when no answer came. */
@@ -52,7 +42,7 @@ export async function createClient({ apiUrl, token, userAgent, timeoutMs = 30_00
       headers['content-length'] = Buffer.byteLength(body);
     }
     return new Promise((resolve) => {
-      const req = transport.request(url, { method: request.method, headers, timeout: timeoutMs }, (res) => {
+      const req = http.request(url, { method: request.method, headers, timeout: timeoutMs }, (res) => {
         const chunks = [];
         res.on('data', (chunk) => chunks.push(chunk));
         res.on('end', () => resolve({ status: res.statusCode, headers: flatten(res.headers), body: Buffer.concat(chunks).toString('utf8') }));

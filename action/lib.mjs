@@ -6,7 +6,7 @@
 //
 // Plumbing only: every decision is the engine's. Types: lib.d.ts (shipped as dist/lib.d.mts and .d.cts).
 
-import { readFileSync } from 'node:fs';
+import { readFileSync } from './builtins.mjs';
 import { createEngine, validate } from './engine.mjs';
 
 export { validate };

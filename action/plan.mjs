@@ -4,7 +4,7 @@
 // (with the request each would make), outputs and log. Help text: HELP below; the README's CLI
 // section says the same.
 
-import { readFileSync } from 'node:fs';
+import { readFileSync } from './builtins.mjs';
 import { relative, isAbsolute } from 'node:path';
 import { parseArgs } from 'node:util';
 import { run, validate } from './lib.mjs';

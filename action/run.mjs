@@ -6,7 +6,7 @@
 // bundling the library's executor adapters into every step measured 1.34x the floor instead of
 // 1.29x on Node 24 (bench/run.mjs, 40 pairs each).
 
-import { readFileSync } from 'node:fs';
+import { readFileSync } from './builtins.mjs';
 import { createEngine } from './engine.mjs';
 import { createClient } from './github.mjs';
 import * as runner from './runner.mjs';

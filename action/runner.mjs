@@ -3,7 +3,7 @@
 // (instead of importing @actions/core) because these few lines are all the action needs, and the
 // toolkit would add its HTTP client to the bundle and to every cold start.
 
-import { appendFileSync } from 'node:fs';
+import { appendFileSync } from './builtins.mjs';
 
 /**
  * A marker that `text` does not contain. What makes it safe is the check, not the randomness, so

@@ -1,15 +1,13 @@
 #!/usr/bin/env node
 import {
+  readFileSync,
   run,
   schema,
+  transport,
   validate
-} from "./shared-LXT2ROQN.mjs";
-
-// action/cli.mjs
-import { readFileSync as readFileSync2 } from "node:fs";
+} from "./shared-SSBFNGEN.mjs";
 
 // action/plan.mjs
-import { readFileSync } from "node:fs";
 import { relative, isAbsolute } from "node:path";
 import { parseArgs } from "node:util";
 
@@ -112,15 +110,12 @@ function fakeSha(text) {
 
 // action/github.mjs
 var TRANSIENT = /* @__PURE__ */ new Set([500, 502, 503, 504]);
-function builtin(name) {
-  return process.getBuiltinModule?.(name) ?? import(name);
-}
 var MAX_ATTEMPTS = 4;
 var WRITE_SPACING_MS = 1e3;
 var MAX_WAIT_MS = 6e4;
 async function createClient({ apiUrl, token, userAgent, timeoutMs = 3e4, sleep = delay }) {
   const base = new URL(apiUrl.endsWith("/") ? apiUrl : `${apiUrl}/`);
-  const transport = await builtin(base.protocol === "http:" ? "node:http" : "node:https");
+  const http = transport(base.protocol);
   let lastWrite = 0;
   function send(request) {
     const dots = request.path.split("/").some((segment) => /^(\.|%2e){1,2}$/i.test(segment));
@@ -141,7 +136,7 @@ async function createClient({ apiUrl, token, userAgent, timeoutMs = 3e4, sleep =
       headers["content-length"] = Buffer.byteLength(body);
     }
     return new Promise((resolve) => {
-      const req = transport.request(url, { method: request.method, headers, timeout: timeoutMs }, (res) => {
+      const req = http.request(url, { method: request.method, headers, timeout: timeoutMs }, (res) => {
         const chunks = [];
         res.on("data", (chunk) => chunks.push(chunk));
         res.on("end", () => resolve({ status: res.statusCode, headers: flatten(res.headers), body: Buffer.concat(chunks).toString("utf8") }));
@@ -560,7 +555,7 @@ Usage: deliverybot validate [path]
   const path = args[0] ?? ".github/deploy.yml";
   let text;
   try {
-    text = readFileSync2(path, "utf8");
+    text = readFileSync(path, "utf8");
   } catch (err) {
     process.stderr.write(`deliverybot validate: cannot read ${path}: ${err.code === "ENOENT" ? "no such file" : err.message}
 `);

@@ -31,11 +31,8 @@ module.exports = __toCommonJS(lib_exports);
 var import_node_url = require("node:url");
 var import_meta_url = (0, import_node_url.pathToFileURL)(__filename).href;
 
-// action/lib.mjs
-var import_node_fs2 = require("node:fs");
-
-// action/engine.mjs
-var import_node_fs = require("node:fs");
+// action/builtins.mjs
+var { readFileSync, appendFileSync } = process.getBuiltinModule("node:fs");
 
 // build/pkg/deliverybot_wasm.js
 var Engine = class {
@@ -247,7 +244,7 @@ function initSync(module2) {
 var ready = false;
 function load() {
   if (!ready) {
-    initSync({ module: (0, import_node_fs.readFileSync)(new URL("./deliverybot.wasm", import_meta_url)) });
+    initSync({ module: readFileSync(new URL("./deliverybot.wasm", import_meta_url)) });
     ready = true;
   }
 }
@@ -275,7 +272,7 @@ function validate2(text) {
 
 // action/lib.mjs
 function schema() {
-  return JSON.parse((0, import_node_fs2.readFileSync)(new URL("../schema/deploy.schema.json", import_meta_url), "utf8"));
+  return JSON.parse(readFileSync(new URL("../schema/deploy.schema.json", import_meta_url), "utf8"));
 }
 function start({ eventName, payload, inputs = {}, context = {}, phase = "main", state = {} }) {
   if (typeof eventName !== "string" || !eventName) throw new TypeError("`eventName` is required, like `push`");

@@ -3,7 +3,7 @@ import {
   schema,
   start,
   validate
-} from "./shared-LXT2ROQN.mjs";
+} from "./shared-SSBFNGEN.mjs";
 export {
   run as deliver,
   run,

@@ -1,8 +1,8 @@
-// action/run.mjs
-import { readFileSync as readFileSync2 } from "node:fs";
-
-// action/engine.mjs
-import { readFileSync } from "node:fs";
+// action/builtins.mjs
+var { readFileSync, appendFileSync } = process.getBuiltinModule("node:fs");
+function transport(protocol) {
+  return process.getBuiltinModule(protocol === "http:" ? "node:http" : "node:https");
+}
 
 // build/pkg/deliverybot_wasm.js
 var Engine = class {
@@ -217,15 +217,12 @@ function createEngine(invocation) {
 
 // action/github.mjs
 var TRANSIENT = /* @__PURE__ */ new Set([500, 502, 503, 504]);
-function builtin(name) {
-  return process.getBuiltinModule?.(name) ?? import(name);
-}
 var MAX_ATTEMPTS = 4;
 var WRITE_SPACING_MS = 1e3;
 var MAX_WAIT_MS = 6e4;
 async function createClient({ apiUrl, token, userAgent, timeoutMs = 3e4, sleep = delay }) {
   const base = new URL(apiUrl.endsWith("/") ? apiUrl : `${apiUrl}/`);
-  const transport = await builtin(base.protocol === "http:" ? "node:http" : "node:https");
+  const http = transport(base.protocol);
   let lastWrite = 0;
   function send(request) {
     const dots = request.path.split("/").some((segment) => /^(\.|%2e){1,2}$/i.test(segment));
@@ -246,7 +243,7 @@ async function createClient({ apiUrl, token, userAgent, timeoutMs = 3e4, sleep =
       headers["content-length"] = Buffer.byteLength(body);
     }
     return new Promise((resolve) => {
-      const req = transport.request(url, { method: request.method, headers, timeout: timeoutMs }, (res) => {
+      const req = http.request(url, { method: request.method, headers, timeout: timeoutMs }, (res) => {
         const chunks = [];
         res.on("data", (chunk) => chunks.push(chunk));
         res.on("end", () => resolve({ status: res.statusCode, headers: flatten(res.headers), body: Buffer.concat(chunks).toString("utf8") }));
@@ -302,7 +299,6 @@ function delay(ms) {
 }
 
 // action/runner.mjs
-import { appendFileSync } from "node:fs";
 function marker(prefix, text) {
   for (; ; ) {
     const candidate = `${prefix}${Math.random().toString(36).slice(2)}${Math.random().toString(36).slice(2)}`;
@@ -393,7 +389,7 @@ async function run(phase, env = process.env) {
     env
   );
   if (!token) throw new Error("input `token` is empty: pass a token, for example `token: ${{ github.token }}`");
-  const event = readFileSync2(vars.GITHUB_EVENT_PATH, "utf8");
+  const event = readFileSync(vars.GITHUB_EVENT_PATH, "utf8");
   const engine = createEngine({
     event_name: vars.GITHUB_EVENT_NAME,
     event,

@@ -1,8 +1,8 @@
-// action/lib.mjs
-import { readFileSync as readFileSync2 } from "node:fs";
-
-// action/engine.mjs
-import { readFileSync } from "node:fs";
+// action/builtins.mjs
+var { readFileSync, appendFileSync } = process.getBuiltinModule("node:fs");
+function transport(protocol) {
+  return process.getBuiltinModule(protocol === "http:" ? "node:http" : "node:https");
+}
 
 // build/pkg/deliverybot_wasm.js
 var Engine = class {
@@ -242,7 +242,7 @@ function validate2(text) {
 
 // action/lib.mjs
 function schema() {
-  return JSON.parse(readFileSync2(new URL("../schema/deploy.schema.json", import.meta.url), "utf8"));
+  return JSON.parse(readFileSync(new URL("../schema/deploy.schema.json", import.meta.url), "utf8"));
 }
 function start({ eventName, payload, inputs = {}, context = {}, phase = "main", state = {} }) {
   if (typeof eventName !== "string" || !eventName) throw new TypeError("`eventName` is required, like `push`");
@@ -354,6 +354,8 @@ function safeParse(text) {
 }
 
 export {
+  readFileSync,
+  transport,
   validate2 as validate,
   schema,
   start,
