@@ -20,8 +20,10 @@ function load() {
 class Engine {
   #engine;
 
-  constructor(invocation) {
-    this.#engine = new WasmEngine(JSON.stringify(invocation));
+  constructor({ event, ...invocation }) {
+    // The payload (possibly megabytes of JSON text) goes as its own string, not escaped inside the
+    // invocation's JSON.
+    this.#engine = new WasmEngine(JSON.stringify(invocation), event ?? '');
   }
 
   step(reply) {

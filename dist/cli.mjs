@@ -5,7 +5,7 @@ import {
   schema,
   transport,
   validate
-} from "./shared-SSBFNGEN.mjs";
+} from "./shared-K4OT6JGR.mjs";
 
 // action/plan.mjs
 import { relative, isAbsolute } from "node:path";

@@ -47,13 +47,28 @@ var Engine = class {
     wasm.__wbg_engine_free(ptr, 0);
   }
   /**
-   * `invocation`: `{ event_name, event (JSON text), inputs: {name: value}, context: {...} }`, as JSON.
+   * `invocation`: `{ event_name, inputs: {name: value}, context: {...}, ... }` as JSON; `event`: the
+   * webhook payload's JSON text, passed as it is rather than nested (and escaped) in `invocation`.
    * @param {string} invocation
+   * @param {string} event
    */
-  constructor(invocation) {
-    const ptr0 = passStringToWasm0(invocation, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
-    const len0 = WASM_VECTOR_LEN;
-    const ret = wasm.engine_new(ptr0, len0);
+  constructor(invocation, event) {
+    let ptr0, len0, ptr1, len1;
+    try {
+      ptr0 = passStringToWasm0(invocation, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
+      len0 = WASM_VECTOR_LEN;
+      ptr1 = passStringToWasm0(event, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
+      len1 = WASM_VECTOR_LEN;
+    } catch (e) {
+      if (ptr1) {
+        wasm.__wbindgen_free(ptr1, len1 * 1, 1);
+      }
+      if (ptr0) {
+        wasm.__wbindgen_free(ptr0, len0 * 1, 1);
+      }
+      throw e;
+    }
+    const ret = wasm.engine_new(ptr0, len0, ptr1, len1);
     if (ret[2]) {
       throw takeFromExternrefTable0(ret[1]);
     }
@@ -250,8 +265,8 @@ function load() {
 }
 var Engine2 = class {
   #engine;
-  constructor(invocation) {
-    this.#engine = new Engine(JSON.stringify(invocation));
+  constructor({ event, ...invocation }) {
+    this.#engine = new Engine(JSON.stringify(invocation), event ?? "");
   }
   step(reply2) {
     return JSON.parse(this.#engine.step(reply2 === void 0 || reply2 === null ? void 0 : JSON.stringify(reply2)));

@@ -3,7 +3,7 @@ import {
   schema,
   start,
   validate
-} from "./shared-SSBFNGEN.mjs";
+} from "./shared-K4OT6JGR.mjs";
 export {
   run as deliver,
   run,

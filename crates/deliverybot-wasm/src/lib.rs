@@ -17,10 +17,13 @@ pub struct Engine(deliverybot_core::Engine);
 
 #[wasm_bindgen]
 impl Engine {
-    /// `invocation`: `{ event_name, event (JSON text), inputs: {name: value}, context: {...} }`, as JSON.
+    /// `invocation`: `{ event_name, inputs: {name: value}, context: {...}, ... }` as JSON; `event`: the
+    /// webhook payload's JSON text, passed as it is rather than nested (and escaped) in `invocation`.
     #[wasm_bindgen(constructor)]
-    pub fn new(invocation: &str) -> Result<Engine, JsError> {
-        let invocation: Invocation = serde_json::from_str(invocation).map_err(|err| JsError::new(&format!("invalid invocation: {err}")))?;
+    pub fn new(invocation: &str, event: String) -> Result<Engine, JsError> {
+        let mut invocation: Invocation =
+            serde_json::from_str(invocation).map_err(|err| JsError::new(&format!("invalid invocation: {err}")))?;
+        invocation.event = event;
         Ok(Engine(deliverybot_core::Engine::new(invocation)))
     }
 

@@ -7,20 +7,21 @@ use serde_json::{json, Value};
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::wasm_bindgen_test;
 
-fn invocation() -> String {
-    let event = json!({
+const INVOCATION: &str = r#"{"event_name":"push","inputs":{"dry-run":"false"},
+    "context":{"repository":"octo/app","run_id":"7","server_url":"https://github.example","actor":"octocat"}}"#;
+
+fn event() -> String {
+    json!({
         "ref": "refs/heads/main",
         "after": "6113728f27ae82c7b1a177c8d03f9e96e0adf246",
         "deleted": false,
         "repository": { "full_name": "octo/app", "default_branch": "main" },
-    });
-    json!({
-        "event_name": "push",
-        "event": event.to_string(),
-        "inputs": { "dry-run": "false" },
-        "context": { "repository": "octo/app", "run_id": "7", "server_url": "https://github.example", "actor": "octocat" },
     })
     .to_string()
+}
+
+fn engine() -> Engine {
+    Engine::new(INVOCATION, event()).unwrap()
 }
 
 fn parse(text: String) -> Value {
@@ -33,7 +34,7 @@ fn message(err: wasm_bindgen::JsError) -> String {
 
 #[wasm_bindgen_test]
 fn requests_come_out_as_json() {
-    let mut engine = Engine::new(&invocation()).unwrap();
+    let mut engine = engine();
     let step = parse(engine.step(None).unwrap());
     assert_eq!(step["next"]["type"], "request");
     assert_eq!(step["next"]["method"], "GET");
@@ -44,7 +45,7 @@ fn requests_come_out_as_json() {
 
 #[wasm_bindgen_test]
 fn replies_go_in_and_the_outcome_comes_out() {
-    let mut engine = Engine::new(&invocation()).unwrap();
+    let mut engine = engine();
     engine.step(None).unwrap();
     let done = parse(engine.step(Some(r#"{"status":404,"headers":{},"body":"{\"message\":\"Not Found\"}"}"#.into())).unwrap());
     assert_eq!(done["next"]["type"], "done");
@@ -58,19 +59,27 @@ fn replies_go_in_and_the_outcome_comes_out() {
 
 #[wasm_bindgen_test]
 fn a_lost_answer_is_a_reply_too() {
-    let mut engine = Engine::new(&invocation()).unwrap();
+    let mut engine = engine();
     engine.step(None).unwrap();
     let done = parse(engine.step(Some(r#"{"error":"ECONNRESET"}"#.into())).unwrap());
     assert_eq!(done["next"]["failure"], "Could not read .github/deploy.yml from main: ECONNRESET");
 }
 
 #[wasm_bindgen_test]
-fn malformed_values_are_errors_not_traps() {
-    let err = Engine::new(r#"{"event_name": 3}"#).err().expect("an error");
-    assert!(message(err).starts_with("invalid invocation:"));
-    assert!(Engine::new("not json").is_err());
+fn a_payload_that_is_not_json_fails_the_run_with_a_message() {
+    let mut engine = Engine::new(INVOCATION, "{not json".into()).unwrap();
+    let done = parse(engine.step(None).unwrap());
+    let failure = done["next"]["failure"].as_str().unwrap();
+    assert!(failure.starts_with("the `push` event payload cannot be read"), "{failure}");
+}
 
-    let mut engine = Engine::new(&invocation()).unwrap();
+#[wasm_bindgen_test]
+fn malformed_values_are_errors_not_traps() {
+    let err = Engine::new(r#"{"event_name": 3}"#, event()).err().expect("an error");
+    assert!(message(err).starts_with("invalid invocation:"));
+    assert!(Engine::new("not json", event()).is_err());
+
+    let mut engine = engine();
     engine.step(None).unwrap();
     let err = engine.step(Some(r#"{"status":"nope"}"#.into())).err().expect("an error");
     assert!(message(err).starts_with("invalid reply:"));
