@@ -13,7 +13,7 @@
 // time; peak memory. Run scripts/build.sh first (./dev test does).
 
 import { spawn, execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir, cpus } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -180,13 +180,22 @@ async function compiledOnAPush(node) {
   repo.setFile('master', '.github/deploy.yml', CONFIG);
   const dir = mkdtempSync(join(tmpdir(), 'deliverybot-bench-'));
   try {
-    // Asynchronously: the fake GitHub answers from this process's event loop.
-    const out = await new Promise((resolve, reject) => {
-      const child = spawn(node, ['--trace-wasm-compilation-times', join(installedAction(), 'dist/main.mjs')], { env: actionEnv(fake, dir) });
-      let stdout = '';
-      child.stdout.on('data', (chunk) => (stdout += chunk));
-      child.on('exit', (code) => (code === 0 ? resolve(stdout) : reject(new Error(`the traced push exited ${code}`))));
-    });
+    // Asynchronously: the fake GitHub answers from this process's event loop. Into a file: V8 prints
+    // its trace with C stdio, which drops what it cannot write at once to a non-blocking pipe.
+    const traceFile = join(dir, 'trace');
+    const fd = openSync(traceFile, 'w');
+    try {
+      await new Promise((resolve, reject) => {
+        const child = spawn(node, ['--trace-wasm-compilation-times', join(installedAction(), 'dist/main.mjs')], {
+          env: actionEnv(fake, dir),
+          stdio: ['ignore', fd, 'inherit'],
+        });
+        child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`the traced push exited ${code}`))));
+      });
+    } finally {
+      closeSync(fd);
+    }
+    const out = readFileSync(traceFile, 'utf8');
     const sizes = [...out.matchAll(/using Liftoff[^;]*; bodysize (\d+)/g)].map((m) => Number(m[1]));
     if (fake.requests.length !== 4 || sizes.length === 0) throw new Error(`the traced push made ${fake.requests.length} requests and ${sizes.length} compiles`);
     const module = codeSection(readFileSync(join(ROOT, 'dist/deliverybot.wasm')));
