@@ -90,12 +90,17 @@ function timeProcess(node, script, env, extraArgs = []) {
   });
 }
 
-async function coldStart(node) {
+/** A fake GitHub with the repository of the push payload and a one-target config, and a work folder. */
+async function pushScenario() {
   const fake = await startFakeGitHub();
   const repo = fake.repo('Codertocat/Hello-World', { defaultBranch: 'master' });
   repo.setRef('heads/master', SHA);
   repo.setFile('master', '.github/deploy.yml', CONFIG);
-  const dir = mkdtempSync(join(tmpdir(), 'deliverybot-bench-'));
+  return { fake, repo, dir: mkdtempSync(join(tmpdir(), 'deliverybot-bench-')) };
+}
+
+async function coldStart(node) {
+  const { fake, repo, dir } = await pushScenario();
   const env = actionEnv(fake, dir);
   const action = join(installedAction(), 'dist/main.mjs');
   const floor = join(ROOT, 'bench/floor.mjs');
@@ -174,11 +179,7 @@ function codeSection(bytes) {
 }
 
 async function compiledOnAPush(node) {
-  const fake = await startFakeGitHub();
-  const repo = fake.repo('Codertocat/Hello-World', { defaultBranch: 'master' });
-  repo.setRef('heads/master', SHA);
-  repo.setFile('master', '.github/deploy.yml', CONFIG);
-  const dir = mkdtempSync(join(tmpdir(), 'deliverybot-bench-'));
+  const { fake, dir } = await pushScenario();
   try {
     // Asynchronously: the fake GitHub answers from this process's event loop. Into a file: V8 prints
     // its trace with C stdio, which drops what it cannot write at once to a non-blocking pipe.
