@@ -16,18 +16,34 @@ function load() {
   }
 }
 
+/**
+ * JSON text for the engine. Strings are made well-formed first: JSON.stringify writes a lone UTF-16
+ * surrogate as an escape that serde_json refuses, where a string passed directly would have become
+ * U+FFFD; this keeps that behaviour.
+ */
+function json(value, what) {
+  let text;
+  try {
+    text = JSON.stringify(value, (_, v) => (typeof v === 'string' ? v.toWellFormed() : v));
+  } catch (err) {
+    throw new TypeError(`invalid ${what}: ${err.message}`);
+  }
+  if (typeof text !== 'string') throw new TypeError(`invalid ${what}: ${typeof value} is not a JSON value`);
+  return text;
+}
+
 /** The engine for one run: `step()` first, then `step(reply)` with each request's reply. */
 class Engine {
   #engine;
 
   constructor({ event, ...invocation }) {
     // The payload (possibly megabytes of JSON text) goes as its own string, not escaped inside the
-    // invocation's JSON.
-    this.#engine = new WasmEngine(JSON.stringify(invocation), event ?? '');
+    // invocation's JSON; wasm-bindgen's UTF-8 encoding already replaces lone surrogates there.
+    this.#engine = new WasmEngine(json(invocation, 'invocation'), event ?? '');
   }
 
   step(reply) {
-    return JSON.parse(this.#engine.step(reply === undefined || reply === null ? undefined : JSON.stringify(reply)));
+    return JSON.parse(this.#engine.step(reply === undefined || reply === null ? undefined : json(reply, 'reply')));
   }
 
   /** Frees the engine's WebAssembly memory now rather than when it is garbage-collected. */
@@ -35,6 +51,9 @@ class Engine {
     this.#engine.free();
   }
 }
+
+// `using engine = start(...)` frees it at the end of the block, as wasm-bindgen's own classes allow.
+if (typeof Symbol.dispose === 'symbol') Engine.prototype[Symbol.dispose] = Engine.prototype.free;
 
 export function createEngine(invocation) {
   load();

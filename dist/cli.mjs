@@ -5,7 +5,7 @@ import {
   schema,
   transport,
   validate
-} from "./shared-K4OT6JGR.mjs";
+} from "./shared-YWMMRNO4.mjs";
 
 // action/plan.mjs
 import { relative, isAbsolute } from "node:path";

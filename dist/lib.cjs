@@ -32,6 +32,9 @@ var import_node_url = require("node:url");
 var import_meta_url = (0, import_node_url.pathToFileURL)(__filename).href;
 
 // action/builtins.mjs
+if (typeof process.getBuiltinModule !== "function") {
+  throw new Error(`Deliverybot needs Node.js 20.16 or newer; this is ${process.version}`);
+}
 var { readFileSync, appendFileSync } = process.getBuiltinModule("node:fs");
 
 // build/pkg/deliverybot_wasm.js
@@ -263,19 +266,30 @@ function load() {
     ready = true;
   }
 }
+function json(value, what) {
+  let text;
+  try {
+    text = JSON.stringify(value, (_, v) => typeof v === "string" ? v.toWellFormed() : v);
+  } catch (err) {
+    throw new TypeError(`invalid ${what}: ${err.message}`);
+  }
+  if (typeof text !== "string") throw new TypeError(`invalid ${what}: ${typeof value} is not a JSON value`);
+  return text;
+}
 var Engine2 = class {
   #engine;
   constructor({ event, ...invocation }) {
-    this.#engine = new Engine(JSON.stringify(invocation), event ?? "");
+    this.#engine = new Engine(json(invocation, "invocation"), event ?? "");
   }
   step(reply2) {
-    return JSON.parse(this.#engine.step(reply2 === void 0 || reply2 === null ? void 0 : JSON.stringify(reply2)));
+    return JSON.parse(this.#engine.step(reply2 === void 0 || reply2 === null ? void 0 : json(reply2, "reply")));
   }
   /** Frees the engine's WebAssembly memory now rather than when it is garbage-collected. */
   free() {
     this.#engine.free();
   }
 };
+if (typeof Symbol.dispose === "symbol") Engine2.prototype[Symbol.dispose] = Engine2.prototype.free;
 function createEngine(invocation) {
   load();
   return new Engine2(invocation);

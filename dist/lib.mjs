@@ -3,7 +3,7 @@ import {
   schema,
   start,
   validate
-} from "./shared-K4OT6JGR.mjs";
+} from "./shared-YWMMRNO4.mjs";
 export {
   run as deliver,
   run,

@@ -1,4 +1,7 @@
 // action/builtins.mjs
+if (typeof process.getBuiltinModule !== "function") {
+  throw new Error(`Deliverybot needs Node.js 20.16 or newer; this is ${process.version}`);
+}
 var { readFileSync, appendFileSync } = process.getBuiltinModule("node:fs");
 function transport(protocol) {
   return process.getBuiltinModule(protocol === "http:" ? "node:http" : "node:https");
@@ -212,19 +215,30 @@ function load() {
     ready = true;
   }
 }
+function json(value, what) {
+  let text;
+  try {
+    text = JSON.stringify(value, (_, v) => typeof v === "string" ? v.toWellFormed() : v);
+  } catch (err) {
+    throw new TypeError(`invalid ${what}: ${err.message}`);
+  }
+  if (typeof text !== "string") throw new TypeError(`invalid ${what}: ${typeof value} is not a JSON value`);
+  return text;
+}
 var Engine2 = class {
   #engine;
   constructor({ event, ...invocation }) {
-    this.#engine = new Engine(JSON.stringify(invocation), event ?? "");
+    this.#engine = new Engine(json(invocation, "invocation"), event ?? "");
   }
   step(reply) {
-    return JSON.parse(this.#engine.step(reply === void 0 || reply === null ? void 0 : JSON.stringify(reply)));
+    return JSON.parse(this.#engine.step(reply === void 0 || reply === null ? void 0 : json(reply, "reply")));
   }
   /** Frees the engine's WebAssembly memory now rather than when it is garbage-collected. */
   free() {
     this.#engine.free();
   }
 };
+if (typeof Symbol.dispose === "symbol") Engine2.prototype[Symbol.dispose] = Engine2.prototype.free;
 function createEngine(invocation) {
   load();
   return new Engine2(invocation);

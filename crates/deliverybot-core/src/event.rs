@@ -173,12 +173,12 @@ impl Event {
     #[inline(never)]
     fn parse_push(payload: &str) -> Result<Event, String> {
         // Typed, so a push's commit list (megabytes) is skipped, never kept.
-        serde_json::from_str(payload).map(Event::Push).map_err(|err| format!("the `push` event payload cannot be read: {err}"))
+        serde_json::from_str(payload).map(Event::Push).map_err(|err| unreadable("push", payload, err))
     }
 
     #[inline(never)]
     fn parse_tree(name: &str, payload: &str) -> Result<Event, String> {
-        let read = |err: serde_json::Error| format!("the `{name}` event payload cannot be read: {err}");
+        let read = |err: serde_json::Error| unreadable(name, payload, err);
         if !matches!(
             name,
             "pull_request" | "pull_request_target" | "status" | "check_run" | "check_suite" | "workflow_run" | "workflow_dispatch"
@@ -265,6 +265,15 @@ impl Event {
     }
 }
 
+/// Why a payload could not be read; an empty one (a host that passed no event) says so plainly.
+fn unreadable(name: &str, payload: &str, err: serde_json::Error) -> String {
+    if payload.trim().is_empty() {
+        format!("the `{name}` event payload is empty")
+    } else {
+        format!("the `{name}` event payload cannot be read: {err}")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -279,6 +288,14 @@ mod tests {
         assert_eq!(push.git_ref, "refs/heads/main");
         assert_eq!(push.repository.default_branch, "main");
         assert!(!push.deleted);
+    }
+
+    #[test]
+    fn an_empty_payload_says_so() {
+        assert_eq!(Event::parse("push", "").unwrap_err(), "the `push` event payload is empty");
+        assert_eq!(Event::parse("status", " \n").unwrap_err(), "the `status` event payload is empty");
+        // Events without a flow never read theirs.
+        assert_eq!(Event::parse("gollum", "").unwrap(), Event::Other { name: "gollum".into() });
     }
 
     #[test]

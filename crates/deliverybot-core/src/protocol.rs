@@ -125,6 +125,7 @@ pub enum Reply {
 /// than `#[serde(untagged)]`, which buffers the whole value to try each shape in turn and brings
 /// that machinery into every run's WebAssembly.
 #[derive(Deserialize)]
+#[serde(expecting = "a reply: {status, headers, body} or {error}")]
 struct WireReply {
     status: Option<u16>,
     #[serde(default)]
@@ -238,5 +239,7 @@ mod tests {
         let neither = serde_json::from_str::<Reply>(r#"{"body":"x"}"#).unwrap_err().to_string();
         assert!(neither.contains("a reply has a `status`"), "{neither}");
         assert!(serde_json::from_str::<Reply>(r#"{"status":"nope"}"#).is_err());
+        let shape = serde_json::from_str::<Reply>("[200]").unwrap_err().to_string();
+        assert!(shape.contains("expected a reply: {status, headers, body} or {error}"), "{shape}");
     }
 }

@@ -1,0 +1,42 @@
+// The library's step API at the WebAssembly boundary (dist/lib.mjs, as built): what crosses as JSON
+// text, and what a caller gets for values JSON cannot carry. (The packed package as a user installs
+// it: package.test.mjs.)
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { start, validate } from '../dist/lib.mjs';
+
+const PAYLOAD = readFileSync(new URL('../examples/push.json', import.meta.url), 'utf8');
+const push = () => start({ eventName: 'push', payload: PAYLOAD, inputs: { 'dry-run': true } });
+
+test('a lone surrogate in a reply becomes U+FFFD, as a string passed to WebAssembly does', () => {
+  const engine = push();
+  engine.step();
+  const config = 'staging:\n  auto_deploy_on: refs/heads/master\n  environment: "st\uD800aging"\n';
+  const step = engine.step({ status: 200, headers: {}, body: config });
+  // Not an error about the reply: the engine read the config and goes on with that environment.
+  assert.equal(step.next.type, 'request', JSON.stringify(step));
+  assert.deepEqual(step.next.query.find(([name]) => name === 'environment'), ['environment', 'st\uFFFDaging']);
+  engine.free();
+});
+
+test('a reply JSON cannot carry is a TypeError that says so, not a missing reply', () => {
+  const engine = push();
+  engine.step();
+  assert.throws(() => engine.step(() => {}), { name: 'TypeError', message: 'invalid reply: function is not a JSON value' });
+  assert.throws(() => engine.step({ status: 10n }), (err) => err instanceof TypeError && err.message.startsWith('invalid reply: '));
+  assert.throws(() => engine.step({ body: 'no status' }), /invalid reply: a reply has a `status` \(an answer\) or an `error` \(no answer\)/);
+  engine.free();
+});
+
+test('the engine is disposable, like the classes wasm-bindgen generates', () => {
+  const engine = push();
+  assert.equal(typeof engine[Symbol.dispose], 'function');
+  engine[Symbol.dispose]();
+  assert.throws(() => engine.step(), /null pointer/);
+});
+
+test('validate answers with plain objects', () => {
+  assert.deepEqual(validate('staging:\n  environment: staging\n'), { targets: ['staging'], problems: [] });
+});
