@@ -24,10 +24,10 @@ apt_install() {
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >&2
 }
 
-# Node.js 20+ and npm run the build and the tests.
+# Node.js 20.16+ (process.getBuiltinModule, see action/builtins.mjs) and npm run the build and the tests.
 command -v node >/dev/null 2>&1 || apt_install nodejs npm
-node_major=$(node -p 'process.versions.node.split(".")[0]')
-[ "$node_major" -ge 20 ] || die "Node.js 20 or newer is needed, found $(node --version)"
+node -e 'process.exit(typeof process.getBuiltinModule === "function" ? 0 : 1)' ||
+  die "Node.js 20.16 or newer is needed, found $(node --version)"
 
 # npm dependencies, exactly as locked.
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
