@@ -11,8 +11,8 @@ const http = process.getBuiltinModule('node:http');
 
 const api = process.env.GITHUB_API_URL;
 const repo = process.env.GITHUB_REPOSITORY;
-// Byte for byte the requests the action makes on this push (the benchmark checks the count), so the
-// fake GitHub does the same work for both.
+// Byte for byte the requests the action makes on this push (the benchmark checks it), so the fake
+// GitHub does the same work for both.
 const headers = {
   accept: 'application/vnd.github+json',
   authorization: `Bearer ${process.env.INPUT_TOKEN}`,
