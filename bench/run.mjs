@@ -20,8 +20,7 @@ import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { runAction, webhookExample, installedAction } from '../tests/support/action.mjs';
-import { startFakeGitHub } from '../tests/support/fake-github.mjs';
+import { EXAMPLE_SHA as SHA, exampleRepo, runAction, webhookExample, installedAction } from '../tests/support/action.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const { values: options } = parseArgs({
@@ -56,7 +55,6 @@ function sizes() {
 }
 
 // ── cold start ──────────────────────────────────────────────────────────────────────────────────
-const SHA = '6113728f27ae82c7b1a177c8d03f9e96e0adf246';
 const CONFIG = 'staging:\n  auto_deploy_on: refs/heads/master\n  environment: staging\n';
 
 function actionEnv(fake, dir) {
@@ -92,9 +90,7 @@ function timeProcess(node, script, env, extraArgs = []) {
 
 /** A fake GitHub with the repository of the push payload and a one-target config, and a work folder. */
 async function pushScenario() {
-  const fake = await startFakeGitHub();
-  const repo = fake.repo('Codertocat/Hello-World', { defaultBranch: 'master' });
-  repo.setRef('heads/master', SHA);
+  const { fake, repo } = await exampleRepo();
   repo.setFile('master', '.github/deploy.yml', CONFIG);
   return { fake, repo, dir: mkdtempSync(join(tmpdir(), 'deliverybot-bench-')) };
 }
@@ -122,8 +118,8 @@ async function coldStart(node) {
       if (new Set(sent).size !== 1) throw new Error(`the floor's requests differ from the action's:\n${sent.join('\n--\n')}`);
     }
     for (let i = 0; i < RUNS; i++) {
-      // Alternate, so that drift in the machine's load hits both sides alike.
-      // Each script takes each place in the order in turn, so drift and neighbours hit all alike.
+      // Each script takes each place in the order in turn, so drift in the machine's load and the
+      // run before hit all alike.
       const scripts = [['action', action], ['floor', floor], ['floorImport', floorImport]];
       const order = [...scripts.slice(i % 3), ...scripts.slice(0, i % 3)];
       for (const [name, script] of i % 6 >= 3 ? order.reverse() : order) {
@@ -227,9 +223,7 @@ async function requestsPerScenario() {
   ];
   const rows = [];
   for (const [name, run, config] of scenarios) {
-    const fake = await startFakeGitHub();
-    const repo = fake.repo('Codertocat/Hello-World', { defaultBranch: 'master' });
-    repo.setRef('heads/master', SHA);
+    const { fake, repo } = await exampleRepo();
     if (config) repo.setFile('master', '.github/deploy.yml', config);
     if (run.eventName === 'deployment') {
       const payload = webhookExample('deployment');

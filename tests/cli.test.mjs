@@ -9,13 +9,11 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ACTION_NODE, webhookExample } from './support/action.mjs';
-import { startFakeGitHub } from './support/fake-github.mjs';
+import { ACTION_NODE, EXAMPLE_SHA as SHA, exampleRepo, webhookExample } from './support/action.mjs';
 import { factsResponder } from '../action/facts.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const CLI = join(ROOT, 'dist/cli.mjs');
-const SHA = '6113728f27ae82c7b1a177c8d03f9e96e0adf246'; // the example push's commit
 const OTHER = 'f95f852bd8fca8fcc58a9a2d6c842781e32a215e';
 const EXAMPLE = ['--config', 'examples/deploy.yml', '--event', 'push', '--payload', 'examples/push.json'];
 
@@ -186,10 +184,8 @@ test('--verbose prints the engine log and each request on stderr', async () => {
 // ── plan: online, against the (fake) GitHub API ──────────────────────────────────────────────────
 
 test('online (--repo and GITHUB_TOKEN): facts from the API, reads only, the local config unless --remote-config', async () => {
-  const fake = await startFakeGitHub();
+  const { fake, repo } = await exampleRepo();
   try {
-    const repo = fake.repo('Codertocat/Hello-World', { defaultBranch: 'master' });
-    repo.setRef('heads/master', SHA);
     repo.addDeployment({ ref: 'master', sha: SHA, environment: 'staging' });
     repo.setFile('master', '.github/deploy.yml', 'remote:\n  auto_deploy_on: refs/heads/master\n  environment: remote\n');
     const env = { GITHUB_TOKEN: 'test-token', GITHUB_API_URL: fake.url };

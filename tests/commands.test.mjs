@@ -3,10 +3,8 @@
 
 import { test, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { runAction, webhookExample } from './support/action.mjs';
-import { startFakeGitHub } from './support/fake-github.mjs';
+import { EXAMPLE_SHA as MASTER, exampleRepo, runAction, webhookExample } from './support/action.mjs';
 
-const MASTER = '6113728f27ae82c7b1a177c8d03f9e96e0adf246';
 const HEAD = 'ec26c3e57ca3a959ca5aad62de7213c562f8c821';
 
 const CONFIG = `
@@ -25,9 +23,7 @@ production:
 let fake;
 let repo;
 beforeEach(async () => {
-  fake = await startFakeGitHub();
-  repo = fake.repo('Codertocat/Hello-World', { defaultBranch: 'master' });
-  repo.setRef('heads/master', MASTER);
+  ({ fake, repo } = await exampleRepo());
   repo.setRef('heads/changes', HEAD);
   repo.setPull(1, { head: { ref: 'changes', sha: HEAD }, title: 'Update the README' });
   repo.setFile('master', '.github/deploy.yml', CONFIG);

@@ -8,8 +8,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import Ajv2020 from 'ajv/dist/2020.js';
 import { parse as parseYaml } from 'yaml';
-import { ACTION_NODE, runAction, webhookExample } from './support/action.mjs';
-import { startFakeGitHub } from './support/fake-github.mjs';
+import { ACTION_NODE, EXAMPLE_SHA as SHA, exampleRepo, runAction, webhookExample } from './support/action.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const CLI = `${ROOT}dist/cli.mjs`;
@@ -117,14 +116,11 @@ test('the JSON Schema leaves templates to Deliverybot: bad-template.yml is well-
 });
 
 // The action.
-const SHA = '6113728f27ae82c7b1a177c8d03f9e96e0adf246';
 const push = () => webhookExample('push', (p) => p.ref === 'refs/heads/master' && !p.deleted);
 
 async function withFake(fn) {
-  const fake = await startFakeGitHub();
+  const { fake, repo } = await exampleRepo();
   try {
-    const repo = fake.repo('Codertocat/Hello-World', { defaultBranch: 'master' });
-    repo.setRef('heads/master', SHA);
     await fn(fake, repo);
   } finally {
     await fake.close();

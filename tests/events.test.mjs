@@ -3,10 +3,8 @@
 
 import { test, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { runAction, webhookExample } from './support/action.mjs';
-import { startFakeGitHub } from './support/fake-github.mjs';
+import { EXAMPLE_SHA as MASTER, exampleRepo, runAction, webhookExample } from './support/action.mjs';
 
-const MASTER = '6113728f27ae82c7b1a177c8d03f9e96e0adf246';
 const NEWER = '1111111111111111111111111111111111111111';
 const PR_HEAD = 'ec26c3e57ca3a959ca5aad62de7213c562f8c821';
 
@@ -29,9 +27,7 @@ review:
 let fake;
 let repo;
 beforeEach(async () => {
-  fake = await startFakeGitHub();
-  repo = fake.repo('Codertocat/Hello-World', { defaultBranch: 'master' });
-  repo.setRef('heads/master', MASTER);
+  ({ fake, repo } = await exampleRepo());
   repo.setRef('heads/changes', PR_HEAD);
   repo.setFile('master', '.github/deploy.yml', CONFIG);
 });

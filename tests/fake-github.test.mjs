@@ -5,12 +5,12 @@
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { routedOperations, startFakeGitHub } from './support/fake-github.mjs';
+import { EXAMPLE_SHA as SHA, exampleRepo } from './support/action.mjs';
+import { routedOperations } from './support/fake-github.mjs';
 import { matchOperation, operations, toJsonSchema, validateBody, validateQuery } from './support/openapi.mjs';
 
 const TOKEN = { authorization: 'token test-token' };
 const REPO = '/repos/Codertocat/Hello-World';
-const SHA = '6113728f27ae82c7b1a177c8d03f9e96e0adf246';
 const OTHER_SHA = '0000000000000000000000000000000000000001';
 const DOCS = 'https://docs.github.com/rest';
 
@@ -101,9 +101,7 @@ describe('fake GitHub', () => {
   let repo;
 
   beforeEach(async () => {
-    fake = await startFakeGitHub();
-    repo = fake.repo('Codertocat/Hello-World', { defaultBranch: 'master' });
-    repo.setRef('heads/master', SHA);
+    ({ fake, repo } = await exampleRepo());
   });
   afterEach(() => fake.close());
 

@@ -5,10 +5,9 @@
 
 import { test, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { runAction, webhookExample } from './support/action.mjs';
+import { EXAMPLE_SHA as SHA, exampleRepo, runAction, webhookExample } from './support/action.mjs';
 import { startFakeGitHub } from './support/fake-github.mjs';
 
-const SHA = '6113728f27ae82c7b1a177c8d03f9e96e0adf246';
 const DEPLOYMENTS = '/repos/Codertocat/Hello-World/deployments';
 const CONFIG_PATH = '/repos/Codertocat/Hello-World/contents/.github/deploy.yml';
 const push = () => webhookExample('push', (p) => p.ref === 'refs/heads/master' && !p.deleted);
@@ -16,9 +15,7 @@ const push = () => webhookExample('push', (p) => p.ref === 'refs/heads/master' &
 let fake;
 let repo;
 beforeEach(async () => {
-  fake = await startFakeGitHub();
-  repo = fake.repo('Codertocat/Hello-World', { defaultBranch: 'master' });
-  repo.setRef('heads/master', SHA);
+  ({ fake, repo } = await exampleRepo());
   repo.setFile('master', '.github/deploy.yml', 'staging:\n  auto_deploy_on: refs/heads/master\n  environment: staging\n');
 });
 afterEach(() => fake.close());

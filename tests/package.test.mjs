@@ -10,8 +10,7 @@ import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } fr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ACTION_NODE } from './support/action.mjs';
-import { startFakeGitHub } from './support/fake-github.mjs';
+import { ACTION_NODE, EXAMPLE_SHA, exampleRepo } from './support/action.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const NODES = [...new Set([process.execPath, ACTION_NODE])];
@@ -68,7 +67,7 @@ for (const binary of NODES) {
       assert.equal(seen.calls[0], 'GET /repos/Codertocat/Hello-World/contents/.github/deploy.yml?ref=master');
       assert.equal(seen.calls.at(-1), 'POST /repos/Codertocat/Hello-World/deployments');
       assert.ok(seen.calls.slice(0, -1).every((c) => c.startsWith('GET ')), seen.calls.join('\n'));
-      assert.equal(seen.created.ref, '6113728f27ae82c7b1a177c8d03f9e96e0adf246');
+      assert.equal(seen.created.ref, EXAMPLE_SHA);
       assert.equal(seen.created.environment, 'staging');
       assert.deepEqual(JSON.parse(seen.outputs.deployments).map((d) => [d.id, d.target]), [[42, 'staging']]);
       // The step API: start, requests, replies, the outcome.
@@ -82,10 +81,8 @@ for (const binary of NODES) {
 }
 
 test('run() over a real Octokit, against the fake GitHub API', async () => {
-  const fake = await startFakeGitHub();
+  const { fake, repo } = await exampleRepo();
   try {
-    const repo = fake.repo('Codertocat/Hello-World', { defaultBranch: 'master' });
-    repo.setRef('heads/master', '6113728f27ae82c7b1a177c8d03f9e96e0adf246');
     repo.setFile('master', '.github/deploy.yml', CONFIG);
     const run = await node(ACTION_NODE, ['octokit.mjs'], { FAKE_URL: fake.url });
     assert.equal(run.code, 0, run.stderr);

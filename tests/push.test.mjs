@@ -2,8 +2,7 @@
 
 import { test, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { runAction, webhookExample } from './support/action.mjs';
-import { startFakeGitHub } from './support/fake-github.mjs';
+import { EXAMPLE_SHA as SHA, exampleRepo, runAction, webhookExample } from './support/action.mjs';
 
 const CONFIG = `
 staging:
@@ -16,14 +15,11 @@ production:
 
 // The real example: a push of 6113728 to Codertocat/Hello-World's master (its default branch).
 const pushToMaster = () => webhookExample('push', (p) => p.ref === 'refs/heads/master' && !p.deleted);
-const SHA = '6113728f27ae82c7b1a177c8d03f9e96e0adf246';
 
 let fake;
 let repo;
 beforeEach(async () => {
-  fake = await startFakeGitHub();
-  repo = fake.repo('Codertocat/Hello-World', { defaultBranch: 'master' });
-  repo.setRef('heads/master', SHA);
+  ({ fake, repo } = await exampleRepo());
 });
 afterEach(() => fake.close());
 

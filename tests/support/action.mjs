@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
+import { startFakeGitHub } from './fake-github.mjs';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const NODE24 = join(ROOT, '.tools/node24/bin/node');
@@ -155,4 +156,18 @@ export function webhookExample(name, where = () => true) {
   const found = webhookExamples(name).find(where);
   if (!found) throw new Error(`no ${name} example matches`);
   return found;
+}
+
+/** The commit of the examples' push to master. */
+export const EXAMPLE_SHA = '6113728f27ae82c7b1a177c8d03f9e96e0adf246';
+
+/**
+ * A fresh fake GitHub holding the examples' repository (Codertocat/Hello-World, default branch
+ * master), with master at `master`. Close it with `fake.close()`.
+ */
+export async function exampleRepo({ master = EXAMPLE_SHA } = {}) {
+  const fake = await startFakeGitHub();
+  const repo = fake.repo('Codertocat/Hello-World', { defaultBranch: 'master' });
+  repo.setRef('heads/master', master);
+  return { fake, repo };
 }
