@@ -55,6 +55,20 @@ class Engine {
 // `using engine = start(...)` frees it at the end of the block, as wasm-bindgen's own classes allow.
 if (typeof Symbol.dispose === 'symbol') Engine.prototype[Symbol.dispose] = Engine.prototype.free;
 
+/**
+ * One step of a run loop (the action's and the library's). A throw from inside the engine is a bug in
+ * it: the error says on which event and after which request, not a stack of minified code.
+ */
+export function runStep(engine, reply, { eventName, after }) {
+  try {
+    return engine.step(reply);
+  } catch (err) {
+    throw new Error(
+      `internal error in the engine on a \`${eventName}\` event, after ${after}: ${err.message}. Please report it; nothing after this point was done.`,
+    );
+  }
+}
+
 export function createEngine(invocation) {
   load();
   return new Engine(invocation);

@@ -15,7 +15,7 @@ const MAX_WAIT_MS = 60_000;
  * `timeoutMs`: how long one attempt may wait for an answer (`DELIVERYBOT_REQUEST_TIMEOUT`, in
  * seconds, sets it for slow GitHub Enterprise Server instances).
  */
-export async function createClient({ apiUrl, token, userAgent, timeoutMs = 30_000, sleep = delay }) {
+export function createClient({ apiUrl, token, userAgent, timeoutMs = 30_000, sleep = delay }) {
   const base = new URL(apiUrl.endsWith('/') ? apiUrl : `${apiUrl}/`);
   const http = transport(base.protocol);
   let lastWrite = 0;

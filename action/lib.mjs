@@ -7,7 +7,7 @@
 // Plumbing only: every decision is the engine's. Types: lib.d.ts (shipped as dist/lib.d.mts and .d.cts).
 
 import { readFileSync } from './builtins.mjs';
-import { createEngine, validate } from './engine.mjs';
+import { createEngine, runStep, validate } from './engine.mjs';
 
 export { validate };
 
@@ -60,15 +60,7 @@ export async function run({ executor, onLog, ...options }) {
   let last = 'the start';
   try {
     for (;;) {
-      let step;
-      try {
-        step = engine.step(reply);
-      } catch (err) {
-        // A trap inside the engine (a bug): say where, not a stack of minified code.
-        throw new Error(
-          `internal error in the engine on a \`${options.eventName}\` event, after ${last}: ${err.message}. Please report it; nothing after this point was done.`,
-        );
-      }
+      const step = runStep(engine, reply, { eventName: options.eventName, after: last });
       for (const line of step.log) {
         log.push(line);
         onLog?.(line);

@@ -126,7 +126,7 @@ async function plan(args, env, stdout, stderr) {
   if (online) {
     const apiUrl = env.GITHUB_API_URL || 'https://api.github.com';
     if (!URL.canParse(apiUrl)) throw new UsageError(`GITHUB_API_URL is not a URL: ${JSON.stringify(apiUrl)}`);
-    const perform = await createClient({ apiUrl, token, userAgent: 'deliverybot-cli' });
+    const perform = createClient({ apiUrl, token, userAgent: 'deliverybot-cli' });
     const local = config.text === undefined ? null : factsResponder({ repository, config });
     executor = (method, path, body, request) => {
       refuseWrites(request);

@@ -7,7 +7,7 @@
 // 1.29x on Node 24 (bench/run.mjs, 40 pairs each).
 
 import { readFileSync } from './builtins.mjs';
-import { createEngine } from './engine.mjs';
+import { createEngine, runStep } from './engine.mjs';
 import { createClient } from './github.mjs';
 import * as runner from './runner.mjs';
 
@@ -44,7 +44,7 @@ export async function run(phase, env = process.env) {
   });
   // Seconds per try, 1 to 600 (anything else: the default).
   const timeout = Number(env.DELIVERYBOT_REQUEST_TIMEOUT);
-  const perform = await createClient({
+  const perform = createClient({
     apiUrl: vars.GITHUB_API_URL,
     token,
     userAgent: USER_AGENT,
@@ -54,16 +54,7 @@ export async function run(phase, env = process.env) {
   let reply;
   let last = 'the start';
   for (;;) {
-    let step;
-    try {
-      step = engine.step(reply);
-    } catch (err) {
-      // A trap inside the engine (a bug): say where, not a stack of minified code.
-      throw new Error(
-        `internal error in the engine on a \`${vars.GITHUB_EVENT_NAME}\` event, after ${last}: ${err.message}. Please report it; nothing after this point was done.`,
-      );
-    }
-    const { log, next } = step;
+    const { log, next } = runStep(engine, reply, { eventName: vars.GITHUB_EVENT_NAME, after: last });
     for (const line of log) runner.log(line);
     if (next.type === 'done') return finish(next, env);
     runner.log({ level: 'debug', message: `${next.method} ${next.path}: ${next.purpose}` });

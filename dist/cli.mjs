@@ -5,7 +5,7 @@ import {
   schema,
   transport,
   validate
-} from "./shared-YWMMRNO4.mjs";
+} from "./shared-PAN7P4G3.mjs";
 
 // action/plan.mjs
 import { relative, isAbsolute } from "node:path";
@@ -113,7 +113,7 @@ var TRANSIENT = /* @__PURE__ */ new Set([500, 502, 503, 504]);
 var MAX_ATTEMPTS = 4;
 var WRITE_SPACING_MS = 1e3;
 var MAX_WAIT_MS = 6e4;
-async function createClient({ apiUrl, token, userAgent, timeoutMs = 3e4, sleep = delay }) {
+function createClient({ apiUrl, token, userAgent, timeoutMs = 3e4, sleep = delay }) {
   const base = new URL(apiUrl.endsWith("/") ? apiUrl : `${apiUrl}/`);
   const http = transport(base.protocol);
   let lastWrite = 0;
@@ -300,7 +300,7 @@ Run \`deliverybot plan --help\` for the flags.`);
   if (online) {
     const apiUrl = env.GITHUB_API_URL || "https://api.github.com";
     if (!URL.canParse(apiUrl)) throw new UsageError(`GITHUB_API_URL is not a URL: ${JSON.stringify(apiUrl)}`);
-    const perform = await createClient({ apiUrl, token, userAgent: "deliverybot-cli" });
+    const perform = createClient({ apiUrl, token, userAgent: "deliverybot-cli" });
     const local = config.text === void 0 ? null : factsResponder({ repository, config });
     executor = (method, path, body, request) => {
       refuseWrites(request);

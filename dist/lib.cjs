@@ -290,6 +290,15 @@ var Engine2 = class {
   }
 };
 if (typeof Symbol.dispose === "symbol") Engine2.prototype[Symbol.dispose] = Engine2.prototype.free;
+function runStep(engine, reply2, { eventName, after }) {
+  try {
+    return engine.step(reply2);
+  } catch (err) {
+    throw new Error(
+      `internal error in the engine on a \`${eventName}\` event, after ${after}: ${err.message}. Please report it; nothing after this point was done.`
+    );
+  }
+}
 function createEngine(invocation) {
   load();
   return new Engine2(invocation);
@@ -335,14 +344,7 @@ async function run({ executor, onLog, ...options }) {
   let last = "the start";
   try {
     for (; ; ) {
-      let step;
-      try {
-        step = engine.step(reply2);
-      } catch (err) {
-        throw new Error(
-          `internal error in the engine on a \`${options.eventName}\` event, after ${last}: ${err.message}. Please report it; nothing after this point was done.`
-        );
-      }
+      const step = runStep(engine, reply2, { eventName: options.eventName, after: last });
       for (const line of step.log) {
         log.push(line);
         onLog?.(line);

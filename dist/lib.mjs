@@ -3,7 +3,7 @@ import {
   schema,
   start,
   validate
-} from "./shared-YWMMRNO4.mjs";
+} from "./shared-PAN7P4G3.mjs";
 export {
   run as deliver,
   run,

@@ -239,6 +239,15 @@ var Engine2 = class {
   }
 };
 if (typeof Symbol.dispose === "symbol") Engine2.prototype[Symbol.dispose] = Engine2.prototype.free;
+function runStep(engine, reply, { eventName, after }) {
+  try {
+    return engine.step(reply);
+  } catch (err) {
+    throw new Error(
+      `internal error in the engine on a \`${eventName}\` event, after ${after}: ${err.message}. Please report it; nothing after this point was done.`
+    );
+  }
+}
 function createEngine(invocation) {
   load();
   return new Engine2(invocation);
@@ -249,7 +258,7 @@ var TRANSIENT = /* @__PURE__ */ new Set([500, 502, 503, 504]);
 var MAX_ATTEMPTS = 4;
 var WRITE_SPACING_MS = 1e3;
 var MAX_WAIT_MS = 6e4;
-async function createClient({ apiUrl, token, userAgent, timeoutMs = 3e4, sleep = delay }) {
+function createClient({ apiUrl, token, userAgent, timeoutMs = 3e4, sleep = delay }) {
   const base = new URL(apiUrl.endsWith("/") ? apiUrl : `${apiUrl}/`);
   const http = transport(base.protocol);
   let lastWrite = 0;
@@ -435,7 +444,7 @@ async function run(phase, env = process.env) {
     }
   });
   const timeout = Number(env.DELIVERYBOT_REQUEST_TIMEOUT);
-  const perform = await createClient({
+  const perform = createClient({
     apiUrl: vars.GITHUB_API_URL,
     token,
     userAgent: USER_AGENT,
@@ -444,15 +453,7 @@ async function run(phase, env = process.env) {
   let reply;
   let last = "the start";
   for (; ; ) {
-    let step;
-    try {
-      step = engine.step(reply);
-    } catch (err) {
-      throw new Error(
-        `internal error in the engine on a \`${vars.GITHUB_EVENT_NAME}\` event, after ${last}: ${err.message}. Please report it; nothing after this point was done.`
-      );
-    }
-    const { log: log2, next } = step;
+    const { log: log2, next } = runStep(engine, reply, { eventName: vars.GITHUB_EVENT_NAME, after: last });
     for (const line of log2) log(line);
     if (next.type === "done") return finish(next, env);
     log({ level: "debug", message: `${next.method} ${next.path}: ${next.purpose}` });

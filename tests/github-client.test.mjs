@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { createClient, retryDelay } from '../action/github.mjs';
 
 test('a path whose dot segments would leave the API root is refused, not sent', async () => {
-  const perform = await createClient({ apiUrl: 'http://127.0.0.1:9/api/v3', token: 't', userAgent: 'test' });
+  const perform = createClient({ apiUrl: 'http://127.0.0.1:9/api/v3', token: 't', userAgent: 'test' });
   const reply = await perform({ method: 'GET', path: '/repos/o/r/commits/%2e%2e/%2E%2E/%2e%2e/%2e%2e/user', query: [], idempotent: true });
   assert.match(reply.error, /^refused to send GET .*: a path must stay below the API root \/api\/v3\/$/);
   const plain = await perform({ method: 'GET', path: '/repos/o/r/contents/a/../../x', query: [], idempotent: true });

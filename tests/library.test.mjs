@@ -1,11 +1,12 @@
 // The library's step API at the WebAssembly boundary (dist/lib.mjs, as built): what crosses as JSON
-// text, and what a caller gets for values JSON cannot carry. (The packed package as a user installs
-// it: package.test.mjs.)
+// text, what a caller gets for values JSON cannot carry, and how the run loops report a trap. (The
+// packed package as a user installs it: package.test.mjs.)
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { start, validate } from '../dist/lib.mjs';
+import { runStep } from '../action/engine.mjs';
 
 const PAYLOAD = readFileSync(new URL('../examples/push.json', import.meta.url), 'utf8');
 const push = () => start({ eventName: 'push', payload: PAYLOAD, inputs: { 'dry-run': true } });
@@ -39,4 +40,13 @@ test('the engine is disposable, like the classes wasm-bindgen generates', () => 
 
 test('validate answers with plain objects', () => {
   assert.deepEqual(validate('staging:\n  environment: staging\n'), { targets: ['staging'], problems: [] });
+});
+
+test('a throw from inside the engine stops a run loop with where it happened, for both loops', () => {
+  const trapping = { step: () => { throw new Error('unreachable'); } };
+  assert.throws(() => runStep(trapping, undefined, { eventName: 'push', after: 'GET /repos/o/r/deployments' }), {
+    message: 'internal error in the engine on a `push` event, after GET /repos/o/r/deployments: unreachable. Please report it; nothing after this point was done.',
+  });
+  const step = { log: [], next: { type: 'done' } };
+  assert.equal(runStep({ step: () => step }, undefined, { eventName: 'push', after: 'the start' }), step);
 });
