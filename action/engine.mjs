@@ -1,8 +1,10 @@
 // Loads the WebAssembly engine that sits next to the bundle (dist/deliverybot.wasm).
 //
-// Values cross the boundary as JSON text: one string each way per step, parsed by the engine's
+// Values cross the boundary as JSON text: one copy each way per step, parsed by the engine's
 // serde_json on one side and the runtime's JSON.parse on the other. That is cheaper on a cold start
-// than building objects field by field across the boundary (crates/deliverybot-wasm says by how much).
+// than building objects field by field across the boundary. Into the engine the text goes as UTF-8
+// bytes, encoded natively, not as a string that wasm-bindgen's glue would copy character by
+// character (crates/deliverybot-wasm says by how much each saves).
 
 import { readFileSync } from './builtins.mjs';
 import { initSync, Engine as WasmEngine, validate as validateJson } from '../build/pkg/deliverybot_wasm.js';
@@ -32,18 +34,25 @@ function json(value, what) {
   return text;
 }
 
+const utf8 = new TextEncoder();
+
 /** The engine for one run: `step()` first, then `step(reply)` with each request's reply. */
 class Engine {
   #engine;
 
+  /**
+   * `event` is the payload's JSON text, as a string or as UTF-8 bytes (the event file as read): it
+   * goes as its own value (possibly megabytes), not escaped inside the invocation's JSON. Encoding
+   * replaces lone surrogates with U+FFFD, and the engine reads bytes that are not UTF-8 the same way.
+   */
   constructor({ event, ...invocation }) {
-    // The payload (possibly megabytes of JSON text) goes as its own string, not escaped inside the
-    // invocation's JSON; wasm-bindgen's UTF-8 encoding already replaces lone surrogates there.
-    this.#engine = new WasmEngine(json(invocation, 'invocation'), event ?? '');
+    const payload = event instanceof Uint8Array ? event : utf8.encode(event ?? '');
+    this.#engine = new WasmEngine(utf8.encode(json(invocation, 'invocation')), payload);
   }
 
   step(reply) {
-    return JSON.parse(this.#engine.step(reply === undefined || reply === null ? undefined : json(reply, 'reply')));
+    const text = reply === undefined || reply === null ? undefined : utf8.encode(json(reply, 'reply'));
+    return JSON.parse(this.#engine.step(text));
   }
 
   /** Frees the engine's WebAssembly memory now rather than when it is garbage-collected. */

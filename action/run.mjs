@@ -25,7 +25,7 @@ export async function run(phase, env = process.env) {
     env,
   );
   if (!token) throw new Error('input `token` is empty: pass a token, for example `token: ${{ github.token }}`');
-  const event = readFileSync(vars.GITHUB_EVENT_PATH, 'utf8');
+  const event = readFileSync(vars.GITHUB_EVENT_PATH); // bytes: the engine reads them as UTF-8
 
   const engine = createEngine({
     event_name: vars.GITHUB_EVENT_NAME,

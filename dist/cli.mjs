@@ -5,7 +5,7 @@ import {
   schema,
   transport,
   validate
-} from "./shared-PAN7P4G3.mjs";
+} from "./shared-VUCLH5XE.mjs";
 
 // action/plan.mjs
 import { relative, isAbsolute } from "node:path";

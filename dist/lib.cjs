@@ -52,15 +52,17 @@ var Engine = class {
   /**
    * `invocation`: `{ event_name, inputs: {name: value}, context: {...}, ... }` as JSON; `event`: the
    * webhook payload's JSON text, passed as it is rather than nested (and escaped) in `invocation`.
-   * @param {string} invocation
-   * @param {string} event
+   * Both are UTF-8; a payload that is not is read as `TextDecoder` would (U+FFFD for each bad
+   * sequence), so that the engine reports the JSON it cannot read rather than the encoding.
+   * @param {Uint8Array | number[]} invocation
+   * @param {Uint8Array | number[]} event
    */
   constructor(invocation, event) {
     let ptr0, len0, ptr1, len1;
     try {
-      ptr0 = passStringToWasm0(invocation, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
+      ptr0 = passArray8ToWasm0(invocation, wasm.__wbindgen_malloc);
       len0 = WASM_VECTOR_LEN;
-      ptr1 = passStringToWasm0(event, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
+      ptr1 = passArray8ToWasm0(event, wasm.__wbindgen_malloc);
       len1 = WASM_VECTOR_LEN;
     } catch (e) {
       if (ptr1) {
@@ -82,14 +84,14 @@ var Engine = class {
   /**
    * Advances the run: no reply first, then each reply (`{status, headers, body}` or `{error}`) as
    * JSON. Returns `{ log, next: { type: "request", ... } | { type: "done", ... } }` as JSON.
-   * @param {string | null} [reply]
+   * @param {Uint8Array | number[] | null} [reply]
    * @returns {string}
    */
   step(reply2) {
     let deferred3_0;
     let deferred3_1;
     try {
-      var ptr0 = isLikeNone(reply2) ? 0 : passStringToWasm0(reply2, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
+      var ptr0 = isLikeNone(reply2) ? 0 : passArray8ToWasm0(reply2, wasm.__wbindgen_malloc);
       var len0 = WASM_VECTOR_LEN;
       const ret = wasm.engine_step(this.__wbg_ptr, ptr0, len0);
       var ptr2 = ret[0];
@@ -169,6 +171,12 @@ function getUint8ArrayMemory0() {
 }
 function isLikeNone(x) {
   return x === void 0 || x === null;
+}
+function passArray8ToWasm0(arg, malloc) {
+  const ptr = malloc(arg.length * 1, 1) >>> 0;
+  getUint8ArrayMemory0().set(arg, ptr / 1);
+  WASM_VECTOR_LEN = arg.length;
+  return ptr;
 }
 function passStringToWasm0(arg, malloc, realloc) {
   if (realloc === void 0) {
@@ -276,13 +284,21 @@ function json(value, what) {
   if (typeof text !== "string") throw new TypeError(`invalid ${what}: ${typeof value} is not a JSON value`);
   return text;
 }
+var utf8 = new TextEncoder();
 var Engine2 = class {
   #engine;
+  /**
+   * `event` is the payload's JSON text, as a string or as UTF-8 bytes (the event file as read): it
+   * goes as its own value (possibly megabytes), not escaped inside the invocation's JSON. Encoding
+   * replaces lone surrogates with U+FFFD, and the engine reads bytes that are not UTF-8 the same way.
+   */
   constructor({ event, ...invocation }) {
-    this.#engine = new Engine(json(invocation, "invocation"), event ?? "");
+    const payload = event instanceof Uint8Array ? event : utf8.encode(event ?? "");
+    this.#engine = new Engine(utf8.encode(json(invocation, "invocation")), payload);
   }
   step(reply2) {
-    return JSON.parse(this.#engine.step(reply2 === void 0 || reply2 === null ? void 0 : json(reply2, "reply")));
+    const text = reply2 === void 0 || reply2 === null ? void 0 : utf8.encode(json(reply2, "reply"));
+    return JSON.parse(this.#engine.step(text));
   }
   /** Frees the engine's WebAssembly memory now rather than when it is garbage-collected. */
   free() {

@@ -3,7 +3,7 @@ import {
   schema,
   start,
   validate
-} from "./shared-PAN7P4G3.mjs";
+} from "./shared-VUCLH5XE.mjs";
 export {
   run as deliver,
   run,

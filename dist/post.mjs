@@ -22,15 +22,17 @@ var Engine = class {
   /**
    * `invocation`: `{ event_name, inputs: {name: value}, context: {...}, ... }` as JSON; `event`: the
    * webhook payload's JSON text, passed as it is rather than nested (and escaped) in `invocation`.
-   * @param {string} invocation
-   * @param {string} event
+   * Both are UTF-8; a payload that is not is read as `TextDecoder` would (U+FFFD for each bad
+   * sequence), so that the engine reports the JSON it cannot read rather than the encoding.
+   * @param {Uint8Array | number[]} invocation
+   * @param {Uint8Array | number[]} event
    */
   constructor(invocation, event) {
     let ptr0, len0, ptr1, len1;
     try {
-      ptr0 = passStringToWasm0(invocation, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
+      ptr0 = passArray8ToWasm0(invocation, wasm.__wbindgen_malloc);
       len0 = WASM_VECTOR_LEN;
-      ptr1 = passStringToWasm0(event, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
+      ptr1 = passArray8ToWasm0(event, wasm.__wbindgen_malloc);
       len1 = WASM_VECTOR_LEN;
     } catch (e) {
       if (ptr1) {
@@ -52,14 +54,14 @@ var Engine = class {
   /**
    * Advances the run: no reply first, then each reply (`{status, headers, body}` or `{error}`) as
    * JSON. Returns `{ log, next: { type: "request", ... } | { type: "done", ... } }` as JSON.
-   * @param {string | null} [reply]
+   * @param {Uint8Array | number[] | null} [reply]
    * @returns {string}
    */
   step(reply) {
     let deferred3_0;
     let deferred3_1;
     try {
-      var ptr0 = isLikeNone(reply) ? 0 : passStringToWasm0(reply, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
+      var ptr0 = isLikeNone(reply) ? 0 : passArray8ToWasm0(reply, wasm.__wbindgen_malloc);
       var len0 = WASM_VECTOR_LEN;
       const ret = wasm.engine_step(this.__wbg_ptr, ptr0, len0);
       var ptr2 = ret[0];
@@ -119,34 +121,10 @@ function getUint8ArrayMemory0() {
 function isLikeNone(x) {
   return x === void 0 || x === null;
 }
-function passStringToWasm0(arg, malloc, realloc) {
-  if (realloc === void 0) {
-    const buf = cachedTextEncoder.encode(arg);
-    const ptr2 = malloc(buf.length, 1) >>> 0;
-    getUint8ArrayMemory0().subarray(ptr2, ptr2 + buf.length).set(buf);
-    WASM_VECTOR_LEN = buf.length;
-    return ptr2;
-  }
-  let len = arg.length;
-  let ptr = malloc(len, 1) >>> 0;
-  const mem = getUint8ArrayMemory0();
-  let offset = 0;
-  for (; offset < len; offset++) {
-    const code = arg.charCodeAt(offset);
-    if (code > 127) break;
-    mem[ptr + offset] = code;
-  }
-  if (offset !== len) {
-    if (offset !== 0) {
-      arg = arg.slice(offset);
-    }
-    ptr = realloc(ptr, len, len = offset + arg.length * 3, 1) >>> 0;
-    const view = getUint8ArrayMemory0().subarray(ptr + offset, ptr + len);
-    const ret = cachedTextEncoder.encodeInto(arg, view);
-    offset += ret.written;
-    ptr = realloc(ptr, len, offset, 1) >>> 0;
-  }
-  WASM_VECTOR_LEN = offset;
+function passArray8ToWasm0(arg, malloc) {
+  const ptr = malloc(arg.length * 1, 1) >>> 0;
+  getUint8ArrayMemory0().set(arg, ptr / 1);
+  WASM_VECTOR_LEN = arg.length;
   return ptr;
 }
 function takeFromExternrefTable0(idx) {
@@ -225,13 +203,21 @@ function json(value, what) {
   if (typeof text !== "string") throw new TypeError(`invalid ${what}: ${typeof value} is not a JSON value`);
   return text;
 }
+var utf8 = new TextEncoder();
 var Engine2 = class {
   #engine;
+  /**
+   * `event` is the payload's JSON text, as a string or as UTF-8 bytes (the event file as read): it
+   * goes as its own value (possibly megabytes), not escaped inside the invocation's JSON. Encoding
+   * replaces lone surrogates with U+FFFD, and the engine reads bytes that are not UTF-8 the same way.
+   */
   constructor({ event, ...invocation }) {
-    this.#engine = new Engine(json(invocation, "invocation"), event ?? "");
+    const payload = event instanceof Uint8Array ? event : utf8.encode(event ?? "");
+    this.#engine = new Engine(utf8.encode(json(invocation, "invocation")), payload);
   }
   step(reply) {
-    return JSON.parse(this.#engine.step(reply === void 0 || reply === null ? void 0 : json(reply, "reply")));
+    const text = reply === void 0 || reply === null ? void 0 : utf8.encode(json(reply, "reply"));
+    return JSON.parse(this.#engine.step(text));
   }
   /** Frees the engine's WebAssembly memory now rather than when it is garbage-collected. */
   free() {
@@ -427,7 +413,7 @@ async function run(phase, env = process.env) {
     env
   );
   if (!token) throw new Error("input `token` is empty: pass a token, for example `token: ${{ github.token }}`");
-  const event = readFileSync(vars.GITHUB_EVENT_PATH, "utf8");
+  const event = readFileSync(vars.GITHUB_EVENT_PATH);
   const engine = createEngine({
     event_name: vars.GITHUB_EVENT_NAME,
     event,

@@ -131,6 +131,17 @@ test('a malformed event payload file: a clear error, nothing requested', async (
   assert.ok(errors(run).some((m) => m.startsWith('the `push` event payload cannot be read: EOF while parsing')), run.stdout);
 });
 
+test('an event file that is not UTF-8 is read with replacement characters, and the run goes on', async () => {
+  // A commit message written in Latin-1 ("caf\xe9"): the runner writes the file as it got it.
+  const event = push();
+  const [before, after] = JSON.stringify({ ...event, head_commit: { ...event.head_commit, message: 'caf@' } }).split('caf@');
+  const payload = Buffer.concat([Buffer.from(before + 'caf'), Buffer.from([0xe9]), Buffer.from(after)]);
+  const run = await runAction({ fake, eventName: 'push', payload });
+
+  assert.equal(run.code, 0, run.stdout);
+  assert.equal(repo.deployments.length, 1);
+});
+
 test('a missing runner variable is named', async () => {
   const run = await runAction({ fake, eventName: 'push', payload: push(), env: { GITHUB_REPOSITORY: '' } });
 

@@ -54,7 +54,7 @@ export async function runAction({
     state: join(work, 'state'),
     summary: join(work, 'summary.md'),
   };
-  writeFileSync(files.event, typeof payload === 'string' ? payload : JSON.stringify(payload));
+  writeFileSync(files.event, typeof payload === 'string' || payload instanceof Uint8Array ? payload : JSON.stringify(payload));
   for (const name of ['output', 'state', 'summary']) writeFileSync(files[name], '');
 
   const childEnv = {

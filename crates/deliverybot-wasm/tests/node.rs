@@ -1,4 +1,4 @@
-//! The binding, exercised inside WebAssembly in Node (`wasm-bindgen-test-runner`): JSON text in,
+//! The binding, exercised inside WebAssembly in Node (`wasm-bindgen-test-runner`): UTF-8 JSON in,
 //! JSON text out, and errors as thrown values.
 #![cfg(target_arch = "wasm32")]
 
@@ -10,7 +10,7 @@ use wasm_bindgen_test::wasm_bindgen_test;
 const INVOCATION: &str = r#"{"event_name":"push","inputs":{"dry-run":"false"},
     "context":{"repository":"octo/app","run_id":"7","server_url":"https://github.example","actor":"octocat"}}"#;
 
-fn event() -> String {
+fn event() -> Vec<u8> {
     json!({
         "ref": "refs/heads/main",
         "after": "6113728f27ae82c7b1a177c8d03f9e96e0adf246",
@@ -18,10 +18,11 @@ fn event() -> String {
         "repository": { "full_name": "octo/app", "default_branch": "main" },
     })
     .to_string()
+    .into_bytes()
 }
 
 fn engine() -> Engine {
-    Engine::new(INVOCATION, event()).unwrap()
+    Engine::new(INVOCATION.as_bytes(), event()).unwrap()
 }
 
 fn parse(text: String) -> Value {
@@ -67,22 +68,36 @@ fn a_lost_answer_is_a_reply_too() {
 
 #[wasm_bindgen_test]
 fn a_payload_that_is_not_json_fails_the_run_with_a_message() {
-    let mut engine = Engine::new(INVOCATION, "{not json".into()).unwrap();
+    let mut engine = Engine::new(INVOCATION.as_bytes(), "{not json".into()).unwrap();
     let done = parse(engine.step(None).unwrap());
     let failure = done["next"]["failure"].as_str().unwrap();
     assert!(failure.starts_with("the `push` event payload cannot be read"), "{failure}");
 }
 
 #[wasm_bindgen_test]
+fn a_payload_that_is_not_utf8_is_read_with_replacement_characters() {
+    // A Latin-1 "é" in the payload: the run goes on, with U+FFFD where the byte was.
+    let mut payload = event();
+    let at = payload.windows(4).rposition(|w| w == b"main").unwrap(); // the default branch
+    payload.splice(at..at + 4, *b"m\xe9in");
+    let mut engine = Engine::new(INVOCATION.as_bytes(), payload).unwrap();
+    let step = parse(engine.step(None).unwrap());
+    assert_eq!(step["next"]["query"], json!([["ref", "m\u{fffd}in"]]));
+}
+
+#[wasm_bindgen_test]
 fn malformed_values_are_errors_not_traps() {
-    let err = Engine::new(r#"{"event_name": 3}"#, event()).err().expect("an error");
+    let err = Engine::new(br#"{"event_name": 3}"#, event()).err().expect("an error");
     assert!(message(err).starts_with("invalid invocation:"));
-    assert!(Engine::new("not json", event()).is_err());
+    assert!(Engine::new(b"not json", event()).is_err());
 
     let mut engine = engine();
     engine.step(None).unwrap();
     let err = engine.step(Some(r#"{"status":"nope"}"#.into())).err().expect("an error");
     assert!(message(err).starts_with("invalid reply:"));
+    let err = engine.step(Some(b"{\"error\":\"\xff\"}".to_vec())).err().expect("an error");
+    let message = message(err);
+    assert!(message.starts_with("invalid reply: invalid utf-8"), "{message}");
 }
 
 #[wasm_bindgen_test]
