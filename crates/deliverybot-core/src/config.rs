@@ -207,28 +207,45 @@ impl Config {
             None => Vec::new(),
             Some(Node { value: Value::Map(entries), .. }) => read_targets(entries, &mut settings, &mut errors),
             Some(other) => {
-                errors.push(Diagnostic::at(
-                    other.pos,
-                    format!("a config is a map of target names to targets, like `staging: {{ environment: staging }}`; this is {}", other.describe()),
-                ));
+                errors.push(not_a_map(&other));
                 Vec::new()
             }
         };
         if let Some(default) = &settings.commands.default_target {
-            if !targets.iter().any(|t| &t.name == default) {
-                errors.push(Diagnostic { pos: None, message: format!("`settings.commands.default_target` is `{default}`, which is not a target") });
-            }
+            check_default_target(default, &targets, &mut errors);
         }
         if errors.is_empty() {
             return Ok(Config { targets, settings });
         }
-        errors.sort_by_key(|d| d.pos);
-        Err(errors)
+        Err(in_file_order(errors))
     }
 
     pub fn target(&self, name: &str) -> Option<&Target> {
         self.targets.iter().find(|t| t.name == name)
     }
+}
+
+// The error paths of `Config::parse`, out of line so that reading a valid config does not compile
+// them (engine.rs says why that matters).
+#[inline(never)]
+fn not_a_map(root: &Node) -> Diagnostic {
+    Diagnostic::at(
+        root.pos,
+        format!("a config is a map of target names to targets, like `staging: {{ environment: staging }}`; this is {}", root.describe()),
+    )
+}
+
+#[inline(never)]
+fn check_default_target(default: &str, targets: &[Target], errors: &mut Vec<Diagnostic>) {
+    if !targets.iter().any(|t| t.name == default) {
+        errors.push(Diagnostic { pos: None, message: format!("`settings.commands.default_target` is `{default}`, which is not a target") });
+    }
+}
+
+#[inline(never)]
+fn in_file_order(mut errors: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    errors.sort_by_key(|d| d.pos);
+    errors
 }
 
 #[inline(never)]

@@ -307,57 +307,65 @@ impl Deliver {
                 self.origin = Origin::PullRequest(pr);
             }
             Origin::Check(check) => {
-                // The commit may be the tip of a branch, of a tag (a tag's workflow run names the
-                // tag as its "branch"), or the head of pull requests; reading the ref tells.
-                for name in &check.names {
-                    for git_ref in [format!("refs/heads/{name}"), format!("refs/tags/{name}")] {
-                        let targets: Vec<usize> = (0..config.targets.len()).filter(|&t| rules::ref_selects(&config.targets[t], &git_ref).is_ok()).collect();
-                        if targets.is_empty() {
-                            continue;
-                        }
-                        let candidate = self.candidate(git_ref, check.sha.clone(), None, Tip::ReadRef, false);
-                        for target in targets {
-                            self.plan(target, candidate, Progress::Tip);
-                        }
-                    }
-                }
-                let pr_targets = config.targets.iter().any(|t| t.auto_deploy_on == Some(Trigger::PullRequest));
-                for &number in check.pull_requests.iter().filter(|_| pr_targets) {
-                    let candidate = self.candidate(format!("refs/pull/{number}/head"), check.sha.clone(), None, Tip::ReadPull(number), false);
-                    for target in 0..config.targets.len() {
-                        if config.targets[target].auto_deploy_on == Some(Trigger::PullRequest) {
-                            self.plan(target, candidate, Progress::Tip);
-                        }
-                    }
-                }
-                self.unselected = config.targets.len().saturating_sub(self.plans.iter().map(|p| p.target).collect::<BTreeSet<_>>().len());
-                if self.plans.is_empty() {
-                    log.info(format!("No target deploys {} on this check.", short_sha(&check.sha)));
-                }
+                self.select_check(config, &check, log);
                 self.origin = Origin::Check(check);
             }
             Origin::Dispatch(dispatch) => {
                 self.select_dispatch(config, &dispatch, log);
                 self.origin = Origin::Dispatch(dispatch);
             }
-            Origin::Schedule => {
-                for (target, spec) in config.targets.iter().enumerate() {
-                    match &spec.auto_deploy_on {
-                        Some(Trigger::Ref(pattern)) => match pattern.find('*') {
-                            Some(star) => {
-                                let prefix = pattern[..star].trim_start_matches("refs/").to_string();
-                                if !self.listings.iter().any(|(p, _)| *p == prefix) {
-                                    self.listings.push((prefix, true));
-                                }
-                            }
-                            None => {
-                                let candidate = self.candidate(pattern.clone(), String::new(), None, Tip::ReadRef, false);
-                                self.plan(target, candidate, Progress::Tip);
-                            }
-                        },
-                        _ => self.unselected += 1,
-                    }
+            Origin::Schedule => self.select_schedule(config),
+        }
+    }
+
+    /// The commit may be the tip of a branch, of a tag (a tag's workflow run names the tag as its
+    /// "branch"), or the head of pull requests; reading the ref tells.
+    #[inline(never)]
+    fn select_check(&mut self, config: &Config, check: &CheckEvent, log: &mut Log) {
+        for name in &check.names {
+            for git_ref in [format!("refs/heads/{name}"), format!("refs/tags/{name}")] {
+                let targets: Vec<usize> = (0..config.targets.len()).filter(|&t| rules::ref_selects(&config.targets[t], &git_ref).is_ok()).collect();
+                if targets.is_empty() {
+                    continue;
                 }
+                let candidate = self.candidate(git_ref, check.sha.clone(), None, Tip::ReadRef, false);
+                for target in targets {
+                    self.plan(target, candidate, Progress::Tip);
+                }
+            }
+        }
+        let pr_targets = config.targets.iter().any(|t| t.auto_deploy_on == Some(Trigger::PullRequest));
+        for &number in check.pull_requests.iter().filter(|_| pr_targets) {
+            let candidate = self.candidate(format!("refs/pull/{number}/head"), check.sha.clone(), None, Tip::ReadPull(number), false);
+            for target in 0..config.targets.len() {
+                if config.targets[target].auto_deploy_on == Some(Trigger::PullRequest) {
+                    self.plan(target, candidate, Progress::Tip);
+                }
+            }
+        }
+        self.unselected = config.targets.len().saturating_sub(self.plans.iter().map(|p| p.target).collect::<BTreeSet<_>>().len());
+        if self.plans.is_empty() {
+            log.info(format!("No target deploys {} on this check.", short_sha(&check.sha)));
+        }
+    }
+
+    #[inline(never)]
+    fn select_schedule(&mut self, config: &Config) {
+        for (target, spec) in config.targets.iter().enumerate() {
+            match &spec.auto_deploy_on {
+                Some(Trigger::Ref(pattern)) => match pattern.find('*') {
+                    Some(star) => {
+                        let prefix = pattern[..star].trim_start_matches("refs/").to_string();
+                        if !self.listings.iter().any(|(p, _)| *p == prefix) {
+                            self.listings.push((prefix, true));
+                        }
+                    }
+                    None => {
+                        let candidate = self.candidate(pattern.clone(), String::new(), None, Tip::ReadRef, false);
+                        self.plan(target, candidate, Progress::Tip);
+                    }
+                },
+                _ => self.unselected += 1,
             }
         }
     }
@@ -1008,17 +1016,7 @@ impl Flow for Deliver {
             let index = self.cursor;
             match &plan.progress {
                 Progress::Tip => {
-                    let candidate_index = plan.candidate;
-                    if !self.after_tip(index) {
-                        let candidate = &self.candidates[candidate_index];
-                        let request = match &candidate.tip {
-                            Tip::ReadRef => github::get_ref(&self.repo, candidate.git_ref.trim_start_matches("refs/")),
-                            Tip::ReadTag(sha) => github::get_tag(&self.repo, sha),
-                            Tip::ReadPull(number) => github::get_pull(&self.repo, *number),
-                            Tip::Resolve => github::get_commit(&self.repo, &candidate.git_ref),
-                            _ => unreachable!("after_tip handles known tips"),
-                        };
-                        self.awaiting = Some(Awaiting::Tip(candidate_index));
+                    if let Some(request) = self.tip_request(index) {
                         return Ok(request);
                     }
                 }
@@ -1040,23 +1038,9 @@ impl Flow for Deliver {
                     return Ok(github::find_deployment(&self.repo, &body.sha, &body.environment, &body.task));
                 }
                 Progress::Checks => {
-                    let required = !self.config().targets[plan.target].required_contexts.is_empty();
-                    let sha = plan.body.as_ref().expect("rendered before its checks").sha.clone();
-                    if required {
-                        let fetch = self.checks.entry(sha.clone()).or_insert(ChecksFetch {
-                            statuses: Vec::new(),
-                            runs: Vec::new(),
-                            statuses_page: Some(1),
-                            runs_page: Some(1),
-                            failed: None,
-                        });
-                        if let Some(page) = fetch.statuses_page {
-                            self.awaiting = Some(Awaiting::Statuses(sha.clone()));
-                            return Ok(github::combined_status(&self.repo, &sha, page));
-                        }
-                        if let Some(page) = fetch.runs_page {
-                            self.awaiting = Some(Awaiting::Runs(sha.clone()));
-                            return Ok(github::check_runs(&self.repo, &sha, page));
+                    if !self.config().targets[plan.target].required_contexts.is_empty() {
+                        if let Some(request) = self.checks_request(index) {
+                            return Ok(request);
                         }
                     }
                     self.judge_checks(index, log);
@@ -1091,19 +1075,66 @@ impl Flow for Deliver {
                     let purpose = format!("create the {} deployment for target {}", body.environment, self.target_name(index));
                     return Ok(github::create_deployment(&self.repo, json, purpose));
                 }
-                Progress::Dispatch(id, _) => {
-                    let id = *id;
-                    let workflow = self.config().settings.dispatch.clone().expect("dispatching only when configured");
-                    // The workflow's own definition comes from the default branch (trusted); the
-                    // deployment says which commit to ship.
-                    let git_ref = self.default_branch.clone().unwrap_or_else(|| "main".to_string());
-                    self.awaiting = Some(Awaiting::Dispatch(index, id));
-                    return Ok(github::dispatch_workflow(&self.repo, &workflow, &git_ref, id));
-                }
+                Progress::Dispatch(id, _) => return Ok(self.dispatch_request(index, *id)),
                 Progress::Decided(_) => self.cursor += 1,
             }
         }
         Err(self.outcome())
+    }
+}
+
+// The requests of the steps a push to a branch without required checks never takes, out of `next`
+// (see engine.rs on why that matters).
+impl Deliver {
+    /// The request that reads a plan's tip, unless it is known already.
+    #[inline(never)]
+    fn tip_request(&mut self, index: usize) -> Option<Request> {
+        if self.after_tip(index) {
+            return None;
+        }
+        let candidate_index = self.plans[index].candidate;
+        let candidate = &self.candidates[candidate_index];
+        let request = match &candidate.tip {
+            Tip::ReadRef => github::get_ref(&self.repo, candidate.git_ref.trim_start_matches("refs/")),
+            Tip::ReadTag(sha) => github::get_tag(&self.repo, sha),
+            Tip::ReadPull(number) => github::get_pull(&self.repo, *number),
+            Tip::Resolve => github::get_commit(&self.repo, &candidate.git_ref),
+            _ => unreachable!("after_tip handles known tips"),
+        };
+        self.awaiting = Some(Awaiting::Tip(candidate_index));
+        Some(request)
+    }
+
+    /// The next page of the commit's statuses or check runs, while some are unread.
+    #[inline(never)]
+    fn checks_request(&mut self, index: usize) -> Option<Request> {
+        let sha = self.plans[index].body.as_ref().expect("rendered before its checks").sha.clone();
+        let fetch = self.checks.entry(sha.clone()).or_insert(ChecksFetch {
+            statuses: Vec::new(),
+            runs: Vec::new(),
+            statuses_page: Some(1),
+            runs_page: Some(1),
+            failed: None,
+        });
+        if let Some(page) = fetch.statuses_page {
+            self.awaiting = Some(Awaiting::Statuses(sha.clone()));
+            return Some(github::combined_status(&self.repo, &sha, page));
+        }
+        if let Some(page) = fetch.runs_page {
+            self.awaiting = Some(Awaiting::Runs(sha.clone()));
+            return Some(github::check_runs(&self.repo, &sha, page));
+        }
+        None
+    }
+
+    #[inline(never)]
+    fn dispatch_request(&mut self, index: usize, id: u64) -> Request {
+        let workflow = self.config().settings.dispatch.clone().expect("dispatching only when configured");
+        // The workflow's own definition comes from the default branch (trusted); the deployment
+        // says which commit to ship.
+        let git_ref = self.default_branch.clone().unwrap_or_else(|| "main".to_string());
+        self.awaiting = Some(Awaiting::Dispatch(index, id));
+        github::dispatch_workflow(&self.repo, &workflow, &git_ref, id)
     }
 }
 
@@ -1117,15 +1148,20 @@ pub(crate) fn load_config(reply: &Reply, path: &str, branch: &str, log: &mut Log
             }
             Err(errors) => Err(invalid_config(path, &errors, log)),
         },
-        Answer::Refused { status: 404, .. } => {
-            log.info(format!("No {path} on {branch}: nothing to deploy. Add one to define deploy targets."));
-            Err(Outcome::nothing_to_do(format!("No `{path}` on `{branch}`: nothing to deploy.")))
-        }
-        Answer::Refused { status, message } => {
-            Err(Outcome::failed(capitalized(&github::refusal(&format!("read {path} from {branch}"), status, &message, Some("contents: read")))))
-        }
+        Answer::Refused { status, message } => Err(config_refused(status, &message, path, branch, log)),
         Answer::Lost { error } => Err(Outcome::failed(format!("Could not read {path} from {branch}: {error}"))),
     }
+}
+
+/// No config on the branch (nothing to do), or GitHub would not give it; out of `load_config`, which
+/// every run compiles.
+#[inline(never)]
+fn config_refused(status: u16, message: &str, path: &str, branch: &str, log: &mut Log) -> Outcome {
+    if status == 404 {
+        log.info(format!("No {path} on {branch}: nothing to deploy. Add one to define deploy targets."));
+        return Outcome::nothing_to_do(format!("No `{path}` on `{branch}`: nothing to deploy."));
+    }
+    Outcome::failed(capitalized(&github::refusal(&format!("read {path} from {branch}"), status, message, Some("contents: read"))))
 }
 
 fn annotation(path: &str, error: &Diagnostic) -> Option<Annotation> {

@@ -13,10 +13,10 @@
 
 use crate::commands::Commands;
 use crate::deliver::Deliver;
-use crate::event::PullRequest;
+use crate::event::{PullRequest, PullRequestEvent};
 use crate::retire::Retire;
 use crate::event::Event;
-use crate::invocation::{Invocation, Phase, Repo, Settings};
+use crate::invocation::{Invocation, Phase, Repo, RunContext, Settings};
 use crate::status;
 use crate::log::Log;
 use crate::protocol::{Next, Outcome, Reply, Request, Step};
@@ -77,6 +77,7 @@ impl Engine {
 }
 
 /// A caller that breaks the protocol gets a failed outcome rather than a panic across the boundary.
+#[inline(never)]
 fn misuse(what: &str) -> Next {
     Next::Done(Outcome::failed(format!("internal error: {what}")))
 }
@@ -93,22 +94,30 @@ fn start(invocation: Invocation, log: &mut Log) -> Result<Box<dyn Flow>, Outcome
         return Ok(Box::new(status::main(&invocation, repo, &event, log)?));
     }
     match event {
-        Event::Deployment(_) | Event::Other { .. } => {
-            let name = match &event {
-                Event::Other { name } => name.clone(),
-                _ => invocation.event_name.clone(),
-            };
-            log.info(format!("Deliverybot has nothing to do on `{name}` events."));
-            Err(Outcome::nothing_to_do(format!("Nothing to do on `{name}` events.")))
-        }
+        Event::Deployment(_) | Event::Other { .. } => Err(nothing_to_do(&invocation.event_name, &event, log)),
         Event::Comment(comment) => Ok(Box::new(Commands::new(repo, settings, invocation.context, comment, log)?)),
         Event::PullRequest(closed) if closed.action == "closed" => {
-            let pr = PullRequest::from_object(closed.pull_request, closed.repository.id).map_err(Outcome::failed)?;
-            log.info(format!("Pull request #{} was closed: retiring its review deployments.", pr.number));
-            Ok(Box::new(Retire::new(repo, settings, invocation.context, closed.repository.default_branch, pr)))
+            Ok(Box::new(retire(repo, settings, invocation.context, closed, log)?))
         }
         event => Ok(Box::new(Deliver::new(repo, settings, invocation.context, &invocation.event_name, event, log)?)),
     }
+}
+
+#[inline(never)]
+fn nothing_to_do(event_name: &str, event: &Event, log: &mut Log) -> Outcome {
+    let name = match event {
+        Event::Other { name } => name,
+        _ => event_name,
+    };
+    log.info(format!("Deliverybot has nothing to do on `{name}` events."));
+    Outcome::nothing_to_do(format!("Nothing to do on `{name}` events."))
+}
+
+#[inline(never)]
+fn retire(repo: Repo, settings: Settings, context: RunContext, closed: PullRequestEvent, log: &mut Log) -> Result<Retire, Outcome> {
+    let pr = PullRequest::from_object(closed.pull_request, closed.repository.id).map_err(Outcome::failed)?;
+    log.info(format!("Pull request #{} was closed: retiring its review deployments.", pr.number));
+    Ok(Retire::new(repo, settings, context, closed.repository.default_branch, pr))
 }
 
 #[cfg(test)]
