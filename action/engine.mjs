@@ -20,8 +20,8 @@ function load() {
 
 /**
  * JSON text for the engine. Strings are made well-formed first: JSON.stringify writes a lone UTF-16
- * surrogate as an escape that serde_json refuses, where a string passed directly would have become
- * U+FFFD; this keeps that behaviour.
+ * surrogate as an escape that serde_json refuses; made well-formed, it becomes U+FFFD, as it does in
+ * a payload given as a string (TextEncoder replaces it).
  */
 function json(value, what) {
   let text;
@@ -40,13 +40,8 @@ const utf8 = new TextEncoder();
 class Engine {
   #engine;
 
-  /**
-   * `event` is the payload's JSON text, as a string or as UTF-8 bytes (the event file as read): it
-   * goes as its own value (possibly megabytes), not escaped inside the invocation's JSON. Encoding
-   * replaces lone surrogates with U+FFFD, and the engine reads bytes that are not UTF-8 the same way.
-   */
-  constructor({ event, ...invocation }) {
-    const payload = event instanceof Uint8Array ? event : utf8.encode(event ?? '');
+  /** `payload`: the event's UTF-8 bytes, apart from the rest of the invocation (see payloadBytes). */
+  constructor(invocation, payload) {
     this.#engine = new WasmEngine(utf8.encode(json(invocation, 'invocation')), payload);
   }
 
@@ -78,9 +73,22 @@ export function runStep(engine, reply, { eventName, after }) {
   }
 }
 
-export function createEngine(invocation) {
+export function createEngine({ event, ...invocation }) {
+  const payload = payloadBytes(event);
   load();
-  return new Engine(invocation);
+  return new Engine(invocation, payload);
+}
+
+/**
+ * The payload's JSON text, given as a string or as UTF-8 bytes (the event file as read), as bytes:
+ * it crosses as its own value (possibly megabytes), not escaped inside the invocation's JSON.
+ * Encoding replaces lone surrogates with U+FFFD, and the engine reads bytes that are not UTF-8 the
+ * same way.
+ */
+function payloadBytes(event) {
+  if (event instanceof Uint8Array) return event;
+  if (event === undefined || typeof event === 'string') return utf8.encode(event ?? '');
+  throw new TypeError(`invalid event: a payload is JSON text or its UTF-8 bytes, not ${Object.prototype.toString.call(event)}`);
 }
 
 /** `{ targets, problems: [{ line, column, message }] }` for a deploy.yml's text. */

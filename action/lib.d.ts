@@ -106,8 +106,8 @@ export interface Context {
 export interface StartOptions {
   /** `push`, `pull_request`, `status`, `workflow_dispatch`, ... */
   eventName: string;
-  /** The webhook payload: an object or its JSON text. */
-  payload: object | string;
+  /** The webhook payload: an object, its JSON text, or that text's UTF-8 bytes (a `Buffer` as read from a file). */
+  payload: object | string | Uint8Array;
   /** The action's inputs by name: `{ 'dry-run': true, config: '.github/deploy.yml' }`. */
   inputs?: Record<string, string | number | boolean | null | undefined>;
   context?: Context;

@@ -18,14 +18,16 @@ export function schema() {
 
 /**
  * The engine for one event: call `step()` first, then `step(reply)` with the answer to each request
- * it returns, until `next.type` is `done`. `payload` is the webhook payload (an object or JSON text).
+ * it returns, until `next.type` is `done`. `payload` is the webhook payload: an object, its JSON text,
+ * or that text's UTF-8 bytes (a `Buffer` as read from `GITHUB_EVENT_PATH`).
  */
 export function start({ eventName, payload, inputs = {}, context = {}, phase = 'main', state = {} }) {
   if (typeof eventName !== 'string' || !eventName) throw new TypeError('`eventName` is required, like `push`');
-  const event = typeof payload === 'string' ? payload : JSON.stringify(payload ?? {});
+  const text = typeof payload === 'string' || payload instanceof Uint8Array;
+  const event = text ? payload : JSON.stringify(payload ?? {});
   // Defaults from the payload; JSON text is parsed for them only when they are needed.
   const needs = !context.repository || context.actor === undefined;
-  const parsed = typeof payload === 'string' ? (needs ? safeParse(payload) : undefined) : payload;
+  const parsed = text ? (needs ? safeParse(payload) : undefined) : payload;
   const repository = context.repository ?? parsed?.repository?.full_name;
   if (!repository) throw new TypeError('`context.repository` is required (`owner/name`) when the payload has no repository');
   return createEngine({
@@ -135,9 +137,10 @@ function reply(status, headers = {}, body) {
   return { status, headers: flat, body: text(body) };
 }
 
+/** JSON text or its UTF-8 bytes, parsed; undefined when it is not JSON. */
 function safeParse(text) {
   try {
-    return JSON.parse(text);
+    return JSON.parse(typeof text === 'string' ? text : new TextDecoder().decode(text));
   } catch {
     return undefined; // the engine reports the payload's error, with its position
   }

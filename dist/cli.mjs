@@ -5,7 +5,7 @@ import {
   schema,
   transport,
   validate
-} from "./shared-VUCLH5XE.mjs";
+} from "./shared-QKFH3XIB.mjs";
 
 // action/plan.mjs
 import { relative, isAbsolute } from "node:path";

@@ -3,7 +3,7 @@ import {
   schema,
   start,
   validate
-} from "./shared-VUCLH5XE.mjs";
+} from "./shared-QKFH3XIB.mjs";
 export {
   run as deliver,
   run,

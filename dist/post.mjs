@@ -206,13 +206,8 @@ function json(value, what) {
 var utf8 = new TextEncoder();
 var Engine2 = class {
   #engine;
-  /**
-   * `event` is the payload's JSON text, as a string or as UTF-8 bytes (the event file as read): it
-   * goes as its own value (possibly megabytes), not escaped inside the invocation's JSON. Encoding
-   * replaces lone surrogates with U+FFFD, and the engine reads bytes that are not UTF-8 the same way.
-   */
-  constructor({ event, ...invocation }) {
-    const payload = event instanceof Uint8Array ? event : utf8.encode(event ?? "");
+  /** `payload`: the event's UTF-8 bytes, apart from the rest of the invocation (see payloadBytes). */
+  constructor(invocation, payload) {
     this.#engine = new Engine(utf8.encode(json(invocation, "invocation")), payload);
   }
   step(reply) {
@@ -234,9 +229,15 @@ function runStep(engine, reply, { eventName, after }) {
     );
   }
 }
-function createEngine(invocation) {
+function createEngine({ event, ...invocation }) {
+  const payload = payloadBytes(event);
   load();
-  return new Engine2(invocation);
+  return new Engine2(invocation, payload);
+}
+function payloadBytes(event) {
+  if (event instanceof Uint8Array) return event;
+  if (event === void 0 || typeof event === "string") return utf8.encode(event ?? "");
+  throw new TypeError(`invalid event: a payload is JSON text or its UTF-8 bytes, not ${Object.prototype.toString.call(event)}`);
 }
 
 // action/github.mjs

@@ -6,12 +6,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { start, validate } from '../dist/lib.mjs';
-import { runStep } from '../action/engine.mjs';
+import { createEngine, runStep } from '../action/engine.mjs';
 
 const PAYLOAD = readFileSync(new URL('../examples/push.json', import.meta.url), 'utf8');
 const push = () => start({ eventName: 'push', payload: PAYLOAD, inputs: { 'dry-run': true } });
 
-test('a lone surrogate in a reply becomes U+FFFD, as a string passed to WebAssembly does', () => {
+test('a lone surrogate in a reply becomes U+FFFD, as it does in a payload given as a string', () => {
   const engine = push();
   engine.step();
   const config = 'staging:\n  auto_deploy_on: refs/heads/master\n  environment: "st\uD800aging"\n';
@@ -49,4 +49,20 @@ test('a throw from inside the engine stops a run loop with where it happened, fo
   });
   const step = { log: [], next: { type: 'done' } };
   assert.equal(runStep({ step: () => step }, undefined, { eventName: 'push', after: 'the start' }), step);
+});
+
+test('a payload given as the event file\'s bytes reads like its text, defaults included', () => {
+  const bytes = readFileSync(new URL('../examples/push.json', import.meta.url));
+  // No context: the repository and actor come from the payload, decoded for that.
+  const engine = start({ eventName: 'push', payload: bytes, inputs: { 'dry-run': true } });
+  const step = engine.step();
+  assert.equal(step.next.path, '/repos/Codertocat/Hello-World/contents/.github/deploy.yml');
+  engine.free();
+});
+
+test('an event that is neither JSON text nor its bytes is a TypeError at the boundary', () => {
+  assert.throws(() => createEngine({ event_name: 'push', event: new ArrayBuffer(2), context: {} }), {
+    name: 'TypeError',
+    message: 'invalid event: a payload is JSON text or its UTF-8 bytes, not [object ArrayBuffer]',
+  });
 });

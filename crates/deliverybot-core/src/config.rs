@@ -225,8 +225,8 @@ impl Config {
     }
 }
 
-// The error paths of `Config::parse`, out of line so that reading a valid config does not compile
-// them (engine.rs says why that matters).
+// What `Config::parse` does only for some configs, out of line so that reading a plain valid one
+// does not compile it (engine.rs says why that matters).
 #[inline(never)]
 fn not_a_map(root: &Node) -> Diagnostic {
     Diagnostic::at(
@@ -235,6 +235,7 @@ fn not_a_map(root: &Node) -> Diagnostic {
     )
 }
 
+/// Only for configs that set `settings.commands.default_target`.
 #[inline(never)]
 fn check_default_target(default: &str, targets: &[Target], errors: &mut Vec<Diagnostic>) {
     if !targets.iter().any(|t| t.name == default) {

@@ -1083,8 +1083,8 @@ impl Flow for Deliver {
     }
 }
 
-// The requests of the steps a push to a branch without required checks never takes, out of `next`
-// (see engine.rs on why that matters).
+// Requests a push to a branch without required checks or a dispatch workflow does not make, out of
+// `next` (see engine.rs on why that matters).
 impl Deliver {
     /// The request that reads a plan's tip, unless it is known already.
     #[inline(never)]

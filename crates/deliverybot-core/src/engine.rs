@@ -9,7 +9,9 @@
 //! here, the handlers a flow dispatches replies to, and the config's section readers are
 //! `#[inline(never)]` (and `scripts/build.sh` stops wasm-opt from inlining them back): a push then
 //! compiles the deliver flow's handlers it uses, not the commands, status and retire flows sitting
-//! in the same `match`. `bench/run.mjs` reports the bytes compiled per scenario.
+//! in the same `match`. So are the branches of a hot function that a push does not take (other
+//! events' arms, error paths, rarely needed requests). `bench/run.mjs` reports the bytes compiled
+//! per scenario.
 
 use crate::commands::Commands;
 use crate::deliver::Deliver;

@@ -10,8 +10,8 @@ pub struct Invocation {
     /// `GITHUB_EVENT_NAME`, e.g. `push`.
     pub event_name: String,
     /// The webhook payload as JSON text (the content of `GITHUB_EVENT_PATH`). Optional in the JSON
-    /// form because the WebAssembly binding takes it as a separate string: a payload can be
-    /// megabytes, and nesting it in the invocation's JSON would escape and unescape all of it.
+    /// form because the WebAssembly binding takes it as a separate value (UTF-8 bytes): a payload
+    /// can be megabytes, and nesting it in the invocation's JSON would escape and unescape all of it.
     #[serde(default)]
     pub event: String,
     /// The action's inputs by name (`config`, `dry-run`, ...), as the runner gives them.

@@ -96,8 +96,8 @@ fn malformed_values_are_errors_not_traps() {
     let err = engine.step(Some(r#"{"status":"nope"}"#.into())).err().expect("an error");
     assert!(message(err).starts_with("invalid reply:"));
     let err = engine.step(Some(b"{\"error\":\"\xff\"}".to_vec())).err().expect("an error");
-    let message = message(err);
-    assert!(message.starts_with("invalid reply: invalid utf-8"), "{message}");
+    let text = message(err);
+    assert!(text.starts_with("invalid reply: invalid utf-8"), "{text}");
 }
 
 #[wasm_bindgen_test]

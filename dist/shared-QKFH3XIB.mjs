@@ -257,13 +257,8 @@ function json(value, what) {
 var utf8 = new TextEncoder();
 var Engine2 = class {
   #engine;
-  /**
-   * `event` is the payload's JSON text, as a string or as UTF-8 bytes (the event file as read): it
-   * goes as its own value (possibly megabytes), not escaped inside the invocation's JSON. Encoding
-   * replaces lone surrogates with U+FFFD, and the engine reads bytes that are not UTF-8 the same way.
-   */
-  constructor({ event, ...invocation }) {
-    const payload = event instanceof Uint8Array ? event : utf8.encode(event ?? "");
+  /** `payload`: the event's UTF-8 bytes, apart from the rest of the invocation (see payloadBytes). */
+  constructor(invocation, payload) {
     this.#engine = new Engine(utf8.encode(json(invocation, "invocation")), payload);
   }
   step(reply2) {
@@ -285,9 +280,15 @@ function runStep(engine, reply2, { eventName, after }) {
     );
   }
 }
-function createEngine(invocation) {
+function createEngine({ event, ...invocation }) {
+  const payload = payloadBytes(event);
   load();
-  return new Engine2(invocation);
+  return new Engine2(invocation, payload);
+}
+function payloadBytes(event) {
+  if (event instanceof Uint8Array) return event;
+  if (event === void 0 || typeof event === "string") return utf8.encode(event ?? "");
+  throw new TypeError(`invalid event: a payload is JSON text or its UTF-8 bytes, not ${Object.prototype.toString.call(event)}`);
 }
 function validate2(text) {
   load();
@@ -300,9 +301,10 @@ function schema() {
 }
 function start({ eventName, payload, inputs = {}, context = {}, phase = "main", state = {} }) {
   if (typeof eventName !== "string" || !eventName) throw new TypeError("`eventName` is required, like `push`");
-  const event = typeof payload === "string" ? payload : JSON.stringify(payload ?? {});
+  const text = typeof payload === "string" || payload instanceof Uint8Array;
+  const event = text ? payload : JSON.stringify(payload ?? {});
   const needs = !context.repository || context.actor === void 0;
-  const parsed = typeof payload === "string" ? needs ? safeParse(payload) : void 0 : payload;
+  const parsed = text ? needs ? safeParse(payload) : void 0 : payload;
   const repository = context.repository ?? parsed?.repository?.full_name;
   if (!repository) throw new TypeError("`context.repository` is required (`owner/name`) when the payload has no repository");
   return createEngine({
@@ -394,7 +396,7 @@ function reply(status, headers = {}, body) {
 }
 function safeParse(text) {
   try {
-    return JSON.parse(text);
+    return JSON.parse(typeof text === "string" ? text : new TextDecoder().decode(text));
   } catch {
     return void 0;
   }
