@@ -4,7 +4,8 @@
 // serde_json on one side and the runtime's JSON.parse on the other. That is cheaper on a cold start
 // than building objects field by field across the boundary. Into the engine the text goes as UTF-8
 // bytes, encoded natively, not as a string that wasm-bindgen's glue would copy character by
-// character (crates/deliverybot-wasm says by how much each saves).
+// character; the event payload and a reply's body go as bytes of their own, not inside JSON
+// (crates/deliverybot-wasm says what each saves).
 
 import { readFileSync } from './builtins.mjs';
 import { initSync, Engine as WasmEngine, validate as validateJson } from '../build/pkg/deliverybot_wasm.js';
@@ -45,9 +46,23 @@ class Engine {
     this.#engine = new WasmEngine(utf8.encode(json(invocation, 'invocation')), payload);
   }
 
+  /**
+   * `reply`: `{ status, headers, body }` when GitHub answered (`body` as text or as the bytes that
+   * came), `{ error }` when no answer came. The body crosses as bytes, not inside JSON.
+   */
   step(reply) {
-    const text = reply === undefined || reply === null ? undefined : utf8.encode(json(reply, 'reply'));
-    return JSON.parse(this.#engine.step(text));
+    if (reply === undefined || reply === null) return JSON.parse(this.#engine.step());
+    if (typeof reply !== 'object') throw new TypeError(`invalid reply: ${typeof reply} is not a reply`);
+    const { status, headers, body, error } = reply;
+    if (status === undefined) {
+      if (typeof error === 'string') return JSON.parse(this.#engine.lost(error));
+      throw new TypeError('invalid reply: a reply has a `status` (an answer) or an `error` (no answer)');
+    }
+    if (!Number.isInteger(status) || status < 0 || status > 65535) {
+      throw new TypeError(`invalid reply: \`status\` is a whole number of 0 to 65535, not ${describe(status)}`);
+    }
+    const names = utf8.encode(json(headers ?? {}, 'reply'));
+    return JSON.parse(this.#engine.answer(status, names, bodyBytes(body)));
   }
 
   /** Frees the engine's WebAssembly memory now rather than when it is garbage-collected. */
@@ -79,6 +94,17 @@ export function createEngine({ event, ...invocation }) {
   return new Engine(invocation, payload);
 }
 
+/** A reply's body as UTF-8 bytes: none, text, or the bytes as they came. */
+function bodyBytes(body) {
+  if (body instanceof Uint8Array) return body;
+  if (body === undefined || typeof body === 'string') return utf8.encode(body ?? '');
+  throw new TypeError(`invalid reply: \`body\` is text or bytes, not ${describe(body)}`);
+}
+
+function describe(value) {
+  return typeof value === 'object' ? Object.prototype.toString.call(value) : `${typeof value} ${String(value)}`;
+}
+
 /**
  * The payload's JSON text, given as a string or as UTF-8 bytes (the event file as read), as bytes:
  * it crosses as its own value (possibly megabytes), not escaped inside the invocation's JSON.
@@ -88,7 +114,7 @@ export function createEngine({ event, ...invocation }) {
 function payloadBytes(event) {
   if (event instanceof Uint8Array) return event;
   if (event === undefined || typeof event === 'string') return utf8.encode(event ?? '');
-  throw new TypeError(`invalid event: a payload is JSON text or its UTF-8 bytes, not ${Object.prototype.toString.call(event)}`);
+  throw new TypeError(`invalid event: a payload is JSON text or its UTF-8 bytes, not ${describe(event)}`);
 }
 
 /** `{ targets, problems: [{ line, column, message }] }` for a deploy.yml's text. */

@@ -20,7 +20,8 @@ export function createClient({ apiUrl, token, userAgent, timeoutMs = 30_000, sle
   const http = transport(base.protocol);
   let lastWrite = 0;
 
-  /** One attempt: resolves to `{status, headers, body}`, or `{error}` when no answer came. */
+  /** One attempt: resolves to `{status, headers, body}` (the body as the bytes that came, which the
+   * engine reads as UTF-8), or `{error}` when no answer came. */
   function send(request) {
     // A `.` or `..` segment (even percent-encoded) would make URL resolution go somewhere else than
     // the engine meant, possibly outside the API root: refuse it.
@@ -45,7 +46,7 @@ export function createClient({ apiUrl, token, userAgent, timeoutMs = 30_000, sle
       const req = http.request(url, { method: request.method, headers, timeout: timeoutMs }, (res) => {
         const chunks = [];
         res.on('data', (chunk) => chunks.push(chunk));
-        res.on('end', () => resolve({ status: res.statusCode, headers: flatten(res.headers), body: Buffer.concat(chunks).toString('utf8') }));
+        res.on('end', () => resolve({ status: res.statusCode, headers: flatten(res.headers), body: Buffer.concat(chunks) }));
         res.on('error', (err) => resolve({ error: `the answer was cut off (${err.message})` }));
       });
       req.on('timeout', () => req.destroy(Object.assign(new Error(`no answer within ${timeoutMs / 1000} s`), { code: 'ETIMEDOUT' })));

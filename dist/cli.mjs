@@ -5,7 +5,7 @@ import {
   schema,
   transport,
   validate
-} from "./shared-QKFH3XIB.mjs";
+} from "./shared-4LZOA6G6.mjs";
 
 // action/plan.mjs
 import { relative, isAbsolute } from "node:path";
@@ -139,7 +139,7 @@ function createClient({ apiUrl, token, userAgent, timeoutMs = 3e4, sleep = delay
       const req = http.request(url, { method: request.method, headers, timeout: timeoutMs }, (res) => {
         const chunks = [];
         res.on("data", (chunk) => chunks.push(chunk));
-        res.on("end", () => resolve({ status: res.statusCode, headers: flatten(res.headers), body: Buffer.concat(chunks).toString("utf8") }));
+        res.on("end", () => resolve({ status: res.statusCode, headers: flatten(res.headers), body: Buffer.concat(chunks) }));
         res.on("error", (err) => resolve({ error: `the answer was cut off (${err.message})` }));
       });
       req.on("timeout", () => req.destroy(Object.assign(new Error(`no answer within ${timeoutMs / 1e3} s`), { code: "ETIMEDOUT" })));

@@ -84,8 +84,11 @@ export interface Step {
   next: Request | Outcome;
 }
 
-/** GitHub's answer (header names in lower case, the body as text), or `{ error }` when none came. */
-export type Reply = { status: number; headers?: Record<string, string>; body?: string } | { error: string };
+/**
+ * GitHub's answer (header names in lower case, the body as text or as the UTF-8 bytes that came), or
+ * `{ error }` when none came.
+ */
+export type Reply = { status: number; headers?: Record<string, string>; body?: string | Uint8Array } | { error: string };
 
 /** The workflow run's context; every field has a default. */
 export interface Context {

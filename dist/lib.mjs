@@ -3,7 +3,7 @@ import {
   schema,
   start,
   validate
-} from "./shared-QKFH3XIB.mjs";
+} from "./shared-4LZOA6G6.mjs";
 export {
   run as deliver,
   run,

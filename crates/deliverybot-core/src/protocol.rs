@@ -104,47 +104,18 @@ impl Request {
 
 /// What came back for a request: GitHub's answer, or no answer at all (the connection failed after
 /// the caller's retries, or the answer was lost).
-#[derive(Debug, Clone, Deserialize, PartialEq)]
-#[serde(try_from = "WireReply")]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Reply {
     Response {
         status: u16,
         /// Header names in lower case. Only the few the engine reads need to be passed.
-        #[serde(default)]
         headers: BTreeMap<String, String>,
         /// The raw body text (JSON for most endpoints, the file itself for raw contents).
-        #[serde(default)]
         body: String,
     },
     Lost {
         error: String,
     },
-}
-
-/// A reply as JSON: `{status, headers, body}` or `{error}`. Read through this plain struct rather
-/// than `#[serde(untagged)]`, which buffers the whole value to try each shape in turn and brings
-/// that machinery into every run's WebAssembly.
-#[derive(Deserialize)]
-#[serde(expecting = "a reply: {status, headers, body} or {error}")]
-struct WireReply {
-    status: Option<u16>,
-    #[serde(default)]
-    headers: BTreeMap<String, String>,
-    #[serde(default)]
-    body: String,
-    error: Option<String>,
-}
-
-impl TryFrom<WireReply> for Reply {
-    type Error = &'static str;
-
-    fn try_from(wire: WireReply) -> Result<Reply, Self::Error> {
-        match (wire.status, wire.error) {
-            (Some(status), _) => Ok(Reply::Response { status, headers: wire.headers, body: wire.body }),
-            (None, Some(error)) => Ok(Reply::Lost { error }),
-            (None, None) => Err("a reply has a `status` (an answer) or an `error` (no answer)"),
-        }
-    }
 }
 
 impl Reply {
@@ -222,24 +193,4 @@ pub struct RequestRecord {
     pub method: Method,
     pub path: String,
     pub body: serde_json::Value,
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn replies_read_as_an_answer_or_no_answer() {
-        let answer: Reply = serde_json::from_str(r#"{"status":200,"headers":{"link":"<x>"},"body":"[]"}"#).unwrap();
-        assert_eq!(answer, Reply::Response { status: 200, headers: [("link".to_string(), "<x>".to_string())].into(), body: "[]".into() });
-        let bare: Reply = serde_json::from_str(r#"{"status":204}"#).unwrap();
-        assert_eq!(bare, Reply::ok(204, ""));
-        let lost: Reply = serde_json::from_str(r#"{"error":"ECONNRESET"}"#).unwrap();
-        assert_eq!(lost, Reply::Lost { error: "ECONNRESET".into() });
-        let neither = serde_json::from_str::<Reply>(r#"{"body":"x"}"#).unwrap_err().to_string();
-        assert!(neither.contains("a reply has a `status`"), "{neither}");
-        assert!(serde_json::from_str::<Reply>(r#"{"status":"nope"}"#).is_err());
-        let shape = serde_json::from_str::<Reply>("[200]").unwrap_err().to_string();
-        assert!(shape.contains("expected a reply: {status, headers, body} or {error}"), "{shape}");
-    }
 }

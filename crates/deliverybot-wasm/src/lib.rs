@@ -12,7 +12,9 @@
 //! character at a time in JavaScript that has not warmed up yet, where a byte array is one native
 //! copy; the action also hands over the event file's bytes without decoding them. The action's cold
 //! start on Node 24 went from 55.1 to 54.1 ms (floor 37.7 ms, 30 alternating pairs); a 4.8 MB push
-//! payload now crosses in 12 ms instead of 23 (bench/run.mjs).
+//! payload now crosses in 12 ms instead of 23 (bench/run.mjs). A reply's body likewise crosses as
+//! the bytes that came (`answer`), not escaped inside a JSON reply: no reader for a JSON reply is
+//! compiled either (-4 KB compiled on a push).
 
 use deliverybot_core::{Invocation, Reply};
 use serde::Serialize;
@@ -30,21 +32,36 @@ impl Engine {
     #[wasm_bindgen(constructor)]
     pub fn new(invocation: &[u8], event: Vec<u8>) -> Result<Engine, JsError> {
         let mut invocation: Invocation = from_json(invocation, "invocation")?;
-        invocation.event = match String::from_utf8(event) {
-            Ok(text) => text,
-            Err(err) => String::from_utf8_lossy(err.as_bytes()).into_owned(),
-        };
+        invocation.event = text(event);
         Ok(Engine(deliverybot_core::Engine::new(invocation)))
     }
 
-    /// Advances the run: no reply first, then each reply (`{status, headers, body}` or `{error}`) as
-    /// JSON. Returns `{ log, next: { type: "request", ... } | { type: "done", ... } }` as JSON.
-    pub fn step(&mut self, reply: Option<Vec<u8>>) -> Result<String, JsError> {
-        let reply: Option<Reply> = match reply {
-            None => None,
-            Some(text) => Some(from_json(&text, "reply")?),
-        };
-        json(&self.0.step(reply), "the step")
+    // Each step returns `{ log, next: { type: "request", ... } | { type: "done", ... } }` as JSON.
+
+    /// The first step: no reply yet.
+    pub fn step(&mut self) -> Result<String, JsError> {
+        json(&self.0.step(None), "the step")
+    }
+
+    /// The reply to the last request when GitHub answered: `headers` is a JSON object of lower-case
+    /// names to values, `body` the body's bytes as they came (UTF-8; read like the payload). The
+    /// body is not wrapped in JSON, so it is neither escaped nor unescaped on its way in.
+    pub fn answer(&mut self, status: u16, headers: &[u8], body: Vec<u8>) -> Result<String, JsError> {
+        let headers = from_json(headers, "reply's headers")?;
+        json(&self.0.step(Some(Reply::Response { status, headers, body: text(body) })), "the step")
+    }
+
+    /// The reply to the last request when no answer came: what happened instead.
+    pub fn lost(&mut self, error: String) -> Result<String, JsError> {
+        json(&self.0.step(Some(Reply::Lost { error })), "the step")
+    }
+}
+
+/// UTF-8 bytes as text; a sequence that is not UTF-8 becomes U+FFFD, as `TextDecoder` does.
+fn text(bytes: Vec<u8>) -> String {
+    match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(err) => String::from_utf8_lossy(err.as_bytes()).into_owned(),
     }
 }
 

@@ -20,6 +20,76 @@ var Engine = class {
     wasm.__wbg_engine_free(ptr, 0);
   }
   /**
+   * The reply to the last request when GitHub answered: `headers` is a JSON object of lower-case
+   * names to values, `body` the body's bytes as they came (UTF-8; read like the payload). The
+   * body is not wrapped in JSON, so it is neither escaped nor unescaped on its way in.
+   * @param {number} status
+   * @param {Uint8Array | number[]} headers
+   * @param {Uint8Array | number[]} body
+   * @returns {string}
+   */
+  answer(status, headers, body) {
+    let deferred5_0;
+    let deferred5_1;
+    try {
+      const val3 = +status;
+      let ptr0, len0, ptr1, len1;
+      try {
+        ptr0 = passArray8ToWasm0(headers, wasm.__wbindgen_malloc);
+        len0 = WASM_VECTOR_LEN;
+        ptr1 = passArray8ToWasm0(body, wasm.__wbindgen_malloc);
+        len1 = WASM_VECTOR_LEN;
+      } catch (e) {
+        if (ptr1) {
+          wasm.__wbindgen_free(ptr1, len1 * 1, 1);
+        }
+        if (ptr0) {
+          wasm.__wbindgen_free(ptr0, len0 * 1, 1);
+        }
+        throw e;
+      }
+      const ret = wasm.engine_answer(this.__wbg_ptr, val3, ptr0, len0, ptr1, len1);
+      var ptr4 = ret[0];
+      var len4 = ret[1];
+      if (ret[3]) {
+        ptr4 = 0;
+        len4 = 0;
+        throw takeFromExternrefTable0(ret[2]);
+      }
+      deferred5_0 = ptr4;
+      deferred5_1 = len4;
+      return getStringFromWasm0(ptr4, len4);
+    } finally {
+      wasm.__wbindgen_free(deferred5_0, deferred5_1, 1);
+    }
+  }
+  /**
+   * The reply to the last request when no answer came: what happened instead.
+   * @param {string} error
+   * @returns {string}
+   */
+  lost(error) {
+    let deferred3_0;
+    let deferred3_1;
+    try {
+      const ptr0 = passStringToWasm0(error, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
+      const len0 = WASM_VECTOR_LEN;
+      const ret = wasm.engine_lost(this.__wbg_ptr, ptr0, len0);
+      var ptr2 = ret[0];
+      var len2 = ret[1];
+      if (ret[3]) {
+        ptr2 = 0;
+        len2 = 0;
+        throw takeFromExternrefTable0(ret[2]);
+      }
+      deferred3_0 = ptr2;
+      deferred3_1 = len2;
+      return getStringFromWasm0(ptr2, len2);
+    } finally {
+      wasm.__wbindgen_free(deferred3_0, deferred3_1, 1);
+    }
+  }
+  /**
    * `invocation`: `{ event_name, inputs: {name: value}, context: {...}, ... }` as JSON; `event`: the
    * webhook payload's JSON text, passed as it is rather than nested (and escaped) in `invocation`.
    * Both are UTF-8; a payload that is not is read as `TextDecoder` would (U+FFFD for each bad
@@ -52,30 +122,26 @@ var Engine = class {
     return this;
   }
   /**
-   * Advances the run: no reply first, then each reply (`{status, headers, body}` or `{error}`) as
-   * JSON. Returns `{ log, next: { type: "request", ... } | { type: "done", ... } }` as JSON.
-   * @param {Uint8Array | number[] | null} [reply]
+   * The first step: no reply yet.
    * @returns {string}
    */
-  step(reply2) {
-    let deferred3_0;
-    let deferred3_1;
+  step() {
+    let deferred2_0;
+    let deferred2_1;
     try {
-      var ptr0 = isLikeNone(reply2) ? 0 : passArray8ToWasm0(reply2, wasm.__wbindgen_malloc);
-      var len0 = WASM_VECTOR_LEN;
-      const ret = wasm.engine_step(this.__wbg_ptr, ptr0, len0);
-      var ptr2 = ret[0];
-      var len2 = ret[1];
+      const ret = wasm.engine_step(this.__wbg_ptr);
+      var ptr1 = ret[0];
+      var len1 = ret[1];
       if (ret[3]) {
-        ptr2 = 0;
-        len2 = 0;
+        ptr1 = 0;
+        len1 = 0;
         throw takeFromExternrefTable0(ret[2]);
       }
-      deferred3_0 = ptr2;
-      deferred3_1 = len2;
-      return getStringFromWasm0(ptr2, len2);
+      deferred2_0 = ptr1;
+      deferred2_1 = len1;
+      return getStringFromWasm0(ptr1, len1);
     } finally {
-      wasm.__wbindgen_free(deferred3_0, deferred3_1, 1);
+      wasm.__wbindgen_free(deferred2_0, deferred2_1, 1);
     }
   }
 };
@@ -138,9 +204,6 @@ function getUint8ArrayMemory0() {
     cachedUint8ArrayMemory0 = new Uint8Array(wasm.memory.buffer);
   }
   return cachedUint8ArrayMemory0;
-}
-function isLikeNone(x) {
-  return x === void 0 || x === null;
 }
 function passArray8ToWasm0(arg, malloc) {
   const ptr = malloc(arg.length * 1, 1) >>> 0;
@@ -261,9 +324,23 @@ var Engine2 = class {
   constructor(invocation, payload) {
     this.#engine = new Engine(utf8.encode(json(invocation, "invocation")), payload);
   }
+  /**
+   * `reply`: `{ status, headers, body }` when GitHub answered (`body` as text or as the bytes that
+   * came), `{ error }` when no answer came. The body crosses as bytes, not inside JSON.
+   */
   step(reply2) {
-    const text = reply2 === void 0 || reply2 === null ? void 0 : utf8.encode(json(reply2, "reply"));
-    return JSON.parse(this.#engine.step(text));
+    if (reply2 === void 0 || reply2 === null) return JSON.parse(this.#engine.step());
+    if (typeof reply2 !== "object") throw new TypeError(`invalid reply: ${typeof reply2} is not a reply`);
+    const { status, headers, body, error } = reply2;
+    if (status === void 0) {
+      if (typeof error === "string") return JSON.parse(this.#engine.lost(error));
+      throw new TypeError("invalid reply: a reply has a `status` (an answer) or an `error` (no answer)");
+    }
+    if (!Number.isInteger(status) || status < 0 || status > 65535) {
+      throw new TypeError(`invalid reply: \`status\` is a whole number of 0 to 65535, not ${describe(status)}`);
+    }
+    const names = utf8.encode(json(headers ?? {}, "reply"));
+    return JSON.parse(this.#engine.answer(status, names, bodyBytes(body)));
   }
   /** Frees the engine's WebAssembly memory now rather than when it is garbage-collected. */
   free() {
@@ -285,10 +362,18 @@ function createEngine({ event, ...invocation }) {
   load();
   return new Engine2(invocation, payload);
 }
+function bodyBytes(body) {
+  if (body instanceof Uint8Array) return body;
+  if (body === void 0 || typeof body === "string") return utf8.encode(body ?? "");
+  throw new TypeError(`invalid reply: \`body\` is text or bytes, not ${describe(body)}`);
+}
+function describe(value) {
+  return typeof value === "object" ? Object.prototype.toString.call(value) : `${typeof value} ${String(value)}`;
+}
 function payloadBytes(event) {
   if (event instanceof Uint8Array) return event;
   if (event === void 0 || typeof event === "string") return utf8.encode(event ?? "");
-  throw new TypeError(`invalid event: a payload is JSON text or its UTF-8 bytes, not ${Object.prototype.toString.call(event)}`);
+  throw new TypeError(`invalid event: a payload is JSON text or its UTF-8 bytes, not ${describe(event)}`);
 }
 function validate2(text) {
   load();
