@@ -27,7 +27,7 @@ test('a malformed reply is an error that says what is wrong, not a missing reply
   engine.step();
   assert.throws(() => engine.step(() => {}), { name: 'TypeError', message: 'invalid reply: function is not a reply' });
   assert.throws(() => engine.step({ status: 10n }), { name: 'TypeError', message: 'invalid reply: `status` is a whole number of 0 to 65535, not bigint 10' });
-  assert.throws(() => engine.step({ status: 200, headers: { link: 3 } }), { name: 'Error', message: /^invalid reply's headers: invalid type: integer `3`, expected a string/ });
+  assert.throws(() => engine.step({ status: 200, headers: { link: 3 } }), { name: 'Error', message: "invalid reply's headers: `link` is a number, not text" });
   assert.throws(() => engine.step({ status: 200, body: { json: true } }), { name: 'TypeError', message: 'invalid reply: `body` is text or bytes, not [object Object]' });
   assert.throws(() => engine.step({ body: 'no status' }), { name: 'TypeError', message: 'invalid reply: a reply has a `status` (an answer) or an `error` (no answer)' });
   engine.free();

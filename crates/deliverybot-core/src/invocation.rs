@@ -2,32 +2,50 @@
 //! passes raw strings (as the runner provides them); parsing and validating them happens here, so a
 //! bad input is reported the same way from the action, the CLI or any other host.
 
-use serde::Deserialize;
+use crate::json::Object;
+use serde_json::Value;
 use std::collections::BTreeMap;
 
-#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Invocation {
     /// `GITHUB_EVENT_NAME`, e.g. `push`.
     pub event_name: String,
     /// The webhook payload as JSON text (the content of `GITHUB_EVENT_PATH`). Optional in the JSON
     /// form because the WebAssembly binding takes it as a separate value (UTF-8 bytes): a payload
     /// can be megabytes, and nesting it in the invocation's JSON would escape and unescape all of it.
-    #[serde(default)]
     pub event: String,
     /// The action's inputs by name (`config`, `dry-run`, ...), as the runner gives them.
-    #[serde(default)]
     pub inputs: BTreeMap<String, String>,
     pub context: RunContext,
     /// `main`, or `post` for the action's post step (run at the end of the job).
-    #[serde(default)]
     pub phase: Phase,
     /// What the main step saved for the post step (`Outcome::state`), as the runner hands it back.
-    #[serde(default)]
     pub state: BTreeMap<String, String>,
 }
 
-#[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq)]
-#[serde(rename_all = "lowercase")]
+impl Invocation {
+    /// Reads the JSON form: `{ event_name, event?, inputs?, context, phase?, state? }`, with the
+    /// context `{ repository, run_id, server_url, actor?, job?, ref_name? }`, every value text.
+    pub fn from_json(text: &str) -> Result<Invocation, String> {
+        let mut invocation = Object::parse(text, &["event_name", "event", "inputs", "context", "phase", "state"])
+            .map_err(|err| err.to_string())?;
+        let context = invocation.take("context").ok_or("it has no `context`")?;
+        Ok(Invocation {
+            event_name: invocation.text("event_name")?,
+            event: invocation.optional_text("event")?.unwrap_or_default(),
+            inputs: invocation.texts("inputs")?,
+            context: RunContext::from_json(context).map_err(|err| format!("`context`: {err}"))?,
+            phase: match invocation.optional_text("phase")?.as_deref() {
+                None | Some("main") => Phase::Main,
+                Some("post") => Phase::Post,
+                Some(other) => return Err(format!("`phase` is `main` or `post`, not {other:?}")),
+            },
+            state: invocation.texts("state")?,
+        })
+    }
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum Phase {
     #[default]
     Main,
@@ -35,24 +53,33 @@ pub enum Phase {
 }
 
 /// The `GITHUB_*` variables of the run that the engine uses.
-#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RunContext {
     /// `owner/name`.
     pub repository: String,
     pub run_id: String,
     /// `GITHUB_SERVER_URL`, for links people open (GitHub Enterprise Server has its own).
     pub server_url: String,
-    #[serde(default)]
     pub actor: String,
     /// `GITHUB_JOB`: this job, a running check on the commit that must not wait on itself.
-    #[serde(default)]
     pub job: String,
     /// `GITHUB_REF_NAME`: the branch the run is on (a schedule's is the default branch).
-    #[serde(default)]
     pub ref_name: String,
 }
 
 impl RunContext {
+    fn from_json(value: Value) -> Result<RunContext, String> {
+        let mut context = Object::from_value(value, &["repository", "run_id", "server_url", "actor", "job", "ref_name"])?;
+        Ok(RunContext {
+            repository: context.text("repository")?,
+            run_id: context.text("run_id")?,
+            server_url: context.text("server_url")?,
+            actor: context.optional_text("actor")?.unwrap_or_default(),
+            job: context.optional_text("job")?.unwrap_or_default(),
+            ref_name: context.optional_text("ref_name")?.unwrap_or_default(),
+        })
+    }
+
     /// This run's page, for links people open.
     pub fn run_url(&self) -> String {
         format!("{}/{}/actions/runs/{}", self.server_url, self.repository, self.run_id)
@@ -165,6 +192,31 @@ mod tests {
 
     fn inputs(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
         pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    }
+
+    const CONTEXT: &str = r#""context":{"repository":"o/r","run_id":"7","server_url":"https://github.com"}"#;
+
+    #[test]
+    fn the_json_form_reads_with_defaults_for_what_is_left_out() {
+        let run = Invocation::from_json(&format!(r#"{{"event_name":"push",{CONTEXT}}}"#)).unwrap();
+        assert_eq!((run.event_name.as_str(), run.event.as_str(), run.phase), ("push", "", Phase::Main));
+        assert!(run.inputs.is_empty() && run.state.is_empty());
+        assert_eq!((run.context.run_url(), run.context.actor.as_str()), ("https://github.com/o/r/actions/runs/7".to_string(), ""));
+
+        let text = format!(r#"{{"event_name":"status","phase":"post","inputs":{{"dry-run":"true"}},"state":{{"id":"4"}},{CONTEXT},"unknown":[1]}}"#);
+        let run = Invocation::from_json(&text).unwrap();
+        assert_eq!((run.phase, run.inputs["dry-run"].as_str(), run.state["id"].as_str()), (Phase::Post, "true", "4"));
+    }
+
+    #[test]
+    fn the_json_form_names_what_is_wrong() {
+        let read = |text: &str| Invocation::from_json(text).unwrap_err();
+        assert_eq!(read(r#"{"event_name":"push"}"#), "it has no `context`");
+        assert_eq!(read(&format!(r#"{{{CONTEXT}}}"#)), "it has no `event_name`");
+        assert_eq!(read(&format!(r#"{{"event_name":"push","phase":"pre",{CONTEXT}}}"#)), r#"`phase` is `main` or `post`, not "pre""#);
+        assert_eq!(read(&format!(r#"{{"event_name":"push","inputs":{{"dry-run":true}},{CONTEXT}}}"#)), "`inputs`: `dry-run` is a boolean, not text");
+        assert_eq!(read(r#"{"event_name":"push","context":{"repository":"o/r"}}"#), "`context`: it has no `run_id`");
+        assert_eq!(read("[]"), "invalid type: sequence, expected a JSON object at line 1 column 0");
     }
 
     #[test]

@@ -1016,7 +1016,7 @@ mod corpus {
         if !value["event"].is_string() {
             value["event"] = Value::String(value["event"].to_string());
         }
-        serde_json::from_value(value).unwrap_or_else(|e| panic!("inputs/{name}: {e}"))
+        Invocation::from_json(&value.to_string()).unwrap_or_else(|e| panic!("inputs/{name}: {e}"))
     }
 }
 

@@ -16,7 +16,7 @@
 //! the bytes that came (`answer`), not escaped inside a JSON reply: no reader for a JSON reply is
 //! compiled either (-4 KB compiled on a push).
 
-use deliverybot_core::{Invocation, Reply};
+use deliverybot_core::{json, Invocation, Reply};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
@@ -31,7 +31,7 @@ impl Engine {
     /// sequence), so that the engine reports the JSON it cannot read rather than the encoding.
     #[wasm_bindgen(constructor)]
     pub fn new(invocation: &[u8], event: Vec<u8>) -> Result<Engine, JsError> {
-        let mut invocation: Invocation = from_json(invocation, "invocation")?;
+        let mut invocation = Invocation::from_json(utf8(invocation, "invocation")?).map_err(|err| invalid("invocation", err))?;
         invocation.event = text(event);
         Ok(Engine(deliverybot_core::Engine::new(invocation)))
     }
@@ -40,20 +40,23 @@ impl Engine {
 
     /// The first step: no reply yet.
     pub fn step(&mut self) -> Result<String, JsError> {
-        json(&self.0.step(None), "the step")
+        to_json(&self.0.step(None), "the step")
     }
 
     /// The reply to the last request when GitHub answered: `headers` is a JSON object of lower-case
     /// names to values, `body` the body's bytes as they came (UTF-8; read like the payload). The
     /// body is not wrapped in JSON, so it is neither escaped nor unescaped on its way in.
     pub fn answer(&mut self, status: u16, headers: &[u8], body: Vec<u8>) -> Result<String, JsError> {
-        let headers = from_json(headers, "reply's headers")?;
-        json(&self.0.step(Some(Reply::Response { status, headers, body: text(body) })), "the step")
+        let headers = serde_json::from_str(utf8(headers, "reply's headers")?)
+            .map_err(|err| err.to_string())
+            .and_then(json::texts)
+            .map_err(|err| invalid("reply's headers", err))?;
+        to_json(&self.0.step(Some(Reply::Response { status, headers, body: text(body) })), "the step")
     }
 
     /// The reply to the last request when no answer came: what happened instead.
     pub fn lost(&mut self, error: String) -> Result<String, JsError> {
-        json(&self.0.step(Some(Reply::Lost { error })), "the step")
+        to_json(&self.0.step(Some(Reply::Lost { error })), "the step")
     }
 }
 
@@ -90,16 +93,19 @@ pub fn validate(text: &str) -> Result<String, JsError> {
                 .collect(),
         },
     };
-    json(&validation, "the validation")
+    to_json(&validation, "the validation")
 }
 
-/// Reads JSON from UTF-8 bytes through `&str`: the engine reads the payload and GitHub's answers
-/// from text, so `from_slice` would compile a second copy of each reader (+8 KB of WebAssembly).
-fn from_json<T: serde::de::DeserializeOwned>(bytes: &[u8], what: &str) -> Result<T, JsError> {
-    let text = std::str::from_utf8(bytes).map_err(|err| JsError::new(&format!("invalid {what}: {err}")))?;
-    serde_json::from_str(text).map_err(|err| JsError::new(&format!("invalid {what}: {err}")))
+/// JSON arrives as UTF-8 bytes and is read from `&str`: the engine reads the payload and GitHub's
+/// answers from text, so `from_slice` would compile a second copy of the JSON reader.
+fn utf8<'a>(bytes: &'a [u8], what: &str) -> Result<&'a str, JsError> {
+    std::str::from_utf8(bytes).map_err(|err| invalid(what, err))
 }
 
-fn json(value: &impl Serialize, what: &str) -> Result<String, JsError> {
+fn invalid(what: &str, err: impl std::fmt::Display) -> JsError {
+    JsError::new(&format!("invalid {what}: {err}"))
+}
+
+fn to_json(value: &impl Serialize, what: &str) -> Result<String, JsError> {
     serde_json::to_string(value).map_err(|err| JsError::new(&format!("cannot convert {what}: {err}")))
 }

@@ -1,0 +1,199 @@
+//! Reading the few fields the engine needs from a JSON object it is handed (the invocation, a push
+//! payload), skipping the rest without keeping it.
+//!
+//! One reader for every such object rather than a `#[derive(Deserialize)]` per type: V8 compiles
+//! each derived reader on a cold start (about 2 to 3 KB of WebAssembly apiece), while this one is
+//! small and the JSON values it yields are read by code every run compiles anyway.
+
+use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// The fields of one JSON object that were asked for, by name.
+pub struct Object {
+    names: &'static [&'static str],
+    values: Vec<Option<Value>>,
+}
+
+impl Object {
+    /// Reads the JSON object `text`, keeping the fields in `names`: the others are parsed and
+    /// dropped (a push's commit list can be megabytes).
+    pub fn parse(text: &str, names: &'static [&'static str]) -> Result<Object, serde_json::Error> {
+        let mut reader = serde_json::Deserializer::from_str(text);
+        let values = Fields(names).deserialize(&mut reader)?;
+        reader.end()?;
+        Ok(Object { names, values })
+    }
+
+    /// An object already read as a JSON value (a nested one), keeping the fields in `names`.
+    pub fn from_value(value: Value, names: &'static [&'static str]) -> Result<Object, String> {
+        let Value::Object(mut map) = value else {
+            return Err(format!("it is {}, not an object", kind(&value)));
+        };
+        Ok(Object { names, values: names.iter().map(|name| map.remove(*name)).collect() })
+    }
+
+    /// Takes a field's value; `None` when it is absent or `null`.
+    pub fn take(&mut self, name: &str) -> Option<Value> {
+        let index = self.names.iter().position(|n| *n == name);
+        debug_assert!(index.is_some(), "`{name}` was not asked for");
+        index.and_then(|i| self.values[i].take()).filter(|value| !value.is_null())
+    }
+
+    /// A field that must be text.
+    pub fn text(&mut self, name: &str) -> Result<String, String> {
+        self.optional_text(name)?.ok_or_else(|| format!("it has no `{name}`"))
+    }
+
+    /// A field that may be absent, and is text when it is not.
+    pub fn optional_text(&mut self, name: &str) -> Result<Option<String>, String> {
+        match self.take(name) {
+            None => Ok(None),
+            Some(Value::String(text)) => Ok(Some(text)),
+            Some(other) => Err(format!("`{name}` is {}, not text", kind(&other))),
+        }
+    }
+
+    /// A field that may be absent (false), and is true or false when it is not.
+    pub fn flag(&mut self, name: &str) -> Result<bool, String> {
+        match self.take(name) {
+            None => Ok(false),
+            Some(Value::Bool(flag)) => Ok(flag),
+            Some(other) => Err(format!("`{name}` is {}, not true or false", kind(&other))),
+        }
+    }
+
+    /// A field that may be absent, and is an object of texts when it is not (inputs, headers).
+    pub fn texts(&mut self, name: &str) -> Result<BTreeMap<String, String>, String> {
+        match self.take(name) {
+            None => Ok(BTreeMap::new()),
+            Some(value) => texts(value).map_err(|err| format!("`{name}`: {err}")),
+        }
+    }
+}
+
+/// An object of texts, as a map (header names to values, input names to values).
+pub fn texts(value: Value) -> Result<BTreeMap<String, String>, String> {
+    let Value::Object(map) = value else {
+        return Err(format!("it is {}, not an object of texts", kind(&value)));
+    };
+    // Inserted one by one: collecting into a map would compile a sort of its own.
+    let mut texts = BTreeMap::new();
+    for (name, value) in map {
+        match value {
+            Value::String(text) => texts.insert(name, text),
+            other => return Err(format!("`{name}` is {}, not text", kind(&other))),
+        };
+    }
+    Ok(texts)
+}
+
+/// What a JSON value is, for messages.
+fn kind(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "text",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// Reads an object into the values of the fields named, in that order.
+struct Fields(&'static [&'static str]);
+
+impl<'de> DeserializeSeed<'de> for Fields {
+    type Value = Vec<Option<Value>>;
+
+    fn deserialize<D: Deserializer<'de>>(self, reader: D) -> Result<Self::Value, D::Error> {
+        reader.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Fields {
+    type Value = Vec<Option<Value>>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a JSON object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut values = vec![None; self.0.len()];
+        while let Some(index) = map.next_key_seed(Key(self.0))? {
+            match index {
+                // A repeated field: the last one wins, as when a value is read whole.
+                Some(index) => values[index] = Some(map.next_value()?),
+                None => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(values)
+    }
+}
+
+/// A key, as the index of the field it names (`None`: not asked for); never copied.
+struct Key(&'static [&'static str]);
+
+impl<'de> DeserializeSeed<'de> for Key {
+    type Value = Option<usize>;
+
+    fn deserialize<D: Deserializer<'de>>(self, reader: D) -> Result<Self::Value, D::Error> {
+        reader.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Key {
+    type Value = Option<usize>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a field name")
+    }
+
+    fn visit_str<E>(self, key: &str) -> Result<Self::Value, E> {
+        Ok(self.0.iter().position(|name| *name == key))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    const NAMES: &[&str] = &["ref", "deleted", "repository"];
+
+    #[test]
+    fn keeps_the_fields_asked_for_and_skips_the_rest() {
+        let text = r#"{"commits":[{"id":"a","message":"x\"y"}],"ref":"refs/heads/main","repository":{"id":7},"deleted":true}"#;
+        let mut object = Object::parse(text, NAMES).unwrap();
+        assert_eq!(object.text("ref").unwrap(), "refs/heads/main");
+        assert!(object.flag("deleted").unwrap());
+        assert_eq!(object.take("repository"), Some(json!({ "id": 7 })));
+    }
+
+    #[test]
+    fn absent_null_and_mistyped_fields_are_told_apart() {
+        let mut object = Object::parse(r#"{"ref":3,"deleted":null}"#, NAMES).unwrap();
+        assert_eq!(object.text("ref").unwrap_err(), "`ref` is a number, not text");
+        assert!(!object.flag("deleted").unwrap());
+        assert_eq!(object.optional_text("repository").unwrap(), None);
+        assert_eq!(Object::parse("{}", NAMES).unwrap().text("ref").unwrap_err(), "it has no `ref`");
+    }
+
+    #[test]
+    fn text_that_is_not_one_object_is_a_parse_error_with_its_position() {
+        let err = Object::parse("[1]", NAMES).err().unwrap().to_string();
+        assert_eq!(err, "invalid type: sequence, expected a JSON object at line 1 column 0");
+        let err = Object::parse(r#"{"ref":"x"} {}"#, NAMES).err().unwrap().to_string();
+        assert_eq!(err, "trailing characters at line 1 column 13");
+    }
+
+    #[test]
+    fn objects_of_texts_name_the_entry_that_is_not_text() {
+        assert_eq!(texts(json!({ "a": "1" })).unwrap(), BTreeMap::from([("a".to_string(), "1".to_string())]));
+        assert_eq!(texts(json!({ "a": 1 })).unwrap_err(), "`a` is a number, not text");
+        assert_eq!(texts(json!([])).unwrap_err(), "it is a list, not an object of texts");
+    }
+}
