@@ -54,15 +54,15 @@ class Engine {
     if (reply === undefined || reply === null) return JSON.parse(this.#engine.step());
     if (typeof reply !== 'object') throw new TypeError(`invalid reply: ${typeof reply} is not a reply`);
     const { status, headers, body, error } = reply;
-    if (status === undefined) {
+    if (status === undefined || status === null) {
       if (typeof error === 'string') return JSON.parse(this.#engine.lost(error));
+      if (error !== undefined && error !== null) throw new TypeError(`invalid reply: \`error\` is text (what happened), not ${describe(error)}`);
       throw new TypeError('invalid reply: a reply has a `status` (an answer) or an `error` (no answer)');
     }
     if (!Number.isInteger(status) || status < 0 || status > 65535) {
       throw new TypeError(`invalid reply: \`status\` is a whole number of 0 to 65535, not ${describe(status)}`);
     }
-    const names = utf8.encode(json(headers ?? {}, 'reply'));
-    return JSON.parse(this.#engine.answer(status, names, bodyBytes(body)));
+    return JSON.parse(this.#engine.answer(status, headersJson(headers), bodyBytes(body)));
   }
 
   /** Frees the engine's WebAssembly memory now rather than when it is garbage-collected. */
@@ -94,10 +94,23 @@ export function createEngine({ event, ...invocation }) {
   return new Engine(invocation, payload);
 }
 
+/** A reply's headers (lower-case names to texts; none: `{}`) as UTF-8 JSON. */
+function headersJson(headers) {
+  if (headers === undefined || headers === null) return utf8.encode('{}');
+  if (typeof headers !== 'object' || Array.isArray(headers)) {
+    throw new TypeError(`invalid reply: \`headers\` is an object of texts, not ${describe(headers)}`);
+  }
+  for (const [name, value] of Object.entries(headers)) {
+    if (typeof value !== 'string') throw new TypeError(`invalid reply: header \`${name}\` is text, not ${describe(value)}`);
+  }
+  return utf8.encode(json(headers, 'reply'));
+}
+
 /** A reply's body as UTF-8 bytes: none, text, or the bytes as they came. */
 function bodyBytes(body) {
   if (body instanceof Uint8Array) return body;
-  if (body === undefined || typeof body === 'string') return utf8.encode(body ?? '');
+  if (body === undefined || body === null) return new Uint8Array(0);
+  if (typeof body === 'string') return utf8.encode(body);
   throw new TypeError(`invalid reply: \`body\` is text or bytes, not ${describe(body)}`);
 }
 

@@ -113,6 +113,9 @@ function performer(executor) {
       if (!answer || !Number.isInteger(answer.status)) {
         throw new TypeError(`the executor's answer to ${request.method} ${request.path} has no status: return { status, headers, body } or { error }`);
       }
+      if (answer.status < 0 || answer.status > 65535) {
+        throw new TypeError(`the executor's answer to ${request.method} ${request.path} has status ${answer.status}, which no HTTP answer has`);
+      }
       return reply(answer.status, answer.headers, answer.body);
     };
   }
@@ -123,12 +126,16 @@ function withQuery({ path, query }) {
   return query.length === 0 ? path : `${path}?${new URLSearchParams(query)}`;
 }
 
-/** The engine takes headers as lower-case names with text values, and the body as text. */
+/**
+ * The engine takes headers as lower-case names with text values, and the body as text or as its
+ * UTF-8 bytes (passed through, not decoded).
+ */
 function reply(status, headers = {}, body) {
   const text = (value) =>
     value === undefined || value === null ? ''
-    : typeof value === 'string' ? value
-    : value instanceof ArrayBuffer || ArrayBuffer.isView(value) ? new TextDecoder().decode(value)
+    : typeof value === 'string' || value instanceof Uint8Array ? value
+    : value instanceof ArrayBuffer ? new Uint8Array(value)
+    : ArrayBuffer.isView(value) ? new Uint8Array(value.buffer, value.byteOffset, value.byteLength)
     : JSON.stringify(value);
   const flat = {};
   for (const [name, value] of Object.entries(headers ?? {})) {

@@ -5,7 +5,7 @@ import {
   schema,
   transport,
   validate
-} from "./shared-4LZOA6G6.mjs";
+} from "./shared-GVYMTWVN.mjs";
 
 // action/plan.mjs
 import { relative, isAbsolute } from "node:path";

@@ -3,7 +3,7 @@ import {
   schema,
   start,
   validate
-} from "./shared-4LZOA6G6.mjs";
+} from "./shared-GVYMTWVN.mjs";
 export {
   run as deliver,
   run,

@@ -92,8 +92,8 @@ var Engine = class {
   /**
    * `invocation`: `{ event_name, inputs: {name: value}, context: {...}, ... }` as JSON; `event`: the
    * webhook payload's JSON text, passed as it is rather than nested (and escaped) in `invocation`.
-   * Both are UTF-8; a payload that is not is read as `TextDecoder` would (U+FFFD for each bad
-   * sequence), so that the engine reports the JSON it cannot read rather than the encoding.
+   * Both are UTF-8; a payload that is not is read with U+FFFD for each bad sequence (see `text`),
+   * so that the engine reports the JSON it cannot read rather than the encoding.
    * @param {Uint8Array | number[]} invocation
    * @param {Uint8Array | number[]} event
    */
@@ -311,15 +311,15 @@ var Engine2 = class {
     if (reply === void 0 || reply === null) return JSON.parse(this.#engine.step());
     if (typeof reply !== "object") throw new TypeError(`invalid reply: ${typeof reply} is not a reply`);
     const { status, headers, body, error } = reply;
-    if (status === void 0) {
+    if (status === void 0 || status === null) {
       if (typeof error === "string") return JSON.parse(this.#engine.lost(error));
+      if (error !== void 0 && error !== null) throw new TypeError(`invalid reply: \`error\` is text (what happened), not ${describe(error)}`);
       throw new TypeError("invalid reply: a reply has a `status` (an answer) or an `error` (no answer)");
     }
     if (!Number.isInteger(status) || status < 0 || status > 65535) {
       throw new TypeError(`invalid reply: \`status\` is a whole number of 0 to 65535, not ${describe(status)}`);
     }
-    const names = utf8.encode(json(headers ?? {}, "reply"));
-    return JSON.parse(this.#engine.answer(status, names, bodyBytes(body)));
+    return JSON.parse(this.#engine.answer(status, headersJson(headers), bodyBytes(body)));
   }
   /** Frees the engine's WebAssembly memory now rather than when it is garbage-collected. */
   free() {
@@ -341,9 +341,20 @@ function createEngine({ event, ...invocation }) {
   load();
   return new Engine2(invocation, payload);
 }
+function headersJson(headers) {
+  if (headers === void 0 || headers === null) return utf8.encode("{}");
+  if (typeof headers !== "object" || Array.isArray(headers)) {
+    throw new TypeError(`invalid reply: \`headers\` is an object of texts, not ${describe(headers)}`);
+  }
+  for (const [name, value] of Object.entries(headers)) {
+    if (typeof value !== "string") throw new TypeError(`invalid reply: header \`${name}\` is text, not ${describe(value)}`);
+  }
+  return utf8.encode(json(headers, "reply"));
+}
 function bodyBytes(body) {
   if (body instanceof Uint8Array) return body;
-  if (body === void 0 || typeof body === "string") return utf8.encode(body ?? "");
+  if (body === void 0 || body === null) return new Uint8Array(0);
+  if (typeof body === "string") return utf8.encode(body);
   throw new TypeError(`invalid reply: \`body\` is text or bytes, not ${describe(body)}`);
 }
 function describe(value) {

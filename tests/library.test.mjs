@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { start, validate } from '../dist/lib.mjs';
+import { run, start, validate } from '../dist/lib.mjs';
 import { createEngine, runStep } from '../action/engine.mjs';
 
 const PAYLOAD = readFileSync(new URL('../examples/push.json', import.meta.url), 'utf8');
@@ -27,10 +27,42 @@ test('a malformed reply is an error that says what is wrong, not a missing reply
   engine.step();
   assert.throws(() => engine.step(() => {}), { name: 'TypeError', message: 'invalid reply: function is not a reply' });
   assert.throws(() => engine.step({ status: 10n }), { name: 'TypeError', message: 'invalid reply: `status` is a whole number of 0 to 65535, not bigint 10' });
-  assert.throws(() => engine.step({ status: 200, headers: { link: 3 } }), { name: 'Error', message: "invalid reply's headers: `link` is a number, not text" });
+  assert.throws(() => engine.step({ status: 200, headers: { link: 3 } }), { name: 'TypeError', message: 'invalid reply: header `link` is text, not number 3' });
+  assert.throws(() => engine.step({ status: 200, headers: ['link'] }), { name: 'TypeError', message: 'invalid reply: `headers` is an object of texts, not [object Array]' });
   assert.throws(() => engine.step({ status: 200, body: { json: true } }), { name: 'TypeError', message: 'invalid reply: `body` is text or bytes, not [object Object]' });
+  assert.throws(() => engine.step({ error: 42 }), { name: 'TypeError', message: 'invalid reply: `error` is text (what happened), not number 42' });
   assert.throws(() => engine.step({ body: 'no status' }), { name: 'TypeError', message: 'invalid reply: a reply has a `status` (an answer) or an `error` (no answer)' });
   engine.free();
+});
+
+test('null means none in a reply: no status with an error is a lost answer, no body is empty', () => {
+  const lost = push();
+  lost.step();
+  const done = lost.step({ status: null, headers: null, error: 'ECONNRESET' });
+  assert.equal(done.next.failure, 'Could not read .github/deploy.yml from master: ECONNRESET');
+  lost.free();
+  const empty = push();
+  empty.step();
+  // An empty config: read, no targets, nothing to deploy.
+  assert.equal(empty.step({ status: 200, headers: null, body: null }).next.type, 'done');
+  empty.free();
+});
+
+test('an executor may answer with the body as bytes, in any view of them', async () => {
+  const config = new TextEncoder().encode('staging:\n  auto_deploy_on: refs/heads/master\n  environment: staging\n');
+  const answers = [
+    config.buffer, // the config, as an ArrayBuffer
+    new DataView(new TextEncoder().encode('x[]').buffer, 1), // no deployment yet, in a view that starts later
+    new TextEncoder().encode('xx[]').subarray(2), // no locks, in part of a larger array
+  ];
+  const result = await run({
+    eventName: 'push',
+    payload: PAYLOAD,
+    inputs: { 'dry-run': true },
+    executor: async () => ({ status: 200, headers: {}, body: answers.shift() }),
+  });
+  assert.equal(result.failure, undefined, result.log.map((l) => l.message).join('\n'));
+  assert.match(result.summary, /staging/);
 });
 
 test('the engine is disposable, like the classes wasm-bindgen generates', () => {

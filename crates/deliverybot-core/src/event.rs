@@ -42,7 +42,16 @@ pub struct Repository {
 }
 
 impl Repository {
-    /// The `repository` object of an event's payload.
+    /// The `repository` object of a push's payload.
+    fn from_object(mut repository: Object) -> Result<Repository, String> {
+        Ok(Repository {
+            full_name: repository.text("full_name")?,
+            default_branch: repository.text("default_branch")?,
+            id: repository.optional_number("id")?.unwrap_or_default(),
+        })
+    }
+
+    /// The `repository` object of the payload of an event read as a tree.
     fn read(repository: Option<&Value>, event: &str) -> Result<Repository, String> {
         let bad = |field: &str| format!("the `{event}` event payload cannot be read: it has no `repository.{field}`");
         let text = |field: &str| repository.and_then(|r| r.get(field)).and_then(Value::as_str).map(str::to_string);
@@ -185,13 +194,15 @@ impl Event {
     fn parse_push(payload: &str) -> Result<Event, String> {
         // Only these fields are kept: a push's commit list (megabytes) is skipped.
         let mut push = Object::parse(payload, &["ref", "after", "deleted", "repository"]).map_err(|err| unreadable("push", payload, err))?;
-        let bad = |err: String| format!("the `push` event payload cannot be read: {err}");
-        Ok(Event::Push(Push {
-            git_ref: push.text("ref").map_err(bad)?,
-            after: push.text("after").map_err(bad)?,
-            deleted: push.flag("deleted").map_err(bad)?,
-            repository: Repository::read(push.take("repository").as_ref(), "push")?,
-        }))
+        let read = |push: &mut Object| -> Result<Push, String> {
+            Ok(Push {
+                git_ref: push.text("ref")?,
+                after: push.text("after")?,
+                deleted: push.flag("deleted")?,
+                repository: Repository::from_object(push.nested("repository", "repository.", &["full_name", "default_branch", "id"])?)?,
+            })
+        };
+        read(&mut push).map(Event::Push).map_err(|err| format!("the `push` event payload cannot be read: {err}"))
     }
 
     #[inline(never)]
@@ -315,7 +326,7 @@ mod tests {
         let err = Event::parse("push", r#"{"ref": "refs/heads/main", "after": "abc"]"#).unwrap_err();
         assert_eq!(err, "the `push` event payload cannot be read: expected `,` or `}` at line 1 column 42");
         let err = Event::parse("push", r#"{"ref": 1}"#).unwrap_err();
-        assert_eq!(err, "the `push` event payload cannot be read: `ref` is a number, not text");
+        assert_eq!(err, "the `push` event payload cannot be read: `ref` is the number 1, not text");
         let err = Event::parse("push", r#"{"ref": "refs/heads/main", "after": "abc", "repository": {"full_name": "o/r"}}"#).unwrap_err();
         assert_eq!(err, "the `push` event payload cannot be read: it has no `repository.default_branch`");
     }

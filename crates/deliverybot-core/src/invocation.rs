@@ -3,7 +3,6 @@
 //! bad input is reported the same way from the action, the CLI or any other host.
 
 use crate::json::Object;
-use serde_json::Value;
 use std::collections::BTreeMap;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -29,12 +28,12 @@ impl Invocation {
     pub fn from_json(text: &str) -> Result<Invocation, String> {
         let mut invocation = Object::parse(text, &["event_name", "event", "inputs", "context", "phase", "state"])
             .map_err(|err| err.to_string())?;
-        let context = invocation.take("context").ok_or("it has no `context`")?;
+        let context = RunContext::read(invocation.nested("context", "context.", &["repository", "run_id", "server_url", "actor", "job", "ref_name"])?)?;
         Ok(Invocation {
             event_name: invocation.text("event_name")?,
             event: invocation.optional_text("event")?.unwrap_or_default(),
             inputs: invocation.texts("inputs")?,
-            context: RunContext::from_json(context).map_err(|err| format!("`context`: {err}"))?,
+            context,
             phase: match invocation.optional_text("phase")?.as_deref() {
                 None | Some("main") => Phase::Main,
                 Some("post") => Phase::Post,
@@ -68,8 +67,7 @@ pub struct RunContext {
 }
 
 impl RunContext {
-    fn from_json(value: Value) -> Result<RunContext, String> {
-        let mut context = Object::from_value(value, &["repository", "run_id", "server_url", "actor", "job", "ref_name"])?;
+    fn read(mut context: Object) -> Result<RunContext, String> {
         Ok(RunContext {
             repository: context.text("repository")?,
             run_id: context.text("run_id")?,
@@ -214,8 +212,9 @@ mod tests {
         assert_eq!(read(r#"{"event_name":"push"}"#), "it has no `context`");
         assert_eq!(read(&format!(r#"{{{CONTEXT}}}"#)), "it has no `event_name`");
         assert_eq!(read(&format!(r#"{{"event_name":"push","phase":"pre",{CONTEXT}}}"#)), r#"`phase` is `main` or `post`, not "pre""#);
-        assert_eq!(read(&format!(r#"{{"event_name":"push","inputs":{{"dry-run":true}},{CONTEXT}}}"#)), "`inputs`: `dry-run` is a boolean, not text");
-        assert_eq!(read(r#"{"event_name":"push","context":{"repository":"o/r"}}"#), "`context`: it has no `run_id`");
+        assert_eq!(read(&format!(r#"{{"event_name":"push","inputs":{{"dry-run":true}},{CONTEXT}}}"#)), "`inputs`: `dry-run` is `true`, not text");
+        assert_eq!(read(r#"{"event_name":"push","context":{"repository":"o/r"}}"#), "it has no `context.run_id`");
+        assert_eq!(read(r#"{"event_name":"push","context":"o/r"}"#), "`context` is text, not an object");
         assert_eq!(read("[]"), "invalid type: sequence, expected a JSON object at line 1 column 0");
     }
 

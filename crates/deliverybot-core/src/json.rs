@@ -4,6 +4,9 @@
 //! One reader for every such object rather than a `#[derive(Deserialize)]` per type: V8 compiles
 //! each derived reader on a cold start (about 2 to 3 KB of WebAssembly apiece), while this one is
 //! small and the JSON values it yields are read by code every run compiles anyway.
+//!
+//! Unlike a derived reader, `null` counts as absent (GitHub writes `null` for "none"), and a field
+//! given twice keeps its last value (as when the object is read whole into a JSON value).
 
 use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde_json::Value;
@@ -12,6 +15,8 @@ use std::fmt;
 
 /// The fields of one JSON object that were asked for, by name.
 pub struct Object {
+    /// Where the object is, for messages: `""` for the top, `"repository."` for a nested one.
+    path: &'static str,
     names: &'static [&'static str],
     values: Vec<Option<Value>>,
 }
@@ -23,18 +28,20 @@ impl Object {
         let mut reader = serde_json::Deserializer::from_str(text);
         let values = Fields(names).deserialize(&mut reader)?;
         reader.end()?;
-        Ok(Object { names, values })
+        Ok(Object { path: "", names, values })
     }
 
-    /// An object already read as a JSON value (a nested one), keeping the fields in `names`.
-    pub fn from_value(value: Value, names: &'static [&'static str]) -> Result<Object, String> {
-        let Value::Object(mut map) = value else {
-            return Err(format!("it is {}, not an object", kind(&value)));
-        };
-        Ok(Object { names, values: names.iter().map(|name| map.remove(*name)).collect() })
+    /// The object in the field `name` of this one, keeping the fields in `names`; messages about it
+    /// say `name.field`.
+    pub fn nested(&mut self, name: &'static str, path: &'static str, names: &'static [&'static str]) -> Result<Object, String> {
+        match self.take(name) {
+            None => Err(format!("it has no `{}{name}`", self.path)),
+            Some(Value::Object(mut map)) => Ok(Object { path, names, values: names.iter().map(|name| map.remove(*name)).collect() }),
+            Some(other) => Err(format!("`{}{name}` is {}, not an object", self.path, describe(&other))),
+        }
     }
 
-    /// Takes a field's value; `None` when it is absent or `null`.
+    /// Takes a field's value; `None` when it is absent, `null` or already taken.
     pub fn take(&mut self, name: &str) -> Option<Value> {
         let index = self.names.iter().position(|n| *n == name);
         debug_assert!(index.is_some(), "`{name}` was not asked for");
@@ -43,7 +50,7 @@ impl Object {
 
     /// A field that must be text.
     pub fn text(&mut self, name: &str) -> Result<String, String> {
-        self.optional_text(name)?.ok_or_else(|| format!("it has no `{name}`"))
+        self.optional_text(name)?.ok_or_else(|| format!("it has no `{}{name}`", self.path))
     }
 
     /// A field that may be absent, and is text when it is not.
@@ -51,7 +58,15 @@ impl Object {
         match self.take(name) {
             None => Ok(None),
             Some(Value::String(text)) => Ok(Some(text)),
-            Some(other) => Err(format!("`{name}` is {}, not text", kind(&other))),
+            Some(other) => Err(self.mistyped(name, &other, "text")),
+        }
+    }
+
+    /// A field that may be absent, and is a whole number (0 or more) when it is not.
+    pub fn optional_number(&mut self, name: &str) -> Result<Option<u64>, String> {
+        match self.take(name) {
+            None => Ok(None),
+            Some(value) => value.as_u64().map(Some).ok_or_else(|| self.mistyped(name, &value, "a whole number")),
         }
     }
 
@@ -60,44 +75,48 @@ impl Object {
         match self.take(name) {
             None => Ok(false),
             Some(Value::Bool(flag)) => Ok(flag),
-            Some(other) => Err(format!("`{name}` is {}, not true or false", kind(&other))),
+            Some(other) => Err(self.mistyped(name, &other, "true or false")),
         }
     }
 
-    /// A field that may be absent, and is an object of texts when it is not (inputs, headers).
+    /// A field that may be absent, and is an object of texts when it is not (inputs, state).
     pub fn texts(&mut self, name: &str) -> Result<BTreeMap<String, String>, String> {
         match self.take(name) {
             None => Ok(BTreeMap::new()),
-            Some(value) => texts(value).map_err(|err| format!("`{name}`: {err}")),
+            Some(value) => texts(value).map_err(|err| format!("`{}{name}`: {err}", self.path)),
         }
+    }
+
+    fn mistyped(&self, name: &str, value: &Value, wanted: &str) -> String {
+        format!("`{}{name}` is {}, not {wanted}", self.path, describe(value))
     }
 }
 
-/// An object of texts, as a map (header names to values, input names to values).
+/// An object of texts, as a map: the same check as `Object::texts`, for a whole value (headers).
 pub fn texts(value: Value) -> Result<BTreeMap<String, String>, String> {
     let Value::Object(map) = value else {
-        return Err(format!("it is {}, not an object of texts", kind(&value)));
+        return Err(format!("it is {}, not an object of texts", describe(&value)));
     };
     // Inserted one by one: collecting into a map would compile a sort of its own.
     let mut texts = BTreeMap::new();
     for (name, value) in map {
         match value {
             Value::String(text) => texts.insert(name, text),
-            other => return Err(format!("`{name}` is {}, not text", kind(&other))),
+            other => return Err(format!("`{name}` is {}, not text", describe(&other))),
         };
     }
     Ok(texts)
 }
 
-/// What a JSON value is, for messages.
-fn kind(value: &Value) -> &'static str {
+/// What a JSON value is, for messages (the config's diagnostics say it the same way).
+fn describe(value: &Value) -> String {
     match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "text",
-        Value::Array(_) => "a list",
-        Value::Object(_) => "an object",
+        Value::Null => "null".to_string(),
+        Value::Bool(flag) => format!("`{flag}`"),
+        Value::Number(number) => format!("the number {number}"),
+        Value::String(_) => "text".to_string(),
+        Value::Array(_) => "a list".to_string(),
+        Value::Object(_) => "an object".to_string(),
     }
 }
 
@@ -165,21 +184,28 @@ mod tests {
     const NAMES: &[&str] = &["ref", "deleted", "repository"];
 
     #[test]
-    fn keeps_the_fields_asked_for_and_skips_the_rest() {
+    fn reads_the_fields_asked_for_past_the_others() {
+        // The others (here a commit list, with an escaped quote) are parsed and dropped: `Fields`
+        // never stores a value it was not asked for.
         let text = r#"{"commits":[{"id":"a","message":"x\"y"}],"ref":"refs/heads/main","repository":{"id":7},"deleted":true}"#;
         let mut object = Object::parse(text, NAMES).unwrap();
         assert_eq!(object.text("ref").unwrap(), "refs/heads/main");
         assert!(object.flag("deleted").unwrap());
-        assert_eq!(object.take("repository"), Some(json!({ "id": 7 })));
+        assert_eq!(object.nested("repository", "repository.", &["id"]).unwrap().optional_number("id").unwrap(), Some(7));
+        assert_eq!(object.take("ref"), None, "taken already");
     }
 
     #[test]
-    fn absent_null_and_mistyped_fields_are_told_apart() {
-        let mut object = Object::parse(r#"{"ref":3,"deleted":null}"#, NAMES).unwrap();
-        assert_eq!(object.text("ref").unwrap_err(), "`ref` is a number, not text");
+    fn absent_and_null_are_the_same_and_a_wrong_type_is_named() {
+        let mut object = Object::parse(r#"{"ref":3,"deleted":null,"repository":{"id":-1}}"#, NAMES).unwrap();
+        assert_eq!(object.text("ref").unwrap_err(), "`ref` is the number 3, not text");
         assert!(!object.flag("deleted").unwrap());
-        assert_eq!(object.optional_text("repository").unwrap(), None);
+        let mut repository = object.nested("repository", "repository.", &["id", "name"]).unwrap();
+        assert_eq!(repository.optional_number("id").unwrap_err(), "`repository.id` is the number -1, not a whole number");
+        assert_eq!(repository.text("name").unwrap_err(), "it has no `repository.name`");
         assert_eq!(Object::parse("{}", NAMES).unwrap().text("ref").unwrap_err(), "it has no `ref`");
+        let mut object = Object::parse(r#"{"repository":[]}"#, NAMES).unwrap();
+        assert_eq!(object.nested("repository", "repository.", &[]).err().unwrap(), "`repository` is a list, not an object");
     }
 
     #[test]
@@ -193,7 +219,7 @@ mod tests {
     #[test]
     fn objects_of_texts_name_the_entry_that_is_not_text() {
         assert_eq!(texts(json!({ "a": "1" })).unwrap(), BTreeMap::from([("a".to_string(), "1".to_string())]));
-        assert_eq!(texts(json!({ "a": 1 })).unwrap_err(), "`a` is a number, not text");
+        assert_eq!(texts(json!({ "a": 1 })).unwrap_err(), "`a` is the number 1, not text");
         assert_eq!(texts(json!([])).unwrap_err(), "it is a list, not an object of texts");
     }
 }

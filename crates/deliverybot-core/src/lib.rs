@@ -26,7 +26,7 @@ mod engine;
 mod event;
 mod github;
 mod invocation;
-pub mod json;
+mod json;
 mod locks;
 mod log;
 mod protocol;

@@ -16,7 +16,7 @@
 //! the bytes that came (`answer`), not escaped inside a JSON reply: no reader for a JSON reply is
 //! compiled either (-4 KB compiled on a push).
 
-use deliverybot_core::{json, Invocation, Reply};
+use deliverybot_core::{Invocation, Reply};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
@@ -27,8 +27,8 @@ pub struct Engine(deliverybot_core::Engine);
 impl Engine {
     /// `invocation`: `{ event_name, inputs: {name: value}, context: {...}, ... }` as JSON; `event`: the
     /// webhook payload's JSON text, passed as it is rather than nested (and escaped) in `invocation`.
-    /// Both are UTF-8; a payload that is not is read as `TextDecoder` would (U+FFFD for each bad
-    /// sequence), so that the engine reports the JSON it cannot read rather than the encoding.
+    /// Both are UTF-8; a payload that is not is read with U+FFFD for each bad sequence (see `text`),
+    /// so that the engine reports the JSON it cannot read rather than the encoding.
     #[wasm_bindgen(constructor)]
     pub fn new(invocation: &[u8], event: Vec<u8>) -> Result<Engine, JsError> {
         let mut invocation = Invocation::from_json(utf8(invocation, "invocation")?).map_err(|err| invalid("invocation", err))?;
@@ -47,10 +47,7 @@ impl Engine {
     /// names to values, `body` the body's bytes as they came (UTF-8; read like the payload). The
     /// body is not wrapped in JSON, so it is neither escaped nor unescaped on its way in.
     pub fn answer(&mut self, status: u16, headers: &[u8], body: Vec<u8>) -> Result<String, JsError> {
-        let headers = serde_json::from_str(utf8(headers, "reply's headers")?)
-            .map_err(|err| err.to_string())
-            .and_then(json::texts)
-            .map_err(|err| invalid("reply's headers", err))?;
+        let headers = Reply::headers_from_json(utf8(headers, "reply's headers")?).map_err(|err| invalid("reply's headers", err))?;
         to_json(&self.0.step(Some(Reply::Response { status, headers, body: text(body) })), "the step")
     }
 
@@ -60,7 +57,9 @@ impl Engine {
     }
 }
 
-/// UTF-8 bytes as text; a sequence that is not UTF-8 becomes U+FFFD, as `TextDecoder` does.
+/// UTF-8 bytes as text; each sequence that is not UTF-8 becomes U+FFFD (the maximal subparts, as
+/// `TextDecoder` and `Buffer.toString` replace them). A byte-order mark is kept, as `Buffer.toString`
+/// keeps it.
 fn text(bytes: Vec<u8>) -> String {
     match String::from_utf8(bytes) {
         Ok(text) => text,

@@ -95,7 +95,7 @@ fn malformed_values_are_errors_not_traps() {
     engine.step().unwrap();
     let err = engine.answer(200, br#"{"link": 3}"#, Vec::new()).err().expect("an error");
     let text = message(err);
-    assert_eq!(text, "invalid reply's headers: `link` is a number, not text");
+    assert_eq!(text, "invalid reply's headers: `link` is the number 3, not text");
     let err = engine.answer(200, b"{\"link\": \"\xff\"}", Vec::new()).err().expect("an error");
     let text = message(err);
     assert!(text.starts_with("invalid reply's headers: invalid utf-8"), "{text}");
