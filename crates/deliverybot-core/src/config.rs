@@ -339,6 +339,9 @@ fn read_commands(entries: Vec<(Node, Node)>, errors: &mut Vec<Diagnostic>) -> Co
     commands
 }
 
+// The readers of keys a plain target does not have, and the builders of problems, are kept out of
+// line: `read_target` runs on every event and would otherwise compile them all (engine.rs says why).
+#[inline(never)]
 fn role(node: &Node, field: &str) -> Result<Role, Vec<Diagnostic>> {
     node.as_str()
         .and_then(Role::parse)
@@ -488,10 +491,12 @@ pub fn closest<'a>(word: &str, known: &[&'a str]) -> Option<&'a str> {
         .map(|(_, candidate)| candidate)
 }
 
+#[inline(never)]
 fn expected(node: &Node, field: &str, what: &str) -> Diagnostic {
     Diagnostic::at(node.pos, format!("`{field}` must be {what}; this is {}", node.describe()))
 }
 
+#[inline(never)]
 fn boolean(node: &Node, field: &str) -> Result<bool, Vec<Diagnostic>> {
     match node.value {
         Value::Bool(b) => Ok(b),
@@ -499,6 +504,7 @@ fn boolean(node: &Node, field: &str) -> Result<bool, Vec<Diagnostic>> {
     }
 }
 
+#[inline(never)]
 fn strings(node: &Node, field: &str) -> Result<Vec<String>, Vec<Diagnostic>> {
     let want = "a list of check names, like `[ci, security]`";
     match &node.value {
@@ -517,10 +523,15 @@ fn text<'n>(node: &'n Node, field: &str) -> Result<&'n Text, Vec<Diagnostic>> {
     }
 }
 
+#[inline(never)]
+fn empty(pos: Pos, field: &str) -> Diagnostic {
+    Diagnostic::at(pos, format!("`{field}` cannot be empty"))
+}
+
 fn template(node: &Node, field: &str, place: Place) -> Result<Template, Vec<Diagnostic>> {
     let text = text(node, field)?;
     if text.value.trim().is_empty() {
-        return Err(vec![Diagnostic::at(node.pos, format!("`{field}` cannot be empty"))]);
+        return Err(vec![empty(node.pos, field)]);
     }
     Template::compile(text, node.pos, place)
 }
@@ -533,13 +544,16 @@ fn trigger(node: &Node) -> Result<Trigger, Vec<Diagnostic>> {
     if pattern.starts_with("refs/") {
         return Ok(Trigger::Ref(pattern.clone()));
     }
-    let hint = if pattern.starts_with('v') || pattern.contains('.') { "tags/" } else { "heads/" };
-    Err(vec![Diagnostic::at(
-        node.pos,
-        format!("`auto_deploy_on` is a full ref (like `refs/{hint}{pattern}`) or `pr`; `{pattern}` would never match"),
-    )])
+    Err(vec![not_a_ref(node.pos, pattern)])
 }
 
+#[inline(never)]
+fn not_a_ref(pos: Pos, pattern: &str) -> Diagnostic {
+    let hint = if pattern.starts_with('v') || pattern.contains('.') { "tags/" } else { "heads/" };
+    Diagnostic::at(pos, format!("`auto_deploy_on` is a full ref (like `refs/{hint}{pattern}`) or `pr`; `{pattern}` would never match"))
+}
+
+#[inline(never)]
 fn payload_map(entries: Vec<(Node, Node)>) -> Result<Vec<(Template, Payload)>, Vec<Diagnostic>> {
     let mut errors = Vec::new();
     let mut out = Vec::new();

@@ -6,7 +6,7 @@
 //! number of values after alias expansion are bounded, so a hostile file (a "billion laughs" alias
 //! bomb) is refused quickly instead of exhausting memory.
 
-use saphyr_parser::{Event, Parser, ScalarStyle, Span, Tag};
+use saphyr_parser::{Event, Parser, ScalarStyle, ScanError, Span, Tag};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
@@ -130,39 +130,28 @@ impl<'a> Builder<'a> {
         Builder { text, offsets: std::cell::Cell::new((0, 0)), stack: Vec::new(), anchors: BTreeMap::new(), values: 0, root: None, documents: 0 }
     }
 
+    // What a plain config does not use (anchors, aliases, tags, a second document, a parse error) is
+    // kept out of `run`, which every run compiles (engine.rs says why that matters).
     fn run(mut self) -> Result<Option<Node>, Diagnostic> {
         for event in Parser::new_from_str(self.text) {
-            let (event, span) = event.map_err(|err| {
-                let marker = err.marker();
-                Diagnostic::at(Pos { line: marker.line(), column: marker.col() + 1 }, format!("invalid YAML: {}", err.info()))
-            })?;
+            let (event, span) = event.map_err(invalid_yaml)?;
             let pos = position(&span);
             match event {
                 Event::DocumentStart(_) => {
                     self.documents += 1;
                     if self.documents > 1 {
-                        return Err(Diagnostic::at(pos, "a config is one YAML document; remove the second `---`"));
+                        return Err(second_document(pos));
                     }
                 }
                 Event::Scalar(value, style, anchor, tag) => {
                     let node = self.scalar(value.into_owned(), style, tag.as_deref(), &span)?;
                     self.count(1, pos)?;
                     if anchor > 0 {
-                        self.anchors.insert(anchor, (node.clone(), 1, 0));
+                        self.anchor(anchor, &node, 1, 0);
                     }
                     self.push(node, 0)?;
                 }
-                Event::Alias(id) => {
-                    let (size, depth) = match self.anchors.get(&id) {
-                        Some((_, size, depth)) => (*size, *depth),
-                        None => return Err(Diagnostic::at(pos, "this alias refers to no anchor")),
-                    };
-                    // Both bounds before the copy: a deep or huge tree is refused, never built.
-                    self.count(size, pos)?;
-                    self.check_depth(depth, pos)?;
-                    let node = self.anchors[&id].0.clone();
-                    self.push(Node { value: node.value, pos }, depth)?;
-                }
+                Event::Alias(id) => self.alias(id, pos)?,
                 Event::SequenceStart(anchor, tag) => {
                     self.open(pos, tag.as_deref(), "list")?;
                     self.stack.push(Frame::Seq { pos, anchor, items: Vec::new(), deepest: 0 });
@@ -181,7 +170,7 @@ impl<'a> Builder<'a> {
                     };
                     self.count(1, pos)?;
                     if anchor > 0 {
-                        self.anchors.insert(anchor, (node.clone(), size(&node), deepest + 1));
+                        self.anchor(anchor, &node, size(&node), deepest + 1);
                     }
                     self.push(node, deepest + 1)?;
                 }
@@ -189,6 +178,25 @@ impl<'a> Builder<'a> {
             }
         }
         Ok(self.root)
+    }
+
+    /// Keeps an anchored value, with its size and depth, for the aliases that paste it.
+    #[inline(never)]
+    fn anchor(&mut self, anchor: usize, node: &Node, size: usize, depth: usize) {
+        self.anchors.insert(anchor, (node.clone(), size, depth));
+    }
+
+    #[inline(never)]
+    fn alias(&mut self, id: usize, pos: Pos) -> Result<(), Diagnostic> {
+        let (size, depth) = match self.anchors.get(&id) {
+            Some((_, size, depth)) => (*size, *depth),
+            None => return Err(Diagnostic::at(pos, "this alias refers to no anchor")),
+        };
+        // Both bounds before the copy: a deep or huge tree is refused, never built.
+        self.count(size, pos)?;
+        self.check_depth(depth, pos)?;
+        let node = self.anchors[&id].0.clone();
+        self.push(Node { value: node.value, pos }, depth)
     }
 
     fn count(&mut self, values: usize, pos: Pos) -> Result<(), Diagnostic> {
@@ -204,13 +212,11 @@ impl<'a> Builder<'a> {
 
     fn open(&self, pos: Pos, tag: Option<&Tag>, kind: &str) -> Result<(), Diagnostic> {
         if self.stack.len() >= MAX_DEPTH {
-            return Err(Diagnostic::at(pos, format!("the config nests deeper than {MAX_DEPTH} levels")));
+            return Err(too_deep(pos));
         }
         match tag {
-            Some(tag) if !(tag.is_yaml_core_schema() && matches!(tag.suffix.as_str(), "seq" | "map")) => {
-                Err(Diagnostic::at(pos, format!("YAML tags like `{tag}` are not supported on a {kind}")))
-            }
-            _ => Ok(()),
+            Some(tag) => collection_tag(tag, pos, kind),
+            None => Ok(()),
         }
     }
 
@@ -255,15 +261,10 @@ impl<'a> Builder<'a> {
             Value::Str(Text { value, verbatim_at })
         };
         let value = match tag {
-            Some(tag) if tag.is_yaml_core_schema() => match tag.suffix.as_str() {
-                "str" => text(value),
-                "null" | "bool" | "int" | "float" => match resolve_plain(&value) {
-                    Some(resolved) if kind_of(&resolved) == tag.suffix => resolved,
-                    _ => return Err(Diagnostic::at(pos, format!("{value:?} is not a valid !!{}", tag.suffix))),
-                },
-                _ => return Err(Diagnostic::at(pos, format!("the YAML tag `{tag}` is not supported"))),
+            Some(tag) => match tagged(&value, tag, pos)? {
+                Some(resolved) => resolved,
+                None => text(value),
             },
-            Some(tag) => return Err(Diagnostic::at(pos, format!("YAML tags like `{tag}` are not supported"))),
             None if style == ScalarStyle::Plain => resolve_plain(&value).unwrap_or_else(|| text(value)),
             None => text(value),
         };
@@ -308,8 +309,49 @@ fn position(span: &Span) -> Pos {
     Pos { line: span.start.line(), column: span.start.col() + 1 }
 }
 
+#[inline(never)]
+fn invalid_yaml(err: ScanError) -> Diagnostic {
+    let marker = err.marker();
+    Diagnostic::at(Pos { line: marker.line(), column: marker.col() + 1 }, format!("invalid YAML: {}", err.info()))
+}
+
+#[inline(never)]
+fn second_document(pos: Pos) -> Diagnostic {
+    Diagnostic::at(pos, "a config is one YAML document; remove the second `---`")
+}
+
+#[inline(never)]
+fn too_deep(pos: Pos) -> Diagnostic {
+    Diagnostic::at(pos, format!("the config nests deeper than {MAX_DEPTH} levels"))
+}
+
+/// A tag on a list or map: only the core schema's own (`!!seq`, `!!map`) is accepted.
+#[inline(never)]
+fn collection_tag(tag: &Tag, pos: Pos, kind: &str) -> Result<(), Diagnostic> {
+    if tag.is_yaml_core_schema() && matches!(tag.suffix.as_str(), "seq" | "map") {
+        return Ok(());
+    }
+    Err(Diagnostic::at(pos, format!("YAML tags like `{tag}` are not supported on a {kind}")))
+}
+
+/// A tagged scalar: the value its core schema tag says (`None`: a string, for `!!str`), or why not.
+#[inline(never)]
+fn tagged(value: &str, tag: &Tag, pos: Pos) -> Result<Option<Value>, Diagnostic> {
+    if !tag.is_yaml_core_schema() {
+        return Err(Diagnostic::at(pos, format!("YAML tags like `{tag}` are not supported")));
+    }
+    match tag.suffix.as_str() {
+        "str" => Ok(None),
+        "null" | "bool" | "int" | "float" => match resolve_plain(value) {
+            Some(resolved) if kind_of(&resolved) == tag.suffix => Ok(Some(resolved)),
+            _ => Err(Diagnostic::at(pos, format!("{value:?} is not a valid !!{}", tag.suffix))),
+        },
+        _ => Err(Diagnostic::at(pos, format!("the YAML tag `{tag}` is not supported"))),
+    }
+}
+
 /// `<<: *defaults` (or a list of them): keys of the merged maps that the map does not set itself.
-fn merge(mut entries: Vec<(Node, Node)>, merges: Vec<Node>) -> Result<Vec<(Node, Node)>, Diagnostic> {
+fn merge(entries: Vec<(Node, Node)>, merges: Vec<Node>) -> Result<Vec<(Node, Node)>, Diagnostic> {
     let mut seen: BTreeSet<String> = BTreeSet::new();
     for (key, _) in &entries {
         if let Some(name) = key.as_str() {
@@ -318,6 +360,15 @@ fn merge(mut entries: Vec<(Node, Node)>, merges: Vec<Node>) -> Result<Vec<(Node,
             }
         }
     }
+    if merges.is_empty() {
+        return Ok(entries);
+    }
+    merge_in(entries, merges, seen)
+}
+
+/// Adds the keys of the `<<` maps that the map does not set itself (`seen`).
+#[inline(never)]
+fn merge_in(mut entries: Vec<(Node, Node)>, merges: Vec<Node>, mut seen: BTreeSet<String>) -> Result<Vec<(Node, Node)>, Diagnostic> {
     for source in merges {
         let maps = match source.value {
             Value::Map(map) => vec![map],
