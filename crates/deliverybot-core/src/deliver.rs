@@ -917,7 +917,7 @@ impl Deliver {
                 request: plan.body.as_ref().map(|body| RequestRecord {
                     method: Method::Post,
                     path: format!("{}/deployments", github::repo_path(&self.repo)),
-                    body: serde_json::to_value(body).expect("a deployment body is always JSON"),
+                    body: body.to_json(),
                 }),
                 decision: match &plan.progress {
                     Progress::Decided(decision) => decision.clone(),
@@ -1071,7 +1071,7 @@ impl Flow for Deliver {
                 Progress::Create { attempt } => {
                     let body = plan.body.as_ref().expect("rendered before it is created");
                     self.awaiting = Some(Awaiting::Create(index, *attempt));
-                    let json = serde_json::to_value(body).expect("a deployment body is always JSON");
+                    let json = body.to_json();
                     let purpose = format!("create the {} deployment for target {}", body.environment, self.target_name(index));
                     return Ok(github::create_deployment(&self.repo, json, purpose));
                 }

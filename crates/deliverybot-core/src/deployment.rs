@@ -5,7 +5,6 @@ use crate::config::{Payload, Target};
 use crate::refs::{short_name, short_sha};
 use crate::template::{Lookup, Template, Var};
 use crate::yaml::Diagnostic;
-use serde::Serialize;
 use serde_json::{json, Map, Value};
 
 /// GitHub rejects deployment descriptions longer than this.
@@ -74,11 +73,11 @@ fn walk(value: &Value, path: &[String]) -> Option<Value> {
     path.iter().try_fold(value, |v, key| v.get(key)).cloned()
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+/// A deployment to create (its JSON form: `to_json`).
+#[derive(Debug, Clone, PartialEq)]
 pub struct NewDeployment {
-    /// Always the exact commit: a branch name would be resolved by GitHub when the request arrives,
-    /// and could by then point to a newer commit than the one that was decided on.
-    #[serde(rename = "ref")]
+    /// Always the exact commit (sent as `ref`): a branch name would be resolved by GitHub when the
+    /// request arrives, and could by then point to a newer commit than the one that was decided on.
     pub sha: String,
     pub task: String,
     pub auto_merge: bool,
@@ -86,9 +85,9 @@ pub struct NewDeployment {
     pub payload: Map<String, Value>,
     pub environment: String,
     pub description: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// `None`: not sent, GitHub's default applies.
     pub transient_environment: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// `None`: not sent, GitHub's default applies.
     pub production_environment: Option<bool>,
 }
 
@@ -106,6 +105,26 @@ pub fn environment_of(target: &Target, source: &Source) -> Result<String, Vec<Di
 }
 
 impl NewDeployment {
+    /// The body GitHub's "create a deployment" takes. Built as a JSON value directly rather than
+    /// through `serde_json::to_value`, whose generic machinery every push would compile for it.
+    pub fn to_json(&self) -> Value {
+        let mut body = Map::new();
+        body.insert("ref".to_string(), Value::String(self.sha.clone()));
+        body.insert("task".to_string(), Value::String(self.task.clone()));
+        body.insert("auto_merge".to_string(), Value::Bool(self.auto_merge));
+        body.insert("required_contexts".to_string(), Value::Array(self.required_contexts.iter().cloned().map(Value::String).collect()));
+        body.insert("payload".to_string(), Value::Object(self.payload.clone()));
+        body.insert("environment".to_string(), Value::String(self.environment.clone()));
+        body.insert("description".to_string(), Value::String(self.description.clone()));
+        if let Some(transient) = self.transient_environment {
+            body.insert("transient_environment".to_string(), Value::Bool(transient));
+        }
+        if let Some(production) = self.production_environment {
+            body.insert("production_environment".to_string(), Value::Bool(production));
+        }
+        Value::Object(body)
+    }
+
     pub fn render(target: &Target, source: &Source) -> Result<Rendered, Vec<Diagnostic>> {
         let mut vars = Vars { source, target: &target.name, environment: None };
         let mut errors = Vec::new();
@@ -242,7 +261,7 @@ mod tests {
 
     #[test]
     fn the_body_deploys_the_exact_commit_with_defaults() {
-        let body = serde_json::to_value(render("production:\n").unwrap().body).unwrap();
+        let body = render("production:\n").unwrap().body.to_json();
         assert_eq!(
             body,
             json!({

@@ -3,7 +3,7 @@
 
 use crate::protocol::{DecisionRecord, Outcome, RequestRecord};
 use crate::refs::short_sha;
-use serde_json::json;
+use serde_json::{Map, Value};
 
 /// What happened to one selected target.
 #[derive(Debug, Clone, PartialEq)]
@@ -73,6 +73,32 @@ pub struct Row {
 }
 
 impl Row {
+    /// The row in the `deployments` output: `{ id, target, environment, ref, sha, url }`.
+    fn created(&self, id: u64, url: &str) -> Value {
+        let mut item = self.common();
+        item.insert("id".to_string(), Value::from(id));
+        item.insert("url".to_string(), Value::String(url.to_string()));
+        Value::Object(item)
+    }
+
+    /// The row in the `skipped` and `waiting` outputs: `{ target, environment, ref, sha, reason }`.
+    fn explained(&self) -> Value {
+        let mut item = self.common();
+        item.insert("reason".to_string(), Value::String(self.decision.reason()));
+        Value::Object(item)
+    }
+
+    // Built as JSON values directly: `json!` goes through `serde_json::to_value`, whose generic
+    // machinery every run would compile for it.
+    fn common(&self) -> Map<String, Value> {
+        let mut item = Map::new();
+        item.insert("target".to_string(), Value::String(self.target.clone()));
+        item.insert("environment".to_string(), Value::String(self.environment.clone()));
+        item.insert("ref".to_string(), Value::String(self.git_ref.clone()));
+        item.insert("sha".to_string(), Value::String(self.sha.clone()));
+        item
+    }
+
     fn record(&self) -> DecisionRecord {
         DecisionRecord {
             target: self.target.clone(),
@@ -127,40 +153,32 @@ fn empty_outputs() -> Vec<(String, String)> {
 
 impl Report {
     pub fn outcome(&self) -> Outcome {
-        let list = |keep: fn(&Decision) -> bool| -> Vec<&Row> { self.rows.iter().filter(|r| keep(&r.decision)).collect() };
-        let created: Vec<_> = list(|d| matches!(d, Decision::Created { .. }))
-            .into_iter()
-            .map(|row| {
-                let Decision::Created { id, url } = &row.decision else { unreachable!() };
-                json!({ "id": id, "target": row.target, "environment": row.environment, "ref": row.git_ref, "sha": row.sha, "url": url })
-            })
-            .collect();
-        let explained = |rows: Vec<&Row>| -> String {
-            let items: Vec<_> = rows
-                .into_iter()
-                .map(|row| json!({ "target": row.target, "environment": row.environment, "ref": row.git_ref, "sha": row.sha, "reason": row.decision.reason() }))
-                .collect();
-            serde_json::Value::Array(items).to_string()
-        };
-        let skipped = explained(list(|d| {
-            matches!(
-                d,
+        let mut created = Vec::new();
+        let mut skipped = Vec::new();
+        let mut waiting = Vec::new();
+        for row in &self.rows {
+            match &row.decision {
+                Decision::Created { id, url } => created.push((row, *id, url)),
                 Decision::AlreadyDeployed { .. }
-                    | Decision::Superseded { .. }
-                    | Decision::Blocked { .. }
-                    | Decision::Locked { .. }
-                    | Decision::Skipped { .. }
-                    | Decision::NotCreated { .. }
-            )
-        }));
-        let waiting = explained(list(|d| matches!(d, Decision::Waiting { .. })));
-        let first = created.first();
+                | Decision::Superseded { .. }
+                | Decision::Blocked { .. }
+                | Decision::Locked { .. }
+                | Decision::Skipped { .. }
+                | Decision::NotCreated { .. } => skipped.push(row.explained()),
+                Decision::Waiting { .. } => waiting.push(row.explained()),
+                Decision::WouldCreate | Decision::Failed { .. } => {}
+            }
+        }
+        let first = created.first().map(|(row, id, _)| (id.to_string(), row.environment.clone()));
+        let created_count = created.len();
+        let deployments = created.into_iter().map(|(row, id, url)| row.created(id, url)).collect();
+        let (deployment_id, environment) = first.unwrap_or_default();
         let outputs = vec![
-            ("deployments".to_string(), serde_json::Value::Array(created.clone()).to_string()),
-            ("deployment-id".to_string(), first.map(|d| d["id"].to_string()).unwrap_or_default()),
-            ("environment".to_string(), first.and_then(|d| d["environment"].as_str()).unwrap_or_default().to_string()),
-            ("skipped".to_string(), skipped),
-            ("waiting".to_string(), waiting),
+            ("deployments".to_string(), json_text(Value::Array(deployments))),
+            ("deployment-id".to_string(), deployment_id),
+            ("environment".to_string(), environment),
+            ("skipped".to_string(), json_text(Value::Array(skipped))),
+            ("waiting".to_string(), json_text(Value::Array(waiting))),
         ];
         let failures: Vec<String> = self
             .rows
@@ -175,7 +193,7 @@ impl Report {
             n => Some(format!("{n} of {} deployment{} failed. {}", self.rows.len(), plural(self.rows.len()), failures.join("; "))),
         };
         let decisions = self.rows.iter().map(|row| row.record()).collect();
-        Outcome { outputs, decisions, summary: self.summary(created.len()), state: Vec::new(), failure }
+        Outcome { outputs, decisions, summary: self.summary(created_count), state: Vec::new(), failure }
     }
 
     fn summary(&self, created: usize) -> String {
@@ -211,6 +229,12 @@ impl Report {
         let page = format!("{}/{}/deployments/{}", self.server_url, self.repository, crate::github::encode(environment));
         format!("[{}]({page})", escape(environment))
     }
+}
+
+/// A JSON value as compact JSON text, through the writer the step's JSON uses too (writing a
+/// value cannot fail: its keys are text).
+fn json_text(value: Value) -> String {
+    serde_json::to_string(&value).unwrap_or_default()
 }
 
 /// Text from users or GitHub inside Markdown: no table breaks, no raw HTML.
