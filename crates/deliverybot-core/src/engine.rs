@@ -15,7 +15,7 @@
 
 use crate::commands::Commands;
 use crate::deliver::Deliver;
-use crate::event::{PullRequest, PullRequestEvent};
+use crate::event::{CommentEvent, PullRequest, PullRequestEvent};
 use crate::retire::Retire;
 use crate::event::Event;
 use crate::invocation::{Invocation, Phase, Repo, RunContext, Settings};
@@ -89,20 +89,36 @@ fn start(invocation: Invocation, log: &mut Log) -> Result<Box<dyn Flow>, Outcome
     let repo = Repo::parse(&invocation.context.repository).map_err(Outcome::failed)?;
     let settings = Settings::from_inputs(&invocation.inputs).map_err(Outcome::failed)?;
     let event = Event::parse(&invocation.event_name, &invocation.event).map_err(Outcome::failed)?;
-    if invocation.phase == Phase::Post {
-        return Ok(Box::new(status::post(&invocation, repo, &event, log)?));
-    }
-    if status::is_status_mode(&invocation) {
-        return Ok(Box::new(status::main(&invocation, repo, &event, log)?));
+    if invocation.phase == Phase::Post || status::is_status_mode(&invocation) {
+        return status_flow(&invocation, repo, &event, log);
     }
     match event {
         Event::Deployment(_) | Event::Other { .. } => Err(nothing_to_do(&invocation.event_name, &event, log)),
-        Event::Comment(comment) => Ok(Box::new(Commands::new(repo, settings, invocation.context, comment, log)?)),
-        Event::PullRequest(closed) if closed.action == "closed" => {
-            Ok(Box::new(retire(repo, settings, invocation.context, closed, log)?))
-        }
-        event => Ok(Box::new(Deliver::new(repo, settings, invocation.context, &invocation.event_name, event, log)?)),
+        Event::Comment(comment) => commands_flow(repo, settings, invocation.context, comment, log),
+        Event::PullRequest(closed) if closed.action == "closed" => retire(repo, settings, invocation.context, closed, log),
+        event => deliver_flow(repo, settings, invocation.context, &invocation.event_name, event, log),
     }
+}
+
+// Each flow is built and boxed in a function of its own, so that `start` (compiled on every run)
+// does not carry the moves of every flow's state into the heap.
+
+#[inline(never)]
+fn status_flow(invocation: &Invocation, repo: Repo, event: &Event, log: &mut Log) -> Result<Box<dyn Flow>, Outcome> {
+    if invocation.phase == Phase::Post {
+        return Ok(Box::new(status::post(invocation, repo, event, log)?));
+    }
+    Ok(Box::new(status::main(invocation, repo, event, log)?))
+}
+
+#[inline(never)]
+fn commands_flow(repo: Repo, settings: Settings, context: RunContext, comment: CommentEvent, log: &mut Log) -> Result<Box<dyn Flow>, Outcome> {
+    Ok(Box::new(Commands::new(repo, settings, context, comment, log)?))
+}
+
+#[inline(never)]
+fn deliver_flow(repo: Repo, settings: Settings, context: RunContext, event_name: &str, event: Event, log: &mut Log) -> Result<Box<dyn Flow>, Outcome> {
+    Ok(Box::new(Deliver::new(repo, settings, context, event_name, event, log)?))
 }
 
 #[inline(never)]
@@ -116,10 +132,10 @@ fn nothing_to_do(event_name: &str, event: &Event, log: &mut Log) -> Outcome {
 }
 
 #[inline(never)]
-fn retire(repo: Repo, settings: Settings, context: RunContext, closed: PullRequestEvent, log: &mut Log) -> Result<Retire, Outcome> {
+fn retire(repo: Repo, settings: Settings, context: RunContext, closed: PullRequestEvent, log: &mut Log) -> Result<Box<dyn Flow>, Outcome> {
     let pr = PullRequest::from_object(closed.pull_request, closed.repository.id).map_err(Outcome::failed)?;
     log.info(format!("Pull request #{} was closed: retiring its review deployments.", pr.number));
-    Ok(Retire::new(repo, settings, context, closed.repository.default_branch, pr))
+    Ok(Box::new(Retire::new(repo, settings, context, closed.repository.default_branch, pr)))
 }
 
 #[cfg(test)]
