@@ -388,6 +388,7 @@ impl Deliver {
         }
     }
 
+    #[inline(never)]
     fn select_pull_request(&mut self, config: &Config, candidate: usize, log: &mut Log) {
         let pr = self.candidates[candidate].pull_request.clone().expect("a pull request candidate");
         for (target, spec) in config.targets.iter().enumerate() {
@@ -411,6 +412,7 @@ impl Deliver {
         }
     }
 
+    #[inline(never)]
     fn select_dispatch(&mut self, config: &Config, dispatch: &Dispatch, log: &mut Log) {
         let names = || config.targets.iter().map(|t| format!("`{}`", t.name)).collect::<Vec<_>>().join(", ");
         let Some(name) = &dispatch.target else {
@@ -724,7 +726,6 @@ impl Deliver {
         let body = self.plans[index].body.as_ref().expect("rendered before its checks");
         let sha = body.sha.clone();
         let verdict = match self.checks.get(&sha) {
-            _ if required.is_empty() => Verdict::Green,
             Some(ChecksFetch { failed: Some(reason), .. }) => {
                 self.plans[index].progress = Progress::Decided(Decision::Failed { reason: reason.clone() });
                 return;
@@ -811,24 +812,12 @@ impl Deliver {
         let plan = &self.plans[index];
         let body = plan.body.as_ref().expect("rendered before it is created");
         let purpose = format!("create the {} deployment", body.environment);
-        let lost = |error: String| Progress::Recover { attempt, error };
         let progress = match answer(&reply) {
             Answer::Success { status: 201, body: json, .. } => match github::deployment(json, &purpose) {
                 Ok(created) => self.created(index, created, log),
                 Err(reason) => Progress::Decided(Decision::Failed { reason }),
             },
-            // GitHub may have created it before failing to answer.
-            Answer::Refused { status: status @ (500 | 502 | 503 | 504), message } => lost(format!("GitHub answered {status}: {message}")),
-            Answer::Lost { error } => lost(error.to_string()),
-            // 202: GitHub merged the default branch into the ref instead (auto_merge); the merge
-            // commit is a new push, which its own run deploys.
-            Answer::Success { body: json, .. } => Progress::Decided(Decision::NotCreated {
-                reason: format!("GitHub merged the default branch into the ref instead of deploying ({}); the merge commit deploys on its own push", github::message_of(json)),
-            }),
-            Answer::Refused { status: 409, message } => Progress::Decided(conflict(&reply, message)),
-            Answer::Refused { status, message } => {
-                Progress::Decided(Decision::Failed { reason: github::refusal(&purpose, status, &message, Some("deployments: write")) })
-            }
+            other => not_created(other, &reply, attempt, &purpose),
         };
         if let Progress::Decided(Decision::Failed { reason } | Decision::NotCreated { reason }) = &progress {
             log.warning(format!("{name}: {reason}"));
@@ -1038,12 +1027,15 @@ impl Flow for Deliver {
                     return Ok(github::find_deployment(&self.repo, &body.sha, &body.environment, &body.task));
                 }
                 Progress::Checks => {
-                    if !self.config().targets[plan.target].required_contexts.is_empty() {
+                    if self.config().targets[plan.target].required_contexts.is_empty() {
+                        // Nothing to wait for.
+                        self.plans[index].progress = Progress::Lock;
+                    } else {
                         if let Some(request) = self.checks_request(index) {
                             return Ok(request);
                         }
+                        self.judge_checks(index, log);
                     }
-                    self.judge_checks(index, log);
                 }
                 Progress::Lock => {
                     if let Fetch::Unread = self.locks {
@@ -1135,6 +1127,26 @@ impl Deliver {
         let git_ref = self.default_branch.clone().unwrap_or_else(|| "main".to_string());
         self.awaiting = Some(Awaiting::Dispatch(index, id));
         github::dispatch_workflow(&self.repo, &workflow, &git_ref, id)
+    }
+}
+
+/// What a create that did not answer 201 means (out of `record_create`, which every deploy compiles).
+#[inline(never)]
+fn not_created(answer: Answer, reply: &Reply, attempt: u8, purpose: &str) -> Progress {
+    let lost = |error: String| Progress::Recover { attempt, error };
+    match answer {
+        // GitHub may have created it before failing to answer.
+        Answer::Refused { status: status @ (500 | 502 | 503 | 504), message } => lost(format!("GitHub answered {status}: {message}")),
+        Answer::Lost { error } => lost(error.to_string()),
+        // 202: GitHub merged the default branch into the ref instead (auto_merge); the merge commit
+        // is a new push, which its own run deploys.
+        Answer::Success { body: json, .. } => Progress::Decided(Decision::NotCreated {
+            reason: format!("GitHub merged the default branch into the ref instead of deploying ({}); the merge commit deploys on its own push", github::message_of(json)),
+        }),
+        Answer::Refused { status: 409, message } => Progress::Decided(conflict(reply, message)),
+        Answer::Refused { status, message } => {
+            Progress::Decided(Decision::Failed { reason: github::refusal(purpose, status, &message, Some("deployments: write")) })
+        }
     }
 }
 
