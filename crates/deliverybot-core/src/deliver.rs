@@ -669,14 +669,7 @@ impl Deliver {
                 self.plans[index].body = Some(rendered.body);
                 Progress::Existing
             }
-            Err(errors) => {
-                let path = &self.settings.config_path;
-                for error in &errors {
-                    log.error(located(path, error), annotation(path, error));
-                }
-                let reason = errors.iter().map(|e| e.message.as_str()).collect::<Vec<_>>().join("; ");
-                Progress::Decided(Decision::Failed { reason: format!("cannot render the deployment: {reason}") })
-            }
+            Err(errors) => not_rendered(&self.settings.config_path, &errors, log),
         };
         self.plans[index].progress = progress;
     }
@@ -1128,6 +1121,16 @@ impl Deliver {
         self.awaiting = Some(Awaiting::Dispatch(index, id));
         github::dispatch_workflow(&self.repo, &workflow, &git_ref, id)
     }
+}
+
+/// A deployment whose templates could not be rendered: each problem at its place in the config.
+#[inline(never)]
+fn not_rendered(path: &str, errors: &[Diagnostic], log: &mut Log) -> Progress {
+    for error in errors {
+        log.error(located(path, error), annotation(path, error));
+    }
+    let reason = errors.iter().map(|e| e.message.as_str()).collect::<Vec<_>>().join("; ");
+    Progress::Decided(Decision::Failed { reason: format!("cannot render the deployment: {reason}") })
 }
 
 /// What a create that did not answer 201 means (out of `record_create`, which every deploy compiles).
