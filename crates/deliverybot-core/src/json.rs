@@ -35,7 +35,7 @@ impl Object {
     /// say `name.field`.
     pub fn nested(&mut self, name: &'static str, path: &'static str, names: &'static [&'static str]) -> Result<Object, String> {
         match self.take(name) {
-            None => Err(format!("it has no `{}{name}`", self.path)),
+            None => Err(self.missing(name)),
             Some(Value::Object(mut map)) => Ok(Object { path, names, values: names.iter().map(|name| map.remove(*name)).collect() }),
             Some(other) => Err(format!("`{}{name}` is {}, not an object", self.path, describe(&other))),
         }
@@ -50,7 +50,7 @@ impl Object {
 
     /// A field that must be text.
     pub fn text(&mut self, name: &str) -> Result<String, String> {
-        self.optional_text(name)?.ok_or_else(|| format!("it has no `{}{name}`", self.path))
+        self.optional_text(name)?.ok_or_else(|| self.missing(name))
     }
 
     /// A field that may be absent, and is text when it is not.
@@ -87,6 +87,13 @@ impl Object {
         }
     }
 
+    // The messages, out of line: every reader above would otherwise carry its own copy.
+    #[inline(never)]
+    fn missing(&self, name: &str) -> String {
+        format!("it has no `{}{name}`", self.path)
+    }
+
+    #[inline(never)]
     fn mistyped(&self, name: &str, value: &Value, wanted: &str) -> String {
         format!("`{}{name}` is {}, not {wanted}", self.path, describe(value))
     }
