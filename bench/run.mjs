@@ -157,23 +157,99 @@ async function coldStart(node) {
 // ── WebAssembly compiled on a push ──────────────────────────────────────────────────────────────
 // V8 compiles a WebAssembly function (with Liftoff) the first time it is called, so what a cold start
 // pays for is the code a run touches, not the size of the file. V8's own trace counts it.
-function codeSection(bytes) {
-  let at = 8;
-  const leb = () => {
-    let value = 0;
-    for (let shift = 0; ; shift += 7) {
-      const byte = bytes[at++];
-      value += (byte & 0x7f) * 2 ** shift;
-      if (byte < 0x80) return value;
+/** The sections of a WebAssembly module: `{ id, name (custom sections), start, end }`. */
+function sections(bytes) {
+  const reader = leb128(bytes, 8);
+  const found = [];
+  while (reader.at < bytes.length) {
+    const id = bytes[reader.at++];
+    const size = reader.next();
+    const start = reader.at;
+    let name;
+    if (id === 0) {
+      const length = reader.next();
+      name = Buffer.from(bytes.subarray(reader.at, reader.at + length)).toString();
     }
-  };
-  while (at < bytes.length) {
-    const id = bytes[at++];
-    const size = leb();
-    if (id === 10) return { functions: leb(), bytes: size };
-    at += size;
+    found.push({ id, name, start, end: start + size });
+    reader.at = start + size;
   }
-  throw new Error('no code section');
+  return found;
+}
+
+function leb128(bytes, at) {
+  const reader = {
+    at,
+    next() {
+      let value = 0;
+      for (let shift = 0; ; shift += 7) {
+        const byte = bytes[reader.at++];
+        value += (byte & 0x7f) * 2 ** shift;
+        if (byte < 0x80) return value;
+      }
+    },
+  };
+  return reader;
+}
+
+function codeSection(bytes) {
+  const code = sections(bytes).find((section) => section.id === 10);
+  if (!code) throw new Error('no code section');
+  return { functions: leb128(bytes, code.start).next(), bytes: code.end - code.start, body: bytes.subarray(code.start, code.end) };
+}
+
+/** Function names by index, from the module's `name` section. */
+function functionNames(bytes) {
+  const names = new Map();
+  const section = sections(bytes).find((s) => s.id === 0 && s.name === 'name');
+  if (!section) return names;
+  const reader = leb128(bytes, section.start);
+  reader.at += 1 + 'name'.length; // the section's own name
+  while (reader.at < section.end) {
+    const kind = bytes[reader.at++];
+    const end = reader.next() + reader.at;
+    if (kind === 1) {
+      for (let count = reader.next(); count > 0; count--) {
+        const index = reader.next();
+        const length = reader.next();
+        names.set(index, Buffer.from(bytes.subarray(reader.at, reader.at + length)).toString());
+        reader.at += length;
+      }
+    }
+    reader.at = end;
+  }
+  return names;
+}
+
+// Where the code a push compiles comes from, by the (mangled) function names of the build's named
+// twin of the module: the first pattern a name matches.
+const ORIGINS = [
+  ['YAML parser (saphyr-parser)', /saphyr_parser|vec_deque/],
+  ['JSON (serde, serde_json, derived impls)', /serde|itoa|zmij/],
+  ['BTreeMap', /btree/],
+  ['allocator (dlmalloc)', /dlmalloc|__rdl_|__rust_|finish_grow|raw_vec/],
+  ['engine: config, templates, YAML tree', /deliverybot_core::(config|template|yaml)/],
+  ['engine: the rest', /deliverybot/],
+  ['wasm-bindgen', /wasm_bindgen|wbindgen|externref/],
+  ['standard library: iterators, strings, formatting', /./],
+];
+
+/** Compiled bytes and functions by origin, or null when the named twin does not match dist/. */
+function byOrigin(compiled) {
+  const twin = join(ROOT, 'build/deliverybot.named.wasm');
+  if (!existsSync(twin)) return null;
+  const named = readFileSync(twin);
+  // The twin must hold the very same code (only names added), or its indices mean nothing.
+  if (!Buffer.from(codeSection(named).body).equals(Buffer.from(codeSection(readFileSync(join(ROOT, 'dist/deliverybot.wasm'))).body))) return null;
+  const names = functionNames(named);
+  const origins = ORIGINS.map(([origin]) => ({ origin, functions: 0, bytes: 0 }));
+  const unnamed = { origin: 'unnamed', functions: 0, bytes: 0 };
+  for (const { index, bytes } of compiled) {
+    const name = names.get(index);
+    const row = name === undefined ? unnamed : origins[ORIGINS.findIndex(([, pattern]) => pattern.test(name))];
+    row.functions += 1;
+    row.bytes += bytes;
+  }
+  return [...origins, unnamed].filter((row) => row.functions > 0).sort((a, b) => b.bytes - a.bytes);
 }
 
 async function compiledOnAPush(node) {
@@ -195,15 +271,16 @@ async function compiledOnAPush(node) {
       closeSync(fd);
     }
     const out = readFileSync(traceFile, 'utf8');
-    const sizes = [...out.matchAll(/using Liftoff[^;]*; bodysize (\d+)/g)].map((m) => Number(m[1]));
-    if (fake.requests.length !== 4 || sizes.length === 0) throw new Error(`the traced push made ${fake.requests.length} requests and ${sizes.length} compiles`);
+    const compiled = [...out.matchAll(/#(\d+) using Liftoff[^;]*; bodysize (\d+)/g)].map((m) => ({ index: Number(m[1]), bytes: Number(m[2]) }));
+    if (fake.requests.length !== 4 || compiled.length === 0) throw new Error(`the traced push made ${fake.requests.length} requests and ${compiled.length} compiles`);
     const module = codeSection(readFileSync(join(ROOT, 'dist/deliverybot.wasm')));
     return {
       node: execFileSync(node, ['--version'], { encoding: 'utf8' }).trim(),
-      functions: sizes.length,
-      bytes: sizes.reduce((a, b) => a + b, 0),
+      functions: compiled.length,
+      bytes: compiled.reduce((sum, f) => sum + f.bytes, 0),
       module_functions: module.functions,
       module_code_bytes: module.bytes,
+      by_origin: byOrigin(compiled),
     };
   } finally {
     await fake.close();
@@ -393,6 +470,8 @@ if (wanted('compiled')) {
     const r = await compiledOnAPush(node);
     result.compiled.push(r);
     console.log(`\nWebAssembly compiled on a push, ${r.node}: ${r.functions} of ${r.module_functions} functions, ${kb(r.bytes)} of ${kb(r.module_code_bytes)} of code`);
+    if (r.by_origin) for (const row of r.by_origin) console.log(`  ${row.origin.padEnd(52)} ${kb(row.bytes).padStart(9)}  ${String(row.functions).padStart(4)} functions`);
+    else console.log('  (by origin: build/deliverybot.named.wasm is missing or not this dist/; run scripts/build.sh)');
   }
 }
 

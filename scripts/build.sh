@@ -26,10 +26,13 @@ build_engine() {
   # Smallest code that runs: -Oz, minus debug names and the producers section. Functions called
   # from one place are inlined only when tiny: V8 compiles a function whole on its first call, so
   # merging a rarely taken handler into its caller makes every run compile it (engine.rs says more).
-  node node_modules/binaryen/bin/wasm-opt -Oz --one-caller-inline-max-function-size 30 --enable-bulk-memory --enable-nontrapping-float-to-int \
-    --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue \
-    --strip-debug --strip-producers \
-    build/pkg/deliverybot_wasm_bg.wasm -o dist/deliverybot.wasm
+  local wasm_opt=(node node_modules/binaryen/bin/wasm-opt -Oz --one-caller-inline-max-function-size 30
+    --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals
+    --enable-reference-types --enable-multivalue --strip-producers)
+  "${wasm_opt[@]}" --strip-debug build/pkg/deliverybot_wasm_bg.wasm -o dist/deliverybot.wasm
+  # The same code with its function names kept (not shipped): bench/run.mjs tells by them which
+  # crates the code a push compiles comes from.
+  "${wasm_opt[@]}" --debuginfo build/pkg/deliverybot_wasm_bg.wasm -o build/deliverybot.named.wasm
 }
 [ "${1:-}" = js ] || build_engine
 
