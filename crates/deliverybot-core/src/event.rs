@@ -91,13 +91,13 @@ pub struct PullRequest {
 impl PullRequest {
     /// Reads the fields the rules need from a pull request object (from an event or the API).
     pub fn from_object(object: Value, base_repo_id: u64) -> Result<PullRequest, String> {
-        let text = |path: &str| object.pointer(path).and_then(Value::as_str).map(str::to_string);
+        let text = |path: &str| github::text(&object, path).map(str::to_string);
         let number = object.get("number").and_then(Value::as_u64).ok_or("the pull request has no number")?;
         let head_ref = text("/head/ref").ok_or("the pull request has no head.ref")?;
         let head_sha = text("/head/sha").ok_or("the pull request has no head.sha")?;
         // A deleted fork has no head repository: certainly not this one.
-        let head_repo = object.pointer("/head/repo/id").and_then(Value::as_u64);
-        let base_repo = object.pointer("/base/repo/id").and_then(Value::as_u64).unwrap_or(base_repo_id);
+        let head_repo = github::number(&object, "/head/repo/id");
+        let base_repo = github::number(&object, "/base/repo/id").unwrap_or(base_repo_id);
         Ok(PullRequest {
             number,
             head_ref,
@@ -234,7 +234,7 @@ impl Event {
                 // The branches whose tip the commit was when the event was sent.
                 let names = github::items_at(&value, "/branches")
                     .iter()
-                    .filter(|b| b.pointer("/commit/sha").and_then(Value::as_str) == Some(sha.as_str()))
+                    .filter(|b| github::text(b, "/commit/sha") == Some(sha.as_str()))
                     .filter_map(|b| b.get("name").and_then(Value::as_str).map(str::to_string))
                     .collect();
                 Event::Check(CheckEvent { sha, names, pull_requests: Vec::new(), repository: repository()? })
@@ -246,7 +246,7 @@ impl Event {
                     return Ok(Event::Other { name: format!("{name} ({action})") });
                 }
                 let object = value.get(name).ok_or_else(|| bad(name))?;
-                let field = |pointer: &str| object.pointer(pointer).and_then(Value::as_str).map(str::to_string);
+                let field = |pointer: &str| github::text(object, pointer).map(str::to_string);
                 let branch = field("/head_branch").or_else(|| field("/check_suite/head_branch"));
                 Event::Check(CheckEvent {
                     sha: field("/head_sha").ok_or_else(|| bad(&format!("{name}.head_sha")))?,
@@ -268,7 +268,7 @@ impl Event {
             "schedule" => Event::Schedule,
             "issue_comment" => Event::Comment(CommentEvent {
                 action: text("/action").ok_or_else(|| bad("action"))?.to_string(),
-                issue: Issue { number: number("/issue/number").ok_or_else(|| bad("issue.number"))?, pull_request: value.pointer("/issue/pull_request").filter(|v| !v.is_null()).cloned() },
+                issue: Issue { number: number("/issue/number").ok_or_else(|| bad("issue.number"))?, pull_request: github::at(&value, "/issue/pull_request").filter(|v| !v.is_null()).cloned() },
                 comment: Comment {
                     id: number("/comment/id").ok_or_else(|| bad("comment.id"))?,
                     body: text("/comment/body").unwrap_or_default().to_string(),

@@ -235,14 +235,25 @@ pub fn json(body: &str, purpose: &str) -> Result<Value, String> {
     serde_json::from_str(body).map_err(|err| format!("GitHub's answer to \"{purpose}\" cannot be read: {err}"))
 }
 
+/// The value at a JSON pointer (`/object/sha`, `/items/0`) written in this crate, so without `~`
+/// escapes: walked here rather than with `Value::pointer`, whose unescaping brings a substring
+/// searcher into every run's WebAssembly (engine.rs says why that matters).
+pub fn at<'a>(value: &'a Value, pointer: &str) -> Option<&'a Value> {
+    pointer.split('/').skip(1).try_fold(value, |value, key| match value {
+        Value::Object(map) => map.get(key),
+        Value::Array(items) => key.parse::<usize>().ok().and_then(|index| items.get(index)),
+        _ => None,
+    })
+}
+
 /// The text at a JSON pointer (`/object/sha`).
 pub fn text<'a>(value: &'a Value, pointer: &str) -> Option<&'a str> {
-    value.pointer(pointer).and_then(Value::as_str)
+    at(value, pointer).and_then(Value::as_str)
 }
 
 /// The whole number at a JSON pointer.
 pub fn number(value: &Value, pointer: &str) -> Option<u64> {
-    value.pointer(pointer).and_then(Value::as_u64)
+    at(value, pointer).and_then(Value::as_u64)
 }
 
 /// The items of a JSON array (none if it is not one).
@@ -252,7 +263,7 @@ pub fn items(value: &Value) -> &[Value] {
 
 /// The items of the JSON array at a pointer (none if there is none).
 pub fn items_at<'a>(value: &'a Value, pointer: &str) -> &'a [Value] {
-    value.pointer(pointer).map(items).unwrap_or_default()
+    at(value, pointer).map(items).unwrap_or_default()
 }
 
 /// The error for an answer that lacks a field the engine needs.
@@ -266,6 +277,18 @@ mod tests {
 
     fn repo() -> Repo {
         Repo { owner: "octo".into(), name: "app".into() }
+    }
+
+    #[test]
+    fn pointers_walk_objects_and_lists() {
+        let value = serde_json::json!({ "head": { "sha": "abc", "labels": [{ "name": "x" }] }, "n": 3 });
+        assert_eq!(text(&value, "/head/sha"), Some("abc"));
+        assert_eq!(text(&value, "/head/labels/0/name"), Some("x"));
+        assert_eq!(number(&value, "/n"), Some(3));
+        assert_eq!(at(&value, ""), Some(&value));
+        for missing in ["/head/labels/1/name", "/head/sha/x", "/nope", "/head/labels/first"] {
+            assert_eq!(at(&value, missing), None, "{missing}");
+        }
     }
 
     #[test]

@@ -160,7 +160,11 @@ pub(crate) fn parse_bool(name: &str, text: &str) -> Result<bool, String> {
 /// The config is read from the repository through the Contents API, so its path is relative to the
 /// repository root. A leading `./` or `/` is accepted; anything that escapes the root is not.
 fn normalize_config_path(path: &str) -> Result<String, String> {
-    let trimmed = path.trim_start_matches("./").trim_start_matches('/');
+    let mut trimmed = path;
+    while let Some(rest) = trimmed.strip_prefix("./") {
+        trimmed = rest;
+    }
+    let trimmed = trimmed.trim_start_matches('/');
     let bad = trimmed.is_empty()
         || trimmed.split('/').any(|part| part.is_empty() || part == "." || part == "..");
     if bad {
@@ -250,6 +254,7 @@ mod tests {
     fn config_path_is_relative_to_the_repository_root() {
         let path = |p| Settings::from_inputs(&inputs(&[("config", p)])).map(|s| s.config_path);
         assert_eq!(path("./deploy/rules.yml").unwrap(), "deploy/rules.yml");
+        assert_eq!(path("././deploy/rules.yml").unwrap(), "deploy/rules.yml");
         assert_eq!(path("/.github/deploy.yml").unwrap(), ".github/deploy.yml");
         assert!(path("../other/deploy.yml").unwrap_err().contains("inside the repository"));
         assert!(path(".github//deploy.yml").is_err());

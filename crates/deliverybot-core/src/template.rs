@@ -66,6 +66,11 @@ impl Template {
         Template { parts: vec![Part::Text(text.to_string())], pos }
     }
 
+    /// Whether `text` holds an expression (`${{`).
+    pub fn has_expression(text: &str) -> bool {
+        find(text, "${{").is_some()
+    }
+
     pub fn compile(text: &Text, pos: Pos, place: Place) -> Result<Template, Vec<Diagnostic>> {
         let mut parts = Vec::new();
         let mut errors = Vec::new();
@@ -75,13 +80,13 @@ impl Template {
             Some(start) => Pos { line: start.line, column: start.column + chars },
             None => pos,
         };
-        while let Some(open) = rest.find("${{") {
+        while let Some(open) = find(rest, "${{") {
             if open > 0 {
                 parts.push(Part::Text(rest[..open].to_string()));
             }
             offset += rest[..open].chars().count();
             let after = &rest[open + 3..];
-            let Some(close) = after.find("}}") else {
+            let Some(close) = find(after, "}}") else {
                 errors.push(Diagnostic::at(at(offset), "`${{` is not closed: end the expression with `}}`"));
                 rest = "";
                 break;
@@ -231,6 +236,13 @@ fn unknown_variable(name: &str) -> String {
         Some(guess) => format!("unknown variable `{name}`; did you mean `{guess}`?"),
         None => format!("unknown variable `{name}`; variables are {}", VARIABLES.join(", ")),
     }
+}
+
+/// Where `needle`, a few ASCII bytes, first occurs in `text` (a char boundary, as it is ASCII). A
+/// plain scan: `str::find` with a `&str` pattern brings the two-way substring searcher into every
+/// run's WebAssembly (engine.rs says why that matters), for needles of two or three bytes.
+fn find(text: &str, needle: &str) -> Option<usize> {
+    text.as_bytes().windows(needle.len()).position(|window| window == needle.as_bytes())
 }
 
 #[cfg(test)]
