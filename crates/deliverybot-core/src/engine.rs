@@ -34,6 +34,10 @@ pub(crate) trait Flow {
 pub struct Engine {
     state: State,
     log: Log,
+    /// The flow that ended the run, kept until the engine itself is freed: dropping it at the last
+    /// step would compile its whole drop glue (config, plans, maps) into every run, to give back
+    /// memory that the action's process returns a moment later anyway.
+    finished: Option<Box<dyn Flow>>,
 }
 
 enum State {
@@ -45,7 +49,7 @@ enum State {
 
 impl Engine {
     pub fn new(invocation: Invocation) -> Engine {
-        Engine { state: State::New(Box::new(invocation)), log: Log::default() }
+        Engine { state: State::New(Box::new(invocation)), log: Log::default(), finished: None }
     }
 
     /// Advances the run. Call it first with `None`, then with the reply to each request it returns,
@@ -73,7 +77,10 @@ impl Engine {
                 self.state = State::Waiting(flow);
                 Next::Request(request)
             }
-            Err(outcome) => Next::Done(outcome),
+            Err(outcome) => {
+                self.finished = Some(flow);
+                Next::Done(outcome)
+            }
         }
     }
 }
