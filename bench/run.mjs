@@ -220,8 +220,9 @@ function functionNames(bytes) {
   return names;
 }
 
-// Where the code a push compiles comes from, by the (mangled) function names of the build's named
-// twin of the module: the first pattern a name matches.
+// Where the code a push compiles comes from, by the (demangled) function names of the build's named
+// twin of the module: the first pattern a name matches. A generic instantiated for another crate's
+// type counts where the pattern list puts it first (a BTreeMap of JSON values counts as JSON).
 const ORIGINS = [
   ['YAML parser (saphyr-parser)', /saphyr_parser|vec_deque/],
   ['JSON (serde, serde_json, derived impls)', /serde|itoa|zmij/],
@@ -229,8 +230,9 @@ const ORIGINS = [
   ['allocator (dlmalloc)', /dlmalloc|__rdl_|__rust_|finish_grow|raw_vec/],
   ['engine: config, templates, YAML tree', /deliverybot_core::(config|template|yaml)/],
   ['engine: the rest', /deliverybot/],
-  ['wasm-bindgen', /wasm_bindgen|wbindgen|externref/],
-  ['standard library: iterators, strings, formatting', /./],
+  ['wasm-bindgen and the exports', /wasm_bindgen|wbindgen|externref|^engine_|^validate$|multivalue/],
+  ['standard library: iterators, strings, formatting', /\b(core|alloc|std)(\[[0-9a-f]+\])?::/],
+  ['other crates', /./],
 ];
 
 /** Compiled bytes and functions by origin, or null when the named twin does not match dist/. */

@@ -711,7 +711,7 @@ impl Deliver {
         };
     }
 
-    /// The required checks are read (or none are required): decide, or go on to create.
+    /// The required checks are read: decide, or go on to the lock.
     #[inline(never)]
     fn judge_checks(&mut self, index: usize, log: &mut Log) {
         let name = self.target_name(index).to_string();

@@ -5,7 +5,7 @@ use crate::config::{Payload, Target};
 use crate::refs::{short_name, short_sha};
 use crate::template::{Lookup, Template, Var};
 use crate::yaml::Diagnostic;
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 
 /// GitHub rejects deployment descriptions longer than this.
 pub const DESCRIPTION_LIMIT: usize = 140;
@@ -151,16 +151,21 @@ impl NewDeployment {
             same => same,
         };
         // The deploy workflow learns which target it runs for; a `target` set in the config wins.
-        payload.entry("target").or_insert_with(|| json!(target.name));
+        payload.entry("target").or_insert_with(|| Value::String(target.name.clone()));
         // The deployment's `ref` is a commit, so the branch or tag it came from travels here, along
         // with the run that decided it; it also marks the deployment as Deliverybot's own.
         payload.entry("deliverybot").or_insert_with(|| {
-            let mut marker = json!({ "ref": source.git_ref, "event": source.event_name, "run_url": source.run_url });
+            // Built directly, not with `json!`: that goes through `serde_json::to_value`, whose
+            // generic machinery every push would compile for it.
+            let mut marker = Map::new();
+            marker.insert("ref".to_string(), Value::String(source.git_ref.to_string()));
+            marker.insert("event".to_string(), Value::String(source.event_name.to_string()));
+            marker.insert("run_url".to_string(), Value::String(source.run_url.to_string()));
             // Pull request deploys say which one, so closing it retires exactly its deployments.
             if let Some(number) = source.pull_request.and_then(|pr| pr.get("number")) {
-                marker["pr"] = number.clone();
+                marker.insert("pr".to_string(), number.clone());
             }
-            marker
+            Value::Object(marker)
         });
         Ok(Rendered {
             body: NewDeployment {
@@ -235,6 +240,7 @@ pub fn truncate(text: &str, limit: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
     use crate::config::Config;
 
     const SHA: &str = "6113728f27ae82c7b1a177c8d03f9e96e0adf246";

@@ -239,9 +239,15 @@ pub fn json(body: &str, purpose: &str) -> Result<Value, String> {
 /// escapes: walked here rather than with `Value::pointer`, whose unescaping brings a substring
 /// searcher into every run's WebAssembly (engine.rs says why that matters).
 pub fn at<'a>(value: &'a Value, pointer: &str) -> Option<&'a Value> {
+    if !pointer.is_empty() && !pointer.starts_with('/') {
+        return None;
+    }
     pointer.split('/').skip(1).try_fold(value, |value, key| match value {
         Value::Object(map) => map.get(key),
-        Value::Array(items) => key.parse::<usize>().ok().and_then(|index| items.get(index)),
+        // A list index is digits without a leading zero, as RFC 6901 (and `Value::pointer`) has it.
+        Value::Array(items) if key == "0" || (!key.starts_with('0') && key.bytes().all(|b| b.is_ascii_digit())) => {
+            key.parse::<usize>().ok().and_then(|index| items.get(index))
+        }
         _ => None,
     })
 }
@@ -286,7 +292,7 @@ mod tests {
         assert_eq!(text(&value, "/head/labels/0/name"), Some("x"));
         assert_eq!(number(&value, "/n"), Some(3));
         assert_eq!(at(&value, ""), Some(&value));
-        for missing in ["/head/labels/1/name", "/head/sha/x", "/nope", "/head/labels/first"] {
+        for missing in ["/head/labels/1/name", "/head/sha/x", "/nope", "/head/labels/first", "/head/labels/00/name", "/head/labels/+0/name", "head/sha"] {
             assert_eq!(at(&value, missing), None, "{missing}");
         }
     }

@@ -66,11 +66,6 @@ impl Template {
         Template { parts: vec![Part::Text(text.to_string())], pos }
     }
 
-    /// Whether `text` holds an expression (`${{`).
-    pub fn has_expression(text: &str) -> bool {
-        find(text, "${{").is_some()
-    }
-
     pub fn compile(text: &Text, pos: Pos, place: Place) -> Result<Template, Vec<Diagnostic>> {
         let mut parts = Vec::new();
         let mut errors = Vec::new();
@@ -242,6 +237,7 @@ fn unknown_variable(name: &str) -> String {
 /// plain scan: `str::find` with a `&str` pattern brings the two-way substring searcher into every
 /// run's WebAssembly (engine.rs says why that matters), for needles of two or three bytes.
 fn find(text: &str, needle: &str) -> Option<usize> {
+    debug_assert!(!needle.is_empty() && needle.is_ascii());
     text.as_bytes().windows(needle.len()).position(|window| window == needle.as_bytes())
 }
 
