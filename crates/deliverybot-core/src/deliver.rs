@@ -15,7 +15,7 @@
 use crate::config::{Config, Trigger};
 use crate::deployment::{NewDeployment, Source};
 use crate::engine::Flow;
-use crate::event::{CheckEvent, Dispatch, Event, PullRequest, Push};
+use crate::event::{CheckEvent, Dispatch, Event, PullRequest, PullRequestEvent, Push, Repository};
 use crate::github::{self, answer, Answer, Deployment};
 use crate::invocation::{Repo, RunContext, Settings};
 use crate::locks::{self, Lock};
@@ -171,22 +171,12 @@ impl Deliver {
     #[inline(never)]
     pub fn new(repo: Repo, settings: Settings, context: RunContext, event_name: &str, event: Event, log: &mut Log) -> Result<Deliver, Outcome> {
         let (origin, repository) = match event {
-            Event::Push(push) if push.deleted => {
-                log.info(format!("{} was deleted: nothing to deploy.", push.git_ref));
-                return Err(Outcome::nothing_to_do(format!("`{}` was deleted: nothing to deploy.", push.git_ref)));
-            }
+            Event::Push(push) if push.deleted => return Err(deleted(&push.git_ref, log)),
             Event::Push(push) => {
                 let repository = push.repository.clone();
                 (Origin::Push(push), Some(repository))
             }
-            Event::PullRequest(event) => {
-                if !matches!(event.action.as_str(), "opened" | "synchronize" | "reopened" | "ready_for_review") {
-                    log.info(format!("Nothing to deploy when a pull request is {}.", event.action));
-                    return Err(Outcome::nothing_to_do(format!("Nothing to deploy when a pull request is `{}`.", event.action)));
-                }
-                let pr = PullRequest::from_object(event.pull_request, event.repository.id).map_err(Outcome::failed)?;
-                (Origin::PullRequest(pr), Some(event.repository))
-            }
+            Event::PullRequest(event) => pull_request_origin(event, log)?,
             Event::Check(check) => {
                 let repository = check.repository.clone();
                 (Origin::Check(check), Some(repository))
@@ -1121,6 +1111,23 @@ impl Deliver {
         self.awaiting = Some(Awaiting::Dispatch(index, id));
         github::dispatch_workflow(&self.repo, &workflow, &git_ref, id)
     }
+}
+
+#[inline(never)]
+fn deleted(git_ref: &str, log: &mut Log) -> Outcome {
+    log.info(format!("{git_ref} was deleted: nothing to deploy."));
+    Outcome::nothing_to_do(format!("`{git_ref}` was deleted: nothing to deploy."))
+}
+
+/// A pull request event: its pull request, when the event is one that deploys it.
+#[inline(never)]
+fn pull_request_origin(event: PullRequestEvent, log: &mut Log) -> Result<(Origin, Option<Repository>), Outcome> {
+    if !matches!(event.action.as_str(), "opened" | "synchronize" | "reopened" | "ready_for_review") {
+        log.info(format!("Nothing to deploy when a pull request is {}.", event.action));
+        return Err(Outcome::nothing_to_do(format!("Nothing to deploy when a pull request is `{}`.", event.action)));
+    }
+    let pr = PullRequest::from_object(event.pull_request, event.repository.id).map_err(Outcome::failed)?;
+    Ok((Origin::PullRequest(pr), Some(event.repository)))
 }
 
 /// A deployment whose templates could not be rendered: each problem at its place in the config.
