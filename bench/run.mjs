@@ -235,13 +235,16 @@ const ORIGINS = [
   ['other crates', /./],
 ];
 
-/** Compiled bytes and functions by origin, or null when the named twin does not match dist/. */
-function byOrigin(compiled) {
+/**
+ * Compiled bytes and functions by origin, or null when the named twin does not hold `code`, the
+ * shipped module's code section.
+ */
+function byOrigin(compiled, code) {
   const twin = join(ROOT, 'build/deliverybot.named.wasm');
   if (!existsSync(twin)) return null;
   const named = readFileSync(twin);
   // The twin must hold the very same code (only names added), or its indices mean nothing.
-  if (!Buffer.from(codeSection(named).body).equals(Buffer.from(codeSection(readFileSync(join(ROOT, 'dist/deliverybot.wasm'))).body))) return null;
+  if (!codeSection(named).body.equals(code)) return null;
   const names = functionNames(named);
   const origins = ORIGINS.map(([origin]) => ({ origin, functions: 0, bytes: 0 }));
   const unnamed = { origin: 'unnamed', functions: 0, bytes: 0 };
@@ -282,7 +285,7 @@ async function compiledOnAPush(node) {
       bytes: compiled.reduce((sum, f) => sum + f.bytes, 0),
       module_functions: module.functions,
       module_code_bytes: module.bytes,
-      by_origin: byOrigin(compiled),
+      by_origin: byOrigin(compiled, module.body),
     };
   } finally {
     await fake.close();

@@ -199,7 +199,7 @@ impl Event {
                 git_ref: push.text("ref")?,
                 after: push.text("after")?,
                 deleted: push.flag("deleted")?,
-                repository: Repository::from_object(push.nested("repository", "repository.", &["full_name", "default_branch", "id"])?)?,
+                repository: Repository::from_object(push.nested("repository", &["full_name", "default_branch", "id"])?)?,
             })
         };
         read(&mut push).map(Event::Push).map_err(|err| format!("the `push` event payload cannot be read: {err}"))

@@ -28,7 +28,7 @@ impl Invocation {
     pub fn from_json(text: &str) -> Result<Invocation, String> {
         let mut invocation = Object::parse(text, &["event_name", "event", "inputs", "context", "phase", "state"])
             .map_err(|err| err.to_string())?;
-        let context = RunContext::read(invocation.nested("context", "context.", &["repository", "run_id", "server_url", "actor", "job", "ref_name"])?)?;
+        let context = RunContext::read(invocation.nested("context", &["repository", "run_id", "server_url", "actor", "job", "ref_name"])?)?;
         Ok(Invocation {
             event_name: invocation.text("event_name")?,
             event: invocation.optional_text("event")?.unwrap_or_default(),

@@ -15,8 +15,8 @@ use std::fmt;
 
 /// The fields of one JSON object that were asked for, by name.
 pub struct Object {
-    /// Where the object is, for messages: `""` for the top, `"repository."` for a nested one.
-    path: &'static str,
+    /// The field this object is in, for messages (`repository.full_name`); `None` at the top.
+    within: Option<&'static str>,
     names: &'static [&'static str],
     values: Vec<Option<Value>>,
 }
@@ -28,16 +28,17 @@ impl Object {
         let mut reader = serde_json::Deserializer::from_str(text);
         let values = Fields(names).deserialize(&mut reader)?;
         reader.end()?;
-        Ok(Object { path: "", names, values })
+        Ok(Object { within: None, names, values })
     }
 
-    /// The object in the field `name` of this one, keeping the fields in `names`; messages about it
-    /// say `name.field`.
-    pub fn nested(&mut self, name: &'static str, path: &'static str, names: &'static [&'static str]) -> Result<Object, String> {
+    /// The object in the field `name` of this top-level one, keeping the fields in `names`;
+    /// messages about it say `name.field`.
+    pub fn nested(&mut self, name: &'static str, names: &'static [&'static str]) -> Result<Object, String> {
+        debug_assert!(self.within.is_none(), "one level of nesting");
         match self.take(name) {
             None => Err(self.missing(name)),
-            Some(Value::Object(mut map)) => Ok(Object { path, names, values: names.iter().map(|name| map.remove(*name)).collect() }),
-            Some(other) => Err(format!("`{}{name}` is {}, not an object", self.path, describe(&other))),
+            Some(Value::Object(mut map)) => Ok(Object { within: Some(name), names, values: names.iter().map(|name| map.remove(*name)).collect() }),
+            Some(other) => Err(self.mistyped(name, &other, "an object")),
         }
     }
 
@@ -83,19 +84,27 @@ impl Object {
     pub fn texts(&mut self, name: &str) -> Result<BTreeMap<String, String>, String> {
         match self.take(name) {
             None => Ok(BTreeMap::new()),
-            Some(value) => texts(value).map_err(|err| format!("`{}{name}`: {err}", self.path)),
+            Some(value) => texts(value).map_err(|err| format!("`{}`: {err}", self.path(name))),
+        }
+    }
+
+    /// A field's name as messages give it: `repository.full_name` in a nested object.
+    fn path(&self, name: &str) -> String {
+        match self.within {
+            Some(within) => format!("{within}.{name}"),
+            None => name.to_string(),
         }
     }
 
     // The messages, out of line: every reader above would otherwise carry its own copy.
     #[inline(never)]
     fn missing(&self, name: &str) -> String {
-        format!("it has no `{}{name}`", self.path)
+        format!("it has no `{}`", self.path(name))
     }
 
     #[inline(never)]
     fn mistyped(&self, name: &str, value: &Value, wanted: &str) -> String {
-        format!("`{}{name}` is {}, not {wanted}", self.path, describe(value))
+        format!("`{}` is {}, not {wanted}", self.path(name), describe(value))
     }
 }
 
@@ -198,7 +207,7 @@ mod tests {
         let mut object = Object::parse(text, NAMES).unwrap();
         assert_eq!(object.text("ref").unwrap(), "refs/heads/main");
         assert!(object.flag("deleted").unwrap());
-        assert_eq!(object.nested("repository", "repository.", &["id"]).unwrap().optional_number("id").unwrap(), Some(7));
+        assert_eq!(object.nested("repository", &["id"]).unwrap().optional_number("id").unwrap(), Some(7));
         assert_eq!(object.take("ref"), None, "taken already");
     }
 
@@ -207,12 +216,12 @@ mod tests {
         let mut object = Object::parse(r#"{"ref":3,"deleted":null,"repository":{"id":-1}}"#, NAMES).unwrap();
         assert_eq!(object.text("ref").unwrap_err(), "`ref` is the number 3, not text");
         assert!(!object.flag("deleted").unwrap());
-        let mut repository = object.nested("repository", "repository.", &["id", "name"]).unwrap();
+        let mut repository = object.nested("repository", &["id", "name"]).unwrap();
         assert_eq!(repository.optional_number("id").unwrap_err(), "`repository.id` is the number -1, not a whole number");
         assert_eq!(repository.text("name").unwrap_err(), "it has no `repository.name`");
         assert_eq!(Object::parse("{}", NAMES).unwrap().text("ref").unwrap_err(), "it has no `ref`");
         let mut object = Object::parse(r#"{"repository":[]}"#, NAMES).unwrap();
-        assert_eq!(object.nested("repository", "repository.", &[]).err().unwrap(), "`repository` is a list, not an object");
+        assert_eq!(object.nested("repository", &[]).err().unwrap(), "`repository` is a list, not an object");
     }
 
     #[test]

@@ -153,12 +153,17 @@ fn empty_outputs() -> Vec<(String, String)> {
 
 impl Report {
     pub fn outcome(&self) -> Outcome {
-        let mut created = Vec::new();
+        let mut deployments = Vec::new();
+        // The first deployment created: its id and environment are outputs of their own.
+        let mut first = None;
         let mut skipped = Vec::new();
         let mut waiting = Vec::new();
         for row in &self.rows {
             match &row.decision {
-                Decision::Created { id, url } => created.push((row, *id, url)),
+                Decision::Created { id, url } => {
+                    first.get_or_insert_with(|| (id.to_string(), row.environment.clone()));
+                    deployments.push(row.created(*id, url));
+                }
                 Decision::AlreadyDeployed { .. }
                 | Decision::Superseded { .. }
                 | Decision::Blocked { .. }
@@ -169,9 +174,7 @@ impl Report {
                 Decision::WouldCreate | Decision::Failed { .. } => {}
             }
         }
-        let first = created.first().map(|(row, id, _)| (id.to_string(), row.environment.clone()));
-        let created_count = created.len();
-        let deployments = created.into_iter().map(|(row, id, url)| row.created(id, url)).collect();
+        let created = deployments.len();
         let (deployment_id, environment) = first.unwrap_or_default();
         let outputs = vec![
             ("deployments".to_string(), json_text(Value::Array(deployments))),
@@ -193,7 +196,7 @@ impl Report {
             n => Some(format!("{n} of {} deployment{} failed. {}", self.rows.len(), plural(self.rows.len()), failures.join("; "))),
         };
         let decisions = self.rows.iter().map(|row| row.record()).collect();
-        Outcome { outputs, decisions, summary: self.summary(created_count), state: Vec::new(), failure }
+        Outcome { outputs, decisions, summary: self.summary(created), state: Vec::new(), failure }
     }
 
     fn summary(&self, created: usize) -> String {

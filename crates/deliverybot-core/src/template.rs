@@ -66,6 +66,11 @@ impl Template {
         Template { parts: vec![Part::Text(text.to_string())], pos }
     }
 
+    /// Whether `text` holds an expression (`${{`).
+    pub(crate) fn has_expression(text: &str) -> bool {
+        find(text, "${{").is_some()
+    }
+
     pub fn compile(text: &Text, pos: Pos, place: Place) -> Result<Template, Vec<Diagnostic>> {
         let mut parts = Vec::new();
         let mut errors = Vec::new();

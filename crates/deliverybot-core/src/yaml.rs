@@ -6,6 +6,7 @@
 //! number of values after alias expansion are bounded, so a hostile file (a "billion laughs" alias
 //! bomb) is refused quickly instead of exhausting memory.
 
+use crate::template::Template;
 use saphyr_parser::{Event, Parser, ScalarStyle, ScanError, Span, Tag};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -289,8 +290,7 @@ impl<'a> Builder<'a> {
 
     /// Where the string's first character stands, if its characters are the file's one for one.
     fn verbatim_start(&self, value: &str, style: ScalarStyle, span: &Span) -> Option<Pos> {
-        // `${{`, found by bytes: a `&str` pattern would bring a substring searcher into every run.
-        if value.contains('\n') || !value.as_bytes().windows(3).any(|w| w == b"${{") {
+        if value.contains('\n') || !Template::has_expression(value) {
             // Only template expressions need positions inside a string.
             return None;
         }
