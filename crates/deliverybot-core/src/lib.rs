@@ -44,6 +44,8 @@ pub use config::{Config, Target};
 pub use engine::Engine;
 pub use invocation::{Invocation, Phase, RunContext};
 pub use yaml::{Diagnostic, Pos};
+#[doc(hidden)]
+pub use yaml::readers_agree as yaml_readers_agree;
 pub use protocol::{Annotation, DecisionRecord, Level, LogLine, Method, Next, Outcome, Reply, Request, RequestRecord, Step};
 
 /// The JSON Schema of deploy.yml, as pretty JSON.

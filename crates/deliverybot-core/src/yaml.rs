@@ -6,6 +6,8 @@
 //! number of values after alias expansion are bounded, so a hostile file (a "billion laughs" alias
 //! bomb) is refused quickly instead of exhausting memory.
 
+mod block;
+
 use crate::template::Template;
 use saphyr_parser::{Event, Parser, ScalarStyle, ScanError, Span, Tag};
 use std::collections::{BTreeMap, BTreeSet};
@@ -103,7 +105,38 @@ pub fn parse(text: &str) -> Result<Option<Node>, Diagnostic> {
             message: format!("the file is {} bytes; the limit is {MAX_BYTES} (1 MiB)", text.len()),
         });
     }
+    match block::read(text) {
+        Some(document) => Ok(document),
+        None => general(text),
+    }
+}
+
+/// Any YAML, with the general parser; out of line, so that a config the block reader reads does
+/// not compile it (engine.rs says why that matters).
+#[inline(never)]
+fn general(text: &str) -> Result<Option<Node>, Diagnostic> {
     Builder::new(text).run()
+}
+
+/// Reads `text` both ways, for the fuzzer (`tests/fuzz.rs`): `Ok(true)` when the block reader read
+/// it and found what the general parser finds, `Ok(false)` when it left the text to the general
+/// parser, `Err` with both results when they differ.
+#[doc(hidden)]
+pub fn readers_agree(text: &str) -> Result<bool, String> {
+    let Some(fast) = block::read(text) else { return Ok(false) };
+    // Debug text, not `==`: a NaN is the same NaN on both sides.
+    let (fast, general) = (format!("{:?}", Ok::<_, Diagnostic>(fast)), format!("{:?}", general(text)));
+    if fast == general {
+        Ok(true)
+    } else {
+        Err(format!("block reader: {fast}\ngeneral parser: {general}"))
+    }
+}
+
+/// Whether a string needs to know where its text starts: only template expressions need positions
+/// inside a string, and only a string on one line can have them.
+fn verbatim_within(value: &str) -> bool {
+    !value.contains('\n') && Template::has_expression(value)
 }
 
 /// A collection being read. `deepest` is how many levels its children reach below it: an alias
@@ -290,8 +323,7 @@ impl<'a> Builder<'a> {
 
     /// Where the string's first character stands, if its characters are the file's one for one.
     fn verbatim_start(&self, value: &str, style: ScalarStyle, span: &Span) -> Option<Pos> {
-        if value.contains('\n') || !Template::has_expression(value) {
-            // Only template expressions need positions inside a string.
+        if !verbatim_within(value) {
             return None;
         }
         let quote = match style {
@@ -597,6 +629,26 @@ mod tests {
         let started = std::time::Instant::now();
         assert!(parse(&text).is_ok());
         assert!(started.elapsed().as_secs() < 5, "{:?}", started.elapsed());
+    }
+
+    #[test]
+    fn block_style_configs_are_read_without_the_general_parser() {
+        let read = [
+            include_str!("../../../examples/deploy.yml"),
+            "staging:\n  auto_deploy_on: refs/heads/main\n  environment: staging\n",
+            "# comment\nweb:   # why\n   required_contexts:\n   - ci\n   -   'lint / check'\n   payload:\n      a: [x, \"y\", 1]\n\n",
+            "review:\n  deployments:\n    - environment: pr-${{ pr }}\n      task: deploy\n    -\n  \"quoted key\" : 'it''s'\n",
+            "",
+        ];
+        for text in read {
+            assert_eq!(readers_agree(text), Ok(true), "{text}");
+        }
+        // Anchors, flow maps, block scalars, escapes, CRLF, tabs, a second document, a duplicate
+        // key, an error: the general parser's.
+        let left = ["a: &x 1\nb: *x\n", "a: {b: c}\n", "a: |\n  x\n", "a: \"\\t\"\n", "a: 1\r\n", "a:\t1\n", "a: 1\n---\nb: 2\n", "a: 1\na: 2\n", "a: b: c\n"];
+        for text in left {
+            assert_eq!(readers_agree(text), Ok(false), "{text:?}");
+        }
     }
 
     #[test]
