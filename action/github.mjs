@@ -10,6 +10,8 @@ const TRANSIENT = new Set([500, 502, 503, 504]);
 const MAX_ATTEMPTS = 4;
 const WRITE_SPACING_MS = 1_000;
 const MAX_WAIT_MS = 60_000;
+/** `.` and `..`, percent-encoded or not: path segments that URL resolution removes. */
+const DOT_SEGMENTS = new Set(['.', '..', '%2e', '.%2e', '%2e.', '%2e%2e']);
 
 /**
  * `timeoutMs`: how long one attempt may wait for an answer (`DELIVERYBOT_REQUEST_TIMEOUT`, in
@@ -25,8 +27,8 @@ export function createClient({ apiUrl, token, userAgent, timeoutMs = 30_000, sle
   function send(request) {
     // A `.` or `..` segment (even percent-encoded) would make URL resolution go somewhere else than
     // the engine meant, possibly outside the API root: refuse it.
-    const dots = request.path.split('/').some((segment) => /^(\.|%2e){1,2}$/i.test(segment));
-    const url = new URL(request.path.replace(/^\//, ''), base);
+    const dots = request.path.split('/').some((segment) => DOT_SEGMENTS.has(segment.toLowerCase()));
+    const url = new URL(request.path.startsWith('/') ? request.path.slice(1) : request.path, base);
     if (dots || url.origin !== base.origin || !url.pathname.startsWith(base.pathname)) {
       return Promise.resolve({ error: `refused to send ${request.method} ${request.path}: a path must stay below the API root ${base.pathname}`, final: true });
     }

@@ -36,7 +36,7 @@ export async function run(phase, env = process.env) {
     context: {
       repository: vars.GITHUB_REPOSITORY,
       run_id: vars.GITHUB_RUN_ID,
-      server_url: vars.GITHUB_SERVER_URL.replace(/\/+$/, ''),
+      server_url: withoutTrailingSlashes(vars.GITHUB_SERVER_URL),
       actor: env.GITHUB_ACTOR ?? '',
       job: env.GITHUB_JOB ?? '',
       ref_name: env.GITHUB_REF_NAME ?? '',
@@ -61,6 +61,12 @@ export async function run(phase, env = process.env) {
     last = `${next.method} ${next.path}`;
     reply = await perform(next);
   }
+}
+
+function withoutTrailingSlashes(url) {
+  let end = url.length;
+  while (end > 0 && url[end - 1] === '/') end -= 1;
+  return url.slice(0, end);
 }
 
 function finish(outcome, env) {

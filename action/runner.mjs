@@ -82,8 +82,7 @@ export function log({ level, message, annotation }, write = print) {
 }
 
 function writeUntrusted(message, write) {
-  // The runner reads `::command::` at the start of a line, and the older `##[command]` anywhere.
-  if (!/^\s*::|##\[/m.test(message)) {
+  if (!commandLike(message)) {
     write(message);
     return;
   }
@@ -93,15 +92,34 @@ function writeUntrusted(message, write) {
   write(`::${token}::`);
 }
 
+/**
+ * Whether the runner could read a workflow command in `message`: `::` at the start of a line after
+ * any whitespace, or the older `##[` anywhere. (What /^\s*::|##\[/m matches, without a regular
+ * expression: every one that a step runs is compiled on its cold start.)
+ */
+export function commandLike(message) {
+  if (message.includes('##[')) return true;
+  for (let at = message.indexOf('::'); at !== -1; at = message.indexOf('::', at + 2)) {
+    // Back over the whitespace before it: to the start of the text, or across a line break.
+    let start = at;
+    while (start > 0 && message[start - 1].trim() === '') {
+      start -= 1;
+      if ('\n\r\u2028\u2029'.includes(message[start])) return true;
+    }
+    if (start === 0) return true;
+  }
+  return false;
+}
+
 function print(line) {
   process.stdout.write(`${line}\n`);
 }
 
 // Workflow command escaping, as the runner decodes it.
 function escapeData(text) {
-  return String(text).replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+  return String(text).replaceAll('%', '%25').replaceAll('\r', '%0D').replaceAll('\n', '%0A');
 }
 
 function escapeProperty(text) {
-  return escapeData(text).replace(/:/g, '%3A').replace(/,/g, '%2C');
+  return escapeData(text).replaceAll(':', '%3A').replaceAll(',', '%2C');
 }

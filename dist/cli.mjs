@@ -113,13 +113,14 @@ var TRANSIENT = /* @__PURE__ */ new Set([500, 502, 503, 504]);
 var MAX_ATTEMPTS = 4;
 var WRITE_SPACING_MS = 1e3;
 var MAX_WAIT_MS = 6e4;
+var DOT_SEGMENTS = /* @__PURE__ */ new Set([".", "..", "%2e", ".%2e", "%2e.", "%2e%2e"]);
 function createClient({ apiUrl, token, userAgent, timeoutMs = 3e4, sleep = delay }) {
   const base = new URL(apiUrl.endsWith("/") ? apiUrl : `${apiUrl}/`);
   const http = transport(base.protocol);
   let lastWrite = 0;
   function send(request) {
-    const dots = request.path.split("/").some((segment) => /^(\.|%2e){1,2}$/i.test(segment));
-    const url = new URL(request.path.replace(/^\//, ""), base);
+    const dots = request.path.split("/").some((segment) => DOT_SEGMENTS.has(segment.toLowerCase()));
+    const url = new URL(request.path.startsWith("/") ? request.path.slice(1) : request.path, base);
     if (dots || url.origin !== base.origin || !url.pathname.startsWith(base.pathname)) {
       return Promise.resolve({ error: `refused to send ${request.method} ${request.path}: a path must stay below the API root ${base.pathname}`, final: true });
     }

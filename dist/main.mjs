@@ -371,13 +371,14 @@ var TRANSIENT = /* @__PURE__ */ new Set([500, 502, 503, 504]);
 var MAX_ATTEMPTS = 4;
 var WRITE_SPACING_MS = 1e3;
 var MAX_WAIT_MS = 6e4;
+var DOT_SEGMENTS = /* @__PURE__ */ new Set([".", "..", "%2e", ".%2e", "%2e.", "%2e%2e"]);
 function createClient({ apiUrl, token, userAgent, timeoutMs = 3e4, sleep = delay }) {
   const base = new URL(apiUrl.endsWith("/") ? apiUrl : `${apiUrl}/`);
   const http = transport(base.protocol);
   let lastWrite = 0;
   function send(request) {
-    const dots = request.path.split("/").some((segment) => /^(\.|%2e){1,2}$/i.test(segment));
-    const url = new URL(request.path.replace(/^\//, ""), base);
+    const dots = request.path.split("/").some((segment) => DOT_SEGMENTS.has(segment.toLowerCase()));
+    const url = new URL(request.path.startsWith("/") ? request.path.slice(1) : request.path, base);
     if (dots || url.origin !== base.origin || !url.pathname.startsWith(base.pathname)) {
       return Promise.resolve({ error: `refused to send ${request.method} ${request.path}: a path must stay below the API root ${base.pathname}`, final: true });
     }
@@ -508,7 +509,7 @@ function log({ level, message, annotation }, write = print) {
   write(`::${command}${properties}::${escapeData(message)}`);
 }
 function writeUntrusted(message, write) {
-  if (!/^\s*::|##\[/m.test(message)) {
+  if (!commandLike(message)) {
     write(message);
     return;
   }
@@ -517,15 +518,27 @@ function writeUntrusted(message, write) {
   write(message);
   write(`::${token}::`);
 }
+function commandLike(message) {
+  if (message.includes("##[")) return true;
+  for (let at = message.indexOf("::"); at !== -1; at = message.indexOf("::", at + 2)) {
+    let start2 = at;
+    while (start2 > 0 && message[start2 - 1].trim() === "") {
+      start2 -= 1;
+      if ("\n\r\u2028\u2029".includes(message[start2])) return true;
+    }
+    if (start2 === 0) return true;
+  }
+  return false;
+}
 function print(line) {
   process.stdout.write(`${line}
 `);
 }
 function escapeData(text) {
-  return String(text).replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
+  return String(text).replaceAll("%", "%25").replaceAll("\r", "%0D").replaceAll("\n", "%0A");
 }
 function escapeProperty(text) {
-  return escapeData(text).replace(/:/g, "%3A").replace(/,/g, "%2C");
+  return escapeData(text).replaceAll(":", "%3A").replaceAll(",", "%2C");
 }
 
 // action/run.mjs
@@ -550,7 +563,7 @@ async function run(phase, env = process.env) {
     context: {
       repository: vars.GITHUB_REPOSITORY,
       run_id: vars.GITHUB_RUN_ID,
-      server_url: vars.GITHUB_SERVER_URL.replace(/\/+$/, ""),
+      server_url: withoutTrailingSlashes(vars.GITHUB_SERVER_URL),
       actor: env.GITHUB_ACTOR ?? "",
       job: env.GITHUB_JOB ?? "",
       ref_name: env.GITHUB_REF_NAME ?? ""
@@ -573,6 +586,11 @@ async function run(phase, env = process.env) {
     last = `${next.method} ${next.path}`;
     reply = await perform(next);
   }
+}
+function withoutTrailingSlashes(url) {
+  let end = url.length;
+  while (end > 0 && url[end - 1] === "/") end -= 1;
+  return url.slice(0, end);
 }
 function finish(outcome, env) {
   writeKeyValues(env.GITHUB_OUTPUT, outcome.outputs);

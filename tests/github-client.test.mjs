@@ -11,6 +11,10 @@ test('a path whose dot segments would leave the API root is refused, not sent', 
   assert.match(reply.error, /^refused to send GET .*: a path must stay below the API root \/api\/v3\/$/);
   const plain = await perform({ method: 'GET', path: '/repos/o/r/contents/a/../../x', query: [], idempotent: true });
   assert.match(plain.error, /^refused to send/);
+  for (const dots of ['.', '%2E.', '.%2e', '%2e%2E']) {
+    const mixed = await perform({ method: 'GET', path: `/repos/o/r/contents/${dots}/x`, query: [], idempotent: true });
+    assert.match(mixed.error, /^refused to send/, dots);
+  }
 });
 
 test('retry-after is read as seconds or as an HTTP date; a far one is not waited for', () => {
