@@ -217,7 +217,7 @@ impl Event {
         }
         // The other payloads are small: read as a tree, their few fields picked by path (one
         // reader for all keeps the WebAssembly small).
-        let value: Value = serde_json::from_str(payload).map_err(read)?;
+        let value: Value = crate::json::parse(payload).map_err(read)?;
         let bad = |field: &str| format!("the `{name}` event payload cannot be read: it has no `{field}`");
         let text = |pointer: &str| github::text(&value, pointer);
         let number = |pointer: &str| github::number(&value, pointer);

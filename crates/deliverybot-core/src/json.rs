@@ -8,6 +8,8 @@
 //! Unlike a derived reader, `null` counts as absent (GitHub writes `null` for "none"), and a field
 //! given twice keeps its last value (as when the object is read whole into a JSON value).
 
+mod plain;
+
 use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -25,9 +27,10 @@ impl Object {
     /// Reads the JSON object `text`, keeping the fields in `names`: the others are parsed and
     /// dropped (a push's commit list can be megabytes).
     pub fn parse(text: &str, names: &'static [&'static str]) -> Result<Object, serde_json::Error> {
-        let mut reader = serde_json::Deserializer::from_str(text);
-        let values = Fields(names).deserialize(&mut reader)?;
-        reader.end()?;
+        let values = match plain::fields(text, names) {
+            Some(values) => values,
+            None => general_fields(text, names)?,
+        };
         Ok(Object { within: None, names, values })
     }
 
@@ -106,6 +109,45 @@ impl Object {
     fn mistyped(&self, name: &str, value: &Value, wanted: &str) -> String {
         format!("`{}` is {}, not {wanted}", self.path(name), describe(value))
     }
+}
+
+/// The JSON value `text` holds: read by the plain reader (`json/plain.rs`) when it can, by
+/// serde_json otherwise, which also says what is wrong.
+pub fn parse(text: &str) -> Result<Value, serde_json::Error> {
+    match plain::value(text) {
+        Some(value) => Ok(value),
+        None => general(text),
+    }
+}
+
+// serde_json's readers, out of line: a run whose JSON the plain reader reads does not compile them
+// (engine.rs says why that matters).
+#[inline(never)]
+fn general(text: &str) -> Result<Value, serde_json::Error> {
+    serde_json::from_str(text)
+}
+
+#[inline(never)]
+fn general_fields(text: &str, names: &'static [&'static str]) -> Result<Vec<Option<Value>>, serde_json::Error> {
+    let mut reader = serde_json::Deserializer::from_str(text);
+    let values = Fields(names).deserialize(&mut reader)?;
+    reader.end()?;
+    Ok(values)
+}
+
+/// Reads `text` both ways, for the fuzzer (`tests/fuzz.rs`): `Ok(true)` when the plain reader read
+/// it (whole, and as an object's fields `names`) and found what serde_json finds, `Ok(false)` when
+/// it left it to serde_json, `Err` with both results when they differ.
+#[doc(hidden)]
+pub fn readers_agree(text: &str, names: &'static [&'static str]) -> Result<bool, String> {
+    let whole = plain::value(text).map(|value| (format!("{value:?}"), format!("{:?}", general(text).map_err(|e| e.to_string()))));
+    let fields = plain::fields(text, names).map(|values| (format!("{values:?}"), format!("{:?}", general_fields(text, names).map_err(|e| e.to_string()))));
+    for (plain, general) in whole.iter().chain(fields.iter()) {
+        if format!("Ok({plain})") != *general {
+            return Err(format!("plain reader: {plain}\nserde_json: {general}"));
+        }
+    }
+    Ok(whole.is_some() || fields.is_some())
 }
 
 /// An object of texts, as a map: the same check as `Object::texts`, for a whole value (headers).
@@ -222,6 +264,20 @@ mod tests {
         assert_eq!(Object::parse("{}", NAMES).unwrap().text("ref").unwrap_err(), "it has no `ref`");
         let mut object = Object::parse(r#"{"repository":[]}"#, NAMES).unwrap();
         assert_eq!(object.nested("repository", &[]).err().unwrap(), "`repository` is a list, not an object");
+    }
+
+    #[test]
+    fn json_as_github_writes_it_is_read_without_serde_json() {
+        let push = include_str!("../../../examples/push.json");
+        assert_eq!(readers_agree(push, NAMES), Ok(true));
+        let answer = r#"[{"id":1,"sha":"a\u00e9\ud83d\ude80\n","payload":{},"task":null,"transient_environment":false,"n":-9223372036854775808}]"#;
+        assert_eq!(readers_agree(answer, NAMES), Ok(true));
+        // Fractions, exponents, -0, numbers past 64 bits, lone surrogates, errors: serde_json's.
+        for text in ["1.5", "[1e3]", "-0", "18446744073709551616", r#""\ud800""#, "[1,]", "{} x", ""] {
+            assert_eq!(readers_agree(text, NAMES), Ok(false), "{text}");
+        }
+        // A field that is skipped may hold what the plain reader does not build.
+        assert_eq!(readers_agree(r#"{"ref":"main","size":1.5,"x":"\ud800"}"#, NAMES), Ok(true));
     }
 
     #[test]

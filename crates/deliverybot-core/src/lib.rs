@@ -46,6 +46,8 @@ pub use invocation::{Invocation, Phase, RunContext};
 pub use yaml::{Diagnostic, Pos};
 #[doc(hidden)]
 pub use yaml::readers_agree as yaml_readers_agree;
+#[doc(hidden)]
+pub use json::readers_agree as json_readers_agree;
 pub use protocol::{Annotation, DecisionRecord, Level, LogLine, Method, Next, Outcome, Reply, Request, RequestRecord, Step};
 
 /// The JSON Schema of deploy.yml, as pretty JSON.

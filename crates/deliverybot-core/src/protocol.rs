@@ -121,7 +121,7 @@ pub enum Reply {
 impl Reply {
     /// An answer's headers from their JSON form: an object of lower-case names to texts.
     pub fn headers_from_json(text: &str) -> Result<BTreeMap<String, String>, String> {
-        crate::json::texts(serde_json::from_str(text).map_err(|err| err.to_string())?)
+        crate::json::texts(crate::json::parse(text).map_err(|err| err.to_string())?)
     }
 
     pub fn ok(status: u16, body: impl Into<String>) -> Reply {

@@ -1,0 +1,324 @@
+//! JSON as GitHub writes it, read without serde's generic machinery: objects, lists, text, whole
+//! numbers, `true`, `false`, `null`.
+//!
+//! Why a second reader: V8 compiles each WebAssembly function on its first call, and serde_json's
+//! reader of a value (its visitors, its map and sequence access, its number parsing) is about
+//! 8 KB of code that every run would compile to read a few answers (README, Performance).
+//!
+//! It is a fast path, never a second opinion: anything it does not know for certain — a number
+//! with a fraction or an exponent, or one that does not fit 64 bits, `-0`, a lone surrogate in an
+//! escape, nesting near serde_json's limit, anything invalid — makes it return `None`, and the
+//! caller reads the text with serde_json instead. So a value is the same whichever reader read it,
+//! and every error is serde_json's. The fuzzer (`tests/fuzz.rs`, `json_readers`) holds the two to
+//! the same result on every text it makes.
+
+use serde_json::{Map, Number, Value};
+
+/// Below serde_json's own limit (128), so that text near it is left to serde_json.
+const MAX_DEPTH: usize = 100;
+
+/// The one JSON value `text` holds.
+pub fn value(text: &str) -> Option<Value> {
+    let mut reader = Reader { bytes: text.as_bytes(), text, at: 0, depth: 0 };
+    let value = reader.value()?;
+    reader.end()?;
+    Some(value)
+}
+
+/// The values of the fields in `names` of the JSON object `text` holds, in that order; the other
+/// fields are checked and skipped, never built.
+pub fn fields(text: &str, names: &[&str]) -> Option<Vec<Option<Value>>> {
+    let mut reader = Reader { bytes: text.as_bytes(), text, at: 0, depth: 0 };
+    let mut values = vec![None; names.len()];
+    reader.space();
+    reader.eat(b'{')?;
+    reader.members(|reader, key| {
+        match names.iter().position(|name| *name == key) {
+            // A repeated field: the last one wins, as when the object is read whole.
+            Some(index) => values[index] = Some(reader.value()?),
+            None => reader.skip()?,
+        }
+        Some(())
+    })?;
+    reader.end()?;
+    Some(values)
+}
+
+struct Reader<'a> {
+    bytes: &'a [u8],
+    text: &'a str,
+    at: usize,
+    depth: usize,
+}
+
+impl<'a> Reader<'a> {
+    fn space(&mut self) {
+        while matches!(self.bytes.get(self.at), Some(b' ' | b'\t' | b'\n' | b'\r')) {
+            self.at += 1;
+        }
+    }
+
+    fn peek(&self) -> Option<u8> {
+        self.bytes.get(self.at).copied()
+    }
+
+    fn eat(&mut self, byte: u8) -> Option<()> {
+        (self.peek()? == byte).then(|| self.at += 1)
+    }
+
+    /// Nothing but whitespace left.
+    fn end(&mut self) -> Option<()> {
+        self.space();
+        (self.at == self.bytes.len()).then_some(())
+    }
+
+    fn literal(&mut self, word: &str) -> Option<()> {
+        self.bytes[self.at..].starts_with(word.as_bytes()).then(|| self.at += word.len())
+    }
+
+    fn value(&mut self) -> Option<Value> {
+        self.space();
+        Some(match self.peek()? {
+            b'"' => Value::String(self.string()?),
+            b'{' => {
+                self.at += 1;
+                self.enter()?;
+                let mut map = Map::new();
+                self.members(|reader, key| {
+                    let value = reader.value()?;
+                    map.insert(key.to_string(), value);
+                    Some(())
+                })?;
+                self.depth -= 1;
+                Value::Object(map)
+            }
+            b'[' => {
+                self.at += 1;
+                self.enter()?;
+                let mut items = Vec::new();
+                self.items(|reader| Some(items.push(reader.value()?)))?;
+                self.depth -= 1;
+                Value::Array(items)
+            }
+            b't' => self.literal("true").map(|()| Value::Bool(true))?,
+            b'f' => self.literal("false").map(|()| Value::Bool(false))?,
+            b'n' => self.literal("null").map(|()| Value::Null)?,
+            _ => Value::Number(self.whole_number()?),
+        })
+    }
+
+    fn enter(&mut self) -> Option<()> {
+        self.depth += 1;
+        (self.depth < MAX_DEPTH).then_some(())
+    }
+
+    /// The members of an object after its `{`, each handed to `member` with its key (unescaped
+    /// only when it has escapes), up to and including the `}`.
+    fn members(&mut self, mut member: impl FnMut(&mut Self, &str) -> Option<()>) -> Option<()> {
+        self.space();
+        if self.eat(b'}').is_some() {
+            return Some(());
+        }
+        loop {
+            self.space();
+            let key = self.string()?;
+            self.space();
+            self.eat(b':')?;
+            member(self, &key)?;
+            self.space();
+            match self.peek()? {
+                b',' => self.at += 1,
+                b'}' => break,
+                _ => return None,
+            }
+        }
+        self.at += 1;
+        Some(())
+    }
+
+    /// The items of a list after its `[`, each read by `item`, up to and including the `]`.
+    fn items(&mut self, mut item: impl FnMut(&mut Self) -> Option<()>) -> Option<()> {
+        self.space();
+        if self.eat(b']').is_some() {
+            return Some(());
+        }
+        loop {
+            item(self)?;
+            self.space();
+            match self.peek()? {
+                b',' => self.at += 1,
+                b']' => break,
+                _ => return None,
+            }
+        }
+        self.at += 1;
+        Some(())
+    }
+
+    /// A string, its escapes decoded.
+    fn string(&mut self) -> Option<String> {
+        self.eat(b'"')?;
+        let mut out = String::new();
+        loop {
+            let start = self.at;
+            let len = self.bytes[start..].iter().position(|&b| b == b'"' || b == b'\\' || b < 0x20)?;
+            self.at += len;
+            // Between ASCII bytes: always on character boundaries.
+            out.push_str(&self.text[start..self.at]);
+            match self.bytes[self.at] {
+                b'"' => {
+                    self.at += 1;
+                    return Some(out);
+                }
+                b'\\' => out.push(self.escape()?),
+                _ => return None, // a control character: serde_json says which
+            }
+        }
+    }
+
+    /// The character an escape stands for, the `\` included.
+    fn escape(&mut self) -> Option<char> {
+        let code = *self.bytes.get(self.at + 1)?;
+        self.at += 2;
+        Some(match code {
+            b'"' => '"',
+            b'\\' => '\\',
+            b'/' => '/',
+            b'b' => '\u{8}',
+            b'f' => '\u{c}',
+            b'n' => '\n',
+            b'r' => '\r',
+            b't' => '\t',
+            b'u' => {
+                let first = self.hex()?;
+                match first {
+                    0xD800..=0xDBFF => {
+                        // A pair of escapes for one character beyond the first 65,536.
+                        self.literal("\\u")?;
+                        let second = self.hex()?;
+                        if !(0xDC00..=0xDFFF).contains(&second) {
+                            return None;
+                        }
+                        char::from_u32(0x10000 + ((first - 0xD800) << 10) + (second - 0xDC00))?
+                    }
+                    _ => char::from_u32(first)?, // a lone low surrogate is not a character
+                }
+            }
+            _ => return None,
+        })
+    }
+
+    /// Four hex digits.
+    fn hex(&mut self) -> Option<u32> {
+        let digits = self.bytes.get(self.at..self.at + 4)?;
+        let mut code = 0;
+        for &digit in digits {
+            code = code * 16 + (digit as char).to_digit(16)?;
+        }
+        self.at += 4;
+        Some(code)
+    }
+
+    /// A whole number that fits in 64 bits, as serde_json keeps it (`u64`, or `i64` if negative).
+    fn whole_number(&mut self) -> Option<Number> {
+        let negative = self.eat(b'-').is_some();
+        let digits = self.digits();
+        let text = &self.text[self.at - digits..self.at];
+        // One leading zero, only alone; then no fraction or exponent.
+        if digits == 0 || (digits > 1 && text.starts_with('0')) || matches!(self.peek(), Some(b'.' | b'e' | b'E')) {
+            return None;
+        }
+        let magnitude: u64 = text.parse().ok()?;
+        if !negative {
+            return Some(magnitude.into());
+        }
+        // serde_json reads -0 as a float, and a magnitude past i64's as one too.
+        match magnitude {
+            0 => None,
+            1..=0x8000_0000_0000_0000 => Some((magnitude as i64).wrapping_neg().into()),
+            _ => None,
+        }
+    }
+
+    fn digits(&mut self) -> usize {
+        let start = self.at;
+        while self.peek().is_some_and(|b| b.is_ascii_digit()) {
+            self.at += 1;
+        }
+        self.at - start
+    }
+
+    /// Checks a value and moves past it without building it.
+    fn skip(&mut self) -> Option<()> {
+        self.space();
+        match self.peek()? {
+            b'"' => self.skip_string(),
+            b'{' => {
+                self.at += 1;
+                self.enter()?;
+                self.members(|reader, _| reader.skip())?;
+                self.depth -= 1;
+                Some(())
+            }
+            b'[' => {
+                self.at += 1;
+                self.enter()?;
+                self.items(Self::skip)?;
+                self.depth -= 1;
+                Some(())
+            }
+            b't' => self.literal("true"),
+            b'f' => self.literal("false"),
+            b'n' => self.literal("null"),
+            _ => self.skip_number(),
+        }
+    }
+
+    /// A string skipped: its escapes are checked, not decoded (serde_json does the same when it
+    /// skips one, so a lone surrogate is no error there).
+    fn skip_string(&mut self) -> Option<()> {
+        self.eat(b'"')?;
+        loop {
+            let len = self.bytes[self.at..].iter().position(|&b| b == b'"' || b == b'\\' || b < 0x20)?;
+            self.at += len;
+            match self.bytes[self.at] {
+                b'"' => {
+                    self.at += 1;
+                    return Some(());
+                }
+                b'\\' => {
+                    if self.bytes.get(self.at + 1) == Some(&b'u') {
+                        self.at += 2;
+                        self.hex()?;
+                    } else {
+                        self.escape()?;
+                    }
+                }
+                _ => return None,
+            }
+        }
+    }
+
+    /// A number skipped: any that JSON allows.
+    fn skip_number(&mut self) -> Option<()> {
+        self.eat(b'-');
+        let start = self.at;
+        let digits = self.digits();
+        if digits == 0 || (digits > 1 && self.bytes[start] == b'0') {
+            return None;
+        }
+        if self.eat(b'.').is_some() && self.digits() == 0 {
+            return None;
+        }
+        if matches!(self.peek(), Some(b'e' | b'E')) {
+            self.at += 1;
+            if matches!(self.peek(), Some(b'+' | b'-')) {
+                self.at += 1;
+            }
+            if self.digits() == 0 {
+                return None;
+            }
+        }
+        Some(())
+    }
+}
