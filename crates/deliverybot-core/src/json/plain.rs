@@ -13,6 +13,7 @@
 //! the same result on every text it makes.
 
 use serde_json::{Map, Number, Value};
+use std::borrow::Cow;
 
 /// Below serde_json's own limit (128), so that text near it is left to serde_json.
 const MAX_DEPTH: usize = 100;
@@ -79,14 +80,14 @@ impl<'a> Reader<'a> {
     fn value(&mut self) -> Option<Value> {
         self.space();
         Some(match self.peek()? {
-            b'"' => Value::String(self.string()?),
+            b'"' => Value::String(self.string()?.into_owned()),
             b'{' => {
                 self.at += 1;
                 self.enter()?;
                 let mut map = Map::new();
                 self.members(|reader, key| {
                     let value = reader.value()?;
-                    map.insert(key.to_string(), value);
+                    map.insert(key.to_owned(), value);
                     Some(())
                 })?;
                 self.depth -= 1;
@@ -96,7 +97,10 @@ impl<'a> Reader<'a> {
                 self.at += 1;
                 self.enter()?;
                 let mut items = Vec::new();
-                self.items(|reader| Some(items.push(reader.value()?)))?;
+                self.items(|reader| {
+                    items.push(reader.value()?);
+                    Some(())
+                })?;
                 self.depth -= 1;
                 Value::Array(items)
             }
@@ -155,24 +159,30 @@ impl<'a> Reader<'a> {
         Some(())
     }
 
-    /// A string, its escapes decoded.
-    fn string(&mut self) -> Option<String> {
+    /// A string, its escapes decoded: borrowed from the text when it has none.
+    fn string(&mut self) -> Option<Cow<'a, str>> {
         self.eat(b'"')?;
-        let mut out = String::new();
+        let start = self.at;
+        self.at += special(&self.bytes[start..])?;
+        // Between ASCII bytes: always on character boundaries.
+        let text = &self.text[start..self.at];
+        if self.bytes[self.at] == b'"' {
+            self.at += 1;
+            return Some(Cow::Borrowed(text));
+        }
+        let mut out = text.to_string();
         loop {
-            let start = self.at;
-            let len = self.bytes[start..].iter().position(|&b| b == b'"' || b == b'\\' || b < 0x20)?;
-            self.at += len;
-            // Between ASCII bytes: always on character boundaries.
-            out.push_str(&self.text[start..self.at]);
             match self.bytes[self.at] {
                 b'"' => {
                     self.at += 1;
-                    return Some(out);
+                    return Some(Cow::Owned(out));
                 }
                 b'\\' => out.push(self.escape()?),
                 _ => return None, // a control character: serde_json says which
             }
+            let start = self.at;
+            self.at += special(&self.bytes[start..])?;
+            out.push_str(&self.text[start..self.at]);
         }
     }
 
@@ -279,8 +289,7 @@ impl<'a> Reader<'a> {
     fn skip_string(&mut self) -> Option<()> {
         self.eat(b'"')?;
         loop {
-            let len = self.bytes[self.at..].iter().position(|&b| b == b'"' || b == b'\\' || b < 0x20)?;
-            self.at += len;
+            self.at += special(&self.bytes[self.at..])?;
             match self.bytes[self.at] {
                 b'"' => {
                     self.at += 1;
@@ -320,5 +329,48 @@ impl<'a> Reader<'a> {
             }
         }
         Some(())
+    }
+}
+
+/// Where the first byte that ends a run of plain text in a string is: `"`, `\` or a control
+/// character. Eight bytes at a time while there is none (a payload is mostly such runs: a push of
+/// thousands of commits is megabytes of them), then byte by byte.
+fn special(bytes: &[u8]) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    // Whether any byte of `word` is below `n` (n <= 0x80): exact as a yes or no for the word.
+    let below = |word: u64, n: u8| word.wrapping_sub(ONES * n as u64) & !word & HIGHS != 0;
+    let mut at = 0;
+    while let Some(chunk) = bytes.get(at..at + 8) {
+        let word = u64::from_le_bytes(chunk.try_into().ok()?);
+        if below(word ^ (ONES * b'"' as u64), 1) || below(word ^ (ONES * b'\\' as u64), 1) || below(word, 0x20) {
+            break;
+        }
+        at += 8;
+    }
+    bytes[at..].iter().position(|&b| b == b'"' || b == b'\\' || b < 0x20).map(|len| at + len)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::special;
+
+    #[test]
+    fn the_first_special_byte_is_found_at_any_offset() {
+        let slow = |bytes: &[u8]| bytes.iter().position(|&b| b == b'"' || b == b'\\' || b < 0x20);
+        // Plain text around it: ASCII, a byte that is 0x20 or 0x80 past a special one, UTF-8.
+        for filler in [b'a', b' ', b'!', 0xa2, 0xdc, 0xff] {
+            for special_byte in [b'"', b'\\', 0, 0x1f, b'\n'] {
+                for len in 0..20 {
+                    for at in 0..=len {
+                        let mut bytes = vec![filler; len];
+                        if at < len {
+                            bytes[at] = special_byte;
+                        }
+                        assert_eq!(special(&bytes), slow(&bytes), "{filler:#x} {special_byte:#x} at {at} of {len}");
+                    }
+                }
+            }
+        }
     }
 }
