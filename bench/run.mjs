@@ -227,7 +227,7 @@ const ORIGINS = [
   ['YAML parser (saphyr-parser)', /saphyr_parser|vec_deque/],
   ['JSON (serde, serde_json, derived impls)', /serde|itoa|zmij/],
   ['BTreeMap', /btree/],
-  ['allocator (dlmalloc)', /dlmalloc|__rdl_|__rust_|finish_grow|raw_vec/],
+  ['allocator (the arena, dlmalloc past it) and vector growth', /dlmalloc|deliverybot_wasm::arena|__rdl_|__rust_|finish_grow|raw_vec/],
   ['engine: config, templates, YAML tree', /deliverybot_core::(config|template|yaml)/],
   ['engine: the rest', /deliverybot/],
   ['wasm-bindgen and the exports', /wasm_bindgen|wbindgen|externref|^engine_|^validate$|multivalue/],

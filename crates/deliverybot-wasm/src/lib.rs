@@ -16,9 +16,18 @@
 //! the bytes that came (`answer`), not escaped inside a JSON reply: no reader for a JSON reply is
 //! compiled either (-4 KB compiled on a push).
 
+// Natively (the tests), the standard allocator is the global one; arena.rs has its own tests.
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+mod arena;
+
 use deliverybot_core::{Invocation, Reply};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
+
+/// The module's allocator (arena.rs): natively, the tests use the standard one.
+#[cfg(target_arch = "wasm32")]
+#[global_allocator]
+static ALLOCATOR: arena::Arena<{ arena::SIZE }> = arena::Arena::new();
 
 #[wasm_bindgen]
 pub struct Engine(deliverybot_core::Engine);
