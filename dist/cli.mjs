@@ -5,7 +5,7 @@ import {
   schema,
   transport,
   validate
-} from "./shared-GVYMTWVN.mjs";
+} from "./shared-TDSMDBII.mjs";
 
 // action/plan.mjs
 import { relative, isAbsolute } from "node:path";

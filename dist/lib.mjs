@@ -3,7 +3,7 @@ import {
   schema,
   start,
   validate
-} from "./shared-GVYMTWVN.mjs";
+} from "./shared-TDSMDBII.mjs";
 export {
   run as deliver,
   run,

@@ -69,24 +69,17 @@ var Engine = class {
    * @returns {string}
    */
   lost(error) {
-    let deferred3_0;
-    let deferred3_1;
+    let deferred2_0;
+    let deferred2_1;
     try {
       const ptr0 = passStringToWasm0(error, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
       const len0 = WASM_VECTOR_LEN;
       const ret = wasm.engine_lost(this.__wbg_ptr, ptr0, len0);
-      var ptr2 = ret[0];
-      var len2 = ret[1];
-      if (ret[3]) {
-        ptr2 = 0;
-        len2 = 0;
-        throw takeFromExternrefTable0(ret[2]);
-      }
-      deferred3_0 = ptr2;
-      deferred3_1 = len2;
-      return getStringFromWasm0(ptr2, len2);
+      deferred2_0 = ret[0];
+      deferred2_1 = ret[1];
+      return getStringFromWasm0(ret[0], ret[1]);
     } finally {
-      wasm.__wbindgen_free(deferred3_0, deferred3_1, 1);
+      wasm.__wbindgen_free(deferred2_0, deferred2_1, 1);
     }
   }
   /**
@@ -126,22 +119,15 @@ var Engine = class {
    * @returns {string}
    */
   step() {
-    let deferred2_0;
-    let deferred2_1;
+    let deferred1_0;
+    let deferred1_1;
     try {
       const ret = wasm.engine_step(this.__wbg_ptr);
-      var ptr1 = ret[0];
-      var len1 = ret[1];
-      if (ret[3]) {
-        ptr1 = 0;
-        len1 = 0;
-        throw takeFromExternrefTable0(ret[2]);
-      }
-      deferred2_0 = ptr1;
-      deferred2_1 = len1;
-      return getStringFromWasm0(ptr1, len1);
+      deferred1_0 = ret[0];
+      deferred1_1 = ret[1];
+      return getStringFromWasm0(ret[0], ret[1]);
     } finally {
-      wasm.__wbindgen_free(deferred2_0, deferred2_1, 1);
+      wasm.__wbindgen_free(deferred1_0, deferred1_1, 1);
     }
   }
 };

@@ -9,6 +9,7 @@
 //! given twice keeps its last value (as when the object is read whole into a JSON value).
 
 mod plain;
+pub mod write;
 
 use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde_json::Value;

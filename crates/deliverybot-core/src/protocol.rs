@@ -199,3 +199,203 @@ pub struct RequestRecord {
     pub path: String,
     pub body: serde_json::Value,
 }
+
+// ── JSON text ────────────────────────────────────────────────────────────────────────────────────
+//
+// The derived `Serialize` above is the definition of the JSON; what follows writes the same text
+// without serde's serializers, which every run compiled for it (json/write.rs says why). The tests
+// here and the fuzzer (`tests/fuzz.rs`, every step of every run) hold the two to it byte for byte.
+
+use crate::json::write::{self, member};
+
+impl Step {
+    /// The step as JSON text, as the WebAssembly binding hands it to JavaScript.
+    pub fn to_json(&self) -> String {
+        let mut out = String::with_capacity(512);
+        out.push('{');
+        member("log", true, &mut out);
+        write::list(&self.log, &mut out, LogLine::write);
+        member("next", false, &mut out);
+        out.push('{');
+        member("type", true, &mut out);
+        match &self.next {
+            Next::Request(request) => {
+                out.push_str("\"request\"");
+                request.write_members(&mut out);
+            }
+            Next::Done(outcome) => {
+                out.push_str("\"done\"");
+                outcome.write_members(&mut out);
+            }
+        }
+        out.push_str("}}");
+        out
+    }
+}
+
+impl Method {
+    fn name(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+            Method::Patch => "PATCH",
+            Method::Put => "PUT",
+            Method::Delete => "DELETE",
+        }
+    }
+}
+
+impl Level {
+    fn name(self) -> &'static str {
+        match self {
+            Level::Debug => "debug",
+            Level::Info => "info",
+            Level::Notice => "notice",
+            Level::Warning => "warning",
+            Level::Error => "error",
+        }
+    }
+}
+
+impl Request {
+    /// The members after `type`.
+    fn write_members(&self, out: &mut String) {
+        member("method", false, out);
+        write::string(self.method.name(), out);
+        member("path", false, out);
+        write::string(&self.path, out);
+        member("query", false, out);
+        write::pairs(&self.query, out);
+        if let Some(accept) = &self.accept {
+            member("accept", false, out);
+            write::string(accept, out);
+        }
+        if let Some(body) = &self.body {
+            member("body", false, out);
+            write::value(body, out);
+        }
+        member("idempotent", false, out);
+        out.push_str(if self.idempotent { "true" } else { "false" });
+        member("purpose", false, out);
+        write::string(&self.purpose, out);
+    }
+}
+
+impl LogLine {
+    fn write(&self, out: &mut String) {
+        out.push('{');
+        member("level", true, out);
+        write::string(self.level.name(), out);
+        member("message", false, out);
+        write::string(&self.message, out);
+        if let Some(annotation) = &self.annotation {
+            member("annotation", false, out);
+            out.push('{');
+            member("file", true, out);
+            write::string(&annotation.file, out);
+            member("line", false, out);
+            out.push_str(&annotation.line.to_string());
+            member("column", false, out);
+            out.push_str(&annotation.column.to_string());
+            out.push('}');
+        }
+        out.push('}');
+    }
+}
+
+impl Outcome {
+    /// The members after `type`.
+    fn write_members(&self, out: &mut String) {
+        member("outputs", false, out);
+        write::pairs(&self.outputs, out);
+        if !self.decisions.is_empty() {
+            member("decisions", false, out);
+            write::list(&self.decisions, out, DecisionRecord::write);
+        }
+        member("summary", false, out);
+        write::string(&self.summary, out);
+        if !self.state.is_empty() {
+            member("state", false, out);
+            write::pairs(&self.state, out);
+        }
+        if let Some(failure) = &self.failure {
+            member("failure", false, out);
+            write::string(failure, out);
+        }
+    }
+}
+
+impl DecisionRecord {
+    fn write(&self, out: &mut String) {
+        out.push('{');
+        for (index, (name, text)) in
+            [("target", &self.target), ("environment", &self.environment), ("ref", &self.git_ref), ("sha", &self.sha), ("decision", &self.decision), ("reason", &self.reason)]
+                .into_iter()
+                .enumerate()
+        {
+            member(name, index == 0, out);
+            write::string(text, out);
+        }
+        if let Some(id) = self.deployment_id {
+            member("deployment_id", false, out);
+            out.push_str(&id.to_string());
+        }
+        if let Some(request) = &self.request {
+            member("request", false, out);
+            out.push('{');
+            member("method", true, out);
+            write::string(request.method.name(), out);
+            member("path", false, out);
+            write::string(&request.path, out);
+            member("body", false, out);
+            write::value(&request.body, out);
+            out.push('}');
+        }
+        out.push('}');
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn steps_are_written_as_their_derived_serialize_writes_them() {
+        let request = Request::post("/repos/o/r/deployments".into(), json!({"ref": "a\"b", "payload": {"n": 1, "x": [null, 2.5]}}), "create \u{1} it")
+            .query("sha", "abc")
+            .query("é", "\n")
+            .accept("application/vnd.github.raw+json");
+        let log = vec![
+            LogLine { level: Level::Warning, message: "a \"quoted\"\tline".into(), annotation: Some(Annotation { file: ".github/deploy.yml".into(), line: 3, column: 14 }) },
+            LogLine { level: Level::Debug, message: String::new(), annotation: None },
+        ];
+        let record = DecisionRecord {
+            target: "staging".into(),
+            environment: "staging".into(),
+            git_ref: "refs/heads/main".into(),
+            sha: "abc".into(),
+            decision: "created".into(),
+            reason: "it matches".into(),
+            deployment_id: Some(u64::MAX),
+            request: Some(RequestRecord { method: Method::Post, path: "/x".into(), body: json!({"b": 1, "a": "\\"}) }),
+        };
+        let outcome = Outcome {
+            outputs: vec![("deployments".into(), "[1]".into()), ("empty".into(), String::new())],
+            decisions: vec![record.clone(), DecisionRecord { deployment_id: None, request: None, ..record }],
+            summary: "### Deliverybot\n\n| a |".into(),
+            state: vec![("id".into(), "1".into())],
+            failure: Some("it failed: \"why\"".into()),
+        };
+        let steps = [
+            Step { log: log.clone(), next: Next::Request(request.clone()) },
+            Step { log: Vec::new(), next: Next::Request(Request::get("/a".into(), "read")) },
+            Step { log, next: Next::Done(outcome) },
+            Step { log: Vec::new(), next: Next::Done(Outcome::default()) },
+            Step { log: Vec::new(), next: Next::Request(Request::delete("/b".into(), "delete")) },
+        ];
+        for step in steps {
+            assert_eq!(step.to_json(), serde_json::to_string(&step).unwrap());
+        }
+    }
+}

@@ -234,10 +234,11 @@ impl Report {
     }
 }
 
-/// A JSON value as compact JSON text, through the writer the step's JSON uses too (writing a
-/// value cannot fail: its keys are text).
+/// A JSON value as compact JSON text, by the writer of the steps' JSON (json/write.rs).
 fn json_text(value: Value) -> String {
-    serde_json::to_string(&value).unwrap_or_default()
+    let mut out = String::new();
+    crate::json::write::value(&value, &mut out);
+    out
 }
 
 /// Text from users or GitHub inside Markdown: no table breaks, no raw HTML.

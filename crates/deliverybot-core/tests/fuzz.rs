@@ -589,8 +589,11 @@ impl Chaos {
         let mut reply = None;
         for requests in 0..MAX_STEPS {
             let step = engine.step(reply.take());
-            // Each step crosses the WebAssembly boundary as JSON.
-            serde_json::to_string(&step).map_err(|e| format!("a step does not serialize: {e}"))?;
+            // Each step crosses the WebAssembly boundary as the JSON its derived `Serialize` defines.
+            let json = serde_json::to_string(&step).map_err(|e| format!("a step does not serialize: {e}"))?;
+            if step.to_json() != json {
+                return Err(format!("Step::to_json wrote\n{}\nwhere serde_json writes\n{json}", step.to_json()));
+            }
             match step.next {
                 Next::Request(request) if dry_run && request.is_write() => {
                     return Err(format!("a dry run writes: {:?} {}", request.method, request.path));

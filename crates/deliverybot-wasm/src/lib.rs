@@ -48,8 +48,8 @@ impl Engine {
     // Each step returns `{ log, next: { type: "request", ... } | { type: "done", ... } }` as JSON.
 
     /// The first step: no reply yet.
-    pub fn step(&mut self) -> Result<String, JsError> {
-        to_json(&self.0.step(None), "the step")
+    pub fn step(&mut self) -> String {
+        self.0.step(None).to_json()
     }
 
     /// The reply to the last request when GitHub answered: `headers` is a JSON object of lower-case
@@ -57,12 +57,12 @@ impl Engine {
     /// body is not wrapped in JSON, so it is neither escaped nor unescaped on its way in.
     pub fn answer(&mut self, status: u16, headers: &[u8], body: Vec<u8>) -> Result<String, JsError> {
         let headers = Reply::headers_from_json(utf8(headers, "reply's headers")?).map_err(|err| invalid("reply's headers", err))?;
-        to_json(&self.0.step(Some(Reply::Response { status, headers, body: text(body) })), "the step")
+        Ok(self.0.step(Some(Reply::Response { status, headers, body: text(body) })).to_json())
     }
 
     /// The reply to the last request when no answer came: what happened instead.
-    pub fn lost(&mut self, error: String) -> Result<String, JsError> {
-        to_json(&self.0.step(Some(Reply::Lost { error })), "the step")
+    pub fn lost(&mut self, error: String) -> String {
+        self.0.step(Some(Reply::Lost { error })).to_json()
     }
 }
 
