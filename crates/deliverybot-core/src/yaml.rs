@@ -645,7 +645,10 @@ mod tests {
         }
         // Anchors, flow maps, block scalars, escapes, CRLF, tabs, a second document, a duplicate
         // key, an error: the general parser's.
-        let left = ["a: &x 1\nb: *x\n", "a: {b: c}\n", "a: |\n  x\n", "a: \"\\t\"\n", "a: 1\r\n", "a:\t1\n", "a: 1\n---\nb: 2\n", "a: 1\na: 2\n", "a: b: c\n"];
+        // Duplicate keys, in a small map and in a large one.
+        let many: String = (0..40).map(|i| format!("k{i}: {i}\n")).collect();
+        assert_eq!(readers_agree(&many), Ok(true));
+        let left = [&format!("{many}k7: again\n"), "a: &x 1\nb: *x\n", "a: {b: c}\n", "a: |\n  x\n", "a: \"\\t\"\n", "a: 1\r\n", "a:\t1\n", "a: 1\n---\nb: 2\n", "a: 1\na: 2\n", "a: b: c\n"];
         for text in left {
             assert_eq!(readers_agree(text), Ok(false), "{text:?}");
         }

@@ -14,7 +14,8 @@
 //! is reported by the general parser. The fuzzer (`tests/fuzz.rs`, `yaml_readers`) holds the two
 //! to the same result, positions included, on every text it makes.
 
-use super::{merge, resolve_plain, verbatim_within, Node, Pos, Text, Value, MAX_DEPTH};
+use super::{resolve_plain, verbatim_within, Node, Pos, Text, Value, MAX_DEPTH};
+use std::collections::BTreeSet;
 
 /// A line with something on it: its number, its indentation (spaces) and the text after it. A list
 /// item `- x` is read by rewriting its line as the line `x`, indented to where `x` stands.
@@ -106,7 +107,9 @@ impl<'a> Reader<'a> {
         }
         self.count(1)?;
         // A duplicate key is an error: the general parser reports it.
-        let entries = merge(entries, Vec::new()).ok()?;
+        if has_duplicate_key(&entries) {
+            return None;
+        }
         self.depth -= 1;
         Some(Node { value: Value::Map(entries), pos })
     }
@@ -208,6 +211,21 @@ impl<'a> Reader<'a> {
         self.values += values;
         (self.values <= super::MAX_VALUES).then_some(())
     }
+}
+
+/// Whether a text key is set twice. Compared pair by pair in a small map (a target's settings, the
+/// few targets of most configs), where a set would be more code to compile than the comparisons.
+fn has_duplicate_key(entries: &[(Node, Node)]) -> bool {
+    if entries.len() > 16 {
+        return has_duplicate_key_among_many(entries);
+    }
+    entries.iter().enumerate().any(|(index, (key, _))| key.as_str().is_some_and(|name| entries[..index].iter().any(|(other, _)| other.as_str() == Some(name))))
+}
+
+#[inline(never)]
+fn has_duplicate_key_among_many(entries: &[(Node, Node)]) -> bool {
+    let mut seen = BTreeSet::new();
+    entries.iter().filter_map(|(key, _)| key.as_str()).any(|name| !seen.insert(name))
 }
 
 /// `-` or `- x`: a list item.
