@@ -41,7 +41,17 @@ impl Object {
         debug_assert!(self.within.is_none(), "one level of nesting");
         match self.take(name) {
             None => Err(self.missing(name)),
-            Some(Value::Object(mut map)) => Ok(Object { within: Some(name), names, values: names.iter().map(|name| map.remove(*name)).collect() }),
+            Some(Value::Object(map)) => {
+                // Taken apart in one pass: removing the fields one by one would compile the map's
+                // removal code into every run.
+                let mut values = vec![None; names.len()];
+                for (key, value) in map {
+                    if let Some(index) = names.iter().position(|name| *name == key) {
+                        values[index] = Some(value);
+                    }
+                }
+                Ok(Object { within: Some(name), names, values })
+            }
             Some(other) => Err(self.mistyped(name, &other, "an object")),
         }
     }
