@@ -142,7 +142,14 @@ pub fn repo_path(repo: &Repo) -> String {
 
 /// Percent-encodes each segment of a multi-segment path parameter, keeping its slashes.
 pub fn encode_path(path: &str) -> String {
-    path.split('/').map(encode).collect::<Vec<_>>().join("/")
+    let mut out = String::with_capacity(path.len());
+    for (index, segment) in path.split('/').enumerate() {
+        if index > 0 {
+            out.push('/');
+        }
+        out.push_str(&encode(segment));
+    }
+    out
 }
 
 /// Percent-encodes one path segment: everything but RFC 3986's unreserved characters.
