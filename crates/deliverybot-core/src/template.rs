@@ -8,7 +8,7 @@
 //! An expression is a variable, or alternatives separated by `||`, the last of which may be a
 //! quoted literal: `${{ pr || 'main' }}` takes the first alternative that has a value.
 
-use crate::yaml::{Diagnostic, Pos, Text};
+use crate::yaml::{char_count, Diagnostic, Pos, Text};
 use serde_json::Value;
 
 /// The variables a template may use; `pull_request.*` and `commit.*` take any path below them.
@@ -84,7 +84,7 @@ impl Template {
             if open > 0 {
                 parts.push(Part::Text(rest[..open].to_string()));
             }
-            offset += rest[..open].chars().count();
+            offset += char_count(&rest[..open]);
             let after = &rest[open + 3..];
             let Some(close) = find(after, "}}") else {
                 errors.push(Diagnostic::at(at(offset), "`${{` is not closed: end the expression with `}}`"));
@@ -99,7 +99,7 @@ impl Template {
                 }
                 Err(message) => errors.push(Diagnostic::at(expr_pos, format!("in `${{{{{source}}}}}`: {message}"))),
             }
-            offset += source.chars().count() + 5;
+            offset += char_count(source) + 5;
             rest = &after[close + 2..];
         }
         if !rest.is_empty() {

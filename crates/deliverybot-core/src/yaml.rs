@@ -20,6 +20,14 @@ pub struct Pos {
     pub column: usize,
 }
 
+/// The characters in `text`, as columns and GitHub's length limits count them. Not
+/// `chars().count()`: the standard library's is tuned for long texts, 1 KB of WebAssembly that
+/// every run would compile (engine.rs says why that matters) to count a few short ones.
+pub(crate) fn char_count(text: &str) -> usize {
+    // Every byte but a UTF-8 continuation byte (0b10xx_xxxx) starts a character.
+    text.bytes().filter(|&byte| (byte as i8) >= -0x40).count()
+}
+
 /// A problem in a file, at a position.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
@@ -494,6 +502,13 @@ mod tests {
         match &node.value {
             Value::Map(entries) => entries,
             other => panic!("not a map: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn characters_are_counted_as_chars_counts_them() {
+        for text in ["", "a", "é", "日本語", "🚀x", "a\u{10ffff}\u{7f}\u{80}"] {
+            assert_eq!(char_count(text), text.chars().count(), "{text}");
         }
     }
 

@@ -14,7 +14,7 @@
 //! is reported by the general parser. The fuzzer (`tests/fuzz.rs`, `yaml_readers`) holds the two
 //! to the same result, positions included, on every text it makes.
 
-use super::{resolve_plain, verbatim_within, Node, Pos, Text, Value, MAX_DEPTH};
+use super::{char_count, resolve_plain, verbatim_within, Node, Pos, Text, Value, MAX_DEPTH};
 use std::collections::BTreeSet;
 
 /// A line with something on it: its number, its indentation (spaces) and the text after it. A list
@@ -124,7 +124,7 @@ impl<'a> Reader<'a> {
             rest if indentless => first.text.len() - rest.len(),
             _ => 0,
         };
-        let pos = Pos { line: first.number, column: first.column + first.text[..start].chars().count() + 1 };
+        let pos = Pos { line: first.number, column: first.column + char_count(&first.text[..start]) + 1 };
         let mut items = Vec::new();
         while let Some(line) = self.line() {
             if line.indent < indent || (line.indent == indent && !is_item(line.text)) {
@@ -178,7 +178,7 @@ impl<'a> Reader<'a> {
             Some(next) if next.indent > indent => self.block(),
             _ => {
                 self.count(1)?;
-                let column = line.column + line.text[..end].chars().count() + 1;
+                let column = line.column + char_count(&line.text[..end]) + 1;
                 Some(Node { value: Value::Null, pos: Pos { line: line.number, column } })
             }
         }
@@ -285,7 +285,7 @@ fn quoted_len(text: &str) -> Option<usize> {
 /// single-quoted, or double-quoted without escapes.
 fn scalar_at(line: Line, start: usize) -> Option<(Node, usize)> {
     let text = &line.text[start..];
-    let pos = Pos { line: line.number, column: line.column + line.text[..start].chars().count() + 1 };
+    let pos = Pos { line: line.number, column: line.column + char_count(&line.text[..start]) + 1 };
     let first = text.chars().next()?;
     let (value, end, quoted, verbatim) = match first {
         '\'' => {
@@ -321,7 +321,7 @@ fn scalar_at(line: Line, start: usize) -> Option<(Node, usize)> {
 /// config's `required_contexts: [ci]`), and the byte after it.
 fn flow_list(line: Line, start: usize) -> Option<(Node, usize)> {
     let text = line.text;
-    let pos = Pos { line: line.number, column: line.column + text[..start].chars().count() + 1 };
+    let pos = Pos { line: line.number, column: line.column + char_count(&text[..start]) + 1 };
     let spaces = |at: usize| at + (text[at..].len() - text[at..].trim_start_matches(' ').len());
     let mut items = Vec::new();
     let mut at = spaces(start + 1);
