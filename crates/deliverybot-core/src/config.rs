@@ -314,7 +314,7 @@ fn read_commands(entries: Vec<(Node, Node)>, errors: &mut Vec<Diagnostic>) -> Co
     let mut commands = Commands::default();
     for (key, value) in checked_keys(entries, COMMANDS_KEYS, "in `settings.commands`", errors) {
         let field = key.as_str().unwrap_or_default();
-        if value.value == Value::Null {
+        if matches!(value.value, Value::Null) {
             continue;
         }
         if field == "default_target" {
@@ -378,7 +378,7 @@ fn read_target(name: String, pos: Pos, fields: Vec<(Node, Node)>, errors: &mut V
     };
     for (key, value) in fields {
         let field = key.as_str().unwrap_or_default();
-        if value.value == Value::Null {
+        if matches!(value.value, Value::Null) {
             // `environment:` with nothing after it leaves the default, as the schema allows.
             continue;
         }
