@@ -757,7 +757,17 @@ impl Deliver {
     fn read_locks(&mut self, reply: Reply) {
         self.locks = match answer(&reply) {
             Answer::Success { body, .. } => match git_refs(body, "list the locks") {
-                Ok(refs) => Fetch::Read(refs.into_iter().filter_map(|r| Some((locks::environment_of(&r.name)?, r.sha))).collect()),
+                Ok(refs) => {
+                    // A loop rather than a collecting iterator chain: it compiles to less on
+                    // every push (engine.rs says why that matters).
+                    let mut locked = Vec::new();
+                    for git_ref in refs {
+                        if let Some(environment) = locks::environment_of(&git_ref.name) {
+                            locked.push((environment, git_ref.sha));
+                        }
+                    }
+                    Fetch::Read(locked)
+                }
                 Err(reason) => Fetch::Failed(reason),
             },
             // Without knowing the locks, deploying could break one: report instead.
@@ -922,14 +932,13 @@ struct GitRef {
 /// `git/matching-refs`: the refs listed.
 fn git_refs(body: &str, purpose: &str) -> Result<Vec<GitRef>, String> {
     let value = github::json(body, purpose)?;
-    github::items(&value)
-        .iter()
-        .map(|item| {
-            let name = github::text(item, "/ref").ok_or_else(|| github::missing(purpose, "ref"))?;
-            let sha = github::text(item, "/object/sha").ok_or_else(|| github::missing(purpose, "object.sha"))?;
-            Ok(GitRef { name: name.to_string(), sha: sha.to_string(), kind: github::text(item, "/object/type").unwrap_or("commit").to_string() })
-        })
-        .collect()
+    let mut refs = Vec::new();
+    for item in github::items(&value) {
+        let name = github::text(item, "/ref").ok_or_else(|| github::missing(purpose, "ref"))?;
+        let sha = github::text(item, "/object/sha").ok_or_else(|| github::missing(purpose, "object.sha"))?;
+        refs.push(GitRef { name: name.to_string(), sha: sha.to_string(), kind: github::text(item, "/object/type").unwrap_or("commit").to_string() });
+    }
+    Ok(refs)
 }
 
 /// 409: the contexts GitHub found not green (it lists them with their states), or a merge conflict.
