@@ -410,16 +410,15 @@ fn read_target(name: String, pos: Pos, fields: Vec<(Node, Node)>, errors: &mut V
 
 /// Keeps the known keys; every unknown one is an error with the closest known key.
 fn checked_keys(fields: Vec<(Node, Node)>, known: &[&str], place: &str, errors: &mut Vec<Diagnostic>) -> Vec<(Node, Node)> {
-    fields
-        .into_iter()
-        .filter(|(key, _)| {
-            let ok = key.as_str().is_some_and(|k| known.contains(&k));
-            if !ok {
-                errors.push(unknown_key(key, known, place));
-            }
-            ok
-        })
-        .collect()
+    let mut kept = Vec::with_capacity(fields.len());
+    for (key, value) in fields {
+        if key.as_str().is_some_and(|k| known.contains(&k)) {
+            kept.push((key, value));
+        } else {
+            errors.push(unknown_key(&key, known, place));
+        }
+    }
+    kept
 }
 
 /// The original's legacy form: `deployments: [ { environment: ..., ... } ]` inside a target. The

@@ -112,7 +112,11 @@ impl NewDeployment {
         body.insert("ref".to_string(), Value::String(self.sha.clone()));
         body.insert("task".to_string(), Value::String(self.task.clone()));
         body.insert("auto_merge".to_string(), Value::Bool(self.auto_merge));
-        body.insert("required_contexts".to_string(), Value::Array(self.required_contexts.iter().cloned().map(Value::String).collect()));
+        let mut contexts = Vec::with_capacity(self.required_contexts.len());
+        for context in &self.required_contexts {
+            contexts.push(Value::String(context.clone()));
+        }
+        body.insert("required_contexts".to_string(), Value::Array(contexts));
         body.insert("payload".to_string(), Value::Object(self.payload.clone()));
         body.insert("environment".to_string(), Value::String(self.environment.clone()));
         body.insert("description".to_string(), Value::String(self.description.clone()));

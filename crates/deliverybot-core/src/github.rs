@@ -132,7 +132,11 @@ pub fn deployment(body: &str, purpose: &str) -> Result<Deployment, String> {
 /// A list of deployments (`GET /deployments`), newest first.
 pub fn deployments(body: &str, purpose: &str) -> Result<Vec<Deployment>, String> {
     let value = json(body, purpose)?;
-    items(&value).iter().map(|item| Deployment::from_json(item).ok_or_else(|| missing(purpose, "id"))).collect()
+    let mut deployments = Vec::new();
+    for item in items(&value) {
+        deployments.push(Deployment::from_json(item).ok_or_else(|| missing(purpose, "id"))?);
+    }
+    Ok(deployments)
 }
 
 /// `/repos/{owner}/{repo}`, percent-encoded: the start of every path the engine requests.
