@@ -187,23 +187,30 @@ fn parse_expr(source: &str, place: Place) -> Result<Vec<Operand>, String> {
     if source.is_empty() {
         return Err("the expression is empty; write a variable, like `${{ sha }}`".to_string());
     }
-    let operands: Vec<&str> = source.split("||").map(str::trim).collect();
+    // Split at each `||` with the byte scan, not `str::split` (its substring searcher is 2 KB of
+    // WebAssembly that every run with a template would compile).
+    let mut operands: Vec<&str> = Vec::new();
+    let mut rest = source;
+    while let Some(at) = find(rest, "||") {
+        operands.push(rest[..at].trim());
+        rest = &rest[at + 2..];
+    }
+    operands.push(rest.trim());
     let last = operands.len() - 1;
-    operands
-        .iter()
-        .enumerate()
-        .map(|(i, operand)| {
-            if let Some(quoted) = operand.strip_prefix('\'') {
-                let literal = quoted.strip_suffix('\'').filter(|inner| !inner.replace("''", "").contains('\''));
-                return match (literal, i == last) {
-                    (Some(inner), true) => Ok(Operand::Literal(inner.replace("''", "'"))),
-                    (Some(_), false) => Err("a quoted default must come last".to_string()),
-                    (None, _) => Err(format!("{operand} is not a quoted string; write it as 'text'")),
-                };
-            }
-            parse_var(operand, place).map(Operand::Var)
-        })
-        .collect()
+    let mut parsed = Vec::with_capacity(operands.len());
+    for (i, operand) in operands.into_iter().enumerate() {
+        if let Some(quoted) = operand.strip_prefix('\'') {
+            let literal = quoted.strip_suffix('\'').filter(|inner| !inner.replace("''", "").contains('\''));
+            parsed.push(match (literal, i == last) {
+                (Some(inner), true) => Operand::Literal(inner.replace("''", "'")),
+                (Some(_), false) => return Err("a quoted default must come last".to_string()),
+                (None, _) => return Err(format!("{operand} is not a quoted string; write it as 'text'")),
+            });
+            continue;
+        }
+        parsed.push(Operand::Var(parse_var(operand, place)?));
+    }
+    Ok(parsed)
 }
 
 fn parse_var(text: &str, place: Place) -> Result<Var, String> {
