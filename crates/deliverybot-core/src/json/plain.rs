@@ -238,7 +238,11 @@ impl<'a> Reader<'a> {
         if digits == 0 || (digits > 1 && text.starts_with('0')) || matches!(self.peek(), Some(b'.' | b'e' | b'E')) {
             return None;
         }
-        let magnitude: u64 = text.parse().ok()?;
+        // Digits only here: accumulated rather than `str::parse`, one function less to compile.
+        let mut magnitude: u64 = 0;
+        for digit in text.bytes() {
+            magnitude = magnitude.checked_mul(10)?.checked_add(u64::from(digit - b'0'))?;
+        }
         if !negative {
             return Some(magnitude.into());
         }
