@@ -146,9 +146,10 @@ fn general_fields(text: &str, names: &'static [&'static str]) -> Result<Vec<Opti
     Ok(values)
 }
 
-/// Reads `text` both ways, for the fuzzer (`tests/fuzz.rs`): `Ok(true)` when the plain reader read
-/// it (whole, and as an object's fields `names`) and found what serde_json finds, `Ok(false)` when
-/// it left it to serde_json, `Err` with both results when they differ.
+/// Reads `text` both ways, for the fuzzer (`tests/fuzz.rs`), whole and as an object's fields
+/// `names`: `Err` with both results when the plain reader read it either way and found something
+/// other than serde_json; otherwise `Ok(true)` when the plain reader read it at least one way,
+/// `Ok(false)` when it left it to serde_json both ways.
 #[doc(hidden)]
 pub fn readers_agree(text: &str, names: &'static [&'static str]) -> Result<bool, String> {
     let whole = plain::value(text).map(|value| (format!("{value:?}"), format!("{:?}", general(text).map_err(|e| e.to_string()))));

@@ -88,6 +88,17 @@ fn yaml_readers() {
     );
 }
 
+/// `Config::parse` on lines as long as the size limit allows (a flow list of tens of thousands of
+/// items, a long scalar, many keys): the readers must stay linear, which the harness's bound of a
+/// second per input checks (a column counted from the start of the line for each item once made
+/// a long flow list quadratic).
+#[test]
+fn long_lines() {
+    harness::fuzz("long_lines", || gen::long_lines().prop_map(Text), |Text(text)| {
+        Ok(if Config::parse(text).is_ok() { "parsed" } else { "refused" }.to_string())
+    });
+}
+
 /// The plain JSON reader, the fast path for GitHub's answers and payloads, against serde_json:
 /// wherever it reads a text, whole or as an object's fields, it must find exactly what serde_json
 /// finds; anything else it must leave to serde_json.
@@ -760,6 +771,16 @@ mod gen {
             block(&node, 0, Parent::Root, &mut layout, &mut out);
             out.push('\n');
             out
+        })
+    }
+
+    /// Long lines: a flow list of up to 80,000 items, a long plain or quoted scalar, many keys.
+    pub fn long_lines() -> impl Strategy<Value = String> {
+        let item = select(vec!["x", "'é'", "\"a b\"", "ci/test"]);
+        (item, 1usize..80_000, 0u8..3).prop_map(|(item, n, shape)| match shape {
+            0 => format!("web:\n  required_contexts: [{}{item}]\n", format!("{item}, ").repeat(n)),
+            1 => format!("web:\n  description: {}\n", item.repeat(n)),
+            _ => (0..n / 10).map(|i| format!("t{i}:\n  environment: {item}\n")).collect(),
         })
     }
 

@@ -28,10 +28,12 @@ pub struct Arena<const N: usize> {
     next: Cell<usize>,
 }
 
-// WebAssembly here is single-threaded (no `atomics` target feature: checked below), so the cells
-// are never touched by two threads; the tests run it on one thread too.
+// The global allocator must be `Sync`. WebAssembly here is single-threaded (no `atomics` target
+// feature: checked below), so its cells are never touched by two threads; elsewhere (the tests)
+// an arena is a local value, and not `Sync`.
 #[cfg(target_feature = "atomics")]
 compile_error!("the arena allocator assumes single-threaded WebAssembly");
+#[cfg(target_arch = "wasm32")]
 unsafe impl<const N: usize> Sync for Arena<N> {}
 
 impl<const N: usize> Arena<N> {
@@ -39,23 +41,24 @@ impl<const N: usize> Arena<N> {
         Arena { bytes: UnsafeCell::new([0; N]), next: Cell::new(0) }
     }
 
-    fn base(&self) -> usize {
-        self.bytes.get() as usize
+    fn base(&self) -> *mut u8 {
+        self.bytes.get().cast()
     }
 
     /// Where `ptr` is in the arena, if it is in it.
     fn offset(&self, ptr: *mut u8) -> Option<usize> {
-        (ptr as usize).checked_sub(self.base()).filter(|&offset| offset < N)
+        (ptr as usize).checked_sub(self.base() as usize).filter(|&offset| offset < N)
     }
 
     /// A block from the arena, or `None` when it does not fit in what is left.
     fn bump(&self, layout: Layout) -> Option<*mut u8> {
-        let free = self.base() + self.next.get();
+        let free = self.base() as usize + self.next.get();
         // `align` is a power of two: round up to a multiple of it.
-        let start = free.checked_add(layout.align() - 1)? & !(layout.align() - 1);
-        let end = (start - self.base()).checked_add(layout.size()).filter(|&end| end <= N)?;
+        let start = (free.checked_add(layout.align() - 1)? & !(layout.align() - 1)) - self.base() as usize;
+        let end = start.checked_add(layout.size()).filter(|&end| end <= N)?;
         self.next.set(end);
-        Some(start as *mut u8)
+        // From the arena's own pointer, so that the block keeps its provenance.
+        Some(self.base().wrapping_add(start))
     }
 }
 

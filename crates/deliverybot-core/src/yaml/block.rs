@@ -325,15 +325,20 @@ fn flow_list(line: Line, start: usize) -> Option<(Node, usize)> {
     let spaces = |at: usize| at + (text[at..].len() - text[at..].trim_start_matches(' ').len());
     let mut items = Vec::new();
     let mut at = spaces(start + 1);
+    // Characters before `at`, counted on as the items go: counting from the start of the line for
+    // each item would make a long list quadratic.
+    let (mut counted, mut column) = (start, pos.column - 1);
     if !text[at..].starts_with(']') {
         loop {
             let len = match text.as_bytes()[at..].first()? {
                 b'\'' | b'"' => quoted_len(&text[at..])?,
                 _ => flow_plain_len(&text[at..])?,
             };
-            let (item, end) = scalar_at(Line { text: &text[..at + len], ..line }, at)?;
+            column += char_count(&text[counted..at]);
+            counted = at;
+            let (item, end) = scalar_at(Line { text: &text[at..at + len], column, ..line }, 0)?;
             items.push(item);
-            at = spaces(end);
+            at = spaces(at + end);
             match text.as_bytes().get(at)? {
                 b',' => at = spaces(at + 1),
                 b']' => break,
@@ -346,7 +351,8 @@ fn flow_list(line: Line, start: usize) -> Option<(Node, usize)> {
 
 /// The length of a plain scalar in a flow list, up to the `,` or `]` after it. Only names,
 /// paths, numbers and words: `None` for any other character (nested collections, `:` and `#`
-/// may make it something else; the general parser refuses a `-` after a space in a flow list).
+/// may make it something else) and for a `-` after a space (the general parser refuses one
+/// before `,`, `]` and other flow indicators; the others are left to it too).
 fn flow_plain_len(text: &str) -> Option<usize> {
     let bytes = text.as_bytes();
     let len = bytes.iter().position(|&b| !(b.is_ascii_alphanumeric() || b >= 0x80 || b"_./-*+=~()$^ ".contains(&b)))?;
