@@ -118,40 +118,33 @@ impl<'a> Reader<'a> {
 
     /// The members of an object after its `{`, each handed to `member` with its key (unescaped
     /// only when it has escapes), up to and including the `}`.
-    fn members(&mut self, mut member: impl FnMut(&mut Self, &str) -> Option<()>) -> Option<()> {
+    fn members(&mut self, member: impl FnMut(&mut Self, &str) -> Option<()>) -> Option<()> {
+        self.members_keyed(Self::string, member)
+    }
+
+    /// The members of an object after its `{`, checked and skipped, keys included (a skipped
+    /// object's keys are checked as strings, not read).
+    fn skip_members(&mut self) -> Option<()> {
+        self.members_keyed(|reader| reader.skip_string().map(|()| Cow::Borrowed("")), |reader, _| reader.skip())
+    }
+
+    /// The members of an object after its `{`: each key read by `key`, then handed to `member`
+    /// with its value still to read, up to and including the `}`.
+    fn members_keyed(
+        &mut self,
+        mut key: impl FnMut(&mut Self) -> Option<Cow<'a, str>>,
+        mut member: impl FnMut(&mut Self, &str) -> Option<()>,
+    ) -> Option<()> {
         self.space();
         if self.eat(b'}').is_some() {
             return Some(());
         }
         loop {
             self.space();
-            let key = self.string()?;
+            let key = key(self)?;
             self.space();
             self.eat(b':')?;
             member(self, &key)?;
-            self.space();
-            match self.peek()? {
-                b',' => self.at += 1,
-                b'}' => break,
-                _ => return None,
-            }
-        }
-        self.at += 1;
-        Some(())
-    }
-
-    /// The members of an object after its `{`, checked and skipped, keys included.
-    fn skip_members(&mut self) -> Option<()> {
-        self.space();
-        if self.eat(b'}').is_some() {
-            return Some(());
-        }
-        loop {
-            self.space();
-            self.skip_string()?;
-            self.space();
-            self.eat(b':')?;
-            self.skip()?;
             self.space();
             match self.peek()? {
                 b',' => self.at += 1,
@@ -254,16 +247,20 @@ impl<'a> Reader<'a> {
 
     /// A whole number that fits in 64 bits, as serde_json keeps it (`u64`, or `i64` if negative).
     fn whole_number(&mut self) -> Option<Number> {
-        let negative = self.eat(b'-').is_some();
-        let digits = self.digits();
-        let text = &self.text[self.at - digits..self.at];
-        // One leading zero, only alone; then no fraction or exponent.
-        if digits == 0 || (digits > 1 && text.starts_with('0')) || matches!(self.peek(), Some(b'.' | b'e' | b'E')) {
-            return None;
-        }
-        // Digits only here: accumulated rather than `str::parse`, one function less to compile.
+        let start = self.at;
+        self.skip_number()?;
+        let text = &self.text[start..self.at];
+        let (negative, digits) = match text.strip_prefix('-') {
+            Some(digits) => (true, digits),
+            None => (false, text),
+        };
+        // Digits only here (a fraction or an exponent is serde_json's float), accumulated rather
+        // than read with `str::parse`: one function less to compile.
         let mut magnitude: u64 = 0;
-        for digit in text.bytes() {
+        for digit in digits.bytes() {
+            if !digit.is_ascii_digit() {
+                return None;
+            }
             magnitude = magnitude.checked_mul(10)?.checked_add(u64::from(digit - b'0'))?;
         }
         if !negative {

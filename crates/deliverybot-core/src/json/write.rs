@@ -46,16 +46,7 @@ pub fn value(value: &Value, out: &mut String) {
         Value::Bool(flag) => out.push_str(if *flag { "true" } else { "false" }),
         Value::Number(number) => self::number(number, out),
         Value::String(text) => string(text, out),
-        Value::Array(items) => {
-            out.push('[');
-            for (index, item) in items.iter().enumerate() {
-                if index > 0 {
-                    out.push(',');
-                }
-                self::value(item, out);
-            }
-            out.push(']');
-        }
+        Value::Array(items) => list(items, out, self::value),
         Value::Object(map) => {
             out.push('{');
             for (index, (name, item)) in map.iter().enumerate() {
@@ -90,18 +81,13 @@ fn fraction(number: &Number, out: &mut String) {
 
 /// `[["name","value"],...]`: pairs as serde_json writes a list of tuples.
 pub fn pairs(pairs: &[(String, String)], out: &mut String) {
-    out.push('[');
-    for (index, (name, text)) in pairs.iter().enumerate() {
-        if index > 0 {
-            out.push(',');
-        }
+    list(pairs, out, |(name, text), out| {
         out.push('[');
         string(name, out);
         out.push(',');
         string(text, out);
         out.push(']');
-    }
-    out.push(']');
+    });
 }
 
 /// A list, each item written by `item`.
