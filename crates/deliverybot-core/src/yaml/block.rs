@@ -14,7 +14,7 @@
 //! is reported by the general parser. The fuzzer (`tests/fuzz.rs`, `yaml_readers`) holds the two
 //! to the same result, positions included, on every text it makes.
 
-use super::{char_count, may_be_typed, resolve_plain, verbatim_within, Node, Pos, Text, Value, MAX_DEPTH};
+use super::{char_count, resolve_plain, verbatim_within, Node, Pos, Text, Value, MAX_DEPTH};
 use std::collections::BTreeSet;
 
 /// A line with something on it: its number, its indentation (spaces) and the text after it. A list
@@ -312,7 +312,7 @@ fn scalar_at(line: Line, start: usize) -> Option<(Node, usize)> {
     let value = if quoted {
         string(value, verbatim, pos, 1)
     } else {
-        may_be_typed(&value).then(|| resolve_plain(&value)).flatten().unwrap_or_else(|| string(value, verbatim, pos, 0))
+        resolve_plain(&value).unwrap_or_else(|| string(value, verbatim, pos, 0))
     };
     Some((Node { value, pos }, start + end))
 }
