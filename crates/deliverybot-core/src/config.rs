@@ -532,11 +532,6 @@ fn template(node: &Node, field: &str, place: Place) -> Result<Template, Vec<Diag
     if text.value.trim().is_empty() {
         return Err(vec![empty(node.pos, field)]);
     }
-    // Plain text (`environment: staging`) is its own template: compiling it would find nothing,
-    // and a config without expressions then compiles no template compiler into its run.
-    if !Template::has_expression(&text.value) {
-        return Ok(Template::literal(&text.value, node.pos));
-    }
     Template::compile(text, node.pos, place)
 }
 
@@ -687,15 +682,6 @@ production:
         assert_eq!(errors("staging: yes\n"), ["1:10: target `staging` is a map of settings (or empty); this is the string \"yes\""]);
         assert_eq!(errors("1: {}\n"), ["1:1: a target name is text; this is the number 1"]);
         assert_eq!(errors("a:\n  environment: ''\n"), ["2:16: `environment` cannot be empty"]);
-    }
-
-    #[test]
-    fn plain_text_is_the_template_compiling_it_gives() {
-        let doc = crate::yaml::parse("k: staging }} {x}\n").unwrap().unwrap();
-        let Value::Map(entries) = doc.value else { unreachable!() };
-        let node = &entries[0].1;
-        let Value::Str(text) = &node.value else { unreachable!() };
-        assert_eq!(template(node, "k", Place::Other), Template::compile(text, node.pos, Place::Other));
     }
 
     #[test]

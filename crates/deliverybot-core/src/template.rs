@@ -72,6 +72,18 @@ impl Template {
     }
 
     pub fn compile(text: &Text, pos: Pos, place: Place) -> Result<Template, Vec<Diagnostic>> {
+        // Plain text (`environment: staging`) is its own template: the compiler would find
+        // nothing in it, and a config without expressions then never calls (nor has V8 compile)
+        // the compiler (engine.rs says why that matters).
+        if !text.value.is_empty() && !Template::has_expression(&text.value) {
+            return Ok(Template::literal(&text.value, pos));
+        }
+        Template::compile_expressions(text, pos, place)
+    }
+
+    /// `compile` for text that may hold expressions.
+    #[inline(never)]
+    fn compile_expressions(text: &Text, pos: Pos, place: Place) -> Result<Template, Vec<Diagnostic>> {
         let mut parts = Vec::new();
         let mut errors = Vec::new();
         let mut rest = text.value.as_str();
@@ -292,6 +304,14 @@ mod tests {
 
     fn render(value: &str) -> Result<String, Diagnostic> {
         compile(value).unwrap().render(&vars())
+    }
+
+    #[test]
+    fn plain_text_is_the_template_the_compiler_gives() {
+        for value in ["staging", "staging }} {x}", "é ${ not {{ one", "", " "] {
+            let place = Pos { line: 3, column: 10 };
+            assert_eq!(compile(value), Template::compile_expressions(&text(value), place, Place::Other), "{value:?}");
+        }
     }
 
     #[test]
