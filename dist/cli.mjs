@@ -5,7 +5,7 @@ import {
   schema,
   transport,
   validate
-} from "./shared-TDSMDBII.mjs";
+} from "./shared-LGUR7XHV.mjs";
 
 // action/plan.mjs
 import { relative, isAbsolute } from "node:path";

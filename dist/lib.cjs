@@ -317,9 +317,12 @@ function initSync(module2) {
 
 // action/engine.mjs
 var ready = false;
-function load() {
+function wasmBytes() {
+  return readFileSync(new URL("./deliverybot.wasm", import_meta_url));
+}
+function load(module2 = void 0) {
   if (!ready) {
-    initSync({ module: readFileSync(new URL("./deliverybot.wasm", import_meta_url)) });
+    initSync({ module: module2 ?? wasmBytes() });
     ready = true;
   }
 }
@@ -373,9 +376,9 @@ function runStep(engine, reply2, { eventName, after }) {
     );
   }
 }
-function createEngine({ event, ...invocation }) {
+function createEngine({ event, ...invocation }, module2 = void 0) {
   const payload = payloadBytes(event);
-  load();
+  load(module2);
   return new Engine2(invocation, payload);
 }
 function headersJson(headers) {

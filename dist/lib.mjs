@@ -3,7 +3,7 @@ import {
   schema,
   start,
   validate
-} from "./shared-TDSMDBII.mjs";
+} from "./shared-LGUR7XHV.mjs";
 export {
   run as deliver,
   run,

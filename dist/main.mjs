@@ -266,9 +266,21 @@ function initSync(module) {
 
 // action/engine.mjs
 var ready = false;
-function load() {
+var compiling;
+function wasmBytes() {
+  return readFileSync(new URL("./deliverybot.wasm", import.meta.url));
+}
+function prepare() {
+  if (compiling === void 0) {
+    compiling = WebAssembly.compile(wasmBytes());
+    compiling.catch(() => {
+    });
+  }
+  return compiling;
+}
+function load(module = void 0) {
   if (!ready) {
-    initSync({ module: readFileSync(new URL("./deliverybot.wasm", import.meta.url)) });
+    initSync({ module: module ?? wasmBytes() });
     ready = true;
   }
 }
@@ -322,9 +334,9 @@ function runStep(engine, reply, { eventName, after }) {
     );
   }
 }
-function createEngine({ event, ...invocation }) {
+function createEngine({ event, ...invocation }, module = void 0) {
   const payload = payloadBytes(event);
-  load();
+  load(module);
   return new Engine2(invocation, payload);
 }
 function headersJson(headers) {
@@ -445,15 +457,15 @@ function marker(prefix, text) {
 }
 function inputs(env = process.env) {
   const found = {};
-  for (const [key, value] of Object.entries(env)) {
-    if (key.startsWith("INPUT_")) found[key.slice(6).toLowerCase()] = value;
+  for (const key of Object.keys(env)) {
+    if (key.startsWith("INPUT_")) found[key.slice(6).toLowerCase()] = env[key];
   }
   return found;
 }
 function savedState(env = process.env) {
   const found = {};
-  for (const [key, value] of Object.entries(env)) {
-    if (key.startsWith("STATE_")) found[key.slice(6)] = value;
+  for (const key of Object.keys(env)) {
+    if (key.startsWith("STATE_")) found[key.slice(6)] = env[key];
   }
   return found;
 }
@@ -530,6 +542,7 @@ function escapeProperty(text) {
 // action/run.mjs
 var USER_AGENT = "deliverybot-action";
 async function run(phase, env = process.env) {
+  const compiling2 = prepare();
   const inputs2 = inputs(env);
   const token = (inputs2.token ?? "").trim();
   mask(token);
@@ -540,21 +553,6 @@ async function run(phase, env = process.env) {
   );
   if (!token) throw new Error("input `token` is empty: pass a token, for example `token: ${{ github.token }}`");
   const event = readFileSync(vars.GITHUB_EVENT_PATH);
-  const engine = createEngine({
-    event_name: vars.GITHUB_EVENT_NAME,
-    event,
-    inputs: inputs2,
-    phase,
-    state: savedState(env),
-    context: {
-      repository: vars.GITHUB_REPOSITORY,
-      run_id: vars.GITHUB_RUN_ID,
-      server_url: withoutTrailingSlashes(vars.GITHUB_SERVER_URL),
-      actor: env.GITHUB_ACTOR ?? "",
-      job: env.GITHUB_JOB ?? "",
-      ref_name: env.GITHUB_REF_NAME ?? ""
-    }
-  });
   const timeout = Number(env.DELIVERYBOT_REQUEST_TIMEOUT);
   const perform = createClient({
     apiUrl: vars.GITHUB_API_URL,
@@ -562,6 +560,24 @@ async function run(phase, env = process.env) {
     userAgent: USER_AGENT,
     ...Number.isFinite(timeout) && timeout >= 1 && timeout <= 600 ? { timeoutMs: timeout * 1e3 } : {}
   });
+  const engine = createEngine(
+    {
+      event_name: vars.GITHUB_EVENT_NAME,
+      event,
+      inputs: inputs2,
+      phase,
+      state: savedState(env),
+      context: {
+        repository: vars.GITHUB_REPOSITORY,
+        run_id: vars.GITHUB_RUN_ID,
+        server_url: withoutTrailingSlashes(vars.GITHUB_SERVER_URL),
+        actor: env.GITHUB_ACTOR ?? "",
+        job: env.GITHUB_JOB ?? "",
+        ref_name: env.GITHUB_REF_NAME ?? ""
+      }
+    },
+    await compiling2
+  );
   let reply;
   let last = "the start";
   for (; ; ) {
@@ -591,7 +607,7 @@ function start(phase) {
   run(phase).catch((err) => {
     log({ level: "error", message: `Deliverybot stopped: ${err.message}` });
     process.exitCode = 1;
-  });
+  }).then(() => process.stdout.write("", () => process.exit()));
 }
 
 // action/main.mjs

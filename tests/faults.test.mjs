@@ -5,7 +5,10 @@
 
 import { test, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { EXAMPLE_SHA as SHA, exampleRepo, runAction, webhookExample } from './support/action.mjs';
+import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { EXAMPLE_SHA as SHA, exampleRepo, installedAction, runAction, webhookExample } from './support/action.mjs';
 import { startFakeGitHub } from './support/fake-github.mjs';
 
 const DEPLOYMENTS = '/repos/Codertocat/Hello-World/deployments';
@@ -196,4 +199,25 @@ test('a push payload of 20 MB (thousands of commits) is handled', async () => {
 
   assert.equal(run.code, 0, run.stdout + run.stderr);
   assert.equal(repo.deployments.length, 1);
+});
+
+test('a damaged engine file: the step fails saying so, before any request', async () => {
+  // The action starts compiling the engine before it reads its inputs: a failure to compile must
+  // come out as the step's error, and a mistake found before the engine is needed must still be the
+  // one reported, not lost to the compile's failure.
+  const action = mkdtempSync(join(tmpdir(), 'deliverybot-damaged-'));
+  cpSync(installedAction(), action, { recursive: true });
+  writeFileSync(join(action, 'dist/deliverybot.wasm'), 'not WebAssembly');
+
+  const run = await runAction({ fake, eventName: 'push', payload: push(), action });
+  assert.equal(run.code, 1, run.stdout + run.stderr);
+  assert.equal(errors(run).length, 1, run.stdout);
+  assert.match(errors(run)[0], /^Deliverybot stopped: WebAssembly\.compile\(\): /);
+  assert.equal(run.stderr, '');
+  assert.equal(fake.requests.length, 0);
+
+  const noToken = await runAction({ fake, eventName: 'push', payload: push(), action, token: '' });
+  assert.equal(noToken.code, 1, noToken.stdout + noToken.stderr);
+  assert.deepEqual(errors(noToken), ['Deliverybot stopped: input `token` is empty: pass a token, for example `token: ${{ github.token }}`']);
+  assert.equal(noToken.stderr, '');
 });

@@ -32,8 +32,9 @@ const metadata = parseYaml(readFileSync(join(ROOT, 'action.yml'), 'utf8'));
 
 /**
  * Runs one step of the action. `phase` is `main` or `post` (give the post step the `state` the
- * main step saved, and the `jobStatus` the job ended with). Returns the exit code, the printed
- * lines, the outputs, state and summary written, and the workflow commands seen.
+ * main step saved, and the `jobStatus` the job ended with; `action`, another copy of the action).
+ * Returns the exit code, the printed lines, the outputs, state and summary written, and the
+ * workflow commands seen.
  */
 export async function runAction({
   fake,
@@ -45,8 +46,8 @@ export async function runAction({
   phase = 'main',
   state = {},
   jobStatus = 'success',
+  action = installedAction(),
 }) {
-  const action = installedAction();
   const work = mkdtempSync(join(tmpdir(), 'deliverybot-run-'));
   const files = {
     event: join(work, 'event.json'),

@@ -287,9 +287,12 @@ function initSync(module) {
 
 // action/engine.mjs
 var ready = false;
-function load() {
+function wasmBytes() {
+  return readFileSync(new URL("./deliverybot.wasm", import.meta.url));
+}
+function load(module = void 0) {
   if (!ready) {
-    initSync({ module: readFileSync(new URL("./deliverybot.wasm", import.meta.url)) });
+    initSync({ module: module ?? wasmBytes() });
     ready = true;
   }
 }
@@ -343,9 +346,9 @@ function runStep(engine, reply2, { eventName, after }) {
     );
   }
 }
-function createEngine({ event, ...invocation }) {
+function createEngine({ event, ...invocation }, module = void 0) {
   const payload = payloadBytes(event);
-  load();
+  load(module);
   return new Engine2(invocation, payload);
 }
 function headersJson(headers) {
