@@ -3,6 +3,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
 import { createClient, retryDelay } from '../action/github.mjs';
 
 test('a path whose dot segments would leave the API root is refused, not sent', async () => {
@@ -25,4 +26,27 @@ test('retry-after is read as seconds or as an HTTP date; a far one is not waited
   assert.equal(limited({ 'retry-after': '3600' }), undefined);
   assert.equal(limited({ 'retry-after': 'soon' }), undefined);
   assert.deepEqual(retryDelay({ error: 'ECONNRESET' }, 2, now), { ms: 1000, limited: false });
+});
+
+test('a query arrives as the engine gave it, whatever its characters', async () => {
+  const seen = [];
+  const server = createServer((req, res) => {
+    seen.push(req.url);
+    res.end('{}');
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    const perform = createClient({ apiUrl: `http://127.0.0.1:${server.address().port}/api/v3/`, token: 't', userAgent: 'test' });
+    const query = [['ref', 'feature/a+b c&d=e#f?g%h'], ['environment', 'Production EU é'], ['per_page', '1'], ['ref', 'second']];
+    const reply = await perform({ method: 'GET', path: '/repos/o/r/deployments', query, idempotent: true });
+    assert.equal(reply.status, 200);
+    const url = new URL(seen[0], 'http://x');
+    assert.equal(url.pathname, '/api/v3/repos/o/r/deployments');
+    assert.deepEqual([...url.searchParams], query);
+
+    await perform({ method: 'GET', path: '/repos/o/r', query: [], idempotent: true });
+    assert.equal(seen[1], '/api/v3/repos/o/r');
+  } finally {
+    server.close();
+  }
 });
