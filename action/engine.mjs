@@ -1,4 +1,5 @@
-// Loads the WebAssembly engine that sits next to the bundle (dist/deliverybot.wasm).
+// Loads the WebAssembly engine that sits next to the bundle (dist/deliverybot.wasm, and
+// dist/deliverybot.cold.wasm when a run needs it).
 //
 // Values cross the boundary as JSON text: one copy each way per step, parsed by the engine's
 // serde_json on one side and the runtime's JSON.parse on the other. That is cheaper on a cold start
@@ -8,13 +9,29 @@
 // (crates/deliverybot-wasm says what each saves).
 
 import { readFileSync } from './builtins.mjs';
-import { initSync, Engine as WasmEngine, validate as validateJson } from '../build/pkg/deliverybot_wasm.js';
+import { coldImports, initSync, Engine as WasmEngine, validate as validateJson } from '../build/pkg/deliverybot_wasm.js';
 
 let ready = false;
 let compiling;
+/** The instance's exports, once instantiated: the cold module imports from them. */
+let exports;
 
 function wasmBytes() {
   return readFileSync(new URL('./deliverybot.wasm', import.meta.url));
+}
+
+// The engine ships as two modules (scripts/split.mjs): the code that common events run, and the
+// rest, which the first call into it compiles and instantiates, here, once. It shares the first
+// module's memory, tables and globals, and fills the table slots that the first one calls it by.
+coldImports.load = () => {
+  const cold = new WebAssembly.Module(readFileSync(new URL('./deliverybot.cold.wasm', import.meta.url)));
+  new WebAssembly.Instance(cold, { primary: exports });
+  exports.cold_loaded.value = 1;
+};
+
+/** Whether this process needed the engine's rarely used code (the action says so in its debug log). */
+export function coldLoaded() {
+  return exports !== undefined && exports.cold_loaded.value === 1;
 }
 
 /**
@@ -36,7 +53,7 @@ export function prepare() {
 /** Instantiates the engine once: from `module` when `prepare()` compiled it, else from the file. */
 function load(module = undefined) {
   if (!ready) {
-    initSync({ module: module ?? wasmBytes() });
+    exports = initSync({ module: module ?? wasmBytes() });
     ready = true;
   }
 }

@@ -5,7 +5,7 @@ import {
   schema,
   transport,
   validate
-} from "./shared-LGUR7XHV.mjs";
+} from "./shared-6GUY4QNO.mjs";
 
 // action/plan.mjs
 import { relative, isAbsolute } from "node:path";
@@ -124,7 +124,7 @@ function createClient({ apiUrl, token, userAgent, timeoutMs = 3e4, sleep = delay
     if (dots || url.origin !== base.origin || !url.pathname.startsWith(base.pathname)) {
       return Promise.resolve({ error: `refused to send ${request.method} ${request.path}: a path must stay below the API root ${base.pathname}`, final: true });
     }
-    for (const [name, value] of request.query) url.searchParams.append(name, value);
+    url.search = request.query.map(([name, value]) => `${encodeURIComponent(name)}=${encodeURIComponent(value)}`).join("&");
     const body = request.body === void 0 ? void 0 : JSON.stringify(request.body);
     const headers = {
       accept: request.accept ?? "application/vnd.github+json",

@@ -204,7 +204,8 @@ function __wbg_get_imports() {
   };
   return {
     __proto__: null,
-    "./deliverybot_wasm_bg.js": import0
+    "./deliverybot_wasm_bg.js": import0,
+    deliverybot_cold: coldImports
   };
 }
 var EngineFinalization = typeof FinalizationRegistry === "undefined" ? { register: () => {
@@ -314,15 +315,22 @@ function initSync(module2) {
   const instance = new WebAssembly.Instance(module2, imports);
   return __wbg_finalize_init(instance, module2);
 }
+var coldImports = { __proto__: null };
 
 // action/engine.mjs
 var ready = false;
+var exports2;
 function wasmBytes() {
   return readFileSync(new URL("./deliverybot.wasm", import_meta_url));
 }
+coldImports.load = () => {
+  const cold = new WebAssembly.Module(readFileSync(new URL("./deliverybot.cold.wasm", import_meta_url)));
+  new WebAssembly.Instance(cold, { primary: exports2 });
+  exports2.cold_loaded.value = 1;
+};
 function load(module2 = void 0) {
   if (!ready) {
-    initSync({ module: module2 ?? wasmBytes() });
+    exports2 = initSync({ module: module2 ?? wasmBytes() });
     ready = true;
   }
 }

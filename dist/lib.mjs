@@ -3,7 +3,7 @@ import {
   schema,
   start,
   validate
-} from "./shared-LGUR7XHV.mjs";
+} from "./shared-6GUY4QNO.mjs";
 export {
   run as deliver,
   run,

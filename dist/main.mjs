@@ -153,7 +153,8 @@ function __wbg_get_imports() {
   };
   return {
     __proto__: null,
-    "./deliverybot_wasm_bg.js": import0
+    "./deliverybot_wasm_bg.js": import0,
+    deliverybot_cold: coldImports
   };
 }
 var EngineFinalization = typeof FinalizationRegistry === "undefined" ? { register: () => {
@@ -263,12 +264,22 @@ function initSync(module) {
   const instance = new WebAssembly.Instance(module, imports);
   return __wbg_finalize_init(instance, module);
 }
+var coldImports = { __proto__: null };
 
 // action/engine.mjs
 var ready = false;
 var compiling;
+var exports;
 function wasmBytes() {
   return readFileSync(new URL("./deliverybot.wasm", import.meta.url));
+}
+coldImports.load = () => {
+  const cold = new WebAssembly.Module(readFileSync(new URL("./deliverybot.cold.wasm", import.meta.url)));
+  new WebAssembly.Instance(cold, { primary: exports });
+  exports.cold_loaded.value = 1;
+};
+function coldLoaded() {
+  return exports !== void 0 && exports.cold_loaded.value === 1;
 }
 function prepare() {
   if (compiling === void 0) {
@@ -280,7 +291,7 @@ function prepare() {
 }
 function load(module = void 0) {
   if (!ready) {
-    initSync({ module: module ?? wasmBytes() });
+    exports = initSync({ module: module ?? wasmBytes() });
     ready = true;
   }
 }
@@ -380,7 +391,7 @@ function createClient({ apiUrl, token, userAgent, timeoutMs = 3e4, sleep = delay
     if (dots || url.origin !== base.origin || !url.pathname.startsWith(base.pathname)) {
       return Promise.resolve({ error: `refused to send ${request.method} ${request.path}: a path must stay below the API root ${base.pathname}`, final: true });
     }
-    for (const [name, value] of request.query) url.searchParams.append(name, value);
+    url.search = request.query.map(([name, value]) => `${encodeURIComponent(name)}=${encodeURIComponent(value)}`).join("&");
     const body = request.body === void 0 ? void 0 : JSON.stringify(request.body);
     const headers = {
       accept: request.accept ?? "application/vnd.github+json",
@@ -583,7 +594,10 @@ async function run(phase, env = process.env) {
   for (; ; ) {
     const { log: log2, next } = runStep(engine, reply, { eventName: vars.GITHUB_EVENT_NAME, after: last });
     for (const line of log2) log(line);
-    if (next.type === "done") return finish(next, env);
+    if (next.type === "done") {
+      if (coldLoaded()) log({ level: "debug", message: "this run needed the engine's rarely used code: it compiled dist/deliverybot.cold.wasm" });
+      return finish(next, env);
+    }
     log({ level: "debug", message: `${next.method} ${next.path}: ${next.purpose}` });
     last = `${next.method} ${next.path}`;
     reply = await perform(next);

@@ -206,7 +206,7 @@ class FakeGitHub {
   #faults = [];
   #closing = new AbortController();
 
-  static async start(token) {
+  static async start(token, firstId) {
     const fake = new FakeGitHub(token);
     await new Promise((resolve, reject) => {
       fake.#server.once('error', reject);
@@ -217,7 +217,7 @@ class FakeGitHub {
     const counters = new Map();
     const users = new Map();
     const nextId = (kind) => {
-      counters.set(kind, (counters.get(kind) ?? 0) + 1);
+      counters.set(kind, (counters.get(kind) ?? firstId - 1) + 1);
       return counters.get(kind);
     };
     fake.#world = {
@@ -385,6 +385,7 @@ class FakeGitHub {
   }
 }
 
-export function startFakeGitHub({ token = 'test-token' } = {}) {
-  return FakeGitHub.start(token);
+/** `firstId`: where ids start (GitHub's real ones have ten digits or more; the tests' start at 1). */
+export function startFakeGitHub({ token = 'test-token', firstId = 1 } = {}) {
+  return FakeGitHub.start(token, firstId);
 }

@@ -174,7 +174,8 @@ function __wbg_get_imports() {
   };
   return {
     __proto__: null,
-    "./deliverybot_wasm_bg.js": import0
+    "./deliverybot_wasm_bg.js": import0,
+    deliverybot_cold: coldImports
   };
 }
 var EngineFinalization = typeof FinalizationRegistry === "undefined" ? { register: () => {
@@ -284,15 +285,22 @@ function initSync(module) {
   const instance = new WebAssembly.Instance(module, imports);
   return __wbg_finalize_init(instance, module);
 }
+var coldImports = { __proto__: null };
 
 // action/engine.mjs
 var ready = false;
+var exports;
 function wasmBytes() {
   return readFileSync(new URL("./deliverybot.wasm", import.meta.url));
 }
+coldImports.load = () => {
+  const cold = new WebAssembly.Module(readFileSync(new URL("./deliverybot.cold.wasm", import.meta.url)));
+  new WebAssembly.Instance(cold, { primary: exports });
+  exports.cold_loaded.value = 1;
+};
 function load(module = void 0) {
   if (!ready) {
-    initSync({ module: module ?? wasmBytes() });
+    exports = initSync({ module: module ?? wasmBytes() });
     ready = true;
   }
 }

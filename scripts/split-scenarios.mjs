@@ -1,0 +1,125 @@
+// The events whose code goes into the main WebAssembly module (scripts/split.mjs): what a
+// repository using Deliverybot sends on most runs. Each runs through the engine loop of
+// action/run.mjs against the fake GitHub of the tests, with real webhook payloads. Everything
+// else (errors, commands other than /deploy, locks, schedules, dispatches, the general YAML and
+// JSON readers that the fast paths hand hard cases to) is left to the cold module.
+
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { createEngine, runStep } from '../action/engine.mjs';
+import { createClient } from '../action/github.mjs';
+import { EXAMPLE_SHA, webhookExample } from '../tests/support/action.mjs';
+import { startFakeGitHub } from '../tests/support/fake-github.mjs';
+
+const PR_HEAD = 'ec26c3e57ca3a959ca5aad62de7213c562f8c821';
+
+// Configs as teams write them: the README's example, the rules a review app needs, and the keys
+// configs commonly add (templates, booleans, lists, a payload). Each event runs with each.
+const CONFIGS = [
+  readFileSync(new URL('../examples/deploy.yml', import.meta.url), 'utf8'),
+  `staging:
+  auto_deploy_on: refs/heads/master
+  environment: staging
+production:
+  auto_deploy_on: refs/tags/v*
+  environment: production
+  required_contexts: [ci]
+review:
+  auto_deploy_on: pr
+  environment: pr\${{ pr }}
+  description: Review of \${{ pull_request.title }}
+  transient_environment: true
+  production_environment: false
+`,
+  `staging:
+  auto_deploy_on: refs/heads/master
+  environment: staging
+  description: "Deploy \${{ short_sha }} to staging"
+  required_contexts: []
+  auto_merge: false
+  transient_environment: false
+  payload:
+    ref: \${{ ref }}
+    notify: ["#deploys"]
+review:
+  auto_deploy_on: pr
+  environment: review-\${{ pr }}
+  required_contexts: [ci, lint]
+  allow_drafts: false
+`,
+];
+
+/** The inputs as a runner passes them: every one action.yml declares, with its default. */
+function runnerInputs(given) {
+  const { inputs } = parseYaml(readFileSync(new URL('../action.yml', import.meta.url), 'utf8'));
+  const out = {};
+  for (const [name, spec] of Object.entries(inputs)) {
+    out[name] = String(spec.default ?? '').replace('${{ github.token }}', 'ghs_16C7e42F292c6912E7710c838347Ae178B4a').replace('${{ job.status }}', 'success');
+  }
+  delete out.token; // the action keeps it out of the engine
+  return { ...out, ...given };
+}
+
+/** Real payloads with the fake repository's state they need: [event name, payload, setup, inputs]. */
+function scenarios() {
+  const push = webhookExample('push', (p) => p.ref === 'refs/heads/master' && !p.deleted);
+  const status = webhookExample('status');
+  status.state = 'success';
+  status.context = 'ci';
+  const pull = webhookExample('pull_request', (p) => p.action === 'opened');
+  const comment = webhookExample('issue_comment', (p) => p.action === 'created');
+  comment.comment.body = '/deploy review';
+  comment.issue.pull_request = { url: 'https://api.github.com/repos/Codertocat/Hello-World/pulls/1' };
+  const deployment = webhookExample('deployment');
+  return [
+    ['push', push, () => {}, {}],
+    ['push', { ...push, ref: 'refs/heads/other' }, () => {}, {}],
+    ['status', status, (repo) => repo.addCommitStatus(status.sha, { context: 'ci', state: 'success' }), {}],
+    ['pull_request', pull, () => {}, {}],
+    ['issue_comment', comment, (repo) => repo.setPermission(comment.comment.user.login, 'write'), {}],
+    ['deployment', deployment, (repo) => {
+      deployment.deployment.id = repo.addDeployment({ ref: deployment.deployment.ref, sha: deployment.deployment.sha, environment: deployment.deployment.environment }).id;
+    }, { state: 'success' }],
+  ];
+}
+
+/** Runs every scenario with the engine compiled from `module` (the instrumented one). */
+export async function runScenarios(module) {
+  for (const config of CONFIGS) for (const [eventName, payload, setup, inputs] of scenarios()) {
+    // Ids of the size GitHub's have: formatting them grows strings that small ones would not.
+    const fake = await startFakeGitHub({ firstId: 2_400_000_000 });
+    const repo = fake.repo('Codertocat/Hello-World', { defaultBranch: 'master' });
+    try {
+      repo.setRef('heads/master', EXAMPLE_SHA);
+      repo.setRef('heads/changes', PR_HEAD);
+      repo.setPull(1, { head: { ref: 'changes', sha: PR_HEAD }, title: 'Update the README' });
+      repo.setFile('master', '.github/deploy.yml', config);
+      setup(repo);
+      const engine = createEngine(
+        {
+          event_name: eventName,
+          event: JSON.stringify(payload),
+          inputs: runnerInputs(inputs),
+          phase: 'main',
+          state: {},
+          // As a runner sets them (a run id has ten digits or more: numbers of every length get formatted).
+          context: { repository: 'Codertocat/Hello-World', run_id: '16588214930', server_url: 'https://github.com', actor: 'Codertocat', job: 'deploy', ref_name: 'master' },
+        },
+        module,
+      );
+      const perform = createClient({ apiUrl: fake.url, token: 'test-token', userAgent: 'deliverybot-split', sleep: async () => {} });
+      let reply;
+      for (;;) {
+        const { next } = runStep(engine, reply, { eventName, after: 'profiling' });
+        if (next.type === 'done') {
+          if (next.failure) throw new Error(`split: the ${eventName} scenario failed: ${next.failure}`);
+          break;
+        }
+        reply = await perform(next);
+      }
+      engine.free();
+    } finally {
+      await fake.close();
+    }
+  }
+}
