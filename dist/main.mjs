@@ -384,6 +384,7 @@ var DOT_SEGMENTS = /* @__PURE__ */ new Set([".", "..", "%2e", ".%2e", "%2e.", "%
 function createClient({ apiUrl, token, userAgent, timeoutMs = 3e4, sleep = delay }) {
   const base = new URL(apiUrl.endsWith("/") ? apiUrl : `${apiUrl}/`);
   const http = transport(base.protocol);
+  const agent = preconnected(http, base);
   let lastWrite = 0;
   function send(request) {
     const dots = request.path.split("/").some((segment) => DOT_SEGMENTS.has(segment.toLowerCase()));
@@ -404,7 +405,7 @@ function createClient({ apiUrl, token, userAgent, timeoutMs = 3e4, sleep = delay
       headers["content-length"] = Buffer.byteLength(body);
     }
     return new Promise((resolve) => {
-      const req = http.request(url, { method: request.method, headers, timeout: timeoutMs }, (res) => {
+      const req = http.request(url, { method: request.method, headers, timeout: timeoutMs, agent }, (res) => {
         const chunks = [];
         res.on("data", (chunk) => chunks.push(chunk));
         res.on("end", () => resolve({ status: res.statusCode, headers: flatten(res.headers), body: Buffer.concat(chunks) }));
@@ -431,6 +432,28 @@ function createClient({ apiUrl, token, userAgent, timeoutMs = 3e4, sleep = delay
     }
     return reply;
   };
+}
+function preconnected(http, base) {
+  const agent = new http.Agent({ keepAlive: true });
+  const host = base.hostname.startsWith("[") ? base.hostname.slice(1, -1) : base.hostname;
+  const port = Number(base.port) || (base.protocol === "http:" ? 80 : 443);
+  const { isIP } = process.getBuiltinModule("node:net");
+  let early = agent.createConnection({ host, port, ...isIP(host) ? {} : { servername: host } });
+  early.unref();
+  early.on("error", () => {
+  });
+  const connect = agent.createConnection;
+  agent.createConnection = function(options, callback) {
+    const socket = early;
+    early = void 0;
+    if (socket !== void 0 && !socket.destroyed && options.host === host && Number(options.port) === port) {
+      socket.ref();
+      return socket;
+    }
+    socket?.destroy();
+    return connect.call(this, options, callback);
+  };
+  return agent;
 }
 function retryDelay(reply, attempt, now = Date.now()) {
   const backoff = { ms: Math.min(500 * 2 ** (attempt - 1), 8e3), limited: false };

@@ -50,3 +50,51 @@ test('a query arrives as the engine gave it, whatever its characters', async () 
     server.close();
   }
 });
+
+/** A local server that counts connections; `drop(n)` destroys the n-th one as soon as it opens. */
+async function countingServer({ drop = () => false } = {}) {
+  const events = { connections: 0, closed: 0 };
+  const server = createServer((req, res) => res.end('{}'));
+  server.on('connection', (socket) => {
+    events.connections += 1;
+    socket.on('close', () => (events.closed += 1));
+    if (drop(events.connections)) socket.destroy();
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { server, events, url: `http://127.0.0.1:${server.address().port}/` };
+}
+
+const until = async (check) => {
+  for (const started = Date.now(); !check(); await new Promise((resolve) => setTimeout(resolve, 1))) {
+    if (Date.now() - started > 2000) throw new Error(`still not so after 2 s: ${check}`);
+  }
+};
+
+test('the connection is opened with the client, and the first request goes over it', async () => {
+  const { server, events, url } = await countingServer();
+  try {
+    const perform = createClient({ apiUrl: url, token: 't', userAgent: 'test' });
+    await until(() => events.connections === 1); // before any request
+    assert.equal((await perform({ method: 'GET', path: '/a', query: [], idempotent: true })).status, 200);
+    assert.equal((await perform({ method: 'GET', path: '/b', query: [], idempotent: true })).status, 200);
+    assert.equal(events.connections, 1, 'one connection, opened early and kept alive');
+  } finally {
+    server.closeAllConnections();
+    server.close();
+  }
+});
+
+test('an early connection that the server closed is not used: the request connects anew', async () => {
+  const { server, events, url } = await countingServer({ drop: (n) => n === 1 });
+  try {
+    const perform = createClient({ apiUrl: url, token: 't', userAgent: 'test' });
+    await until(() => events.closed === 1);
+    await new Promise((resolve) => setTimeout(resolve, 10)); // the client has seen the close
+    const reply = await perform({ method: 'POST', path: '/a', query: [], body: {} });
+    assert.equal(reply.status, 200, JSON.stringify(reply));
+    assert.equal(events.connections, 2);
+  } finally {
+    server.closeAllConnections();
+    server.close();
+  }
+});
