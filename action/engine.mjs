@@ -9,7 +9,7 @@
 // (crates/deliverybot-wasm says what each saves).
 
 import { readFileSync } from './builtins.mjs';
-import { coldImports, initSync, Engine as WasmEngine, validate as validateJson } from '../build/pkg/deliverybot_wasm.js';
+import { coldImports, initSync, output_len, output_ptr, Engine as WasmEngine, validate as validateJson } from '../build/pkg/deliverybot_wasm.js';
 
 let ready = false;
 let compiling;
@@ -75,6 +75,17 @@ function json(value, what) {
 }
 
 const utf8 = new TextEncoder();
+const decoder = new TextDecoder();
+
+/**
+ * What the engine's last call left in its output buffer (crates/deliverybot-wasm says why it does
+ * not return it): JSON when `ok`, otherwise the message of what was wrong, thrown.
+ */
+function output(length) {
+  const text = decoder.decode(new Uint8Array(exports.memory.buffer, output_ptr(), Math.abs(length)));
+  if (length < 0) throw new Error(text);
+  return JSON.parse(text);
+}
 
 /** The engine for one run: `step()` first, then `step(reply)` with each request's reply. */
 class Engine {
@@ -82,7 +93,8 @@ class Engine {
 
   /** `payload`: the event's UTF-8 bytes, apart from the rest of the invocation (see payloadBytes). */
   constructor(invocation, payload) {
-    this.#engine = new WasmEngine(utf8.encode(json(invocation, 'invocation')), payload);
+    this.#engine = WasmEngine.start(utf8.encode(json(invocation, 'invocation')), payload);
+    if (this.#engine === undefined) output(-output_len());
   }
 
   /**
@@ -90,18 +102,18 @@ class Engine {
    * came), `{ error }` when no answer came. The body crosses as bytes, not inside JSON.
    */
   step(reply) {
-    if (reply === undefined || reply === null) return JSON.parse(this.#engine.step());
+    if (reply === undefined || reply === null) return output(this.#engine.step());
     if (typeof reply !== 'object') throw new TypeError(`invalid reply: ${typeof reply} is not a reply`);
     const { status, headers, body, error } = reply;
     if (status === undefined || status === null) {
-      if (typeof error === 'string') return JSON.parse(this.#engine.lost(error));
+      if (typeof error === 'string') return output(this.#engine.lost(error));
       if (error !== undefined && error !== null) throw new TypeError(`invalid reply: \`error\` is text (what happened), not ${describe(error)}`);
       throw new TypeError('invalid reply: a reply has a `status` (an answer) or an `error` (no answer)');
     }
     if (!Number.isInteger(status) || status < 0 || status > 65535) {
       throw new TypeError(`invalid reply: \`status\` is a whole number of 0 to 65535, not ${describe(status)}`);
     }
-    return JSON.parse(this.#engine.answer(status, headersJson(headers), bodyBytes(body)));
+    return output(this.#engine.answer(status, headersJson(headers), bodyBytes(body)));
   }
 
   /** Frees the engine's WebAssembly memory now rather than when it is garbage-collected. */
@@ -173,5 +185,5 @@ function payloadBytes(event) {
 /** `{ targets, problems: [{ line, column, message }] }` for a deploy.yml's text. */
 export function validate(text) {
   load();
-  return JSON.parse(validateJson(text));
+  return output(validateJson(text));
 }

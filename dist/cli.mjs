@@ -5,7 +5,7 @@ import {
   schema,
   transport,
   validate
-} from "./shared-6GUY4QNO.mjs";
+} from "./shared-SD5KHT7C.mjs";
 
 // action/plan.mjs
 import { relative, isAbsolute } from "node:path";

@@ -38,7 +38,13 @@ if (typeof process.getBuiltinModule !== "function") {
 var { readFileSync, appendFileSync } = process.getBuiltinModule("node:fs");
 
 // build/pkg/deliverybot_wasm.js
-var Engine = class {
+var Engine = class _Engine {
+  static __wrap(ptr) {
+    const obj = Object.create(_Engine.prototype);
+    obj.__wbg_ptr = ptr;
+    EngineFinalization.register(obj, obj.__wbg_ptr, obj);
+    return obj;
+  }
   __destroy_into_raw() {
     const ptr = this.__wbg_ptr;
     this.__wbg_ptr = 0;
@@ -52,75 +58,55 @@ var Engine = class {
   /**
    * The reply to the last request when GitHub answered: `headers` is a JSON object of lower-case
    * names to values, `body` the body's bytes as they came (UTF-8; read like the payload). The
-   * body is not wrapped in JSON, so it is neither escaped nor unescaped on its way in.
+   * body is not wrapped in JSON, so it is neither escaped nor unescaped on its way in. `false`
+   * when the headers are not valid (the output says why): the engine is then where it was.
    * @param {number} status
    * @param {Uint8Array | number[]} headers
    * @param {Uint8Array | number[]} body
-   * @returns {string}
+   * @returns {number}
    */
   answer(status, headers, body) {
-    let deferred5_0;
-    let deferred5_1;
+    const val3 = +status;
+    let ptr0, len0, ptr1, len1;
     try {
-      const val3 = +status;
-      let ptr0, len0, ptr1, len1;
-      try {
-        ptr0 = passArray8ToWasm0(headers, wasm.__wbindgen_malloc);
-        len0 = WASM_VECTOR_LEN;
-        ptr1 = passArray8ToWasm0(body, wasm.__wbindgen_malloc);
-        len1 = WASM_VECTOR_LEN;
-      } catch (e) {
-        if (ptr1) {
-          wasm.__wbindgen_free(ptr1, len1 * 1, 1);
-        }
-        if (ptr0) {
-          wasm.__wbindgen_free(ptr0, len0 * 1, 1);
-        }
-        throw e;
+      ptr0 = passArray8ToWasm0(headers, wasm.__wbindgen_malloc);
+      len0 = WASM_VECTOR_LEN;
+      ptr1 = passArray8ToWasm0(body, wasm.__wbindgen_malloc);
+      len1 = WASM_VECTOR_LEN;
+    } catch (e) {
+      if (ptr1) {
+        wasm.__wbindgen_free(ptr1, len1 * 1, 1);
       }
-      const ret = wasm.engine_answer(this.__wbg_ptr, val3, ptr0, len0, ptr1, len1);
-      var ptr4 = ret[0];
-      var len4 = ret[1];
-      if (ret[3]) {
-        ptr4 = 0;
-        len4 = 0;
-        throw takeFromExternrefTable0(ret[2]);
+      if (ptr0) {
+        wasm.__wbindgen_free(ptr0, len0 * 1, 1);
       }
-      deferred5_0 = ptr4;
-      deferred5_1 = len4;
-      return getStringFromWasm0(ptr4, len4);
-    } finally {
-      wasm.__wbindgen_free(deferred5_0, deferred5_1, 1);
+      throw e;
     }
+    const ret = wasm.engine_answer(this.__wbg_ptr, val3, ptr0, len0, ptr1, len1);
+    return ret;
   }
   /**
    * The reply to the last request when no answer came: what happened instead.
    * @param {string} error
-   * @returns {string}
+   * @returns {number}
    */
   lost(error) {
-    let deferred2_0;
-    let deferred2_1;
-    try {
-      const ptr0 = passStringToWasm0(error, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
-      const len0 = WASM_VECTOR_LEN;
-      const ret = wasm.engine_lost(this.__wbg_ptr, ptr0, len0);
-      deferred2_0 = ret[0];
-      deferred2_1 = ret[1];
-      return getStringFromWasm0(ret[0], ret[1]);
-    } finally {
-      wasm.__wbindgen_free(deferred2_0, deferred2_1, 1);
-    }
+    const ptr0 = passStringToWasm0(error, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
+    const len0 = WASM_VECTOR_LEN;
+    const ret = wasm.engine_lost(this.__wbg_ptr, ptr0, len0);
+    return ret;
   }
   /**
    * `invocation`: `{ event_name, inputs: {name: value}, context: {...}, ... }` as JSON; `event`: the
    * webhook payload's JSON text, passed as it is rather than nested (and escaped) in `invocation`.
    * Both are UTF-8; a payload that is not is read with U+FFFD for each bad sequence (see `text`),
-   * so that the engine reports the JSON it cannot read rather than the encoding.
+   * so that the engine reports the JSON it cannot read rather than the encoding. `None` when the
+   * invocation is not valid: the output says why.
    * @param {Uint8Array | number[]} invocation
    * @param {Uint8Array | number[]} event
+   * @returns {Engine | undefined}
    */
-  constructor(invocation, event) {
+  static start(invocation, event) {
     let ptr0, len0, ptr1, len1;
     try {
       ptr0 = passArray8ToWasm0(invocation, wasm.__wbindgen_malloc);
@@ -136,60 +122,36 @@ var Engine = class {
       }
       throw e;
     }
-    const ret = wasm.engine_new(ptr0, len0, ptr1, len1);
-    if (ret[2]) {
-      throw takeFromExternrefTable0(ret[1]);
-    }
-    this.__wbg_ptr = ret[0];
-    EngineFinalization.register(this, this.__wbg_ptr, this);
-    return this;
+    const ret = wasm.engine_start(ptr0, len0, ptr1, len1);
+    return ret === 0 ? void 0 : _Engine.__wrap(ret);
   }
   /**
    * The first step: no reply yet.
-   * @returns {string}
+   * @returns {number}
    */
   step() {
-    let deferred1_0;
-    let deferred1_1;
-    try {
-      const ret = wasm.engine_step(this.__wbg_ptr);
-      deferred1_0 = ret[0];
-      deferred1_1 = ret[1];
-      return getStringFromWasm0(ret[0], ret[1]);
-    } finally {
-      wasm.__wbindgen_free(deferred1_0, deferred1_1, 1);
-    }
+    const ret = wasm.engine_step(this.__wbg_ptr);
+    return ret;
   }
 };
 if (Symbol.dispose) Engine.prototype[Symbol.dispose] = Engine.prototype.free;
+function output_len() {
+  const ret = wasm.output_len();
+  return ret >>> 0;
+}
+function output_ptr() {
+  const ret = wasm.output_ptr();
+  return ret >>> 0;
+}
 function validate(text) {
-  let deferred3_0;
-  let deferred3_1;
-  try {
-    const ptr0 = passStringToWasm0(text, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
-    const len0 = WASM_VECTOR_LEN;
-    const ret = wasm.validate(ptr0, len0);
-    var ptr2 = ret[0];
-    var len2 = ret[1];
-    if (ret[3]) {
-      ptr2 = 0;
-      len2 = 0;
-      throw takeFromExternrefTable0(ret[2]);
-    }
-    deferred3_0 = ptr2;
-    deferred3_1 = len2;
-    return getStringFromWasm0(ptr2, len2);
-  } finally {
-    wasm.__wbindgen_free(deferred3_0, deferred3_1, 1);
-  }
+  const ptr0 = passStringToWasm0(text, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
+  const len0 = WASM_VECTOR_LEN;
+  const ret = wasm.validate(ptr0, len0);
+  return ret;
 }
 function __wbg_get_imports() {
   const import0 = {
     __proto__: null,
-    __wbg_Error_208446807d0d1e30: function(arg0, arg1) {
-      const ret = Error(getStringFromWasm0(arg0, arg1));
-      return ret;
-    },
     __wbg___wbindgen_throw_4c88d8bf264fd984: function(arg0, arg1) {
       throw new Error(getStringFromWasm0(arg0, arg1));
     },
@@ -257,11 +219,6 @@ function passStringToWasm0(arg, malloc, realloc) {
   }
   WASM_VECTOR_LEN = offset;
   return ptr;
-}
-function takeFromExternrefTable0(idx) {
-  const value = wasm.__wbindgen_externrefs.get(idx);
-  wasm.__externref_table_dealloc(idx);
-  return value;
 }
 var cachedTextDecoder = new TextDecoder("utf-8", { ignoreBOM: true });
 cachedTextDecoder.decode();
@@ -345,29 +302,36 @@ function json(value, what) {
   return text;
 }
 var utf8 = new TextEncoder();
+var decoder = new TextDecoder();
+function output(length) {
+  const text = decoder.decode(new Uint8Array(exports2.memory.buffer, output_ptr(), Math.abs(length)));
+  if (length < 0) throw new Error(text);
+  return JSON.parse(text);
+}
 var Engine2 = class {
   #engine;
   /** `payload`: the event's UTF-8 bytes, apart from the rest of the invocation (see payloadBytes). */
   constructor(invocation, payload) {
-    this.#engine = new Engine(utf8.encode(json(invocation, "invocation")), payload);
+    this.#engine = Engine.start(utf8.encode(json(invocation, "invocation")), payload);
+    if (this.#engine === void 0) output(-output_len());
   }
   /**
    * `reply`: `{ status, headers, body }` when GitHub answered (`body` as text or as the bytes that
    * came), `{ error }` when no answer came. The body crosses as bytes, not inside JSON.
    */
   step(reply2) {
-    if (reply2 === void 0 || reply2 === null) return JSON.parse(this.#engine.step());
+    if (reply2 === void 0 || reply2 === null) return output(this.#engine.step());
     if (typeof reply2 !== "object") throw new TypeError(`invalid reply: ${typeof reply2} is not a reply`);
     const { status, headers, body, error } = reply2;
     if (status === void 0 || status === null) {
-      if (typeof error === "string") return JSON.parse(this.#engine.lost(error));
+      if (typeof error === "string") return output(this.#engine.lost(error));
       if (error !== void 0 && error !== null) throw new TypeError(`invalid reply: \`error\` is text (what happened), not ${describe(error)}`);
       throw new TypeError("invalid reply: a reply has a `status` (an answer) or an `error` (no answer)");
     }
     if (!Number.isInteger(status) || status < 0 || status > 65535) {
       throw new TypeError(`invalid reply: \`status\` is a whole number of 0 to 65535, not ${describe(status)}`);
     }
-    return JSON.parse(this.#engine.answer(status, headersJson(headers), bodyBytes(body)));
+    return output(this.#engine.answer(status, headersJson(headers), bodyBytes(body)));
   }
   /** Frees the engine's WebAssembly memory now rather than when it is garbage-collected. */
   free() {
@@ -415,7 +379,7 @@ function payloadBytes(event) {
 }
 function validate2(text) {
   load();
-  return JSON.parse(validate(text));
+  return output(validate(text));
 }
 
 // action/lib.mjs

@@ -3,7 +3,7 @@ import {
   schema,
   start,
   validate
-} from "./shared-6GUY4QNO.mjs";
+} from "./shared-SD5KHT7C.mjs";
 export {
   run as deliver,
   run,

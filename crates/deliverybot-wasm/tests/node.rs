@@ -1,10 +1,9 @@
 //! The binding, exercised inside WebAssembly in Node (`wasm-bindgen-test-runner`): UTF-8 JSON in,
-//! JSON text out, and errors as thrown values.
+//! JSON text out through the output buffer, and errors as messages there, never traps.
 #![cfg(target_arch = "wasm32")]
 
-use deliverybot_wasm::{validate, Engine};
+use deliverybot_wasm::{output, output_len, output_ptr, validate, Engine};
 use serde_json::{json, Value};
-use wasm_bindgen::JsValue;
 use wasm_bindgen_test::wasm_bindgen_test;
 
 const INVOCATION: &str = r#"{"event_name":"push","inputs":{"dry-run":"false"},
@@ -22,21 +21,29 @@ fn event() -> Vec<u8> {
 }
 
 fn engine() -> Engine {
-    Engine::new(INVOCATION.as_bytes(), event()).unwrap()
+    Engine::start(INVOCATION.as_bytes(), event()).expect("a valid invocation")
 }
 
-fn parse(text: String) -> Value {
-    serde_json::from_str(&text).expect("the binding returns JSON")
+/// The last call's output as JSON.
+fn parsed() -> Value {
+    serde_json::from_str(&output()).expect("the binding leaves JSON")
 }
 
-fn message(err: wasm_bindgen::JsError) -> String {
-    js_sys::Reflect::get(&JsValue::from(err), &"message".into()).unwrap().as_string().unwrap()
+#[wasm_bindgen_test]
+fn the_output_is_where_output_ptr_says_and_as_long_as_the_call_says() {
+    let length = engine().step();
+    assert_eq!(length as usize, output_len());
+    // What JavaScript reads (action/engine.mjs): `length` bytes at output_ptr.
+    let bytes = unsafe { std::slice::from_raw_parts(output_ptr(), length as usize) };
+    assert_eq!(std::str::from_utf8(bytes).unwrap(), output());
+    assert!(output().starts_with(r#"{"log":"#), "{}", output());
 }
 
 #[wasm_bindgen_test]
 fn requests_come_out_as_json() {
     let mut engine = engine();
-    let step = parse(engine.step());
+    engine.step();
+    let step = parsed();
     assert_eq!(step["next"]["type"], "request");
     assert_eq!(step["next"]["method"], "GET");
     assert_eq!(step["next"]["path"], "/repos/octo/app/contents/.github/deploy.yml");
@@ -48,7 +55,8 @@ fn requests_come_out_as_json() {
 fn replies_go_in_and_the_outcome_comes_out() {
     let mut engine = engine();
     engine.step();
-    let done = parse(engine.answer(404, b"{}", br#"{"message":"Not Found"}"#.to_vec()).unwrap());
+    assert!(engine.answer(404, b"{}", br#"{"message":"Not Found"}"#.to_vec()) > 0);
+    let done = parsed();
     assert_eq!(done["next"]["type"], "done");
     assert!(done["next"].get("failure").is_none());
     assert_eq!(
@@ -62,14 +70,16 @@ fn replies_go_in_and_the_outcome_comes_out() {
 fn a_lost_answer_is_a_reply_too() {
     let mut engine = engine();
     engine.step();
-    let done = parse(engine.lost("ECONNRESET".into()));
+    engine.lost("ECONNRESET".into());
+    let done = parsed();
     assert_eq!(done["next"]["failure"], "Could not read .github/deploy.yml from main: ECONNRESET");
 }
 
 #[wasm_bindgen_test]
 fn a_payload_that_is_not_json_fails_the_run_with_a_message() {
-    let mut engine = Engine::new(INVOCATION.as_bytes(), "{not json".into()).unwrap();
-    let done = parse(engine.step());
+    let mut engine = Engine::start(INVOCATION.as_bytes(), "{not json".into()).unwrap();
+    engine.step();
+    let done = parsed();
     let failure = done["next"]["failure"].as_str().unwrap();
     assert!(failure.starts_with("the `push` event payload cannot be read"), "{failure}");
 }
@@ -80,32 +90,36 @@ fn a_payload_that_is_not_utf8_is_read_with_replacement_characters() {
     let mut payload = event();
     let at = payload.windows(4).rposition(|w| w == b"main").unwrap(); // the default branch
     payload.splice(at..at + 4, *b"m\xe9in");
-    let mut engine = Engine::new(INVOCATION.as_bytes(), payload).unwrap();
-    let step = parse(engine.step());
+    let mut engine = Engine::start(INVOCATION.as_bytes(), payload).unwrap();
+    engine.step();
+    let step = parsed();
     assert_eq!(step["next"]["query"], json!([["ref", "m\u{fffd}in"]]));
 }
 
 #[wasm_bindgen_test]
 fn malformed_values_are_errors_not_traps() {
-    let err = Engine::new(br#"{"event_name": 3}"#, event()).err().expect("an error");
-    assert!(message(err).starts_with("invalid invocation:"));
-    assert!(Engine::new(b"not json", event()).is_err());
+    assert!(Engine::start(br#"{"event_name": 3}"#, event()).is_none());
+    assert!(output().starts_with("invalid invocation:"), "{}", output());
+    assert!(Engine::start(b"not json", event()).is_none());
 
     let mut engine = engine();
     engine.step();
-    let err = engine.answer(200, br#"{"link": 3}"#, Vec::new()).err().expect("an error");
-    let text = message(err);
-    assert_eq!(text, "invalid reply's headers: `link` is the number 3, not text");
-    let err = engine.answer(200, b"{\"link\": \"\xff\"}", Vec::new()).err().expect("an error");
-    let text = message(err);
-    assert!(text.starts_with("invalid reply's headers: invalid utf-8"), "{text}");
+    // An error leaves its message, and returns its length negated.
+    assert_eq!(engine.answer(200, br#"{"link": 3}"#, Vec::new()), -(output().len() as i32));
+    assert_eq!(output(), "invalid reply's headers: `link` is the number 3, not text");
+    assert!(engine.answer(200, b"{\"link\": \"\xff\"}", Vec::new()) < 0);
+    assert!(output().starts_with("invalid reply's headers: invalid utf-8"), "{}", output());
+    // The engine is where it was: a good answer still goes in.
+    assert_eq!(engine.answer(404, b"{}", Vec::new()), output().len() as i32);
+    assert_eq!(parsed()["next"]["type"], "done");
 }
 
 #[wasm_bindgen_test]
 fn validate_returns_targets_or_every_problem_with_its_position() {
-    let valid = parse(validate("staging:\n  environment: staging\nproduction:\n").unwrap());
-    assert_eq!(valid, json!({ "targets": ["staging", "production"], "problems": [] }));
-    let invalid = parse(validate("staging:\n  enviroment: x\n  auto_merge: 3\n").unwrap());
+    assert!(validate("staging:\n  environment: staging\nproduction:\n") > 0);
+    assert_eq!(parsed(), json!({ "targets": ["staging", "production"], "problems": [] }));
+    assert!(validate("staging:\n  enviroment: x\n  auto_merge: 3\n") > 0);
+    let invalid = parsed();
     assert_eq!(
         invalid["problems"],
         json!([
@@ -121,7 +135,8 @@ fn a_body_crosses_as_bytes_and_is_read_as_utf8() {
     engine.step();
     // The config's bytes as they came, one of them not UTF-8: read with U+FFFD, as the payload is.
     let config = b"staging:\n  auto_deploy_on: refs/heads/main\n  environment: st\xe9ging\n".to_vec();
-    let step = parse(engine.answer(200, b"{}", config).unwrap());
+    assert!(engine.answer(200, b"{}", config) > 0);
+    let step = parsed();
     let query = step["next"]["query"].as_array().unwrap();
     assert!(query.contains(&json!(["environment", "st\u{fffd}ging"])), "{query:?}");
 }
