@@ -21,13 +21,28 @@ function wasmBytes() {
 }
 
 // The engine ships as two modules (scripts/split.mjs): the code that common events run, and the
-// rest, which the first call into it compiles and instantiates, here, once. It shares the first
-// module's memory, tables and globals, and fills the table slots that the first one calls it by.
-coldImports.load = () => {
-  const cold = new WebAssembly.Module(readFileSync(new URL('./deliverybot.cold.wasm', import.meta.url)));
-  new WebAssembly.Instance(cold, { primary: exports });
+// rest, which the action's first call into it compiles and instantiates, here, once. It shares the
+// first module's memory, tables and globals, and fills the table slots that the first one calls it
+// by. A failure to load it ends that call with an error that says so; the engine is not usable
+// afterwards (the call unwound through WebAssembly), which is why the library and the CLI, whose
+// processes may run many flows, load it up front instead (`createEngine` without a module,
+// `validate`), where a missing or mismatched file fails before any call.
+coldImports.load = loadCold;
+
+function loadCold() {
+  // Not split (the profiling build has no cold module), or already loaded.
+  if (exports.cold_loaded === undefined || exports.cold_loaded.value === 1) return;
+  try {
+    const cold = new WebAssembly.Module(readFileSync(new URL('./deliverybot.cold.wasm', import.meta.url)));
+    new WebAssembly.Instance(cold, { primary: exports });
+  } catch (err) {
+    // It does not link to, or its start function traps on, a main module of another build.
+    const mismatch = err instanceof WebAssembly.LinkError || err instanceof WebAssembly.RuntimeError;
+    const reason = mismatch ? 'it is not from the same build as deliverybot.wasm' : err.message;
+    throw new Error(`cannot load the engine's rarely used code (deliverybot.cold.wasm, next to deliverybot.wasm): ${reason}`);
+  }
   exports.cold_loaded.value = 1;
-};
+}
 
 /** Whether this process needed the engine's rarely used code (the action says so in its debug log). */
 export function coldLoaded() {
@@ -42,9 +57,14 @@ export function coldLoaded() {
  */
 export function prepare() {
   if (compiling === undefined) {
-    compiling = WebAssembly.compile(wasmBytes());
-    // Not an unhandled rejection if the caller fails before it awaits this: the failure surfaces
-    // where it is awaited.
+    // A file that cannot be read fails where this is awaited, as a compile error does: not before
+    // whatever the caller checks first.
+    try {
+      compiling = WebAssembly.compile(wasmBytes());
+    } catch (err) {
+      compiling = Promise.reject(err);
+    }
+    // Not an unhandled rejection if the caller fails before it awaits this.
     compiling.catch(() => {});
   }
   return compiling;
@@ -139,10 +159,15 @@ export function runStep(engine, reply, { eventName, after }) {
   }
 }
 
-/** `module`: what `prepare()` compiled, if the caller started that. */
+/**
+ * `module`: what `prepare()` compiled, if the caller started that (the action); the cold module is
+ * then loaded only if the run needs it. Without it (the library, the CLI), the whole engine is
+ * loaded here.
+ */
 export function createEngine({ event, ...invocation }, module = undefined) {
   const payload = payloadBytes(event);
   load(module);
+  if (module === undefined) loadCold();
   return new Engine(invocation, payload);
 }
 
@@ -185,5 +210,6 @@ function payloadBytes(event) {
 /** `{ targets, problems: [{ line, column, message }] }` for a deploy.yml's text. */
 export function validate(text) {
   load();
+  loadCold(); // reading a config with problems always needs it
   return output(validateJson(text));
 }

@@ -83,19 +83,23 @@ export function createClient({ apiUrl, token, userAgent, timeoutMs = 30_000, sle
 }
 
 /**
- * An agent (keep-alive, like Node's global one) whose first connection to the API is opened now:
- * its TCP and TLS handshakes then run while the engine compiles and plans, instead of delaying the
- * first request (on GitHub, tens of milliseconds; against a local server, 0.3 ms: bench/run.mjs).
- * The first request takes that socket if it is still alive; anything else connects as usual. A run
- * that makes no request leaves it unused (it holds no event loop open).
+ * An agent like Node's global one (the same options: keep-alive, no delay) whose first connection to
+ * the API is opened now: its TCP and TLS handshakes then run while the engine compiles and plans,
+ * instead of delaying the first request (on GitHub, tens of milliseconds; against a local server,
+ * 0.3 ms: bench/run.mjs). The first request takes that socket if it is still alive; anything else
+ * connects as usual. A run that makes no request leaves it unused (it holds no event loop open).
+ * With Node's proxy support on (`NODE_USE_ENV_PROXY`), the global agent is used as it is: it
+ * connects through the proxy, which an early connection to the API would bypass.
  */
 function preconnected(http, base) {
-  const agent = new http.Agent({ keepAlive: true });
+  if (http.globalAgent.options.proxyEnv) return http.globalAgent;
+  const agent = new http.Agent({ ...http.globalAgent.options });
   const host = base.hostname.startsWith('[') ? base.hostname.slice(1, -1) : base.hostname;
   const port = Number(base.port) || (base.protocol === 'http:' ? 80 : 443);
   const { isIP } = process.getBuiltinModule('node:net');
-  // As Node's agent does: SNI carries a name, never an address.
-  let early = agent.createConnection({ host, port, ...(isIP(host) ? {} : { servername: host }) });
+  // As Node's agent does: SNI carries a name, never an address; the key caches the TLS session.
+  const options = { ...agent.options, host, port, ...(isIP(host) ? {} : { servername: host }) };
+  let early = agent.createConnection({ ...options, _agentKey: agent.getName(options) });
   early.unref();
   early.on('error', () => {}); // the request that would have used it connects anew
   const connect = agent.createConnection;

@@ -5,7 +5,7 @@ import {
   schema,
   transport,
   validate
-} from "./shared-SD5KHT7C.mjs";
+} from "./shared-6RJW6GUF.mjs";
 
 // action/plan.mjs
 import { relative, isAbsolute } from "node:path";
@@ -167,24 +167,26 @@ function createClient({ apiUrl, token, userAgent, timeoutMs = 3e4, sleep = delay
   };
 }
 function preconnected(http, base) {
-  const agent = new http.Agent({ keepAlive: true });
+  if (http.globalAgent.options.proxyEnv) return http.globalAgent;
+  const agent = new http.Agent({ ...http.globalAgent.options });
   const host = base.hostname.startsWith("[") ? base.hostname.slice(1, -1) : base.hostname;
   const port = Number(base.port) || (base.protocol === "http:" ? 80 : 443);
   const { isIP } = process.getBuiltinModule("node:net");
-  let early = agent.createConnection({ host, port, ...isIP(host) ? {} : { servername: host } });
+  const options = { ...agent.options, host, port, ...isIP(host) ? {} : { servername: host } };
+  let early = agent.createConnection({ ...options, _agentKey: agent.getName(options) });
   early.unref();
   early.on("error", () => {
   });
   const connect = agent.createConnection;
-  agent.createConnection = function(options, callback) {
+  agent.createConnection = function(options2, callback) {
     const socket = early;
     early = void 0;
-    if (socket !== void 0 && !socket.destroyed && options.host === host && Number(options.port) === port) {
+    if (socket !== void 0 && !socket.destroyed && options2.host === host && Number(options2.port) === port) {
       socket.ref();
       return socket;
     }
     socket?.destroy();
-    return connect.call(this, options, callback);
+    return connect.call(this, options2, callback);
   };
   return agent;
 }

@@ -58,8 +58,8 @@ var Engine = class _Engine {
   /**
    * The reply to the last request when GitHub answered: `headers` is a JSON object of lower-case
    * names to values, `body` the body's bytes as they came (UTF-8; read like the payload). The
-   * body is not wrapped in JSON, so it is neither escaped nor unescaped on its way in. `false`
-   * when the headers are not valid (the output says why): the engine is then where it was.
+   * body is not wrapped in JSON, so it is neither escaped nor unescaped on its way in. When the
+   * headers are not valid, the output is why (a negative length) and the engine is where it was.
    * @param {number} status
    * @param {Uint8Array | number[]} headers
    * @param {Uint8Array | number[]} body
@@ -280,11 +280,19 @@ var exports2;
 function wasmBytes() {
   return readFileSync(new URL("./deliverybot.wasm", import_meta_url));
 }
-coldImports.load = () => {
-  const cold = new WebAssembly.Module(readFileSync(new URL("./deliverybot.cold.wasm", import_meta_url)));
-  new WebAssembly.Instance(cold, { primary: exports2 });
+coldImports.load = loadCold;
+function loadCold() {
+  if (exports2.cold_loaded === void 0 || exports2.cold_loaded.value === 1) return;
+  try {
+    const cold = new WebAssembly.Module(readFileSync(new URL("./deliverybot.cold.wasm", import_meta_url)));
+    new WebAssembly.Instance(cold, { primary: exports2 });
+  } catch (err) {
+    const mismatch = err instanceof WebAssembly.LinkError || err instanceof WebAssembly.RuntimeError;
+    const reason = mismatch ? "it is not from the same build as deliverybot.wasm" : err.message;
+    throw new Error(`cannot load the engine's rarely used code (deliverybot.cold.wasm, next to deliverybot.wasm): ${reason}`);
+  }
   exports2.cold_loaded.value = 1;
-};
+}
 function load(module2 = void 0) {
   if (!ready) {
     exports2 = initSync({ module: module2 ?? wasmBytes() });
@@ -351,6 +359,7 @@ function runStep(engine, reply2, { eventName, after }) {
 function createEngine({ event, ...invocation }, module2 = void 0) {
   const payload = payloadBytes(event);
   load(module2);
+  if (module2 === void 0) loadCold();
   return new Engine2(invocation, payload);
 }
 function headersJson(headers) {
@@ -379,6 +388,7 @@ function payloadBytes(event) {
 }
 function validate2(text) {
   load();
+  loadCold();
   return output(validate(text));
 }
 

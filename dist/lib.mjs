@@ -3,7 +3,7 @@ import {
   schema,
   start,
   validate
-} from "./shared-SD5KHT7C.mjs";
+} from "./shared-6RJW6GUF.mjs";
 export {
   run as deliver,
   run,

@@ -28,8 +28,8 @@ var Engine = class _Engine {
   /**
    * The reply to the last request when GitHub answered: `headers` is a JSON object of lower-case
    * names to values, `body` the body's bytes as they came (UTF-8; read like the payload). The
-   * body is not wrapped in JSON, so it is neither escaped nor unescaped on its way in. `false`
-   * when the headers are not valid (the output says why): the engine is then where it was.
+   * body is not wrapped in JSON, so it is neither escaped nor unescaped on its way in. When the
+   * headers are not valid, the output is why (a negative length) and the engine is where it was.
    * @param {number} status
    * @param {Uint8Array | number[]} headers
    * @param {Uint8Array | number[]} body
@@ -245,17 +245,29 @@ var exports;
 function wasmBytes() {
   return readFileSync(new URL("./deliverybot.wasm", import.meta.url));
 }
-coldImports.load = () => {
-  const cold = new WebAssembly.Module(readFileSync(new URL("./deliverybot.cold.wasm", import.meta.url)));
-  new WebAssembly.Instance(cold, { primary: exports });
+coldImports.load = loadCold;
+function loadCold() {
+  if (exports.cold_loaded === void 0 || exports.cold_loaded.value === 1) return;
+  try {
+    const cold = new WebAssembly.Module(readFileSync(new URL("./deliverybot.cold.wasm", import.meta.url)));
+    new WebAssembly.Instance(cold, { primary: exports });
+  } catch (err) {
+    const mismatch = err instanceof WebAssembly.LinkError || err instanceof WebAssembly.RuntimeError;
+    const reason = mismatch ? "it is not from the same build as deliverybot.wasm" : err.message;
+    throw new Error(`cannot load the engine's rarely used code (deliverybot.cold.wasm, next to deliverybot.wasm): ${reason}`);
+  }
   exports.cold_loaded.value = 1;
-};
+}
 function coldLoaded() {
   return exports !== void 0 && exports.cold_loaded.value === 1;
 }
 function prepare() {
   if (compiling === void 0) {
-    compiling = WebAssembly.compile(wasmBytes());
+    try {
+      compiling = WebAssembly.compile(wasmBytes());
+    } catch (err) {
+      compiling = Promise.reject(err);
+    }
     compiling.catch(() => {
     });
   }
@@ -327,6 +339,7 @@ function runStep(engine, reply, { eventName, after }) {
 function createEngine({ event, ...invocation }, module = void 0) {
   const payload = payloadBytes(event);
   load(module);
+  if (module === void 0) loadCold();
   return new Engine2(invocation, payload);
 }
 function headersJson(headers) {
@@ -413,24 +426,26 @@ function createClient({ apiUrl, token, userAgent, timeoutMs = 3e4, sleep = delay
   };
 }
 function preconnected(http, base) {
-  const agent = new http.Agent({ keepAlive: true });
+  if (http.globalAgent.options.proxyEnv) return http.globalAgent;
+  const agent = new http.Agent({ ...http.globalAgent.options });
   const host = base.hostname.startsWith("[") ? base.hostname.slice(1, -1) : base.hostname;
   const port = Number(base.port) || (base.protocol === "http:" ? 80 : 443);
   const { isIP } = process.getBuiltinModule("node:net");
-  let early = agent.createConnection({ host, port, ...isIP(host) ? {} : { servername: host } });
+  const options = { ...agent.options, host, port, ...isIP(host) ? {} : { servername: host } };
+  let early = agent.createConnection({ ...options, _agentKey: agent.getName(options) });
   early.unref();
   early.on("error", () => {
   });
   const connect = agent.createConnection;
-  agent.createConnection = function(options, callback) {
+  agent.createConnection = function(options2, callback) {
     const socket = early;
     early = void 0;
-    if (socket !== void 0 && !socket.destroyed && options.host === host && Number(options.port) === port) {
+    if (socket !== void 0 && !socket.destroyed && options2.host === host && Number(options2.port) === port) {
       socket.ref();
       return socket;
     }
     socket?.destroy();
-    return connect.call(this, options, callback);
+    return connect.call(this, options2, callback);
   };
   return agent;
 }

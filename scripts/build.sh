@@ -16,7 +16,7 @@ build_engine() {
   mkdir -p build/pkg dist
 
   echo "build: engine → wasm32 ($(toolchain_describe))" >&2
-  RUSTFLAGS="-C target-feature=-multivalue --remap-path-prefix=$PWD=/deliverybot --remap-path-prefix=${CARGO_HOME:-$HOME/.cargo}=/cargo" \
+  RUSTFLAGS="--remap-path-prefix=$PWD=/deliverybot --remap-path-prefix=${CARGO_HOME:-$HOME/.cargo}=/cargo" \
     toolchain_cargo build --quiet --release --locked --target "$target" -p deliverybot-wasm
 
   # JS glue and .wasm come from one wasm-bindgen run (they must agree on every import and export).

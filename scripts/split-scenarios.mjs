@@ -15,7 +15,7 @@ const PR_HEAD = 'ec26c3e57ca3a959ca5aad62de7213c562f8c821';
 
 // Configs as teams write them: the README's example, the rules a review app needs, and the keys
 // configs commonly add (templates, booleans, lists, a payload). Each event runs with each.
-const CONFIGS = [
+export const CONFIGS = [
   readFileSync(new URL('../examples/deploy.yml', import.meta.url), 'utf8'),
   `staging:
   auto_deploy_on: refs/heads/master

@@ -93,9 +93,12 @@ export function instrument(bytes) {
 export function split(bytes, hot, { names: keepNames = false } = {}) {
   binaryen.setDebugInfo(keepNames);
   const probe = read(bytes);
+  checkAssumptions(probe);
   const functions = definedFunctions(probe);
   const table = functionTable(probe);
   probe.dispose();
+  // Which build the two halves come from: the cold module refuses a main module of another one.
+  const build = fnv1a(bytes);
   const hotNames = new Set([...hot].map((n) => functions[n].name));
   const coldNames = new Set(functions.filter((f) => !hotNames.has(f.name)).map((f) => f.name));
 
@@ -121,13 +124,13 @@ export function split(bytes, hot, { names: keepNames = false } = {}) {
   const memory = secondary.getMemoryInfo();
   secondary.setMemory(memory.initial, memory.max ?? -1, null, [], false, false, '0');
   secondary.addMemoryImport('0', PRIMARY, 'memory');
+  // Exported and imported by position, not by name: the named twin has other names, same positions.
   for (let i = 0; i < secondary.getNumTables(); i++) {
-    const name = binaryen.getTableInfo(secondary.getTableByIndex(i)).name;
-    secondary.addTableImport(name, PRIMARY, `table_${name}`);
+    secondary.addTableImport(binaryen.getTableInfo(secondary.getTableByIndex(i)).name, PRIMARY, `table_${i}`);
   }
-  for (const global of mutableGlobals(secondary)) {
+  for (const [k, global] of mutableGlobals(secondary).entries()) {
     secondary.removeGlobal(global.name);
-    secondary.addGlobalImport(global.name, PRIMARY, `global_${global.name}`, global.type, true);
+    secondary.addGlobalImport(global.name, PRIMARY, `global_${k}`, global.type, true);
   }
   // First as imports, to find out which of them cold code calls (the glue's imports included).
   const outside = [];
@@ -157,6 +160,10 @@ export function split(bytes, hot, { names: keepNames = false } = {}) {
   secondary.removeElementSegment('cold');
   secondary.addActiveElementSegment(table.name, 'cold', entries, secondary.i32.const(coldBase));
   resize(secondary, table.name, tableSize);
+  secondary.addGlobalImport('__split_build', PRIMARY, 'split_build', binaryen.i32, false);
+  const mismatch = secondary.i32.ne(secondary.global.get('__split_build', binaryen.i32), secondary.i32.const(build));
+  secondary.addFunction('__split_check', binaryen.none, binaryen.none, [], secondary.if(mismatch, secondary.unreachable()));
+  secondary.setStart(secondary.getFunction('__split_check'));
   if (!secondary.validate()) throw new Error('split: the cold module does not validate');
   const coldBytes = secondary.emitBinary();
   secondary.dispose();
@@ -166,6 +173,8 @@ export function split(bytes, hot, { names: keepNames = false } = {}) {
   primary.addFunctionImport('__cold_load', COLD_NAMESPACE, 'load', binaryen.none, binaryen.none);
   primary.addGlobal('__cold_loaded', binaryen.i32, true, primary.i32.const(0));
   primary.addGlobalExport('__cold_loaded', 'cold_loaded');
+  primary.addGlobal('__split_build', binaryen.i32, false, primary.i32.const(build));
+  primary.addGlobalExport('__split_build', 'split_build');
   resize(primary, table.name, tableSize);
   primary.addActiveElementSegment(table.name, 'hot', called.map((f) => f.name), primary.i32.const(hotBase));
   for (const f of functions) {
@@ -183,13 +192,13 @@ export function split(bytes, hot, { names: keepNames = false } = {}) {
             f.results,
           );
     binaryen._BinaryenFunctionSetBody(primary.getFunction(f.name), body);
+    primary.runPassesOnFunction(f.name, ['reorder-locals']); // drops the locals of the old body
   }
   for (let i = 0; i < primary.getNumTables(); i++) {
-    const name = binaryen.getTableInfo(primary.getTableByIndex(i)).name;
-    primary.addTableExport(name, `table_${name}`);
+    primary.addTableExport(binaryen.getTableInfo(primary.getTableByIndex(i)).name, `table_${i}`);
   }
-  for (const global of mutableGlobals(primary)) {
-    if (global.name !== '__cold_loaded') primary.addGlobalExport(global.name, `global_${global.name}`);
+  for (const [k, global] of mutableGlobals(primary).filter((g) => g.name !== '__cold_loaded').entries()) {
+    primary.addGlobalExport(global.name, `global_${k}`);
   }
   primary.runPasses(['remove-unused-module-elements', 'vacuum']);
   if (!primary.validate()) throw new Error('split: the main module does not validate');
@@ -218,6 +227,30 @@ function names(module) {
   const out = [];
   for (let i = 0; i < module.getNumFunctions(); i++) out.push(binaryen.getFunctionInfo(module.getFunctionByIndex(i)).name);
   return out;
+}
+
+/**
+ * What the split relies on, checked on every build so that a new toolchain cannot break it quietly:
+ * the cold module gets no data (the main module's memory is already initialised: no passive segments
+ * that code would copy in), and the function table does not change at run time (the slots added
+ * after its entries are fixed), nor are functions compared by reference (a stub is another function).
+ */
+function checkAssumptions(module) {
+  const text = module.emitText();
+  for (const [pattern, what] of [
+    [/\((memory\.init|data\.drop)\b/, 'passive data (memory.init, data.drop)'],
+    [/\((table\.(grow|set|fill|copy|init)|elem\.drop)\b/, 'a table changed at run time'],
+    [/\(ref\.func\b/, 'a function reference (ref.func)'],
+  ]) {
+    if (pattern.test(text)) throw new Error(`split: the module uses ${what}, which scripts/split.mjs does not handle`);
+  }
+}
+
+/** FNV-1a of the bytes, as a signed 32-bit number (a WebAssembly i32 constant). */
+function fnv1a(bytes) {
+  let hash = 0x811c9dc5;
+  for (const byte of bytes) hash = Math.imul(hash ^ byte, 0x01000193);
+  return hash | 0;
 }
 
 /** The funcref table that `call_indirect` uses (LLVM's `__indirect_function_table`). */

@@ -3,8 +3,10 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
 import { createClient, retryDelay } from '../action/github.mjs';
+import { ACTION_NODE } from './support/action.mjs';
 
 test('a path whose dot segments would leave the API root is refused, not sent', async () => {
   const perform = createClient({ apiUrl: 'http://127.0.0.1:9/api/v3', token: 't', userAgent: 'test' });
@@ -96,5 +98,36 @@ test('an early connection that the server closed is not used: the request connec
   } finally {
     server.closeAllConnections();
     server.close();
+  }
+});
+
+test('with NODE_USE_ENV_PROXY, requests go through the proxy (Node 24), not to an early connection', async (t) => {
+  // A proxy that answers itself: it sees the absolute URL a client sends to a proxy.
+  const seen = [];
+  const proxy = createServer((req, res) => {
+    seen.push(req.url);
+    res.end('{"through":"proxy"}');
+  });
+  await new Promise((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+  try {
+    const env = { ...process.env, NODE_USE_ENV_PROXY: '1', HTTP_PROXY: `http://127.0.0.1:${proxy.address().port}`, NO_PROXY: '' };
+    const script = `
+      const http = process.getBuiltinModule('node:http');
+      if (!http.globalAgent.options.proxyEnv) { console.log('unsupported'); process.exit(0); }
+      const { createClient } = await import(${JSON.stringify(new URL('../action/github.mjs', import.meta.url).href)});
+      const perform = createClient({ apiUrl: 'http://api.example.invalid/', token: 't', userAgent: 'test' });
+      const reply = await perform({ method: 'GET', path: '/repos/o/r', query: [], idempotent: true });
+      console.log(JSON.stringify({ status: reply.status, error: reply.error, body: reply.body && String(reply.body) }));`;
+    const out = await new Promise((resolve, reject) => {
+      const child = spawn(ACTION_NODE, ['--input-type=module', '-e', script], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+      let text = '';
+      child.stdout.on('data', (chunk) => (text += chunk));
+      child.on('close', (code) => (code === 0 ? resolve(text.trim()) : reject(new Error(`exit ${code}: ${text}`))));
+    });
+    if (out === 'unsupported') return t.skip(`${ACTION_NODE} has no NODE_USE_ENV_PROXY`);
+    assert.deepEqual(JSON.parse(out), { status: 200, body: '{"through":"proxy"}' });
+    assert.deepEqual(seen, ['http://api.example.invalid/repos/o/r']);
+  } finally {
+    proxy.close();
   }
 });

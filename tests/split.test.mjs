@@ -8,26 +8,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { EXAMPLE_SHA, runAction, webhookExample } from './support/action.mjs';
 import { startFakeGitHub } from './support/fake-github.mjs';
+import { CONFIGS } from '../scripts/split-scenarios.mjs';
 
 const PR_HEAD = 'ec26c3e57ca3a959ca5aad62de7213c562f8c821';
 const COLD = "::debug::this run needed the engine's rarely used code: it compiled dist/deliverybot.cold.wasm";
 
-const CONFIG = `
-staging:
-  auto_deploy_on: refs/heads/master
-  environment: staging
-production:
-  auto_deploy_on: refs/tags/v*
-  environment: production
-  required_contexts: [ci]
-review:
-  auto_deploy_on: pr
-  environment: pr\${{ pr }}
-  description: Review of \${{ pull_request.title }}
-  transient_environment: true
-`;
-
-async function world({ firstId = 1, config = CONFIG } = {}) {
+async function world({ firstId, config }) {
   const fake = await startFakeGitHub({ firstId });
   const repo = fake.repo('Codertocat/Hello-World', { defaultBranch: 'master' });
   repo.setRef('heads/master', EXAMPLE_SHA);
@@ -63,10 +49,11 @@ const common = {
   },
 };
 
+// The configs the build profiles with, and ids as the tests' fake numbers them and as GitHub does.
 for (const [name, scenario] of Object.entries(common)) {
-  for (const firstId of [1, 2_400_000_000]) {
-    test(`${name} runs on the main module alone (ids from ${firstId})`, async () => {
-      const { fake, repo } = await world({ firstId });
+  for (const [c, config] of CONFIGS.entries()) for (const firstId of [1, 2_400_000_000]) {
+    test(`${name} runs on the main module alone (config ${c + 1}, ids from ${firstId})`, async () => {
+      const { fake, repo } = await world({ firstId, config });
       try {
         const run = await scenario({ fake, repo });
         assert.equal(run.code, 0, run.stdout + run.stderr);
@@ -79,7 +66,7 @@ for (const [name, scenario] of Object.entries(common)) {
 }
 
 test('a config error needs the cold module: it is compiled, and the error is reported in full', async () => {
-  const { fake } = await world({ config: 'staging:\n  auto_deploy_on: [refs/heads/master\n' });
+  const { fake } = await world({ firstId: 1, config: 'staging:\n  auto_deploy_on: [refs/heads/master\n' });
   try {
     const run = await runAction({ fake, eventName: 'push', payload: push() });
     assert.equal(run.code, 1, run.stdout + run.stderr);
