@@ -60,7 +60,10 @@ function runnerInputs(given) {
   return { ...out, ...given };
 }
 
-/** Real payloads with the fake repository's state they need: [event name, payload, setup, inputs]. */
+/**
+ * Real payloads with the fake repository's state they need: `{ eventName, payload, setup, inputs,
+ * post }`; with `post` (the job's status), the action's post step runs after it, on what it saved.
+ */
 function scenarios() {
   const push = webhookExample('push', (p) => p.ref === 'refs/heads/master' && !p.deleted);
   const status = webhookExample('status');
@@ -71,55 +74,74 @@ function scenarios() {
   comment.comment.body = '/deploy review';
   comment.issue.pull_request = { url: 'https://api.github.com/repos/Codertocat/Hello-World/pulls/1' };
   const deployment = webhookExample('deployment');
+  const addDeployment = (repo) => {
+    deployment.deployment.id = repo.addDeployment({ ref: deployment.deployment.ref, sha: deployment.deployment.sha, environment: deployment.deployment.environment }).id;
+  };
+  const none = () => {};
   return [
-    ['push', push, () => {}, {}],
-    ['push', { ...push, ref: 'refs/heads/other' }, () => {}, {}],
-    ['status', status, (repo) => repo.addCommitStatus(status.sha, { context: 'ci', state: 'success' }), {}],
-    ['pull_request', pull, () => {}, {}],
-    ['issue_comment', comment, (repo) => repo.setPermission(comment.comment.user.login, 'write'), {}],
-    ['deployment', deployment, (repo) => {
-      deployment.deployment.id = repo.addDeployment({ ref: deployment.deployment.ref, sha: deployment.deployment.sha, environment: deployment.deployment.environment }).id;
-    }, { state: 'success' }],
+    { eventName: 'push', payload: push, setup: none },
+    { eventName: 'push', payload: { ...push, ref: 'refs/heads/other' }, setup: none },
+    { eventName: 'status', payload: status, setup: (repo) => repo.addCommitStatus(status.sha, { context: 'ci', state: 'success' }) },
+    { eventName: 'pull_request', payload: pull, setup: none },
+    { eventName: 'issue_comment', payload: comment, setup: (repo) => repo.setPermission(comment.comment.user.login, 'write') },
+    // The deploy workflow's status steps: one step per state, or one step whose post step reports
+    // how the job ended; and the same for a deployment named by id from another event.
+    { eventName: 'deployment', payload: deployment, setup: addDeployment, inputs: { state: 'success' } },
+    { eventName: 'deployment', payload: deployment, setup: addDeployment, inputs: { state: 'auto' }, post: 'success' },
+    { eventName: 'deployment', payload: deployment, setup: addDeployment, inputs: { state: 'auto' }, post: 'failure' },
+    { eventName: 'push', payload: push, setup: addDeployment, inputs: { state: 'auto' }, post: 'success', byId: true },
   ];
 }
 
 /** Runs every scenario with the engine compiled from `module` (the instrumented one). */
 export async function runScenarios(module) {
-  for (const config of CONFIGS) for (const [eventName, payload, setup, inputs] of scenarios()) {
-    // Ids of the size GitHub's have: formatting them grows strings that small ones would not.
-    const fake = await startFakeGitHub({ firstId: 2_400_000_000 });
-    const repo = fake.repo('Codertocat/Hello-World', { defaultBranch: 'master' });
-    try {
-      repo.setRef('heads/master', EXAMPLE_SHA);
-      repo.setRef('heads/changes', PR_HEAD);
-      repo.setPull(1, { head: { ref: 'changes', sha: PR_HEAD }, title: 'Update the README' });
-      repo.setFile('master', '.github/deploy.yml', config);
-      setup(repo);
-      const engine = createEngine(
-        {
-          event_name: eventName,
-          event: JSON.stringify(payload),
-          inputs: runnerInputs(inputs),
-          phase: 'main',
-          state: {},
-          // As a runner sets them (a run id has ten digits or more: numbers of every length get formatted).
-          context: { repository: 'Codertocat/Hello-World', run_id: '16588214930', server_url: 'https://github.com', actor: 'Codertocat', job: 'deploy', ref_name: 'master' },
-        },
-        module,
-      );
-      const perform = createClient({ apiUrl: fake.url, token: 'test-token', userAgent: 'deliverybot-split', sleep: async () => {} });
-      let reply;
-      for (;;) {
-        const { next } = runStep(engine, reply, { eventName, after: 'profiling' });
-        if (next.type === 'done') {
-          if (next.failure) throw new Error(`split: the ${eventName} scenario failed: ${next.failure}`);
-          break;
+  for (const config of CONFIGS) {
+    for (const { eventName, payload, setup, inputs = {}, post, byId } of scenarios()) {
+      // Ids of the size GitHub's have: formatting them grows strings that small ones would not.
+      const fake = await startFakeGitHub({ firstId: 2_400_000_000 });
+      const repo = fake.repo('Codertocat/Hello-World', { defaultBranch: 'master' });
+      try {
+        repo.setRef('heads/master', EXAMPLE_SHA);
+        repo.setRef('heads/changes', PR_HEAD);
+        repo.setPull(1, { head: { ref: 'changes', sha: PR_HEAD }, title: 'Update the README' });
+        repo.setFile('master', '.github/deploy.yml', config);
+        setup(repo);
+        const given = byId ? { ...inputs, 'deployment-id': String(payload.deployment?.id ?? repo.deployments[0].id) } : inputs;
+        const saved = await runOne(module, fake, { eventName, payload, inputs: runnerInputs(given), phase: 'main', state: {} });
+        if (post) {
+          const postInputs = runnerInputs({ ...given, 'job-status': post });
+          await runOne(module, fake, { eventName, payload, inputs: postInputs, phase: 'post', state: Object.fromEntries(saved) });
         }
-        reply = await perform(next);
+      } finally {
+        await fake.close();
       }
-      engine.free();
-    } finally {
-      await fake.close();
     }
+  }
+}
+
+/** One step of the action, as action/run.mjs runs it; the state it saves for a post step. */
+async function runOne(module, fake, { eventName, payload, inputs, phase, state }) {
+  const engine = createEngine(
+    {
+      event_name: eventName,
+      event: JSON.stringify(payload),
+      inputs,
+      phase,
+      state,
+      // As a runner sets them (a run id has ten digits or more: numbers of every length get formatted).
+      context: { repository: 'Codertocat/Hello-World', run_id: '16588214930', server_url: 'https://github.com', actor: 'Codertocat', job: 'deploy', ref_name: 'master' },
+    },
+    module,
+  );
+  const perform = createClient({ apiUrl: fake.url, token: 'test-token', userAgent: 'deliverybot-split', sleep: async () => {} });
+  let reply;
+  for (;;) {
+    const { next } = runStep(engine, reply, { eventName, after: 'profiling' });
+    if (next.type === 'done') {
+      if (next.failure) throw new Error(`split: the ${eventName} scenario (${phase}) failed: ${next.failure}`);
+      engine.free();
+      return next.state ?? [];
+    }
+    reply = await perform(next);
   }
 }

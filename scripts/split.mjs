@@ -11,8 +11,9 @@
 //
 // How, with binaryen (the npm package the build already uses for wasm-opt):
 // 1. Profile: a copy of the module that records every function it enters runs the scenarios of
-//    scripts/split-scenarios.mjs (pushes, a pull request, a status, a /deploy comment, a deployment
-//    status; with three configs) through the real engine loop against the fake GitHub of the tests.
+//    scripts/split-scenarios.mjs (pushes, a pull request, a status, a /deploy comment, deployment
+//    statuses with their post steps; with three configs) through the real engine loop against the
+//    fake GitHub of the tests.
 //    What they enter is "hot". It is deterministic, so the build stays reproducible.
 // 2. The main module keeps the hot functions. Each cold one that it still calls becomes a stub that
 //    loads the cold module once (the import `deliverybot_cold.load`, action/engine.mjs) and then

@@ -47,6 +47,20 @@ const common = {
     payload.deployment.id = repo.addDeployment({ ref: payload.deployment.ref, sha: payload.deployment.sha, environment: payload.deployment.environment }).id;
     return runAction({ fake, eventName: 'deployment', payload, inputs: { state: 'success' } });
   },
+  'a status step and its post step (state: auto)': async ({ fake, repo }) => {
+    const payload = webhookExample('deployment');
+    payload.deployment.id = repo.addDeployment({ ref: payload.deployment.ref, sha: payload.deployment.sha, environment: payload.deployment.environment }).id;
+    const main = await runAction({ fake, eventName: 'deployment', payload, inputs: { state: 'auto' } });
+    const post = await runAction({ fake, eventName: 'deployment', payload, inputs: { state: 'auto' }, phase: 'post', state: main.state, jobStatus: 'failure' });
+    return [main, post];
+  },
+  'a status by deployment-id from a push, and its post step': async ({ fake, repo }) => {
+    const id = String(repo.addDeployment({ ref: 'master', sha: EXAMPLE_SHA, environment: 'staging' }).id);
+    const inputs = { 'deployment-id': id, state: 'auto' };
+    const main = await runAction({ fake, eventName: 'push', payload: push(), inputs });
+    const post = await runAction({ fake, eventName: 'push', payload: push(), inputs, phase: 'post', state: main.state });
+    return [main, post];
+  },
 };
 
 // The configs the build profiles with, and ids as the tests' fake numbers them and as GitHub does.
@@ -55,9 +69,10 @@ for (const [name, scenario] of Object.entries(common)) {
     test(`${name} runs on the main module alone (config ${c + 1}, ids from ${firstId})`, async () => {
       const { fake, repo } = await world({ firstId, config });
       try {
-        const run = await scenario({ fake, repo });
-        assert.equal(run.code, 0, run.stdout + run.stderr);
-        assert.ok(!run.lines.includes(COLD), run.stdout);
+        for (const run of [await scenario({ fake, repo })].flat()) {
+          assert.equal(run.code, 0, run.stdout + run.stderr);
+          assert.ok(!run.lines.includes(COLD), run.stdout);
+        }
       } finally {
         await fake.close();
       }
