@@ -11,9 +11,8 @@
 import { readFileSync } from './builtins.mjs';
 import { coldImports, initSync, output_len, output_ptr, Engine as WasmEngine, validate as validateJson } from '../build/pkg/deliverybot_wasm.js';
 
-let ready = false;
 let compiling;
-/** The instance's exports, once instantiated: the cold module imports from them. */
+/** The instance's exports, once instantiated (once per process): the cold module imports them. */
 let exports;
 
 function wasmBytes() {
@@ -46,7 +45,7 @@ function loadCold() {
 
 /** Whether this process needed the engine's rarely used code (the action says so in its debug log). */
 export function coldLoaded() {
-  return exports !== undefined && exports.cold_loaded.value === 1;
+  return exports?.cold_loaded?.value === 1;
 }
 
 /**
@@ -72,10 +71,7 @@ export function prepare() {
 
 /** Instantiates the engine once: from `module` when `prepare()` compiled it, else from the file. */
 function load(module = undefined) {
-  if (!ready) {
-    exports = initSync({ module: module ?? wasmBytes() });
-    ready = true;
-  }
+  exports ??= initSync({ module: module ?? wasmBytes() });
 }
 
 /**
@@ -99,7 +95,8 @@ const decoder = new TextDecoder();
 
 /**
  * What the engine's last call left in its output buffer (crates/deliverybot-wasm says why it does
- * not return it): JSON when `ok`, otherwise the message of what was wrong, thrown.
+ * not return it), `length` bytes of it: JSON, or for a negative length the message of what was
+ * wrong, thrown.
  */
 function output(length) {
   const text = decoder.decode(new Uint8Array(exports.memory.buffer, output_ptr(), Math.abs(length)));
