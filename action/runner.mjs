@@ -18,20 +18,21 @@ function marker(prefix, text) {
 
 /** Every input the runner passed, by its name in action.yml (`dry-run`, `config`, ...). */
 export function inputs(env = process.env) {
-  const found = {};
-  // Names first, then only the values wanted: each read of process.env is a call into Node, and a
-  // runner sets about a hundred variables (Object.entries read them all: 4x the time, measured).
-  for (const key of Object.keys(env)) {
-    if (key.startsWith('INPUT_')) found[key.slice(6).toLowerCase()] = env[key];
-  }
-  return found;
+  return prefixed(env, 'INPUT_', (name) => name.toLowerCase());
 }
 
 /** What the main step saved for the post step: the runner passes it back as `STATE_*` variables. */
 export function savedState(env = process.env) {
+  return prefixed(env, 'STATE_', (name) => name);
+}
+
+/** The variables whose names start with `prefix`, by `rename` of the rest of their names. */
+function prefixed(env, prefix, rename) {
   const found = {};
+  // Names first, then only the values wanted: each read of process.env is a call into Node, and a
+  // runner sets about a hundred variables (Object.entries read them all: 4x the time, measured).
   for (const key of Object.keys(env)) {
-    if (key.startsWith('STATE_')) found[key.slice(6)] = env[key];
+    if (key.startsWith(prefix)) found[rename(key.slice(prefix.length))] = env[key];
   }
   return found;
 }

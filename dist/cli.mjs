@@ -5,7 +5,7 @@ import {
   schema,
   transport,
   validate
-} from "./shared-6RJW6GUF.mjs";
+} from "./shared-5XWOHUJZ.mjs";
 
 // action/plan.mjs
 import { relative, isAbsolute } from "node:path";

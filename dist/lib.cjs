@@ -275,7 +275,6 @@ function initSync(module2) {
 var coldImports = { __proto__: null };
 
 // action/engine.mjs
-var ready = false;
 var exports2;
 function wasmBytes() {
   return readFileSync(new URL("./deliverybot.wasm", import_meta_url));
@@ -294,10 +293,7 @@ function loadCold() {
   exports2.cold_loaded.value = 1;
 }
 function load(module2 = void 0) {
-  if (!ready) {
-    exports2 = initSync({ module: module2 ?? wasmBytes() });
-    ready = true;
-  }
+  exports2 ??= initSync({ module: module2 ?? wasmBytes() });
 }
 function json(value, what) {
   let text;

@@ -3,7 +3,7 @@ import {
   schema,
   start,
   validate
-} from "./shared-6RJW6GUF.mjs";
+} from "./shared-5XWOHUJZ.mjs";
 export {
   run as deliver,
   run,

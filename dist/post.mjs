@@ -239,7 +239,6 @@ function initSync(module) {
 var coldImports = { __proto__: null };
 
 // action/engine.mjs
-var ready = false;
 var compiling;
 var exports;
 function wasmBytes() {
@@ -259,7 +258,7 @@ function loadCold() {
   exports.cold_loaded.value = 1;
 }
 function coldLoaded() {
-  return exports !== void 0 && exports.cold_loaded.value === 1;
+  return exports?.cold_loaded?.value === 1;
 }
 function prepare() {
   if (compiling === void 0) {
@@ -274,10 +273,7 @@ function prepare() {
   return compiling;
 }
 function load(module = void 0) {
-  if (!ready) {
-    exports = initSync({ module: module ?? wasmBytes() });
-    ready = true;
-  }
+  exports ??= initSync({ module: module ?? wasmBytes() });
 }
 function json(value, what) {
   let text;
@@ -484,16 +480,15 @@ function marker(prefix, text) {
   }
 }
 function inputs(env = process.env) {
-  const found = {};
-  for (const key of Object.keys(env)) {
-    if (key.startsWith("INPUT_")) found[key.slice(6).toLowerCase()] = env[key];
-  }
-  return found;
+  return prefixed(env, "INPUT_", (name) => name.toLowerCase());
 }
 function savedState(env = process.env) {
+  return prefixed(env, "STATE_", (name) => name);
+}
+function prefixed(env, prefix, rename) {
   const found = {};
   for (const key of Object.keys(env)) {
-    if (key.startsWith("STATE_")) found[key.slice(6)] = env[key];
+    if (key.startsWith(prefix)) found[rename(key.slice(prefix.length))] = env[key];
   }
   return found;
 }

@@ -245,7 +245,6 @@ function initSync(module) {
 var coldImports = { __proto__: null };
 
 // action/engine.mjs
-var ready = false;
 var exports;
 function wasmBytes() {
   return readFileSync(new URL("./deliverybot.wasm", import.meta.url));
@@ -264,10 +263,7 @@ function loadCold() {
   exports.cold_loaded.value = 1;
 }
 function load(module = void 0) {
-  if (!ready) {
-    exports = initSync({ module: module ?? wasmBytes() });
-    ready = true;
-  }
+  exports ??= initSync({ module: module ?? wasmBytes() });
 }
 function json(value, what) {
   let text;
