@@ -51,14 +51,16 @@ function read(bytes) {
   return module;
 }
 
-/** Defined (not imported) functions, by binaryen name, in module order. */
-function definedFunctions(module) {
+/** Every function of the module, imported or defined, in module order (binaryen's function info). */
+function functionsOf(module) {
   const out = [];
-  for (let i = 0; i < module.getNumFunctions(); i++) {
-    const info = binaryen.getFunctionInfo(module.getFunctionByIndex(i));
-    if (!info.module) out.push(info);
-  }
+  for (let i = 0; i < module.getNumFunctions(); i++) out.push(binaryen.getFunctionInfo(module.getFunctionByIndex(i)));
   return out;
+}
+
+/** Defined (not imported) functions, in module order. */
+function definedFunctions(module) {
+  return functionsOf(module).filter((info) => !info.module);
 }
 
 /**
@@ -109,7 +111,8 @@ export function split(bytes, hot, { names: keepNames = false } = {}) {
     if (!hotNames.has(f.name)) binaryen._BinaryenFunctionSetBody(reach.getFunction(f.name), reach.unreachable());
   }
   reach.runPasses(['remove-unused-module-elements']);
-  const entries = names(reach).filter((name) => coldNames.has(name));
+  const entries = functionsOf(reach).map((f) => f.name).filter((name) => coldNames.has(name));
+  const entrySlot = new Map(entries.map((name, k) => [name, k]));
   reach.dispose();
 
   // The cold module: those functions and what they call, the rest coming from the main module.
@@ -134,22 +137,14 @@ export function split(bytes, hot, { names: keepNames = false } = {}) {
     secondary.addGlobalImport(global.name, PRIMARY, `global_${k}`, global.type, true);
   }
   // First as imports, to find out which of them cold code calls (the glue's imports included).
-  const outside = [];
-  for (let i = 0; i < secondary.getNumFunctions(); i++) {
-    const info = binaryen.getFunctionInfo(secondary.getFunctionByIndex(i));
-    if (info.module) outside.push(info);
-  }
+  const outside = functionsOf(secondary).filter((f) => f.module);
   for (const f of [...outside, ...functions.filter((f) => hotNames.has(f.name))]) {
     secondary.removeFunction(f.name);
     secondary.addFunctionImport(f.name, PRIMARY, f.name, f.params, f.results);
   }
   secondary.addActiveElementSegment(table.name, 'cold', entries, secondary.i32.const(0));
   secondary.runPasses(['remove-unused-module-elements']);
-  const called = [];
-  for (let i = 0; i < secondary.getNumFunctions(); i++) {
-    const info = binaryen.getFunctionInfo(secondary.getFunctionByIndex(i));
-    if (info.module === PRIMARY) called.push(info);
-  }
+  const called = functionsOf(secondary).filter((f) => f.module === PRIMARY);
   const hotBase = table.initial;
   const coldBase = hotBase + called.length;
   const tableSize = coldBase + entries.length;
@@ -180,9 +175,9 @@ export function split(bytes, hot, { names: keepNames = false } = {}) {
   primary.addActiveElementSegment(table.name, 'hot', called.map((f) => f.name), primary.i32.const(hotBase));
   for (const f of functions) {
     if (!coldNames.has(f.name)) continue;
-    const at = entries.indexOf(f.name);
+    const at = entrySlot.get(f.name);
     const body =
-      at === -1
+      at === undefined
         ? primary.unreachable() // not called from the main module: removed below
         : primary.block(
             null,
@@ -222,12 +217,6 @@ function forward(module, table, slot, f) {
 function resize(module, table, size) {
   binaryen._BinaryenTableSetInitial(module.getTable(table), size);
   binaryen._BinaryenTableSetMax(module.getTable(table), size);
-}
-
-function names(module) {
-  const out = [];
-  for (let i = 0; i < module.getNumFunctions(); i++) out.push(binaryen.getFunctionInfo(module.getFunctionByIndex(i)).name);
-  return out;
 }
 
 /**
