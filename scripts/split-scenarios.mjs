@@ -61,10 +61,12 @@ function runnerInputs(given) {
 }
 
 /**
- * Real payloads with the fake repository's state they need: `{ eventName, payload, setup, inputs,
- * post }`; with `post` (the job's status), the action's post step runs after it, on what it saved.
+ * Real payloads with the state of the fake repository they need: `{ name, eventName, payload,
+ * setup, inputs, post }`. `setup(repo)` may return more inputs; with `post` (the job's status), the
+ * action's post step runs after it, on what it saved. tests/split.test.mjs runs the same list
+ * through the built action.
  */
-function scenarios() {
+export function scenarios() {
   const push = webhookExample('push', (p) => p.ref === 'refs/heads/master' && !p.deleted);
   const status = webhookExample('status');
   status.state = 'success';
@@ -79,34 +81,49 @@ function scenarios() {
   };
   const none = () => {};
   return [
-    { eventName: 'push', payload: push, setup: none },
-    { eventName: 'push', payload: { ...push, ref: 'refs/heads/other' }, setup: none },
-    { eventName: 'status', payload: status, setup: (repo) => repo.addCommitStatus(status.sha, { context: 'ci', state: 'success' }) },
-    { eventName: 'pull_request', payload: pull, setup: none },
-    { eventName: 'issue_comment', payload: comment, setup: (repo) => repo.setPermission(comment.comment.user.login, 'write') },
+    { name: 'a push that deploys', eventName: 'push', payload: push, setup: none },
+    { name: 'a push that deploys nothing', eventName: 'push', payload: { ...push, ref: 'refs/heads/other' }, setup: none },
+    { name: 'a green status', eventName: 'status', payload: status, setup: (repo) => void repo.addCommitStatus(status.sha, { context: 'ci', state: 'success' }) },
+    { name: 'an opened pull request', eventName: 'pull_request', payload: pull, setup: none },
+    { name: 'a /deploy comment', eventName: 'issue_comment', payload: comment, setup: (repo) => void repo.setPermission(comment.comment.user.login, 'write') },
     // The deploy workflow's status steps: one step per state, or one step whose post step reports
     // how the job ended; and the same for a deployment named by id from another event.
-    { eventName: 'deployment', payload: deployment, setup: addDeployment, inputs: { state: 'success' } },
-    { eventName: 'deployment', payload: deployment, setup: addDeployment, inputs: { state: 'auto' }, post: 'success' },
-    { eventName: 'deployment', payload: deployment, setup: addDeployment, inputs: { state: 'auto' }, post: 'failure' },
-    { eventName: 'push', payload: push, setup: addDeployment, inputs: { state: 'auto' }, post: 'success', byId: true },
+    { name: 'a deployment status', eventName: 'deployment', payload: deployment, setup: addDeployment, inputs: { state: 'success' } },
+    { name: 'a status step and its post step, job succeeded', eventName: 'deployment', payload: deployment, setup: addDeployment, inputs: { state: 'auto' }, post: 'success' },
+    { name: 'a status step and its post step, job failed', eventName: 'deployment', payload: deployment, setup: addDeployment, inputs: { state: 'auto' }, post: 'failure' },
+    {
+      name: 'a status by deployment-id from a push, and its post step',
+      eventName: 'push',
+      payload: push,
+      setup: (repo) => {
+        addDeployment(repo);
+        return { 'deployment-id': String(deployment.deployment.id) };
+      },
+      inputs: { state: 'auto' },
+      post: 'success',
+    },
   ];
+}
+
+/** The fake GitHub and repository every scenario starts from (a pull request #1 open), with `config`. */
+export async function scenarioWorld({ firstId, config }) {
+  const fake = await startFakeGitHub({ firstId });
+  const repo = fake.repo('Codertocat/Hello-World', { defaultBranch: 'master' });
+  repo.setRef('heads/master', EXAMPLE_SHA);
+  repo.setRef('heads/changes', PR_HEAD);
+  repo.setPull(1, { head: { ref: 'changes', sha: PR_HEAD }, title: 'Update the README' });
+  repo.setFile('master', '.github/deploy.yml', config);
+  return { fake, repo };
 }
 
 /** Runs every scenario with the engine compiled from `module` (the instrumented one). */
 export async function runScenarios(module) {
   for (const config of CONFIGS) {
-    for (const { eventName, payload, setup, inputs = {}, post, byId } of scenarios()) {
+    for (const { eventName, payload, setup, inputs = {}, post } of scenarios()) {
       // Ids of the size GitHub's have: formatting them grows strings that small ones would not.
-      const fake = await startFakeGitHub({ firstId: 2_400_000_000 });
-      const repo = fake.repo('Codertocat/Hello-World', { defaultBranch: 'master' });
+      const { fake, repo } = await scenarioWorld({ firstId: 2_400_000_000, config });
       try {
-        repo.setRef('heads/master', EXAMPLE_SHA);
-        repo.setRef('heads/changes', PR_HEAD);
-        repo.setPull(1, { head: { ref: 'changes', sha: PR_HEAD }, title: 'Update the README' });
-        repo.setFile('master', '.github/deploy.yml', config);
-        setup(repo);
-        const given = byId ? { ...inputs, 'deployment-id': String(payload.deployment?.id ?? repo.deployments[0].id) } : inputs;
+        const given = { ...inputs, ...setup(repo) };
         const saved = await runOne(module, fake, { eventName, payload, inputs: runnerInputs(given), phase: 'main', state: {} });
         if (post) {
           const postInputs = runnerInputs({ ...given, 'job-status': post });

@@ -6,70 +6,23 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { EXAMPLE_SHA, runAction, webhookExample } from './support/action.mjs';
-import { startFakeGitHub } from './support/fake-github.mjs';
-import { CONFIGS } from '../scripts/split-scenarios.mjs';
+import { runAction, webhookExample } from './support/action.mjs';
+import { CONFIGS, scenarioWorld, scenarios } from '../scripts/split-scenarios.mjs';
 
-const PR_HEAD = 'ec26c3e57ca3a959ca5aad62de7213c562f8c821';
 const COLD = "::debug::this run needed the engine's rarely used code: it compiled dist/deliverybot.cold.wasm";
 
-async function world({ firstId, config }) {
-  const fake = await startFakeGitHub({ firstId });
-  const repo = fake.repo('Codertocat/Hello-World', { defaultBranch: 'master' });
-  repo.setRef('heads/master', EXAMPLE_SHA);
-  repo.setRef('heads/changes', PR_HEAD);
-  repo.setPull(1, { head: { ref: 'changes', sha: PR_HEAD }, title: 'Update the README' });
-  repo.setFile('master', '.github/deploy.yml', config);
-  return { fake, repo };
-}
-
-const push = () => webhookExample('push', (p) => p.ref === 'refs/heads/master' && !p.deleted);
-
-const common = {
-  'a push that deploys': async ({ fake }) => runAction({ fake, eventName: 'push', payload: push() }),
-  'a push that deploys nothing': async ({ fake }) => runAction({ fake, eventName: 'push', payload: { ...push(), ref: 'refs/heads/other' } }),
-  'an opened pull request': async ({ fake }) =>
-    runAction({ fake, eventName: 'pull_request', payload: webhookExample('pull_request', (p) => p.action === 'opened') }),
-  'a green status': async ({ fake, repo }) => {
-    const payload = { ...webhookExample('status'), state: 'success', context: 'ci' };
-    repo.addCommitStatus(payload.sha, { context: 'ci', state: 'success' });
-    return runAction({ fake, eventName: 'status', payload });
-  },
-  'a /deploy comment': async ({ fake, repo }) => {
-    const payload = webhookExample('issue_comment', (p) => p.action === 'created');
-    payload.comment.body = '/deploy review';
-    payload.issue.pull_request = { url: 'https://api.github.com/repos/Codertocat/Hello-World/pulls/1' };
-    repo.setPermission(payload.comment.user.login, 'write');
-    return runAction({ fake, eventName: 'issue_comment', payload });
-  },
-  'a deployment status from the deploy workflow': async ({ fake, repo }) => {
-    const payload = webhookExample('deployment');
-    payload.deployment.id = repo.addDeployment({ ref: payload.deployment.ref, sha: payload.deployment.sha, environment: payload.deployment.environment }).id;
-    return runAction({ fake, eventName: 'deployment', payload, inputs: { state: 'success' } });
-  },
-  'a status step and its post step (state: auto)': async ({ fake, repo }) => {
-    const payload = webhookExample('deployment');
-    payload.deployment.id = repo.addDeployment({ ref: payload.deployment.ref, sha: payload.deployment.sha, environment: payload.deployment.environment }).id;
-    const main = await runAction({ fake, eventName: 'deployment', payload, inputs: { state: 'auto' } });
-    const post = await runAction({ fake, eventName: 'deployment', payload, inputs: { state: 'auto' }, phase: 'post', state: main.state, jobStatus: 'failure' });
-    return [main, post];
-  },
-  'a status by deployment-id from a push, and its post step': async ({ fake, repo }) => {
-    const id = String(repo.addDeployment({ ref: 'master', sha: EXAMPLE_SHA, environment: 'staging' }).id);
-    const inputs = { 'deployment-id': id, state: 'auto' };
-    const main = await runAction({ fake, eventName: 'push', payload: push(), inputs });
-    const post = await runAction({ fake, eventName: 'push', payload: push(), inputs, phase: 'post', state: main.state });
-    return [main, post];
-  },
-};
-
-// The configs the build profiles with, and ids as the tests' fake numbers them and as GitHub does.
-for (const [name, scenario] of Object.entries(common)) {
+// The events and the configs the build profiles with (scripts/split-scenarios.mjs), through the built
+// action, with ids as the tests' fake numbers them and as GitHub does.
+for (const [index, { name }] of scenarios().entries()) {
   for (const [c, config] of CONFIGS.entries()) for (const firstId of [1, 2_400_000_000]) {
     test(`${name} runs on the main module alone (config ${c + 1}, ids from ${firstId})`, async () => {
-      const { fake, repo } = await world({ firstId, config });
+      const { eventName, payload, setup, inputs = {}, post } = scenarios()[index];
+      const { fake, repo } = await scenarioWorld({ firstId, config });
       try {
-        for (const run of [await scenario({ fake, repo })].flat()) {
+        const given = { ...inputs, ...setup(repo) };
+        const runs = [await runAction({ fake, eventName, payload, inputs: given })];
+        if (post) runs.push(await runAction({ fake, eventName, payload, inputs: given, phase: 'post', state: runs[0].state, jobStatus: post }));
+        for (const run of runs) {
           assert.equal(run.code, 0, run.stdout + run.stderr);
           assert.ok(!run.lines.includes(COLD), run.stdout);
         }
@@ -81,9 +34,10 @@ for (const [name, scenario] of Object.entries(common)) {
 }
 
 test('a config error needs the cold module: it is compiled, and the error is reported in full', async () => {
-  const { fake } = await world({ firstId: 1, config: 'staging:\n  auto_deploy_on: [refs/heads/master\n' });
+  const { fake } = await scenarioWorld({ firstId: 1, config: 'staging:\n  auto_deploy_on: [refs/heads/master\n' });
   try {
-    const run = await runAction({ fake, eventName: 'push', payload: push() });
+    const push = webhookExample('push', (p) => p.ref === 'refs/heads/master' && !p.deleted);
+    const run = await runAction({ fake, eventName: 'push', payload: push });
     assert.equal(run.code, 1, run.stdout + run.stderr);
     assert.ok(run.lines.includes(COLD), run.stdout);
     const [annotation] = run.commands.filter((c) => c.command === 'error' && c.properties.file);
