@@ -81,29 +81,23 @@ impl<'a> Reader<'a> {
         self.space();
         Some(match self.peek()? {
             b'"' => Value::String(self.string()?.into_owned()),
-            b'{' => {
-                self.at += 1;
-                self.enter()?;
+            b'{' => self.nested(|reader| {
                 let mut map = Map::new();
-                self.members(|reader, key| {
+                reader.members(|reader, key| {
                     let value = reader.value()?;
                     map.insert(key.to_owned(), value);
                     Some(())
                 })?;
-                self.depth -= 1;
-                Value::Object(map)
-            }
-            b'[' => {
-                self.at += 1;
-                self.enter()?;
+                Some(Value::Object(map))
+            })?,
+            b'[' => self.nested(|reader| {
                 let mut items = Vec::new();
-                self.items(|reader| {
+                reader.items(|reader| {
                     items.push(reader.value()?);
                     Some(())
                 })?;
-                self.depth -= 1;
-                Value::Array(items)
-            }
+                Some(Value::Array(items))
+            })?,
             b't' => self.literal("true").map(|()| Value::Bool(true))?,
             b'f' => self.literal("false").map(|()| Value::Bool(false))?,
             b'n' => self.literal("null").map(|()| Value::Null)?,
@@ -111,9 +105,16 @@ impl<'a> Reader<'a> {
         })
     }
 
-    fn enter(&mut self) -> Option<()> {
+    /// `inside` past the `{` or `[` at hand, one level deeper: none past `MAX_DEPTH`.
+    fn nested<T>(&mut self, inside: impl FnOnce(&mut Self) -> Option<T>) -> Option<T> {
+        self.at += 1;
         self.depth += 1;
-        (self.depth < MAX_DEPTH).then_some(())
+        if self.depth >= MAX_DEPTH {
+            return None;
+        }
+        let out = inside(self)?;
+        self.depth -= 1;
+        Some(out)
     }
 
     /// The members of an object after its `{`, each handed to `member` with its key (unescaped
@@ -287,20 +288,8 @@ impl<'a> Reader<'a> {
         self.space();
         match self.peek()? {
             b'"' => self.skip_string(),
-            b'{' => {
-                self.at += 1;
-                self.enter()?;
-                self.skip_members()?;
-                self.depth -= 1;
-                Some(())
-            }
-            b'[' => {
-                self.at += 1;
-                self.enter()?;
-                self.items(Self::skip)?;
-                self.depth -= 1;
-                Some(())
-            }
+            b'{' => self.nested(Self::skip_members),
+            b'[' => self.nested(|reader| reader.items(Self::skip)),
             b't' => self.literal("true"),
             b'f' => self.literal("false"),
             b'n' => self.literal("null"),
