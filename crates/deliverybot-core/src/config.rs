@@ -13,8 +13,9 @@
 //! Reading a config reports every problem in it at once, each at its line and column, with a
 //! suggestion where one is likely (`enviroment` → `environment`).
 
+use crate::diagnostic::{closest, Diagnostic, Pos};
 use crate::template::{Place, Template, Var};
-use crate::yaml::{self, Diagnostic, Node, Pos, Text, Value};
+use crate::yaml::{self, Node, Text, Value};
 
 /// The one top-level key that is not a target: settings that are not about one target. (Keys that
 /// start with `.` are not targets either: they hold YAML anchors for targets to share.)
@@ -480,16 +481,6 @@ fn unknown_key(key: &Node, known: &[&str], place: &str) -> Diagnostic {
     Diagnostic::at(key.pos, message)
 }
 
-/// The known word closest to a misspelt one, if it is close enough to be what was meant.
-pub fn closest<'a>(word: &str, known: &[&'a str]) -> Option<&'a str> {
-    known
-        .iter()
-        .map(|candidate| (strsim::damerau_levenshtein(word, candidate), *candidate))
-        .filter(|(distance, candidate)| *distance <= 2.max(candidate.len() / 4) && *distance < word.len().max(1))
-        .min_by_key(|(distance, _)| *distance)
-        .map(|(_, candidate)| candidate)
-}
-
 #[inline(never)]
 fn expected(node: &Node, field: &str, what: &str) -> Diagnostic {
     Diagnostic::at(node.pos, format!("`{field}` must be {what}; this is {}", node.describe()))
@@ -772,13 +763,5 @@ production:
     fn yaml_problems_come_through_with_their_position() {
         assert_eq!(errors("a: 1\na: 2\n"), ["2:1: `a` is set twice in this map"]);
         assert!(errors("a: [\n")[0].contains("invalid YAML"));
-    }
-
-    #[test]
-    fn suggestions_only_when_close() {
-        assert_eq!(closest("enviroment", TARGET_KEYS), Some("environment"));
-        assert_eq!(closest("requried_contexts", TARGET_KEYS), Some("required_contexts"));
-        assert_eq!(closest("colour", TARGET_KEYS), None);
-        assert_eq!(closest("x", TARGET_KEYS), None);
     }
 }

@@ -25,7 +25,7 @@ use crate::refs::{short_name, short_sha};
 use crate::report::{plural, Decision, Report, Row};
 use crate::rules::{self, Check, CheckState, Verdict};
 use crate::template::Var;
-use crate::yaml::Diagnostic;
+use crate::diagnostic::Diagnostic;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 

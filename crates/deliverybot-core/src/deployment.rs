@@ -4,7 +4,8 @@
 use crate::config::{Payload, Target};
 use crate::refs::{short_name, short_sha};
 use crate::template::{Lookup, Template, Var};
-use crate::yaml::{char_count, Diagnostic};
+use crate::diagnostic::Diagnostic;
+use crate::yaml::char_count;
 use serde_json::{Map, Value};
 
 /// GitHub rejects deployment descriptions longer than this.

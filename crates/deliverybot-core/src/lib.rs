@@ -22,6 +22,7 @@ mod commands;
 mod config;
 mod deliver;
 mod deployment;
+mod diagnostic;
 mod engine;
 mod event;
 mod github;
@@ -41,9 +42,9 @@ mod template;
 mod yaml;
 
 pub use config::{Config, Target};
+pub use diagnostic::{Diagnostic, Pos};
 pub use engine::Engine;
 pub use invocation::{Invocation, Phase, RunContext};
-pub use yaml::{Diagnostic, Pos};
 #[doc(hidden)]
 pub use yaml::readers_agree as yaml_readers_agree;
 #[doc(hidden)]

@@ -8,7 +8,8 @@
 //! An expression is a variable, or alternatives separated by `||`, the last of which may be a
 //! quoted literal: `${{ pr || 'main' }}` takes the first alternative that has a value.
 
-use crate::yaml::{char_count, Diagnostic, Pos, Text};
+use crate::diagnostic::{closest, Diagnostic, Pos};
+use crate::yaml::{char_count, Text};
 use serde_json::Value;
 
 /// The variables a template may use; `pull_request.*` and `commit.*` take any path below them.
@@ -251,7 +252,7 @@ fn parse_var(text: &str, place: Place) -> Result<Var, String> {
 }
 
 fn unknown_variable(name: &str) -> String {
-    match crate::config::closest(name, VARIABLES) {
+    match closest(name, VARIABLES) {
         Some(guess) => format!("unknown variable `{name}`; did you mean `{guess}`?"),
         None => format!("unknown variable `{name}`; variables are {}", VARIABLES.join(", ")),
     }

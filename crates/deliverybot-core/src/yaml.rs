@@ -8,17 +8,10 @@
 
 mod block;
 
+use crate::diagnostic::{Diagnostic, Pos};
 use crate::template::Template;
 use saphyr_parser::{Event, Parser, ScalarStyle, ScanError, Span, Tag};
 use std::collections::{BTreeMap, BTreeSet};
-use std::fmt;
-
-/// A position in the file, both 1-based, columns counted in characters.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Pos {
-    pub line: usize,
-    pub column: usize,
-}
 
 /// The characters in `text`, as columns and GitHub's length limits count them. Not
 /// `chars().count()`: the standard library's is tuned for long texts, 1 KB of WebAssembly that
@@ -26,28 +19,6 @@ pub struct Pos {
 pub(crate) fn char_count(text: &str) -> usize {
     // Every byte but a UTF-8 continuation byte (0b10xx_xxxx) starts a character.
     text.bytes().filter(|&byte| (byte as i8) >= -0x40).count()
-}
-
-/// A problem in a file, at a position.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Diagnostic {
-    pub pos: Option<Pos>,
-    pub message: String,
-}
-
-impl Diagnostic {
-    pub fn at(pos: Pos, message: impl Into<String>) -> Diagnostic {
-        Diagnostic { pos: Some(pos), message: message.into() }
-    }
-}
-
-impl fmt::Display for Diagnostic {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.pos {
-            Some(Pos { line, column }) => write!(f, "{line}:{column}: {}", self.message),
-            None => f.write_str(&self.message),
-        }
-    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
