@@ -523,7 +523,7 @@ fn template(node: &Node, field: &str, place: Place) -> Result<Template, Vec<Diag
     if text.value.trim().is_empty() {
         return Err(vec![empty(node.pos, field)]);
     }
-    Template::compile(text, node.pos, place)
+    Template::compile(&text.value, node.pos, text.verbatim_at, place)
 }
 
 fn trigger(node: &Node) -> Result<Trigger, Vec<Diagnostic>> {
@@ -549,7 +549,7 @@ fn payload_map(entries: Vec<(Node, Node)>) -> Result<Vec<(Template, Payload)>, V
     let mut out = Vec::new();
     for (key, value) in entries {
         let key = match &key.value {
-            Value::Str(text) => Template::compile(text, key.pos, Place::Other),
+            Value::Str(text) => Template::compile(&text.value, key.pos, text.verbatim_at, Place::Other),
             // JSON object keys are text: a number key becomes its text, as in JSON.
             Value::Int(i) => Ok(Template::literal(&i.to_string(), key.pos)),
             _ => Err(vec![Diagnostic::at(key.pos, format!("payload keys are text; this is {}", key.describe()))]),
@@ -571,7 +571,7 @@ fn payload(node: Node) -> Result<Payload, Vec<Diagnostic>> {
             Some(number) => Payload::Number(number),
             None => return Err(vec![Diagnostic::at(node.pos, "payload numbers must be finite (JSON has no .inf or .nan)")]),
         },
-        Value::Str(text) => Payload::Text(Template::compile(&text, node.pos, Place::Other)?),
+        Value::Str(text) => Payload::Text(Template::compile(&text.value, node.pos, text.verbatim_at, Place::Other)?),
         Value::Seq(items) => {
             let (ok, errors): (Vec<_>, Vec<_>) = items.into_iter().map(payload).partition(Result::is_ok);
             if !errors.is_empty() {

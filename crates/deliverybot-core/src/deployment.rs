@@ -5,7 +5,6 @@ use crate::config::{Payload, Target};
 use crate::refs::{short_name, short_sha};
 use crate::template::{Lookup, Template, Var};
 use crate::diagnostic::Diagnostic;
-use crate::yaml::char_count;
 use serde_json::{Map, Value};
 
 /// GitHub rejects deployment descriptions longer than this.
@@ -192,7 +191,7 @@ impl NewDeployment {
 fn valid_environment(name: String, template: &Template) -> Result<String, Vec<Diagnostic>> {
     let problem = if name.trim().is_empty() {
         Some("is empty".to_string())
-    } else if char_count(&name) > ENVIRONMENT_LIMIT {
+    } else if name.chars().count() > ENVIRONMENT_LIMIT {
         Some(format!("is longer than GitHub's {ENVIRONMENT_LIMIT} characters"))
     } else if name.chars().any(char::is_control) {
         Some("contains a line break or another control character".to_string())
@@ -234,7 +233,7 @@ fn render_value(value: &Payload, vars: &dyn Lookup, errors: &mut Vec<Diagnostic>
 
 /// Cuts `text` to at most `limit` characters, ending with `…` when something was cut.
 pub fn truncate(text: &str, limit: usize) -> String {
-    if char_count(text) <= limit {
+    if text.chars().count() <= limit {
         return text.to_string();
     }
     let mut cut: String = text.chars().take(limit - 1).collect();

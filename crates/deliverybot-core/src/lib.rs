@@ -46,8 +46,6 @@ pub use diagnostic::{Diagnostic, Pos};
 pub use engine::Engine;
 pub use invocation::{Invocation, Phase, RunContext};
 #[doc(hidden)]
-pub use yaml::readers_agree as yaml_readers_agree;
-#[doc(hidden)]
 pub use json::readers_agree as json_readers_agree;
 pub use protocol::{Annotation, DecisionRecord, Level, LogLine, Method, Next, Outcome, Reply, Request, RequestRecord, Step};
 

@@ -9,7 +9,6 @@
 //! quoted literal: `${{ pr || 'main' }}` takes the first alternative that has a value.
 
 use crate::diagnostic::{closest, Diagnostic, Pos};
-use crate::yaml::{char_count, Text};
 use serde_json::Value;
 
 /// The variables a template may use; `pull_request.*` and `commit.*` take any path below them.
@@ -67,39 +66,25 @@ impl Template {
         Template { parts: vec![Part::Text(text.to_string())], pos }
     }
 
-    /// Whether `text` holds an expression (`${{`).
-    pub(crate) fn has_expression(text: &str) -> bool {
-        find(text, "${{").is_some()
-    }
-
-    pub fn compile(text: &Text, pos: Pos, place: Place) -> Result<Template, Vec<Diagnostic>> {
-        // Plain text (`environment: staging`) is its own template: the compiler would find
-        // nothing in it, and a config without expressions then never calls (nor has V8 compile)
-        // the compiler (engine.rs says why that matters).
-        if !text.value.is_empty() && !Template::has_expression(&text.value) {
-            return Ok(Template::literal(&text.value, pos));
-        }
-        Template::compile_expressions(text, pos, place)
-    }
-
-    /// `compile` for text that may hold expressions.
-    #[inline(never)]
-    fn compile_expressions(text: &Text, pos: Pos, place: Place) -> Result<Template, Vec<Diagnostic>> {
+    /// Compiles the text of a config value that stands at `pos`. `verbatim_at` is where its first
+    /// character stands when the file holds its characters one for one on one line: each
+    /// expression is then placed exactly; otherwise its problems are placed at the value.
+    pub fn compile(text: &str, pos: Pos, verbatim_at: Option<Pos>, place: Place) -> Result<Template, Vec<Diagnostic>> {
         let mut parts = Vec::new();
         let mut errors = Vec::new();
-        let mut rest = text.value.as_str();
+        let mut rest = text;
         let mut offset = 0; // characters of `text` consumed so far
-        let at = |chars: usize| match text.verbatim_at {
+        let at = |chars: usize| match verbatim_at {
             Some(start) => Pos { line: start.line, column: start.column + chars },
             None => pos,
         };
-        while let Some(open) = find(rest, "${{") {
+        while let Some(open) = rest.find("${{") {
             if open > 0 {
                 parts.push(Part::Text(rest[..open].to_string()));
             }
-            offset += char_count(&rest[..open]);
+            offset += rest[..open].chars().count();
             let after = &rest[open + 3..];
-            let Some(close) = find(after, "}}") else {
+            let Some(close) = after.find("}}") else {
                 errors.push(Diagnostic::at(at(offset), "`${{` is not closed: end the expression with `}}`"));
                 rest = "";
                 break;
@@ -112,7 +97,7 @@ impl Template {
                 }
                 Err(message) => errors.push(Diagnostic::at(expr_pos, format!("in `${{{{{source}}}}}`: {message}"))),
             }
-            offset += char_count(source) + 5;
+            offset += source.chars().count() + 5;
             rest = &after[close + 2..];
         }
         if !rest.is_empty() {
@@ -200,15 +185,7 @@ fn parse_expr(source: &str, place: Place) -> Result<Vec<Operand>, String> {
     if source.is_empty() {
         return Err("the expression is empty; write a variable, like `${{ sha }}`".to_string());
     }
-    // Split at each `||` with the byte scan, not `str::split` (its substring searcher is 2 KB of
-    // WebAssembly that every run with a template would compile).
-    let mut operands: Vec<&str> = Vec::new();
-    let mut rest = source;
-    while let Some(at) = find(rest, "||") {
-        operands.push(rest[..at].trim());
-        rest = &rest[at + 2..];
-    }
-    operands.push(rest.trim());
+    let operands: Vec<&str> = source.split("||").map(str::trim).collect();
     let last = operands.len() - 1;
     let mut parsed = Vec::with_capacity(operands.len());
     for (i, operand) in operands.into_iter().enumerate() {
@@ -258,14 +235,6 @@ fn unknown_variable(name: &str) -> String {
     }
 }
 
-/// Where `needle`, a few ASCII bytes, first occurs in `text` (a char boundary, as it is ASCII). A
-/// plain scan: `str::find` with a `&str` pattern brings the two-way substring searcher into every
-/// run's WebAssembly (engine.rs says why that matters), for needles of two or three bytes.
-fn find(text: &str, needle: &str) -> Option<usize> {
-    debug_assert!(!needle.is_empty() && needle.is_ascii());
-    text.as_bytes().windows(needle.len()).position(|window| window == needle.as_bytes())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -295,12 +264,10 @@ mod tests {
         }))
     }
 
-    fn text(value: &str) -> Text {
-        Text { value: value.to_string(), verbatim_at: Some(Pos { line: 3, column: 10 }) }
-    }
+    const AT: Pos = Pos { line: 3, column: 10 };
 
     fn compile(value: &str) -> Result<Template, Vec<Diagnostic>> {
-        Template::compile(&text(value), Pos { line: 3, column: 10 }, Place::Other)
+        Template::compile(value, AT, Some(AT), Place::Other)
     }
 
     fn render(value: &str) -> Result<String, Diagnostic> {
@@ -308,11 +275,12 @@ mod tests {
     }
 
     #[test]
-    fn plain_text_is_the_template_the_compiler_gives() {
-        for value in ["staging", "staging }} {x}", "é ${ not {{ one", "", " "] {
-            let place = Pos { line: 3, column: 10 };
-            assert_eq!(compile(value), Template::compile_expressions(&text(value), place, Place::Other), "{value:?}");
+    fn text_without_expressions_is_a_literal() {
+        for value in ["staging", "staging }} {x}", "é ${ not {{ one", " "] {
+            assert_eq!(compile(value), Ok(Template::literal(value, AT)), "{value:?}");
+            assert_eq!(compile(value).unwrap().render(&vars()).unwrap(), value);
         }
+        assert_eq!(render("").unwrap(), "");
     }
 
     #[test]
@@ -353,6 +321,12 @@ mod tests {
     }
 
     #[test]
+    fn positions_count_characters_not_bytes() {
+        let errors = compile("é日 ${{ sha }}-${{ prr }}").unwrap_err();
+        assert_eq!(errors[0].pos, Some(Pos { line: 3, column: 10 + "é日 ${{ sha }}-".chars().count() }));
+    }
+
+    #[test]
     fn unknown_variables_are_config_errors_with_a_suggestion() {
         let errors = compile("x ${{ prr }} and ${{ sha.x }}").unwrap_err();
         assert_eq!(errors[0].pos, Some(Pos { line: 3, column: 12 }));
@@ -370,7 +344,7 @@ mod tests {
 
     #[test]
     fn environment_cannot_use_itself() {
-        let err = Template::compile(&text("${{ environment }}"), Pos { line: 1, column: 1 }, Place::Environment).unwrap_err();
+        let err = Template::compile("${{ environment }}", AT, Some(AT), Place::Environment).unwrap_err();
         assert!(err[0].message.contains("cannot be used inside `environment` itself"));
         assert!(compile("${{ environment }}").is_ok());
     }
@@ -383,7 +357,7 @@ mod tests {
 
     #[test]
     fn without_a_verbatim_start_positions_fall_back_to_the_scalar() {
-        let template = Template::compile(&Text { value: "a ${{ tag }}".into(), verbatim_at: None }, Pos { line: 7, column: 3 }, Place::Other).unwrap();
+        let template = Template::compile("a ${{ tag }}", Pos { line: 7, column: 3 }, None, Place::Other).unwrap();
         assert_eq!(template.render(&vars()).unwrap_err().pos, Some(Pos { line: 7, column: 3 }));
     }
 }

@@ -1,6 +1,5 @@
 //! Time-bounded fuzzing of everything the engine reads from outside: the config text, the
-//! templates in it, webhook payloads, the action's inputs, and GitHub's replies; and a comparison
-//! of the config's two YAML readers (the block reader must read what the general parser reads).
+//! templates in it, webhook payloads, the action's inputs, and GitHub's replies.
 //!
 //! ```sh
 //! # CI: a minute per target; --nocapture shows each target's rate and where its inputs led
@@ -64,33 +63,9 @@ fn config() {
     );
 }
 
-/// The block reader, the fast path for configs in plain block style, against the general YAML
-/// parser: wherever the block reader reads a text, it must find exactly what the general parser
-/// finds, positions included; anything else it must leave to the general parser.
-#[test]
-fn yaml_readers() {
-    harness::fuzz(
-        "yaml_readers",
-        || {
-            prop_oneof![
-                4 => gen::block_config(),
-                3 => mutate::bytes(corpus::configs()),
-                2 => gen::block_config().prop_flat_map(|text| mutate::bytes(vec![text])),
-                1 => gen::config(),
-                1 => any::<String>(),
-            ]
-            .prop_map(Text)
-        },
-        |Text(text)| {
-            let read = deliverybot_core::yaml_readers_agree(text)?;
-            Ok(if read { "read by the block reader" } else { "left to the general parser" }.to_string())
-        },
-    );
-}
-
 /// `Config::parse` on lines as long as the size limit allows (a flow list of tens of thousands of
-/// items, a long scalar, many keys): the readers must stay linear, which the harness's bound of a
-/// second per input checks (a column counted from the start of the line for each item once made
+/// items, a long scalar, many keys): reading must stay linear, which the harness's bound of a
+/// second per input checks (a position counted from the start of the line for each item would make
 /// a long flow list quadratic).
 #[test]
 fn long_lines() {
@@ -749,31 +724,6 @@ mod gen {
         })
     }
 
-    /// A config in the block style nearly every config is written in, with the spellings that style
-    /// allows (and some it does not): comments, blank lines, indentation of 1 to 4 spaces, lists at
-    /// their key's depth or on one line, maps on an item's line, extra spaces, quoted keys, odd
-    /// scalars.
-    pub fn block_config() -> impl Strategy<Value = String> {
-        let odd = vec![
-            "a #b", "a# b", "a: b", "a:b", "'x''y'", "'it''s ${{ sha }}'", "\"a\\\"b\"", "\"${{ sha }}\"", "-x", "-", ":x", "?x", "- x", "x:", "é ${{ sha }}",
-            "${{ sha }} # c", "a,b", "a]b", "{x}", "@x", "`x`", "%x", "x  ", "'a' b", "\"a\"#c", "#", "~", "-1", "0x1F", "1e3", ".nan", "<<", "'<<'",
-        ];
-        let plain = (template(), 0u8..3).prop_map(|(t, style)| if style == 1 { t } else { quoted(&t, style) });
-        let scalar = prop_oneof![4 => plain, 3 => scalar(), 1 => select(odd).prop_map(str::to_string)];
-        let key = prop_oneof![4 => key(), 1 => (template(), 0u8..2).prop_map(|(t, style)| quoted(&t, style)), 1 => "[a-zé ]{1,6}"];
-        let leaf = scalar.prop_map(Node::Scalar);
-        let node = leaf.prop_recursive(5, 60, 6, move |inner| {
-            prop_oneof![vec(inner.clone(), 0..5).prop_map(Node::Seq), vec((key.clone(), inner), 0..6).prop_map(Node::Map)]
-        });
-        (node, 1usize..5, vec(any::<u8>(), 1..64)).prop_map(|(node, width, choices)| {
-            let mut layout = Layout { width, choices, next: 0 };
-            let mut out = String::new();
-            block(&node, 0, Parent::Root, &mut layout, &mut out);
-            out.push('\n');
-            out
-        })
-    }
-
     /// Long lines: a flow list of up to 80,000 items, a long plain or quoted scalar, many keys.
     pub fn long_lines() -> impl Strategy<Value = String> {
         let item = select(vec!["x", "'é'", "\"a b\"", "ci/test"]);
@@ -782,90 +732,6 @@ mod gen {
             1 => format!("web:\n  description: {}\n", item.repeat(n)),
             _ => (0..n / 10).map(|i| format!("t{i}:\n  environment: {item}\n")).collect(),
         })
-    }
-
-    /// How `block_config` lays a value out: each choice is the next byte of `choices`.
-    struct Layout {
-        width: usize,
-        choices: Vec<u8>,
-        next: usize,
-    }
-
-    impl Layout {
-        /// One of `0..n`.
-        fn pick(&mut self, n: u8) -> u8 {
-            self.next += 1;
-            self.choices[self.next % self.choices.len()] % n
-        }
-
-        /// After a scalar or a `key:`: nothing, a comment, or spaces.
-        fn end(&mut self) -> &'static str {
-            ["", "", "", " # note", "  ", " #"][self.pick(6) as usize]
-        }
-
-        /// Between lines: mostly nothing, sometimes a blank line or a comment line.
-        fn between(&mut self, indent: usize) -> String {
-            match self.pick(8) {
-                0 => "\n".to_string(),
-                1 => format!("\n{}# comment", " ".repeat(indent + self.pick(3) as usize)),
-                _ => String::new(),
-            }
-        }
-    }
-
-    #[derive(Clone, Copy, PartialEq)]
-    enum Parent {
-        Root,
-        Key,
-        Item,
-    }
-
-    /// Writes `node` in block style after a `key:` or a `-` (or as the document), `indent` deep.
-    fn block(node: &Node, indent: usize, parent: Parent, layout: &mut Layout, out: &mut String) {
-        let child = if parent == Parent::Root { 0 } else { indent + layout.width };
-        match node {
-            // A list of scalars may be written on its line: `[a, 'b']`.
-            Node::Seq(items) if items.iter().all(|item| matches!(item, Node::Scalar(_))) && layout.pick(3) == 0 => {
-                let separator = [", ", ",", " , "][layout.pick(3) as usize];
-                let items: Vec<String> = items.iter().map(flow).collect();
-                out.push_str(&format!(" [{}]{}", items.join(separator), layout.end()));
-            }
-            Node::Seq(items) if !items.is_empty() => {
-                // A list may stand at its key's depth.
-                let at = if parent == Parent::Key && layout.pick(2) == 0 { indent } else { child };
-                out.push_str(layout.end());
-                for item in items {
-                    out.push_str(&layout.between(at));
-                    out.push_str(&format!("\n{}-", " ".repeat(at)));
-                    block(item, at, Parent::Item, layout, out);
-                }
-            }
-            Node::Map(entries) if !entries.is_empty() => {
-                // On an item's line: `- key: value`, the other keys below it at the first one's depth.
-                let inline = parent == Parent::Item && layout.pick(2) == 0;
-                let at = if inline { indent + 1 + 1 + layout.pick(3) as usize } else { child };
-                if !inline {
-                    out.push_str(layout.end());
-                }
-                for (n, (key, value)) in entries.iter().enumerate() {
-                    if inline && n == 0 {
-                        out.push_str(&" ".repeat(at - indent - 1));
-                    } else {
-                        out.push_str(&layout.between(at));
-                        out.push_str(&format!("\n{}", " ".repeat(at)));
-                    }
-                    out.push_str(key);
-                    out.push_str([":", ":", " :"][layout.pick(3) as usize]);
-                    block(value, at, Parent::Key, layout, out);
-                }
-            }
-            Node::Seq(_) | Node::Map(_) if layout.pick(2) == 0 => out.push_str(layout.end()),
-            other => {
-                out.push_str([" ", " ", "   "][layout.pick(3) as usize]);
-                out.push_str(&flow(other));
-                out.push_str(layout.end());
-            }
-        }
     }
 
     /// JSON text with what its grammar makes tricky: every kind of escape (pairs, lone halves,
