@@ -1,6 +1,6 @@
 //! The JSON Schema of `deploy.yml`, generated from these types (`scripts/schema.sh` writes
 //! `schema/deploy.schema.json`). Editors use it through yaml-language-server to complete and check
-//! the file. The validator in `config.rs` reads the same language with positions; a test keeps the
+//! the file. The validator in `config/` reads the same language with positions; a test keeps the
 //! two in step, key for key.
 
 use schemars::JsonSchema;
@@ -118,7 +118,7 @@ pub fn json() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::{COMMANDS_KEYS, LEGACY_KEYS, SETTINGS_KEYS, SETTINGS_KEY, TARGET_KEYS};
+    use crate::config::keys::{COMMANDS_KEYS, LEGACY_KEYS, SETTINGS_KEYS, SETTINGS_KEY, TARGET_KEYS};
     use std::collections::BTreeSet;
 
     fn keys(schema: &Value, pointer: &str) -> BTreeSet<String> {

@@ -1,0 +1,202 @@
+//! `.github/deploy.yml`: a map of target name → target, as in the original Deliverybot.
+//!
+//! ```yaml
+//! staging:
+//!   auto_deploy_on: refs/heads/main
+//!   environment: staging
+//! review:
+//!   auto_deploy_on: pr
+//!   environment: pr${{ pr }}
+//!   transient_environment: true
+//! ```
+//!
+//! This module is the config's model. `Config::parse` (in `read`) builds it from the YAML tree and
+//! reports every problem at once, each at its line and column, with a suggestion where one is
+//! likely (`enviroment` → `environment`): `keys` checks the keys, `settings` reads the `settings:`
+//! section and `value` the value of each key.
+
+pub(crate) mod keys;
+mod read;
+mod settings;
+mod value;
+
+use crate::diagnostic::Pos;
+use crate::template::{Template, Var};
+
+/// A config, every target with its defaults applied.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Config {
+    pub targets: Vec<Target>,
+    pub settings: Settings,
+}
+
+/// What is not about one target.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Settings {
+    /// A workflow (file name or id) to start with `workflow_dispatch` for each deployment created,
+    /// with the input `deployment_id`: the hand-off that works with the default `GITHUB_TOKEN`.
+    pub dispatch: Option<String>,
+    pub commands: Commands,
+}
+
+/// A repository role, from least to most access.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Role {
+    None,
+    Read,
+    Triage,
+    Write,
+    Maintain,
+    Admin,
+}
+
+impl Role {
+    pub const NAMES: &'static [&'static str] = &["read", "triage", "write", "maintain", "admin"];
+
+    pub fn parse(name: &str) -> Option<Role> {
+        Some(match name {
+            "read" => Role::Read,
+            "triage" => Role::Triage,
+            "write" => Role::Write,
+            "maintain" => Role::Maintain,
+            "admin" => Role::Admin,
+            "none" => Role::None,
+            _ => return None,
+        })
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Role::None => "none",
+            Role::Read => "read",
+            Role::Triage => "triage",
+            Role::Write => "write",
+            Role::Maintain => "maintain",
+            Role::Admin => "admin",
+        }
+    }
+}
+
+/// Who may run which pull request command: the least role for each.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Commands {
+    /// The target of a bare `/deploy`.
+    pub default_target: Option<String>,
+    pub deploy: Role,
+    /// `/deploy <target> --force`: skips the required checks.
+    pub force: Role,
+    pub lock: Role,
+    pub unlock: Role,
+    pub promote: Role,
+}
+
+impl Default for Commands {
+    fn default() -> Commands {
+        Commands { default_target: None, deploy: Role::Write, force: Role::Admin, lock: Role::Write, unlock: Role::Write, promote: Role::Write }
+    }
+}
+
+/// What deploys a target automatically.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Trigger {
+    /// A ref, or refs by prefix: `refs/heads/main`, `refs/tags/v*`.
+    Ref(String),
+    /// Every pull request (`auto_deploy_on: pr`).
+    PullRequest,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Target {
+    pub name: String,
+    /// Where the target is defined (its name), for messages about the whole target.
+    pub pos: Pos,
+    pub auto_deploy_on: Option<Trigger>,
+    pub environment: Template,
+    pub task: Template,
+    pub description: Option<Template>,
+    pub payload: Vec<(Template, Payload)>,
+    pub auto_merge: bool,
+    pub required_contexts: Vec<String>,
+    /// `None`: leave it to GitHub's default (the key is not sent).
+    pub transient_environment: Option<bool>,
+    /// `None`: leave it to GitHub's default (the key is not sent).
+    pub production_environment: Option<bool>,
+    /// Deploy pull requests from forks automatically (their code is not the repository's).
+    pub allow_forks: bool,
+    /// Deploy draft pull requests automatically.
+    pub allow_drafts: bool,
+    /// The least role to `/deploy` or `/promote` this target (on top of the command's own).
+    pub permission: Role,
+}
+
+impl Target {
+    /// Whether any template of the target uses a variable `wanted` accepts.
+    pub fn uses(&self, wanted: &dyn Fn(&Var) -> bool) -> bool {
+        self.environment.uses(wanted)
+            || self.task.uses(wanted)
+            || self.description.as_ref().is_some_and(|t| t.uses(wanted))
+            || Payload::map_uses(&self.payload, wanted)
+    }
+}
+
+impl Payload {
+    fn uses(&self, wanted: &dyn Fn(&Var) -> bool) -> bool {
+        match self {
+            Payload::Text(t) => t.uses(wanted),
+            Payload::List(items) => items.iter().any(|item| item.uses(wanted)),
+            Payload::Map(entries) => Payload::map_uses(entries, wanted),
+            Payload::Null | Payload::Bool(_) | Payload::Number(_) => false,
+        }
+    }
+
+    fn map_uses(entries: &[(Template, Payload)], wanted: &dyn Fn(&Var) -> bool) -> bool {
+        entries.iter().any(|(key, value)| key.uses(wanted) || value.uses(wanted))
+    }
+}
+
+/// A payload value, with templates in its strings (keys and values).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Payload {
+    Null,
+    Bool(bool),
+    Number(serde_json::Number),
+    Text(Template),
+    List(Vec<Payload>),
+    Map(Vec<(Template, Payload)>),
+}
+
+impl Config {
+    pub fn target(&self, name: &str) -> Option<&Target> {
+        self.targets.iter().find(|t| t.name == name)
+    }
+}
+
+/// A config's problems as `line:column: message`, for the tests of each part of the reader.
+#[cfg(test)]
+fn errors(text: &str) -> Vec<String> {
+    Config::parse(text).unwrap_err().into_iter().map(|d| d.to_string()).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn roles_read_as_they_are_named() {
+        for role in [Role::None, Role::Read, Role::Triage, Role::Write, Role::Maintain, Role::Admin] {
+            assert_eq!(Role::parse(role.name()), Some(role));
+        }
+        assert_eq!(Role::NAMES.iter().map(|name| Role::parse(name).unwrap()).collect::<Vec<_>>(), [Role::Read, Role::Triage, Role::Write, Role::Maintain, Role::Admin]);
+        assert!(Role::Read < Role::Write && Role::Write < Role::Admin, "from least to most access");
+        assert_eq!(Role::parse("owner"), None);
+    }
+
+    #[test]
+    fn a_target_tells_which_variables_its_templates_use() {
+        let config = Config::parse("web:\n  environment: pr-${{ pr }}\n  payload:\n    notes: [\"${{ commit.message }}\"]\napi:\n").unwrap();
+        let commit = |var: &Var| matches!(var, Var::Commit(_));
+        assert!(config.target("web").unwrap().uses(&commit));
+        assert!(!config.target("api").unwrap().uses(&commit));
+        assert!(config.target("web").unwrap().uses(&|var| *var == Var::Named("pr")));
+    }
+}

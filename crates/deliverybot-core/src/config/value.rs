@@ -1,0 +1,164 @@
+//! The value of one key: what its key expects (true or false, a list of check names, a template,
+//! a ref pattern, a role, a payload), or the problems that say what it got instead.
+
+use super::{Payload, Role, Trigger};
+use crate::diagnostic::Diagnostic;
+use crate::template::{Place, Template};
+use crate::yaml::{Node, Text, Value};
+
+/// The problem of a value that is not what its key expects.
+pub(super) fn expected(node: &Node, field: &str, what: &str) -> Diagnostic {
+    Diagnostic::at(node.pos, format!("`{field}` must be {what}; this is {}", node.describe()))
+}
+
+pub(super) fn boolean(node: &Node, field: &str) -> Result<bool, Vec<Diagnostic>> {
+    match node.value {
+        Value::Bool(b) => Ok(b),
+        _ => Err(vec![expected(node, field, "true or false")]),
+    }
+}
+
+/// A role a command or target requires; `none` is not one to require.
+pub(super) fn role(node: &Node, field: &str) -> Result<Role, Vec<Diagnostic>> {
+    node.as_str()
+        .and_then(Role::parse)
+        .filter(|r| *r != Role::None)
+        .ok_or_else(|| vec![expected(node, field, &format!("a role: {}", Role::NAMES.join(", ")))])
+}
+
+/// `required_contexts`: check names, each of them text.
+pub(super) fn strings(node: &Node, field: &str) -> Result<Vec<String>, Vec<Diagnostic>> {
+    let want = "a list of check names, like `[ci, security]`";
+    match &node.value {
+        Value::Seq(items) => items
+            .iter()
+            .map(|item| item.as_str().map(str::to_string).ok_or_else(|| vec![expected(item, field, want)]))
+            .collect(),
+        _ => Err(vec![expected(node, field, want)]),
+    }
+}
+
+fn text<'n>(node: &'n Node, field: &str) -> Result<&'n Text, Vec<Diagnostic>> {
+    match &node.value {
+        Value::Str(text) => Ok(text),
+        _ => Err(vec![expected(node, field, "text")]),
+    }
+}
+
+/// `environment`, `task`, `description`: text that is not blank, compiled as a template.
+pub(super) fn template(node: &Node, field: &str, place: Place) -> Result<Template, Vec<Diagnostic>> {
+    let text = text(node, field)?;
+    if text.value.trim().is_empty() {
+        return Err(vec![Diagnostic::at(node.pos, format!("`{field}` cannot be empty"))]);
+    }
+    Template::compile(&text.value, node.pos, text.verbatim_at, place)
+}
+
+/// `auto_deploy_on`: `pr`, or a full ref (a pattern like `main` would never match one).
+pub(super) fn trigger(node: &Node) -> Result<Trigger, Vec<Diagnostic>> {
+    let pattern = &text(node, "auto_deploy_on")?.value;
+    if pattern == "pr" {
+        return Ok(Trigger::PullRequest);
+    }
+    if pattern.starts_with("refs/") {
+        return Ok(Trigger::Ref(pattern.clone()));
+    }
+    let hint = if pattern.starts_with('v') || pattern.contains('.') { "tags/" } else { "heads/" };
+    Err(vec![Diagnostic::at(node.pos, format!("`auto_deploy_on` is a full ref (like `refs/{hint}{pattern}`) or `pr`; `{pattern}` would never match"))])
+}
+
+/// `payload`: JSON data, with templates in its keys and text; every problem in it at once.
+pub(super) fn payload_map(entries: Vec<(Node, Node)>) -> Result<Vec<(Template, Payload)>, Vec<Diagnostic>> {
+    let mut errors = Vec::new();
+    let mut out = Vec::new();
+    for (key, value) in entries {
+        let key = match &key.value {
+            Value::Str(text) => Template::compile(&text.value, key.pos, text.verbatim_at, Place::Other),
+            // JSON object keys are text: a number key becomes its text, as in JSON.
+            Value::Int(i) => Ok(Template::literal(&i.to_string(), key.pos)),
+            _ => Err(vec![Diagnostic::at(key.pos, format!("payload keys are text; this is {}", key.describe()))]),
+        };
+        match (key, payload(value)) {
+            (Ok(key), Ok(value)) => out.push((key, value)),
+            (key, value) => errors.extend(key.err().into_iter().chain(value.err()).flatten()),
+        }
+    }
+    if errors.is_empty() { Ok(out) } else { Err(errors) }
+}
+
+fn payload(node: Node) -> Result<Payload, Vec<Diagnostic>> {
+    Ok(match node.value {
+        Value::Null => Payload::Null,
+        Value::Bool(b) => Payload::Bool(b),
+        Value::Int(i) => Payload::Number(i.into()),
+        Value::Float(x) => match serde_json::Number::from_f64(x) {
+            Some(number) => Payload::Number(number),
+            None => return Err(vec![Diagnostic::at(node.pos, "payload numbers must be finite (JSON has no .inf or .nan)")]),
+        },
+        Value::Str(text) => Payload::Text(Template::compile(&text.value, node.pos, text.verbatim_at, Place::Other)?),
+        Value::Seq(items) => {
+            let (mut list, mut errors) = (Vec::new(), Vec::new());
+            for item in items {
+                match payload(item) {
+                    Ok(value) => list.push(value),
+                    Err(found) => errors.extend(found),
+                }
+            }
+            if !errors.is_empty() {
+                return Err(errors);
+            }
+            Payload::List(list)
+        }
+        Value::Map(entries) => Payload::Map(payload_map(entries)?),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{errors, Config};
+    use super::*;
+    use crate::diagnostic::Pos;
+
+    #[test]
+    fn templates_are_checked_when_the_config_is_read() {
+        assert_eq!(
+            errors("review:\n  environment: pr-${{ prr }}\n  payload:\n    ${{ sha }}: ${{ bad name }}\n"),
+            [
+                "2:19: in `${{ prr }}`: unknown variable `prr`; did you mean `pr`?",
+                "4:17: in `${{ bad name }}`: `bad name` is not a variable name; variables are ref, branch, tag, sha, short_sha, target, environment, owner, repo, actor, event, run_id, pr, pull_request, commit",
+            ]
+        );
+        // In quotes, an expression stands after the quote; after an escape, only the value's place is known.
+        assert_eq!(errors("a:\n  task: 'x ${{ prr }}'\n")[0], "2:12: in `${{ prr }}`: unknown variable `prr`; did you mean `pr`?");
+        assert_eq!(errors("a:\n  task: \"\\tx ${{ prr }}\"\n")[0], "2:9: in `${{ prr }}`: unknown variable `prr`; did you mean `pr`?");
+    }
+
+    #[test]
+    fn a_wrong_item_of_a_list_is_reported_where_it_stands() {
+        let problem = "`required_contexts` must be a list of check names, like `[ci, security]`";
+        assert_eq!(errors("web:\n  required_contexts: [ci, 'x', 1]\n"), [format!("2:32: {problem}; this is the number 1")]);
+        assert_eq!(errors("web:\n  required_contexts:\n  - ci\n  - [y]\n"), [format!("4:5: {problem}; this is a list")]);
+    }
+
+    #[test]
+    fn payloads_are_json_with_templates_in_their_text() {
+        let target = Config::parse("web:\n  payload:\n    1: x\n    list: [true, ~, 2.5, \"${{ sha }}\"]\n").unwrap().targets.remove(0);
+        assert_eq!(target.payload[0].0, Template::literal("1", Pos { line: 3, column: 5 }));
+        assert!(matches!(&target.payload[1].1, Payload::List(items) if items.len() == 4));
+        assert_eq!(
+            errors("web:\n  payload:\n    a: .inf\n    ~: x\n    b: [.nan, ok]\n"),
+            [
+                "3:8: payload numbers must be finite (JSON has no .inf or .nan)",
+                "4:5: payload keys are text; this is nothing (null)",
+                "5:9: payload numbers must be finite (JSON has no .inf or .nan)",
+            ]
+        );
+    }
+
+    #[test]
+    fn auto_deploy_on_is_a_full_ref_or_pr() {
+        assert_eq!(errors("web:\n  auto_deploy_on: v1.0\n"), ["2:19: `auto_deploy_on` is a full ref (like `refs/tags/v1.0`) or `pr`; `v1.0` would never match"]);
+        assert_eq!(errors("web:\n  auto_deploy_on: [pr]\n"), ["2:19: `auto_deploy_on` must be text; this is a list"]);
+        assert_eq!(errors("web:\n  permission: none\n"), ["2:15: `permission` must be a role: read, triage, write, maintain, admin; this is the string \"none\""]);
+    }
+}
