@@ -27,13 +27,10 @@ use crate::log::Log;
 use crate::protocol::{Outcome, Reply, Request};
 use crate::refs::short_sha;
 use crate::report::Decision;
-use parse::{parse, Command, Malformed};
+use parse::{parse, Command, Malformed, PROMOTION_CONTEXT};
 use permission::Permission;
 use serde_json::json;
 use target::{Aim, Environment, Unrendered};
-
-/// The status context `/promote` sets: production targets list it in `required_contexts`.
-pub const PROMOTION_CONTEXT: &str = "deliverybot/promotion";
 
 pub(crate) struct Commands {
     run: Run,

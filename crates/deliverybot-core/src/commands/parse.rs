@@ -1,6 +1,9 @@
 //! A comment → the command it asks for. The command is the comment's first line; a comment whose
 //! first line does not start with one of our words is not ours (another bot's `/assign`).
 
+/// The status context `/promote` sets: production targets list it in `required_contexts`.
+pub const PROMOTION_CONTEXT: &str = "deliverybot/promotion";
+
 /// The longest lock reason kept (the rest of a long comment is not a reason).
 const REASON_LIMIT: usize = 200;
 

@@ -1,9 +1,8 @@
 //! Who may run what: the commenter's repository role against the least role the command needs
 //! (`settings.commands`, and for `/deploy` and `/promote` the target's own `permission`).
 
-use super::parse::Command;
+use super::parse::{Command, PROMOTION_CONTEXT};
 use super::target::find_target;
-use super::PROMOTION_CONTEXT;
 use crate::config::{Config, Role};
 use serde_json::Value;
 

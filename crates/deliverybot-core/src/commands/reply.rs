@@ -6,9 +6,8 @@
 //! the deploy's reasons) is shown [`inert`] or as [`code`]; the job summary quotes the comment's
 //! first line as code.
 
-use super::parse::Malformed;
+use super::parse::{Malformed, PROMOTION_CONTEXT};
 use super::target::{Environment, Unrendered};
-use super::PROMOTION_CONTEXT;
 use crate::config::{Config, Role};
 use crate::invocation::RunContext;
 use crate::locks::Lock;
