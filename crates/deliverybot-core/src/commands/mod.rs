@@ -84,7 +84,7 @@ struct Response {
     text: String,
     failure: Option<String>,
     /// The deploy's own outcome (its outputs and decisions), when the command deployed.
-    deployed: Option<Outcome>,
+    deployed: Option<Box<Outcome>>,
 }
 
 impl Response {
@@ -113,7 +113,7 @@ impl Response {
             Decision::Failed { reason } => Some(format!("{}: {reason}", row.target)),
             _ => None,
         });
-        Response { text: reply::deployed(rows.first(), context), failure, deployed: Some(deliver.outcome()) }
+        Response { text: reply::deployed(rows.first(), context), failure, deployed: Some(Box::new(deliver.outcome())) }
     }
 }
 
@@ -357,7 +357,7 @@ impl Run {
     }
 
     fn finish(&self, response: Response, posted: Result<(), String>) -> Outcome {
-        let mut outcome = response.deployed.unwrap_or_else(|| Outcome::nothing_to_do(""));
+        let mut outcome = response.deployed.map_or_else(|| Outcome::nothing_to_do(""), |outcome| *outcome);
         outcome.summary = reply::summary(self.user(), self.first_line(), &response.text);
         outcome.failure = response.failure.or(posted.err());
         outcome
