@@ -220,21 +220,21 @@ impl Run {
     }
 
     /// The state a reply to the current state's request leads to.
-    fn absorb(&self, state: State, reply: Reply, log: &mut Log) -> State {
+    fn absorb(&self, state: State, answered: Reply, log: &mut Log) -> State {
         match state {
             State::Reacting(command) => {
-                if let Answer::Refused { status, message } = answer(&reply) {
+                if let Answer::Refused { status, message } = answer(&answered) {
                     log.warning(format!("Could not react to the comment ({status}: {message}); going on."));
                 }
                 Run::begin(command)
             }
-            State::ReadingConfig(command) => match self.read_config(&reply, log) {
+            State::ReadingConfig(command) => match self.read_config(&answered, log) {
                 // Anyone may ask for help, and the answer needs no pull request.
                 Ok(config) if command == Command::Help => State::Replying(Response::says(reply::help(&config))),
                 Ok(config) => State::CheckingPermission(command, config),
                 Err(response) => State::Replying(response),
             },
-            State::CheckingPermission(command, config) => match answer(&reply) {
+            State::CheckingPermission(command, config) => match answer(&answered) {
                 Answer::Success { body, .. } => match github::json(body, "read the commenter's permission") {
                     Ok(found) => self.permit(command, config, permission::role_of(&found), log),
                     Err(reason) => State::Replying(Response::fails(format!("I could not check your permission ({reason})."), reason)),
@@ -243,7 +243,7 @@ impl Run {
                 Answer::Refused { status: 404, .. } => self.permit(command, config, Role::None, log),
                 trouble => State::Replying(Response::trouble("read the commenter's permission", trouble, None)),
             },
-            State::ReadingPull(command, config) => match answer(&reply) {
+            State::ReadingPull(command, config) => match answer(&answered) {
                 Answer::Success { body, .. } => match github::json(body, "read the pull request").and_then(|object| PullRequest::from_object(object, 0)) {
                     Ok(pr) => self.act(command, config, pr, log),
                     Err(reason) => State::Replying(Response::fails(format!("I could not read this pull request ({reason})."), reason)),
@@ -251,21 +251,21 @@ impl Run {
                 trouble => State::Replying(Response::trouble("read the pull request", trouble, Some("pull-requests: read"))),
             },
             State::Delivering(mut deliver) => {
-                deliver.absorb(reply, log);
+                deliver.absorb(answered, log);
                 State::Delivering(deliver)
             }
-            State::Locking(Locking { environment, step }) => lock(environment, step, answer(&reply)),
-            State::Unlocking(environment) => State::Replying(match answer(&reply) {
+            State::Locking(Locking { environment, step }) => lock(environment, step, answer(&answered)),
+            State::Unlocking(environment) => State::Replying(match answer(&answered) {
                 Answer::Success { .. } => Response::says(reply::unlocked(&environment)),
                 Answer::Refused { status: 404 | 422, .. } => Response::says(reply::not_locked(&environment)),
                 trouble => Response::trouble(&format!("unlock {}", reply::called(&environment)), trouble, Some("contents: write")),
             }),
-            State::Promoting(sha) => State::Replying(match answer(&reply) {
+            State::Promoting(sha) => State::Replying(match answer(&answered) {
                 Answer::Success { .. } => Response::says(reply::promoted(&sha)),
                 trouble => Response::trouble(&format!("promote {}", reply::code(short_sha(&sha))), trouble, Some("statuses: write")),
             }),
             State::Replying(response) => {
-                let posted = match answer(&reply) {
+                let posted = match answer(&answered) {
                     Answer::Success { .. } => Ok(()),
                     Answer::Refused { status, message } => Err(github::refusal("reply on the pull request", status, &message, Some("pull-requests: write"))),
                     Answer::Lost { error } => Err(format!("could not reply on the pull request: {error}")),
@@ -279,9 +279,9 @@ impl Run {
     /// The config, or the reply that says why there is none.
     // lead: switch to structured diagnostics (the kind of failure and its problems come out of
     // `load_config`'s rendered outcome here).
-    fn read_config(&self, reply: &Reply, log: &mut Log) -> Result<Config, Response> {
+    fn read_config(&self, answered: &Reply, log: &mut Log) -> Result<Config, Response> {
         let path = &self.settings.config_path;
-        load_config(reply, path, self.default_branch(), log).map_err(|end| {
+        load_config(answered, path, self.default_branch(), log).map_err(|end| {
             let text = match &end.failure {
                 Some(problem) if problem.contains("problem") => reply::config_problems(&config_problems(&end.summary)),
                 Some(problem) => reply::config_unreadable(problem),
