@@ -76,7 +76,8 @@ test('/deploy of an unknown target lists the valid ones', async () => {
   const run = await runAction({ fake, eventName: 'issue_comment', payload: comment('/deploy prod') });
 
   assert.equal(run.code, 0, run.stdout + run.stderr);
-  assert.deepEqual(replies(), ['@Codertocat There is no target `prod`. The targets are `staging`, `review`, `production`.']);
+  // The name is not repeated: a reply quotes a comment at most by its command word.
+  assert.deepEqual(replies(), ['@Codertocat There is no target of that name. The targets are `staging`, `review`, `production`.']);
 });
 
 test('a comment on a plain issue, an edited comment, and a command not at the start: nothing at all', async () => {
@@ -123,7 +124,7 @@ test('two /lock at once: exactly one wins, the other is told who holds it', asyn
   assert.equal(a.code + b.code, 0, a.stdout + b.stdout);
   const texts = replies();
   assert.equal(texts.filter((t) => t.includes('🔒 Locked **production**')).length, 1, texts.join('\n'));
-  assert.equal(texts.filter((t) => /\*\*production\*\* is already locked by @(Codertocat|Monalisa)/.test(t)).length, 1, texts.join('\n'));
+  assert.equal(texts.filter((t) => /\*\*production\*\* is already locked by @\u200D(Codertocat|Monalisa)/.test(t)).length, 1, texts.join('\n'));
 });
 
 test('/promote marks the head, and the next status event deploys it to production', async () => {
@@ -162,4 +163,25 @@ test('a comment carrying a legacy ##[command] cannot inject a workflow command i
     else if (paused && line === `::${paused}::`) paused = null;
     else if (line.includes('##[')) assert.ok(paused, `unguarded: ${line}`);
   }
+});
+
+test('markup in a command is not repeated under the token: not to a writer, not to a reader, not in the summary', async () => {
+  const hostile = '![x](http://evil) @org/team [link](http://x)';
+  const runs = [];
+  for (const [body, login] of [[`/deploy ${hostile}`, 'Codertocat'], [`/deploy ${hostile}`, 'hubot'], [`/lock ${hostile}`, 'hubot'], [`/lock --now ${hostile}`, 'hubot']]) {
+    const run = await runAction({ fake, eventName: 'issue_comment', payload: comment(body, { login }) });
+    assert.equal(run.code, 0, run.stdout + run.stderr);
+    runs.push(run);
+  }
+
+  assert.deepEqual(replies(), [
+    '@Codertocat `/deploy` takes one target: `/deploy <target> [--force]`. `/help` lists the commands.',
+    '@hubot `/deploy` takes one target: `/deploy <target> [--force]`. `/help` lists the commands.',
+    '@hubot Sorry @hubot, `/lock` needs the **write** role on this repository (you have read). Ask someone who has it.',
+    '@hubot `/lock` takes no flags. `/help` lists the commands.',
+  ]);
+  assert.deepEqual(repo.deployments, []);
+  assert.equal(repo.refs.has('deliverybot/locks/staging'), false);
+  // The job summary shows who asked what, as code: nothing in it renders.
+  assert.match(runs[0].summary, /^@Codertocat: `\/deploy !\[x\]\(http:\/\/evil\) @org\/team \[link\]\(http:\/\/x\)`$/m);
 });

@@ -74,7 +74,8 @@ fn a_target_can_ask_for_more_than_the_command() {
 fn unknown_targets_list_the_valid_ones_and_bare_deploy_uses_the_default() {
     let mut github = repo();
     github.run(comment("/deploy stagign", "writer"));
-    assert_eq!(reply(&github), "@writer There is no target `stagign`. The targets are `review`, `staging`, `production`.");
+    // The name is not repeated: a reply quotes a comment at most by its command word.
+    assert_eq!(reply(&github), "@writer There is no target of that name. The targets are `review`, `staging`, `production`.");
     let mut github = repo();
     github.run(comment("/deploy", "writer"));
     assert_eq!(github.created()[0]["environment"], "pr2");
@@ -116,7 +117,7 @@ fn comments_that_are_not_new_commands_on_pull_requests_do_nothing() {
 fn malformed_commands_are_explained() {
     let mut github = repo();
     github.run(comment("/deploy staging --now", "writer"));
-    assert_eq!(reply(&github), "@writer `/deploy` has no flag `--now`; it takes `--force` (skip the required checks). `/help` lists the commands.");
+    assert_eq!(reply(&github), "@writer `/deploy` has one flag, `--force` (skip the required checks). `/help` lists the commands.");
     assert!(github.created().is_empty());
 }
 
@@ -140,13 +141,14 @@ fn a_lock_blocks_every_path_until_unlocked_and_says_who_holds_it() {
     // A second /lock: exactly one wins, the other says who holds it.
     github.comments.clear();
     github.run(comment("/lock staging", "boss"));
-    assert_eq!(reply(&github), "@boss **staging** is already locked by @writer since 2026-11-26T10:00:00Z (from #2): incident 42.");
+    // The holder is named, not mentioned (a zero-width joiner after `@`).
+    assert_eq!(reply(&github), "@boss **staging** is already locked by @\u{200D}writer since 2026-11-26T10:00:00Z (from #2): incident 42.");
 
     // A command deploy is blocked.
     github.comments.clear();
     github.run(comment("/deploy staging", "writer"));
     assert!(github.created().is_empty());
-    assert!(reply(&github).starts_with("@writer 🔒 Not deployed: staging is locked by @writer"), "{}", reply(&github));
+    assert!(reply(&github).starts_with("@writer 🔒 Not deployed: staging is locked by @\u{200D}writer"), "{}", reply(&github));
 
     // And so is an automatic deploy.
     let mut auto = GitHub::with_config("staging:\n  auto_deploy_on: refs/heads/main\n  environment: staging\n");
@@ -244,5 +246,88 @@ fn locks_ignore_case_like_environment_names_and_warn_about_unknown_ones() {
     assert!(reply(&github).starts_with("@writer 🔒 Not deployed"), "{}", reply(&github));
     let mut github = repo();
     github.run(comment("/lock prodution", "writer"));
-    assert!(reply(&github).contains("No target of this config deploys to an environment called `prodution`"), "{}", reply(&github));
+    assert!(reply(&github).contains("No target of this config deploys to an environment of that name"), "{}", reply(&github));
+    assert!(!reply(&github).contains("prodution"), "the commenter's words are not repeated: {}", reply(&github));
+}
+
+// ── markup from strangers ────────────────────────────────────────────────────────────────────────
+
+const HOSTILE: &str = "![x](http://evil) @org/team [link](http://x)";
+
+/// Whether a reply carries any of `HOSTILE`'s markup (an image, a link, a team mention).
+fn carries_markup(text: &str) -> bool {
+    ["evil", "@org/team", "[link]", "http://x"].iter().any(|bit| text.contains(bit))
+}
+
+#[test]
+fn a_command_full_of_markup_is_answered_without_it_whoever_wrote_it() {
+    for (login, body) in [
+        ("writer", format!("/deploy {HOSTILE}")),
+        ("reader", format!("/deploy {HOSTILE}")),
+        ("stranger", format!("/deploy {HOSTILE}")),
+        ("writer", "/deploy ![x](http://evil)".to_string()),
+        ("reader", format!("/lock {HOSTILE}")),
+        ("writer", format!("/promote {HOSTILE}")),
+        ("writer", format!("/unlock {HOSTILE}")),
+    ] {
+        let mut github = repo();
+        let outcome = github.run(comment(&body, login));
+        let text = reply(&github);
+        assert!(text.starts_with(&format!("@{login} ")), "{text}");
+        assert!(!carries_markup(text), "{login}: {body}: {text}");
+        assert!(github.created().is_empty());
+        // The job summary shows the command, as code (nothing in it renders).
+        assert!(outcome.summary.contains(&format!("@{login}: `{body}`\n")), "{}", outcome.summary);
+    }
+}
+
+#[test]
+fn someone_without_permission_gets_nothing_of_theirs_back() {
+    let mut github = repo();
+    github.run(comment(&format!("/lock {HOSTILE}"), "reader"));
+    assert_eq!(reply(&github), "@reader Sorry @reader, `/lock` needs the **write** role on this repository (you have read). Ask someone who has it.");
+    assert!(github.refs.is_empty());
+}
+
+#[test]
+fn a_malformed_lock_with_markup_is_explained_by_its_word_alone() {
+    for login in ["writer", "stranger"] {
+        let mut github = repo();
+        let outcome = github.run(comment(&format!("/lock --now {HOSTILE}\n{HOSTILE}"), login));
+        assert_eq!(reply(&github), format!("@{login} `/lock` takes no flags. `/help` lists the commands."));
+        assert_eq!(outcome.failure, None);
+        // 👀 and the reply: the config and the permission are not even read.
+        assert_eq!(github.requests.len(), 2, "{:?}", github.paths());
+    }
+}
+
+#[test]
+fn a_lock_reason_with_markup_is_shown_inert_to_the_next_comer() {
+    let mut github = repo();
+    github.statuses = vec![("ci".into(), "success".into())];
+    github.run(comment(&format!("/lock staging {HOSTILE}"), "writer"));
+    assert_eq!(reply(&github), "@writer 🔒 Locked **staging**: no deployment reaches it until `/unlock staging`.");
+    github.comments.clear();
+    github.run(comment("/lock staging", "boss"));
+    assert_eq!(
+        reply(&github),
+        "@boss **staging** is already locked by @\u{200D}writer since 2026-11-26T10:00:00Z (from #2): !\\[x\\](http://evil) @\u{200D}org/team \\[link\\](http://x)."
+    );
+    github.comments.clear();
+    github.run(comment("/deploy staging", "writer"));
+    assert!(reply(&github).contains("@\u{200D}org/team \\[link\\](http://x). `/unlock staging` lifts it."), "{}", reply(&github));
+}
+
+#[test]
+fn a_lock_on_a_name_no_target_has_does_not_repeat_it() {
+    let mut github = repo();
+    github.run(comment("/lock ![x](http://evil)", "writer"));
+    assert!(reply(&github).starts_with("@writer 🔒 Locked the environment you named: "), "{}", reply(&github));
+    assert!(github.refs.contains_key("deliverybot/locks/%21%5Bx%5D%28http%3A%2F%2Fevil%29"), "{:?}", github.refs.keys());
+    github.comments.clear();
+    github.run(comment("/lock ![x](http://evil)", "boss"));
+    assert!(reply(&github).starts_with("@boss The environment you named is already locked"), "{}", reply(&github));
+    let mut github = repo();
+    github.run(comment("/unlock prodution", "writer"));
+    assert_eq!(reply(&github), "@writer The environment you named was not locked.");
 }
