@@ -9,7 +9,7 @@
 use crate::config::{Config, Role};
 use crate::deliver::{load_config, Deliver};
 use crate::deployment::{environment_of, Source};
-use crate::engine::Flow;
+use crate::flow::Flow;
 use crate::event::{CommentEvent, PullRequest};
 use crate::github::{self, answer, encode, Answer};
 use crate::invocation::{Repo, RunContext, Settings};

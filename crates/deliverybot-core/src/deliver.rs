@@ -14,7 +14,7 @@
 
 use crate::config::{Config, Trigger};
 use crate::deployment::{NewDeployment, Source};
-use crate::engine::Flow;
+use crate::flow::Flow;
 use crate::event::{CheckEvent, Dispatch, Event, PullRequest, PullRequestEvent, Push, Repository};
 use crate::github::{self, answer, Answer, Deployment};
 use crate::invocation::{Repo, RunContext, Settings};

@@ -24,6 +24,7 @@ mod deliver;
 mod deployment;
 mod engine;
 mod event;
+mod flow;
 mod github;
 mod invocation;
 mod json;

@@ -6,7 +6,7 @@
 use crate::config::{Config, Trigger};
 use crate::deliver::load_config;
 use crate::deployment::{environment_of, Source};
-use crate::engine::Flow;
+use crate::flow::Flow;
 use crate::event::PullRequest;
 use crate::github::{self, answer, Answer};
 use crate::invocation::{Repo, RunContext, Settings};

@@ -4,7 +4,7 @@
 //! runs even when the job fails or is cancelled, so no deployment is left `in_progress`.
 
 use crate::deployment::{truncate, DESCRIPTION_LIMIT};
-use crate::engine::Flow;
+use crate::flow::Flow;
 use crate::event::Event;
 use crate::github::{self, answer, Answer};
 use crate::invocation::{input, parse_bool, Invocation, Repo};
