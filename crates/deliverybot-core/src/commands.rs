@@ -435,7 +435,7 @@ impl Commands {
                 Err(reason) => self.fail(format!("I could not check your permission ({reason})."), reason),
             },
             // 404: not a collaborator at all.
-            Answer::Refused { status: 404, .. } => self.role = Some(Role::None),
+            Answer::NotFound { .. } => self.role = Some(Role::None),
             Answer::Refused { status, message } => {
                 let reason = github::refusal("read the commenter's permission", status, &message, None);
                 self.fail(format!("I could not check your permission: {reason}"), reason);
@@ -452,8 +452,8 @@ impl Commands {
                     Err(reason) => self.fail(format!("I could not read this pull request ({reason})."), reason),
                 }
             }
-            Answer::Refused { status, message } => {
-                let reason = github::refusal("read the pull request", status, &message, Some("pull-requests: read"));
+            refused @ (Answer::NotFound { .. } | Answer::Refused { .. }) => {
+                let reason = refused.refusal("read the pull request", Some("pull-requests: read"));
                 self.fail(format!("I could not read this pull request: {reason}"), reason);
             }
             Answer::Lost { error } => self.fail(format!("I could not read this pull request: {error}"), error.to_string()),
@@ -500,8 +500,8 @@ impl Commands {
                 self.say(format!("**{environment}** is already {}.", lock.describe()));
             }
             (Awaiting::LockHeld | Awaiting::LockHeldTag, _) => self.say(format!("**{environment}** is already locked.")),
-            (_, Answer::Refused { status, message }) => {
-                let reason = github::refusal(&format!("lock {environment}"), status, &message, Some("contents: write"));
+            (_, refused @ (Answer::NotFound { .. } | Answer::Refused { .. })) => {
+                let reason = refused.refusal(&format!("lock {environment}"), Some("contents: write"));
                 self.fail(format!("I {reason}"), reason);
             }
             (_, Answer::Lost { error }) => self.fail(format!("I could not lock {environment}: {error}"), error.to_string()),
@@ -515,7 +515,7 @@ impl Commands {
         let environment = self.environment(&name).unwrap_or(name);
         match answer(&reply) {
             Answer::Success { .. } => self.say(format!("🔓 Unlocked **{environment}**.")),
-            Answer::Refused { status: 404 | 422, .. } => self.say(format!("**{environment}** was not locked.")),
+            Answer::NotFound { .. } | Answer::Refused { status: 422, .. } => self.say(format!("**{environment}** was not locked.")),
             Answer::Refused { status, message } => {
                 let reason = github::refusal(&format!("unlock {environment}"), status, &message, Some("contents: write"));
                 self.fail(format!("I {reason}"), reason);
@@ -530,8 +530,8 @@ impl Commands {
             Answer::Success { .. } => self.say(format!(
                 "✅ Promoted `{sha}`: it has the `{PROMOTION_CONTEXT}` status now, so targets that require it deploy it on their next event."
             )),
-            Answer::Refused { status, message } => {
-                let reason = github::refusal(&format!("promote {sha}"), status, &message, Some("statuses: write"));
+            refused @ (Answer::NotFound { .. } | Answer::Refused { .. }) => {
+                let reason = refused.refusal(&format!("promote {sha}"), Some("statuses: write"));
                 self.fail(format!("I {reason}"), reason);
             }
             Answer::Lost { error } => self.fail(format!("I could not promote {sha}: {error}"), error.to_string()),
@@ -558,7 +558,7 @@ impl Flow for Commands {
     fn absorb(&mut self, reply: Reply, log: &mut Log) {
         match self.awaiting.take() {
             Some(Awaiting::React) => {
-                if let Answer::Refused { status, message } = answer(&reply) {
+                if let Some((status, message)) = answer(&reply).refused() {
                     log.warning(format!("Could not react to the comment ({status}: {message}); going on."));
                 }
                 self.stage = Stage::Config;
@@ -608,7 +608,7 @@ impl Flow for Commands {
                 self.stage = Stage::Done;
                 self.posted = match answer(&reply) {
                     Answer::Success { .. } => Ok(()),
-                    Answer::Refused { status, message } => Err(github::refusal("reply on the pull request", status, &message, Some("pull-requests: write"))),
+                    refused @ (Answer::NotFound { .. } | Answer::Refused { .. }) => Err(refused.refusal("reply on the pull request", Some("pull-requests: write"))),
                     Answer::Lost { error } => Err(format!("could not reply on the pull request: {error}")),
                 };
             }

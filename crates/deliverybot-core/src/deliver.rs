@@ -438,7 +438,7 @@ impl Deliver {
     fn read_listing(&mut self, index: usize, reply: Reply, log: &mut Log) {
         let prefix = self.listings[index].0.clone();
         match answer(&reply) {
-            Answer::Success { body, .. } => match git_refs(body, "list refs") {
+            Answer::Success { body, .. } => match github::git_refs(body, "list refs") {
                 Ok(refs) => {
                     for git_ref in refs {
                         let targets: Vec<usize> = {
@@ -456,8 +456,7 @@ impl Deliver {
                 }
                 Err(reason) => self.fail_listing(index, &prefix, reason, log),
             },
-            Answer::Refused { status, message } => self.fail_listing(index, &prefix, format!("GitHub answered {status}: {message}"), log),
-            Answer::Lost { error } => self.fail_listing(index, &prefix, error.to_string(), log),
+            failed => self.fail_listing(index, &prefix, failed.said(), log),
         }
     }
 
@@ -479,22 +478,18 @@ impl Deliver {
         };
         let body = match answer(&reply) {
             Answer::Success { body, .. } => body,
-            Answer::Refused { status: 404 | 422, .. } if !candidate.fallbacks.is_empty() => {
+            Answer::NotFound { .. } | Answer::Refused { status: 422, .. } if !candidate.fallbacks.is_empty() => {
                 let next = candidate.fallbacks.pop().expect("not empty");
                 candidate.tip = if next.starts_with("refs/") { Tip::ReadRef } else { Tip::Resolve };
                 candidate.git_ref = next;
                 return;
             }
-            Answer::Refused { status: 404 | 422, .. } => {
+            Answer::NotFound { .. } | Answer::Refused { status: 422, .. } => {
                 candidate.tip = Tip::Gone(format!("{what} does not exist (any more)"));
                 return;
             }
-            Answer::Refused { status, message } => {
-                candidate.tip = Tip::Gone(format!("could not read {what}: GitHub answered {status}: {message}"));
-                return;
-            }
-            Answer::Lost { error } => {
-                candidate.tip = Tip::Gone(format!("could not read {what}: {error}"));
+            failed => {
+                candidate.tip = Tip::Gone(format!("could not read {what}: {}", failed.said()));
                 return;
             }
         };
@@ -541,8 +536,7 @@ impl Deliver {
                 Ok(commit) => Fetch::Read(commit),
                 Err(reason) => Fetch::Failed(reason),
             },
-            Answer::Refused { status, message } => Fetch::Failed(format!("could not read commit {} for `commit.*`: GitHub answered {status}: {message}", short_sha(&sha))),
-            Answer::Lost { error } => Fetch::Failed(format!("could not read commit {} for `commit.*`: {error}", short_sha(&sha))),
+            failed => Fetch::Failed(format!("could not read commit {} for `commit.*`: {}", short_sha(&sha), failed.said())),
         };
         self.commits.insert(sha, fact);
     }
@@ -573,8 +567,7 @@ impl Deliver {
                 }
                 Err(reason) => fetch.failed = Some(reason),
             },
-            Answer::Refused { status, message } => fetch.failed = Some(format!("could not {purpose}: GitHub answered {status}: {message}")),
-            Answer::Lost { error } => fetch.failed = Some(format!("could not {purpose}: {error}")),
+            failed => fetch.failed = Some(format!("could not {purpose}: {}", failed.said())),
         }
         if fetch.failed.is_some() {
             fetch.statuses_page = None;
@@ -696,8 +689,7 @@ impl Deliver {
                 Err(reason) => Progress::Decided(Decision::Failed { reason }),
             },
             // Without knowing, creating could deploy the same commit twice: report instead.
-            Answer::Refused { status, message } => Progress::Decided(Decision::Failed { reason: format!("could not {purpose}: GitHub answered {status}: {message}") }),
-            Answer::Lost { error } => Progress::Decided(Decision::Failed { reason: format!("could not {purpose}: {error}") }),
+            failed => Progress::Decided(Decision::Failed { reason: format!("could not {purpose}: {}", failed.said()) }),
         };
     }
 
@@ -756,7 +748,7 @@ impl Deliver {
     #[inline(never)]
     fn read_locks(&mut self, reply: Reply) {
         self.locks = match answer(&reply) {
-            Answer::Success { body, .. } => match git_refs(body, "list the locks") {
+            Answer::Success { body, .. } => match github::git_refs(body, "list the locks") {
                 Ok(refs) => {
                     // A loop rather than a collecting iterator chain: it compiles to less on
                     // every push (engine.rs says why that matters).
@@ -771,8 +763,7 @@ impl Deliver {
                 Err(reason) => Fetch::Failed(reason),
             },
             // Without knowing the locks, deploying could break one: report instead.
-            Answer::Refused { status, message } => Fetch::Failed(github::refusal("read the environment locks", status, &message, Some("contents: read"))),
-            Answer::Lost { error } => Fetch::Failed(format!("could not read the environment locks: {error}")),
+            failed => Fetch::Failed(failed.refusal("read the environment locks", Some("contents: read"))),
         };
     }
 
@@ -840,11 +831,8 @@ impl Deliver {
                 Err(reason) => Progress::Decided(Decision::Failed { reason }),
             },
             // Not knowing whether it exists, trying again could create it twice: stop and say so.
-            Answer::Refused { status, message } => Progress::Decided(Decision::Failed {
-                reason: format!("the answer to a create was lost ({error}), and looking for the deployment failed too ({status}: {message}); check the environment's deployments before running again"),
-            }),
-            Answer::Lost { error: again } => Progress::Decided(Decision::Failed {
-                reason: format!("the answer to a create was lost ({error}), and looking for the deployment failed too ({again}); check the environment's deployments before running again"),
+            failed => Progress::Decided(Decision::Failed {
+                reason: format!("the answer to a create was lost ({error}), and looking for the deployment failed too ({}); check the environment's deployments before running again", failed.said()),
             }),
         };
         if let Progress::Decided(Decision::Failed { reason }) = &progress {
@@ -864,10 +852,10 @@ impl Deliver {
                 log.info(format!("{name}: started workflow {workflow} for deployment {id}."));
                 Decision::Created { id, url }
             }
-            Answer::Refused { status, message } => Decision::Failed {
+            refused @ (Answer::NotFound { .. } | Answer::Refused { .. }) => Decision::Failed {
                 reason: format!(
                     "deployment {id} was created, but {}. The workflow needs `on: workflow_dispatch` with an input `deployment_id`",
-                    github::refusal(&format!("start workflow {workflow}"), status, &message, Some("actions: write"))
+                    refused.refusal(&format!("start workflow {workflow}"), Some("actions: write"))
                 ),
             },
             Answer::Lost { error } => Decision::Failed { reason: format!("deployment {id} was created, but starting workflow {workflow} got no answer: {error}") },
@@ -919,26 +907,6 @@ impl Deliver {
             Origin::Schedule => "Scheduled check of every automatic target".to_string(),
         }
     }
-}
-
-/// A git reference from a ref listing.
-struct GitRef {
-    name: String,
-    sha: String,
-    /// `commit`, or `tag` for an annotated tag.
-    kind: String,
-}
-
-/// `git/matching-refs`: the refs listed.
-fn git_refs(body: &str, purpose: &str) -> Result<Vec<GitRef>, String> {
-    let value = github::json(body, purpose)?;
-    let mut refs = Vec::new();
-    for item in github::items(&value) {
-        let name = github::text(item, "/ref").ok_or_else(|| github::missing(purpose, "ref"))?;
-        let sha = github::text(item, "/object/sha").ok_or_else(|| github::missing(purpose, "object.sha"))?;
-        refs.push(GitRef { name: name.to_string(), sha: sha.to_string(), kind: github::text(item, "/object/type").unwrap_or("commit").to_string() });
-    }
-    Ok(refs)
 }
 
 /// 409: the contexts GitHub found not green (it lists them with their states), or a merge conflict.
@@ -1036,8 +1004,7 @@ impl Flow for Deliver {
                     }
                     let environment = plan.body.as_ref().expect("rendered").environment.clone();
                     if let Fetch::Read(locked) = &self.locks {
-                        // GitHub's environment names ignore case, and so do locks.
-                        if let Some((_, tag)) = locked.iter().find(|(e, _)| e.eq_ignore_ascii_case(&environment)) {
+                        if let Some((_, tag)) = locks::find(locked, &environment) {
                             if !self.lock_details.contains_key(&environment) {
                                 let request = github::get_tag(&self.repo, tag);
                                 self.awaiting = Some(Awaiting::LockDetail(environment));
@@ -1163,8 +1130,8 @@ fn not_created(answer: Answer, reply: &Reply, attempt: u8, purpose: &str) -> Pro
             reason: format!("GitHub merged the default branch into the ref instead of deploying ({}); the merge commit deploys on its own push", github::message_of(json)),
         }),
         Answer::Refused { status: 409, message } => Progress::Decided(conflict(reply, message)),
-        Answer::Refused { status, message } => {
-            Progress::Decided(Decision::Failed { reason: github::refusal(purpose, status, &message, Some("deployments: write")) })
+        refused @ Answer::NotFound { .. } | refused @ Answer::Refused { .. } => {
+            Progress::Decided(Decision::Failed { reason: refused.refusal(purpose, Some("deployments: write")) })
         }
     }
 }
@@ -1179,6 +1146,7 @@ pub(crate) fn load_config(reply: &Reply, path: &str, branch: &str, log: &mut Log
             }
             Err(errors) => Err(invalid_config(path, &errors, log)),
         },
+        Answer::NotFound { .. } => Err(config_refused(404, "", path, branch, log)),
         Answer::Refused { status, message } => Err(config_refused(status, &message, path, branch, log)),
         Answer::Lost { error } => Err(Outcome::failed(format!("Could not read {path} from {branch}: {error}"))),
     }

@@ -121,8 +121,7 @@ impl Retire {
                 }
                 Err(reason) => self.fail_list(index, reason),
             },
-            Answer::Refused { status, message } => self.fail_list(index, format!("GitHub answered {status}: {message}")),
-            Answer::Lost { error } => self.fail_list(index, error.to_string()),
+            failed => self.fail_list(index, failed.said()),
         }
     }
 
@@ -142,12 +141,8 @@ impl Retire {
                     State::Failed
                 }
             },
-            Answer::Refused { status, message } => {
-                self.failures.push(format!("could not read the state of deployment {}: GitHub answered {status}: {message}", found.id));
-                State::Failed
-            }
-            Answer::Lost { error } => {
-                self.failures.push(format!("could not read the state of deployment {}: {error}", found.id));
+            failed => {
+                self.failures.push(format!("could not read the state of deployment {}: {}", found.id, failed.said()));
                 State::Failed
             }
         };
@@ -160,12 +155,8 @@ impl Retire {
                 log.info(format!("Deployment {} to {} is now inactive.", found.id, found.environment));
                 State::Retired
             }
-            Answer::Refused { status, message } => {
-                self.failures.push(format!("could not make deployment {} inactive: GitHub answered {status}: {message}", found.id));
-                State::Failed
-            }
-            Answer::Lost { error } => {
-                self.failures.push(format!("could not make deployment {} inactive: {error}", found.id));
+            failed => {
+                self.failures.push(format!("could not make deployment {} inactive: {}", found.id, failed.said()));
                 State::Failed
             }
         };

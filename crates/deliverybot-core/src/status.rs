@@ -297,12 +297,12 @@ impl Flow for SetStatus {
                 }
                 Err(reason) => failed(reason),
             },
-            Answer::Refused { status: 404, .. } => failed(format!(
+            Answer::NotFound { .. } => failed(format!(
                 "deployment {id} was not found in {}. Check `deployment-id`, and that the token can read deployments",
                 self.repository
             )),
-            Answer::Refused { status, message } => {
-                let reason = github::refusal("write the status", status, &message, Some("deployments: write"));
+            refused @ Answer::Refused { .. } => {
+                let reason = refused.refusal("write the status", Some("deployments: write"));
                 failed(reason.trim_start_matches("could not write the status: ").to_string())
             }
             Answer::Lost { error } => failed(error.to_string()),
