@@ -7,7 +7,8 @@
 //! ours (another bot's `/assign`) are left alone.
 
 use crate::config::{Config, Role};
-use crate::deliver::{load_config, Deliver};
+use crate::flows::config_file::load_config;
+use crate::flows::deliver::Deliver;
 use crate::deployment::{environment_of, Source};
 use crate::flow::Flow;
 use crate::event::{CommentEvent, PullRequest};

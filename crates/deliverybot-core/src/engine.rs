@@ -5,13 +5,13 @@
 //! guarantees the protocol: one request out, one reply in, and nothing after the outcome.
 
 use crate::commands::Commands;
-use crate::deliver::Deliver;
 use crate::event::{Event, PullRequest};
 use crate::flow::Flow;
+use crate::flows::deliver::Deliver;
+use crate::flows::retire::Retire;
+use crate::flows::status;
 use crate::invocation::{Invocation, Phase, Repo, Settings};
 use crate::log::Log;
-use crate::retire::Retire;
-use crate::status;
 use crate::protocol::{Next, Outcome, Reply, Step};
 
 pub struct Engine {

@@ -20,11 +20,11 @@
 
 mod commands;
 mod config;
-mod deliver;
 mod deployment;
 mod engine;
 mod event;
 mod flow;
+mod flows;
 mod github;
 mod invocation;
 mod json;
@@ -33,11 +33,9 @@ mod log;
 mod protocol;
 mod refs;
 mod report;
-mod retire;
 mod rules;
 #[cfg(feature = "schema")]
 mod schema;
-mod status;
 mod template;
 mod yaml;
 

@@ -11,6 +11,10 @@ pub use requests::*;
 use crate::invocation::Repo;
 use serde_json::Value;
 
+/// Pages of a list read at the most (100 items each): an answer that always says there is a next
+/// page must not keep a run going forever.
+pub const MAX_PAGES: u32 = 50;
+
 /// The part of a deployment object the engine reads.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Deployment {

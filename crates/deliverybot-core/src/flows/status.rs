@@ -85,7 +85,6 @@ pub fn is_status_mode(invocation: &Invocation) -> bool {
 }
 
 /// The status mode's main step.
-#[inline(never)]
 pub(crate) fn main(invocation: &Invocation, repo: Repo, event: &Event, log: &mut Log) -> Result<SetStatus, Outcome> {
     // On a `deployment` event with no `state`, one step covers the job.
     let requested = match input(&invocation.inputs, "state") {
@@ -110,7 +109,6 @@ pub(crate) fn main(invocation: &Invocation, repo: Repo, event: &Event, log: &mut
 }
 
 /// The post step: finish what a `state: auto` main step started, from the job's status.
-#[inline(never)]
 pub(crate) fn post(invocation: &Invocation, repo: Repo, event: &Event, log: &mut Log) -> Result<SetStatus, Outcome> {
     let Some(saved) = invocation.state.get(FINISH_KEY) else {
         log.debug("Nothing for the post step to finish.");

@@ -4,11 +4,11 @@
 //! anyone else's. A deployment already inactive is left as it is: no write that changes nothing.
 
 use crate::config::{Config, Trigger};
-use crate::deliver::load_config;
+use crate::flows::config_file::ConfigFile;
 use crate::deployment::{environment_of, Source};
 use crate::flow::Flow;
 use crate::event::PullRequest;
-use crate::github::{self, answer, Answer};
+use crate::github::{self, answer, Answer, MAX_PAGES};
 use crate::invocation::{Repo, RunContext, Settings};
 use crate::log::Log;
 use crate::protocol::{Outcome, Reply, Request};
@@ -53,7 +53,6 @@ enum Awaiting {
 }
 
 impl Retire {
-    #[inline(never)]
     pub fn new(repo: Repo, settings: Settings, context: RunContext, default_branch: String, pr: PullRequest) -> Retire {
         Retire {
             repo,
@@ -117,7 +116,7 @@ impl Retire {
                         .map(|id| Found { id, environment: environment.clone(), state: State::Unknown })
                         .collect();
                     self.found.extend(mine);
-                    self.environments[index].1 = page.filter(|p| more && *p < crate::deliver::MAX_PAGES).map(|p| p + 1);
+                    self.environments[index].1 = page.filter(|p| more && *p < MAX_PAGES).map(|p| p + 1);
                 }
                 Err(reason) => self.fail_list(index, reason),
             },
@@ -200,7 +199,8 @@ impl Flow for Retire {
         match self.awaiting.take() {
             Some(Awaiting::Config) => {
                 self.config_read = true;
-                match load_config(&reply, &self.settings.config_path, &self.default_branch, log) {
+                let (path, branch) = (&self.settings.config_path, &self.default_branch);
+                match ConfigFile::from_reply(&reply, path, branch).into_config(path, branch, log) {
                     Ok(config) => self.environments(&config, log),
                     Err(end) => self.end = Some(end),
                 }
