@@ -299,11 +299,7 @@ impl Flow for SetStatus {
                 "deployment {id} was not found in {}. Check `deployment-id`, and that the token can read deployments",
                 self.repository
             )),
-            refused @ Answer::Refused { .. } => {
-                let reason = refused.refusal("write the status", Some("deployments: write"));
-                failed(reason.trim_start_matches("could not write the status: ").to_string())
-            }
-            Answer::Lost { error } => failed(error.to_string()),
+            refused => failed(refused.explain(Some("deployments: write"))),
         };
         // Saved whatever happened: if `in_progress` could not be written the job fails, and the
         // post step must still try to report that.

@@ -61,23 +61,33 @@ impl Answer<'_> {
         }
     }
 
-    /// `could not {purpose}: ...`, with the fix a refusal suggests (see [`refusal`]).
-    pub fn refusal(&self, purpose: &str, permission: Option<&str>) -> String {
+    /// What GitHub said, with the fix a refusal suggests (see [`explained`]).
+    pub fn explain(&self, permission: Option<&str>) -> String {
         match self.refused() {
-            Some((status, message)) => refusal(purpose, status, message, permission),
-            None => format!("could not {purpose}: {}", self.said()),
+            Some((status, message)) => explained(status, message, permission),
+            None => self.said(),
         }
+    }
+
+    /// `could not {purpose}: ...`, with the fix a refusal suggests.
+    pub fn refusal(&self, purpose: &str, permission: Option<&str>) -> String {
+        format!("could not {purpose}: {}", self.explain(permission))
     }
 }
 
 /// `GitHub answered {status}: {message}`: the one way an error status is reported.
-pub fn answered(status: u16, message: &str) -> String {
+fn answered(status: u16, message: &str) -> String {
     format!("GitHub answered {status}: {message}")
 }
 
-/// GitHub's refusal in words a user can act on: what was attempted, GitHub's message, and for
-/// 401/403/404 the likely fix (credentials, or the workflow `permissions:` a write needs).
+/// GitHub's refusal in words a user can act on: what was attempted, then [`explained`].
 pub fn refusal(purpose: &str, status: u16, message: &str, permission: Option<&str>) -> String {
+    format!("could not {purpose}: {}", explained(status, message, permission))
+}
+
+/// GitHub's status and message, and for 401/403/404 the likely fix (credentials, or the workflow
+/// `permissions:` a write needs).
+pub fn explained(status: u16, message: &str, permission: Option<&str>) -> String {
     let fix = match (status, permission) {
         (401, _) => " The token was refused: check the `token` input (an expired app token, or a revoked personal token).".to_string(),
         (403 | 404, Some(permission)) if !message.to_ascii_lowercase().contains("rate limit") => {
@@ -85,7 +95,7 @@ pub fn refusal(purpose: &str, status: u16, message: &str, permission: Option<&st
         }
         _ => String::new(),
     };
-    format!("could not {purpose}: {}.{fix}", answered(status, message)).replace("..", ".")
+    format!("{}.{fix}", answered(status, message)).replace("..", ".")
 }
 
 /// GitHub's error body is `{"message": ..., "errors": [...]}`; keep its words, fall back to the text.
@@ -161,6 +171,8 @@ mod tests {
         let not_found = Reply::ok(404, r#"{"message":"Not Found"}"#);
         assert!(answer(&not_found).refusal("read x", Some("contents: read")).starts_with("could not read x: GitHub answered 404: Not Found. The token may lack"));
         assert_eq!(answer(&Reply::Lost { error: "timed out".into() }).refusal("read x", None), "could not read x: timed out");
+        assert_eq!(answer(&Reply::ok(422, r#"{"message":"Invalid."}"#)).explain(Some("deployments: write")), "GitHub answered 422: Invalid.");
+        assert_eq!(answer(&Reply::ok(500, "")).explain(None), "GitHub answered 500: no details given.");
     }
 
     #[test]
