@@ -9,9 +9,12 @@ use crate::event::PullRequest;
 use crate::locks::Lock;
 use crate::report::Decision;
 
+/// What a gate says about a pair.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Gate {
+    /// On to the next gate (past the last one: create).
     Pass,
+    /// Decided here; the decision carries its reason.
     Stop(Decision),
 }
 

@@ -8,14 +8,14 @@ use crate::config::{Config, Trigger};
 use crate::event::{CheckEvent, Dispatch, Event, PullRequest, PullRequestEvent, Push, Repository};
 use crate::github::{self, answer, Answer};
 use crate::log::Log;
-use crate::protocol::Outcome;
+use crate::protocol::{Outcome, Reply};
 use crate::refs::short_sha;
 use crate::report::Decision;
 use crate::rules::select::{self, Selection};
 use std::collections::BTreeSet;
 
 /// What the event asks the rules to look at.
-pub(crate) enum Origin {
+pub(super) enum Origin {
     Push(Push),
     PullRequest(PullRequest),
     Check(CheckEvent),
@@ -259,7 +259,7 @@ impl Deliver {
     }
 
     /// A schedule's listing of refs by prefix: each ref a candidate for the targets it selects.
-    pub(super) fn read_listing(&mut self, index: usize, reply: crate::protocol::Reply, log: &mut Log) {
+    pub(super) fn read_listing(&mut self, index: usize, reply: Reply, log: &mut Log) {
         let prefix = self.listings[index].0.clone();
         self.listings[index].1 = false;
         let refs = match answer(&reply) {
