@@ -4,9 +4,9 @@
 //! anyone else's. A deployment already inactive is left as it is: no write that changes nothing.
 
 use crate::config::{Config, Trigger};
-use crate::flows::config_file::ConfigFile;
 use crate::deployment::{environment_of, Source};
 use crate::flow::Flow;
+use crate::flows::config_file::ConfigFile;
 use crate::event::PullRequest;
 use crate::github::{self, answer, Answer, MAX_PAGES};
 use crate::invocation::{Repo, RunContext, Settings};
