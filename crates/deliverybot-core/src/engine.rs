@@ -3,41 +3,20 @@
 //! Each mode of the action is a [`Flow`]: a small state machine that is fed replies (`absorb`) and
 //! asked what it needs next (`next`). The engine picks the flow from the event, keeps the log, and
 //! guarantees the protocol: one request out, one reply in, and nothing after the outcome.
-//!
-//! Out of line on purpose: V8 compiles a WebAssembly function whole, the first time it is called,
-//! and that compilation is most of what the engine adds to a cold start. So the flows' constructors
-//! here, the handlers a flow dispatches replies to, and the config's section readers are
-//! `#[inline(never)]` (and `scripts/build.sh` stops wasm-opt from inlining them back): a push then
-//! compiles the deliver flow's handlers it uses, not the commands, status and retire flows sitting
-//! in the same `match`. So are the branches of a hot function that a push does not take (other
-//! events' arms, error paths, rarely needed requests). `bench/run.mjs` reports the bytes compiled
-//! per scenario.
 
 use crate::commands::Commands;
-use crate::deliver::Deliver;
-use crate::event::{CommentEvent, PullRequest, PullRequestEvent};
-use crate::retire::Retire;
-use crate::event::Event;
-use crate::invocation::{Invocation, Phase, Repo, RunContext, Settings};
-use crate::status;
+use crate::event::{Event, PullRequest};
+use crate::flow::Flow;
+use crate::flows::deliver::Deliver;
+use crate::flows::retire::Retire;
+use crate::flows::status;
+use crate::invocation::{Invocation, Phase, Repo, Settings};
 use crate::log::Log;
-use crate::protocol::{Next, Outcome, Reply, Request, Step};
-
-/// What a mode of the action does, one request at a time.
-pub(crate) trait Flow {
-    /// Takes in the reply to the request last returned by `next`.
-    fn absorb(&mut self, reply: Reply, log: &mut Log);
-    /// The next request to perform, or the outcome once nothing is left to do.
-    fn next(&mut self, log: &mut Log) -> Result<Request, Outcome>;
-}
+use crate::protocol::{Next, Outcome, Reply, Step};
 
 pub struct Engine {
     state: State,
     log: Log,
-    /// The flow that ended the run, kept until the engine itself is freed: dropping it at the last
-    /// step would compile its whole drop glue (config, plans, maps) into every run, to give back
-    /// memory that the action's process returns a moment later anyway.
-    finished: Option<Box<dyn Flow>>,
 }
 
 enum State {
@@ -49,7 +28,7 @@ enum State {
 
 impl Engine {
     pub fn new(invocation: Invocation) -> Engine {
-        Engine { state: State::New(Box::new(invocation)), log: Log::default(), finished: None }
+        Engine { state: State::New(Box::new(invocation)), log: Log::default() }
     }
 
     /// Advances the run. Call it first with `None`, then with the reply to each request it returns,
@@ -77,16 +56,12 @@ impl Engine {
                 self.state = State::Waiting(flow);
                 Next::Request(request)
             }
-            Err(outcome) => {
-                self.finished = Some(flow);
-                Next::Done(outcome)
-            }
+            Err(outcome) => Next::Done(outcome),
         }
     }
 }
 
 /// A caller that breaks the protocol gets a failed outcome rather than a panic across the boundary.
-#[inline(never)]
 fn misuse(what: &str) -> Next {
     Next::Done(Outcome::failed(format!("internal error: {what}")))
 }
@@ -96,39 +71,24 @@ fn start(invocation: Invocation, log: &mut Log) -> Result<Box<dyn Flow>, Outcome
     let repo = Repo::parse(&invocation.context.repository).map_err(Outcome::failed)?;
     let settings = Settings::from_inputs(&invocation.inputs).map_err(Outcome::failed)?;
     let event = Event::parse(&invocation.event_name, &invocation.event).map_err(Outcome::failed)?;
-    if invocation.phase == Phase::Post || status::is_status_mode(&invocation) {
-        return status_flow(&invocation, repo, &event, log);
-    }
-    match event {
-        Event::Deployment(_) | Event::Other { .. } => Err(nothing_to_do(&invocation.event_name, &event, log)),
-        Event::Comment(comment) => commands_flow(repo, settings, invocation.context, comment, log),
-        Event::PullRequest(closed) if closed.action == "closed" => retire(repo, settings, invocation.context, closed, log),
-        event => deliver_flow(repo, settings, invocation.context, &invocation.event_name, event, log),
-    }
-}
-
-// Each flow is built and boxed in a function of its own, so that `start` (compiled on every run)
-// does not carry the moves of every flow's state into the heap.
-
-#[inline(never)]
-fn status_flow(invocation: &Invocation, repo: Repo, event: &Event, log: &mut Log) -> Result<Box<dyn Flow>, Outcome> {
     if invocation.phase == Phase::Post {
-        return Ok(Box::new(status::post(invocation, repo, event, log)?));
+        return Ok(Box::new(status::post(&invocation, repo, &event, log)?));
     }
-    Ok(Box::new(status::main(invocation, repo, event, log)?))
+    if status::is_status_mode(&invocation) {
+        return Ok(Box::new(status::main(&invocation, repo, &event, log)?));
+    }
+    Ok(match event {
+        Event::Deployment(_) | Event::Other { .. } => return Err(nothing_to_do(&invocation.event_name, &event, log)),
+        Event::Comment(comment) => Box::new(Commands::new(repo, settings, invocation.context, comment, log)?),
+        Event::PullRequest(closed) if closed.action == "closed" => {
+            let pr = PullRequest::from_object(closed.pull_request, closed.repository.id).map_err(Outcome::failed)?;
+            log.info(format!("Pull request #{} was closed: retiring its review deployments.", pr.number));
+            Box::new(Retire::new(repo, settings, invocation.context, closed.repository.default_branch, pr))
+        }
+        event => Box::new(Deliver::new(repo, settings, invocation.context, &invocation.event_name, event, log)?),
+    })
 }
 
-#[inline(never)]
-fn commands_flow(repo: Repo, settings: Settings, context: RunContext, comment: CommentEvent, log: &mut Log) -> Result<Box<dyn Flow>, Outcome> {
-    Ok(Box::new(Commands::new(repo, settings, context, comment, log)?))
-}
-
-#[inline(never)]
-fn deliver_flow(repo: Repo, settings: Settings, context: RunContext, event_name: &str, event: Event, log: &mut Log) -> Result<Box<dyn Flow>, Outcome> {
-    Ok(Box::new(Deliver::new(repo, settings, context, event_name, event, log)?))
-}
-
-#[inline(never)]
 fn nothing_to_do(event_name: &str, event: &Event, log: &mut Log) -> Outcome {
     let name = match event {
         Event::Other { name } => name,
@@ -136,13 +96,6 @@ fn nothing_to_do(event_name: &str, event: &Event, log: &mut Log) -> Outcome {
     };
     log.info(format!("Deliverybot has nothing to do on `{name}` events."));
     Outcome::nothing_to_do(format!("Nothing to do on `{name}` events."))
-}
-
-#[inline(never)]
-fn retire(repo: Repo, settings: Settings, context: RunContext, closed: PullRequestEvent, log: &mut Log) -> Result<Box<dyn Flow>, Outcome> {
-    let pr = PullRequest::from_object(closed.pull_request, closed.repository.id).map_err(Outcome::failed)?;
-    log.info(format!("Pull request #{} was closed: retiring its review deployments.", pr.number));
-    Ok(Box::new(Retire::new(repo, settings, context, closed.repository.default_branch, pr)))
 }
 
 #[cfg(test)]

@@ -20,11 +20,12 @@
 
 mod commands;
 mod config;
-mod deliver;
 mod deployment;
 mod diagnostic;
 mod engine;
 mod event;
+mod flow;
+mod flows;
 mod github;
 mod invocation;
 mod json;
@@ -33,11 +34,9 @@ mod log;
 mod protocol;
 mod refs;
 mod report;
-mod retire;
 mod rules;
 #[cfg(feature = "schema")]
 mod schema;
-mod status;
 mod template;
 mod yaml;
 

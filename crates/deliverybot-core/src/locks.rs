@@ -110,27 +110,25 @@ pub fn list(repo: &Repo) -> Request {
 
 /// `POST git/tags`: the lock's record, pointing at `sha` (the commit the lock was taken on).
 pub fn create_tag(repo: &Repo, lock: &Lock, sha: &str) -> Request {
-    let body = serde_json::json!({
-        "tag": format!("deliverybot-lock-{}", lock.environment.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-').collect::<String>()),
-        "message": serde_json::to_string(lock).expect("a lock is JSON"),
-        "object": sha,
-        "type": "commit",
-    });
-    Request::post(format!("{}/git/tags", github::repo_path(repo)), body, format!("record the lock of {}", lock.environment))
+    let tag = format!("deliverybot-lock-{}", lock.environment.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-').collect::<String>());
+    let message = serde_json::to_string(lock).expect("a lock is JSON");
+    github::create_tag(repo, &tag, &message, sha, format!("record the lock of {}", lock.environment))
 }
 
 /// `POST git/refs`: takes the lock, atomically (422 when the ref exists: someone holds it).
 pub fn create_ref(repo: &Repo, environment: &str, tag_sha: &str) -> Request {
-    let body = serde_json::json!({ "ref": format!("refs/{}", ref_name(environment)), "sha": tag_sha });
-    Request::post(format!("{}/git/refs", github::repo_path(repo)), body, format!("lock {environment}"))
+    github::create_ref(repo, &format!("refs/{}", ref_name(environment)), tag_sha, format!("lock {environment}"))
 }
 
 /// `DELETE git/refs/deliverybot/locks/<environment>`.
 pub fn delete(repo: &Repo, environment: &str) -> Request {
-    Request::delete(
-        format!("{}/git/refs/{}", github::repo_path(repo), github::encode_path(&ref_name(environment))),
-        format!("unlock {environment}"),
-    )
+    github::delete_ref(repo, &ref_name(environment), format!("unlock {environment}"))
+}
+
+/// The lock on `environment` among the locks listed (environment → the lock's tag), if there is one.
+/// GitHub's environment names ignore case, and so do locks.
+pub fn find<'a>(locked: &'a [(String, String)], environment: &str) -> Option<&'a (String, String)> {
+    locked.iter().find(|(e, _)| e.eq_ignore_ascii_case(environment))
 }
 
 #[cfg(test)]
@@ -147,6 +145,14 @@ mod tests {
         assert_eq!(ref_name("eu west"), "deliverybot/locks/eu%20west");
         assert_eq!(ref_name("Production"), ref_name("production"));
         assert_eq!(environment_of("refs/heads/main"), None);
+    }
+
+    #[test]
+    fn a_lock_is_found_whatever_the_case_of_its_environment() {
+        let locked = vec![("Production".to_string(), "t1".to_string()), ("staging".to_string(), "t2".to_string())];
+        assert_eq!(find(&locked, "production").map(|(_, tag)| tag.as_str()), Some("t1"));
+        assert_eq!(find(&locked, "STAGING").map(|(_, tag)| tag.as_str()), Some("t2"));
+        assert_eq!(find(&locked, "review"), None);
     }
 
     #[test]

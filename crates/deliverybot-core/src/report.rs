@@ -88,8 +88,6 @@ impl Row {
         Value::Object(item)
     }
 
-    // Built as JSON values directly: `json!` goes through `serde_json::to_value`, whose generic
-    // machinery every run would compile for it.
     fn common(&self) -> Map<String, Value> {
         let mut item = Map::new();
         item.insert("target".to_string(), Value::String(self.target.clone()));

@@ -16,9 +16,10 @@ mod reply;
 mod target;
 
 use crate::config::{Config, Role};
-use crate::deliver::{load_config, Deliver};
+use crate::flows::config_file::{self, ConfigFile};
+use crate::flows::deliver::Deliver;
 use crate::deployment::Source;
-use crate::engine::Flow;
+use crate::flow::Flow;
 use crate::event::{CommentEvent, PullRequest};
 use crate::github::{self, answer, encode, Answer};
 use crate::invocation::{Repo, RunContext, Settings};
@@ -99,9 +100,8 @@ impl Response {
     /// A request GitHub refused, or that got no answer: what could not be done, and the step fails.
     fn trouble(doing: &str, answer: Answer, permission: Option<&str>) -> Response {
         let reason = match answer {
-            Answer::Refused { status, message } => github::refusal(doing, status, &message, permission),
-            Answer::Lost { error } => format!("could not {doing}: {error}"),
             Answer::Success { status, .. } => format!("could not {doing}: GitHub's answer ({status}) is not one this step expects"),
+            failed => failed.refusal(doing, permission),
         };
         Response::fails(format!("I {reason}"), reason)
     }
@@ -223,7 +223,7 @@ impl Run {
     fn absorb(&self, state: State, answered: Reply, log: &mut Log) -> State {
         match state {
             State::Reacting(command) => {
-                if let Answer::Refused { status, message } = answer(&answered) {
+                if let Some((status, message)) = answer(&answered).refused() {
                     log.warning(format!("Could not react to the comment ({status}: {message}); going on."));
                 }
                 Run::begin(command)
@@ -240,7 +240,7 @@ impl Run {
                     Err(reason) => State::Replying(Response::fails(format!("I could not check your permission ({reason})."), reason)),
                 },
                 // 404: not a collaborator at all.
-                Answer::Refused { status: 404, .. } => self.permit(command, config, Role::None, log),
+                Answer::NotFound { .. } => self.permit(command, config, Role::None, log),
                 trouble => State::Replying(Response::trouble("read the commenter's permission", trouble, None)),
             },
             State::ReadingPull(command, config) => match answer(&answered) {
@@ -257,7 +257,7 @@ impl Run {
             State::Locking(Locking { environment, step }) => lock(environment, step, answer(&answered)),
             State::Unlocking(environment) => State::Replying(match answer(&answered) {
                 Answer::Success { .. } => Response::says(reply::unlocked(&environment)),
-                Answer::Refused { status: 404 | 422, .. } => Response::says(reply::not_locked(&environment)),
+                Answer::NotFound { .. } | Answer::Refused { status: 422, .. } => Response::says(reply::not_locked(&environment)),
                 trouble => Response::trouble(&format!("unlock {}", reply::called(&environment)), trouble, Some("contents: write")),
             }),
             State::Promoting(sha) => State::Replying(match answer(&answered) {
@@ -267,8 +267,7 @@ impl Run {
             State::Replying(response) => {
                 let posted = match answer(&answered) {
                     Answer::Success { .. } => Ok(()),
-                    Answer::Refused { status, message } => Err(github::refusal("reply on the pull request", status, &message, Some("pull-requests: write"))),
-                    Answer::Lost { error } => Err(format!("could not reply on the pull request: {error}")),
+                    failed => Err(failed.refusal("reply on the pull request", Some("pull-requests: write"))),
                 };
                 State::Done(self.finish(response, posted))
             }
@@ -276,19 +275,23 @@ impl Run {
         }
     }
 
-    /// The config, or the reply that says why there is none.
-    // lead: switch to structured diagnostics (the kind of failure and its problems come out of
-    // `load_config`'s rendered outcome here).
+    /// The config, or the reply that says why there is none (each problem logged at its place).
     fn read_config(&self, answered: &Reply, log: &mut Log) -> Result<Config, Response> {
         let path = &self.settings.config_path;
-        load_config(answered, path, self.default_branch(), log).map_err(|end| {
-            let text = match &end.failure {
-                Some(problem) if problem.contains("problem") => reply::config_problems(&config_problems(&end.summary)),
-                Some(problem) => reply::config_unreadable(problem),
-                None => reply::no_config(path),
-            };
-            Response { text, failure: end.failure, deployed: None }
-        })
+        let branch = self.default_branch();
+        match ConfigFile::from_reply(answered, path, branch) {
+            ConfigFile::Read(config) => {
+                config_file::log_read(&config, path, branch, log);
+                Ok(config)
+            }
+            ConfigFile::Missing => Err(Response::says(reply::no_config(path))),
+            ConfigFile::Invalid(problems) => {
+                config_file::log_problems(path, &problems, log);
+                let located: String = problems.iter().map(|problem| format!("{}\n", problem.located(path))).collect();
+                Err(Response::fails(reply::config_problems(&located), config_file::problems_failure(path, problems.len())))
+            }
+            ConfigFile::Unreadable(reason) => Err(Response::fails(reply::config_unreadable(&reason), reason)),
+        }
     }
 
     fn permit(&self, command: Command, config: Config, role: Role, log: &mut Log) -> State {
@@ -394,8 +397,3 @@ fn lock(environment: Environment, step: LockStep, answer: Answer) -> State {
     }
 }
 
-/// The `path:line:column: message` lines of a failed config's summary.
-// lead: switch to structured diagnostics (this reads them back out of rendered text).
-fn config_problems(summary: &str) -> String {
-    summary.lines().filter(|l| l.contains(": ") && !l.starts_with('#') && !l.starts_with(':')).map(|l| format!("{l}\n")).collect()
-}

@@ -4,11 +4,11 @@
 //! anyone else's. A deployment already inactive is left as it is: no write that changes nothing.
 
 use crate::config::{Config, Trigger};
-use crate::deliver::load_config;
 use crate::deployment::{environment_of, Source};
-use crate::engine::Flow;
+use crate::flow::Flow;
+use crate::flows::config_file::ConfigFile;
 use crate::event::PullRequest;
-use crate::github::{self, answer, Answer};
+use crate::github::{self, answer, Answer, MAX_PAGES};
 use crate::invocation::{Repo, RunContext, Settings};
 use crate::log::Log;
 use crate::protocol::{Outcome, Reply, Request};
@@ -53,7 +53,6 @@ enum Awaiting {
 }
 
 impl Retire {
-    #[inline(never)]
     pub fn new(repo: Repo, settings: Settings, context: RunContext, default_branch: String, pr: PullRequest) -> Retire {
         Retire {
             repo,
@@ -117,12 +116,11 @@ impl Retire {
                         .map(|id| Found { id, environment: environment.clone(), state: State::Unknown })
                         .collect();
                     self.found.extend(mine);
-                    self.environments[index].1 = page.filter(|p| more && *p < crate::deliver::MAX_PAGES).map(|p| p + 1);
+                    self.environments[index].1 = page.filter(|p| more && *p < MAX_PAGES).map(|p| p + 1);
                 }
                 Err(reason) => self.fail_list(index, reason),
             },
-            Answer::Refused { status, message } => self.fail_list(index, format!("GitHub answered {status}: {message}")),
-            Answer::Lost { error } => self.fail_list(index, error.to_string()),
+            failed => self.fail_list(index, failed.said()),
         }
     }
 
@@ -142,12 +140,8 @@ impl Retire {
                     State::Failed
                 }
             },
-            Answer::Refused { status, message } => {
-                self.failures.push(format!("could not read the state of deployment {}: GitHub answered {status}: {message}", found.id));
-                State::Failed
-            }
-            Answer::Lost { error } => {
-                self.failures.push(format!("could not read the state of deployment {}: {error}", found.id));
+            failed => {
+                self.failures.push(format!("could not read the state of deployment {}: {}", found.id, failed.said()));
                 State::Failed
             }
         };
@@ -160,12 +154,8 @@ impl Retire {
                 log.info(format!("Deployment {} to {} is now inactive.", found.id, found.environment));
                 State::Retired
             }
-            Answer::Refused { status, message } => {
-                self.failures.push(format!("could not make deployment {} inactive: GitHub answered {status}: {message}", found.id));
-                State::Failed
-            }
-            Answer::Lost { error } => {
-                self.failures.push(format!("could not make deployment {} inactive: {error}", found.id));
+            failed => {
+                self.failures.push(format!("could not make deployment {} inactive: {}", found.id, failed.said()));
                 State::Failed
             }
         };
@@ -209,7 +199,8 @@ impl Flow for Retire {
         match self.awaiting.take() {
             Some(Awaiting::Config) => {
                 self.config_read = true;
-                match load_config(&reply, &self.settings.config_path, &self.default_branch, log) {
+                let (path, branch) = (&self.settings.config_path, &self.default_branch);
+                match ConfigFile::from_reply(&reply, path, branch).into_config(path, branch, log) {
                     Ok(config) => self.environments(&config, log),
                     Err(end) => self.end = Some(end),
                 }

@@ -4,7 +4,7 @@
 //! runs even when the job fails or is cancelled, so no deployment is left `in_progress`.
 
 use crate::deployment::{truncate, DESCRIPTION_LIMIT};
-use crate::engine::Flow;
+use crate::flow::Flow;
 use crate::event::Event;
 use crate::github::{self, answer, Answer};
 use crate::invocation::{input, parse_bool, Invocation, Repo};
@@ -85,7 +85,6 @@ pub fn is_status_mode(invocation: &Invocation) -> bool {
 }
 
 /// The status mode's main step.
-#[inline(never)]
 pub(crate) fn main(invocation: &Invocation, repo: Repo, event: &Event, log: &mut Log) -> Result<SetStatus, Outcome> {
     // On a `deployment` event with no `state`, one step covers the job.
     let requested = match input(&invocation.inputs, "state") {
@@ -110,7 +109,6 @@ pub(crate) fn main(invocation: &Invocation, repo: Repo, event: &Event, log: &mut
 }
 
 /// The post step: finish what a `state: auto` main step started, from the job's status.
-#[inline(never)]
 pub(crate) fn post(invocation: &Invocation, repo: Repo, event: &Event, log: &mut Log) -> Result<SetStatus, Outcome> {
     let Some(saved) = invocation.state.get(FINISH_KEY) else {
         log.debug("Nothing for the post step to finish.");
@@ -297,15 +295,11 @@ impl Flow for SetStatus {
                 }
                 Err(reason) => failed(reason),
             },
-            Answer::Refused { status: 404, .. } => failed(format!(
+            Answer::NotFound { .. } => failed(format!(
                 "deployment {id} was not found in {}. Check `deployment-id`, and that the token can read deployments",
                 self.repository
             )),
-            Answer::Refused { status, message } => {
-                let reason = github::refusal("write the status", status, &message, Some("deployments: write"));
-                failed(reason.trim_start_matches("could not write the status: ").to_string())
-            }
-            Answer::Lost { error } => failed(error.to_string()),
+            refused => failed(refused.explain(Some("deployments: write"))),
         };
         // Saved whatever happened: if `in_progress` could not be written the job fails, and the
         // post step must still try to report that.

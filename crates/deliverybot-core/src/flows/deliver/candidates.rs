@@ -1,0 +1,307 @@
+//! From the event to candidates: the refs and commits it asks to deploy, each paired with the
+//! targets that select it. A push or a pull request names its commit; a check names a commit whose
+//! ref must be read; a dispatch names a ref to resolve; a schedule lists the refs of every
+//! automatic target.
+
+use super::{Deliver, Progress};
+use crate::config::{Config, Trigger};
+use crate::event::{CheckEvent, Dispatch, Event, PullRequest, PullRequestEvent, Push, Repository};
+use crate::github::{self, answer, Answer};
+use crate::log::Log;
+use crate::protocol::{Outcome, Reply};
+use crate::refs::short_sha;
+use crate::report::Decision;
+use crate::rules::select::{self, Selection};
+use std::collections::BTreeSet;
+
+/// What the event asks the rules to look at.
+pub(super) enum Origin {
+    Push(Push),
+    PullRequest(PullRequest),
+    Check(CheckEvent),
+    Dispatch(Dispatch),
+    Schedule,
+}
+
+impl Origin {
+    /// The event's origin and the repository it names (a schedule's names none); `Err` ends the
+    /// run before any request (a deleted ref, a pull request action that deploys nothing).
+    pub(super) fn of(event: Event, log: &mut Log) -> Result<(Origin, Option<Repository>), Outcome> {
+        Ok(match event {
+            Event::Push(push) if push.deleted => {
+                log.info(format!("{} was deleted: nothing to deploy.", push.git_ref));
+                return Err(Outcome::nothing_to_do(format!("`{}` was deleted: nothing to deploy.", push.git_ref)));
+            }
+            Event::Push(push) => {
+                let repository = push.repository.clone();
+                (Origin::Push(push), Some(repository))
+            }
+            Event::PullRequest(event) => pull_request(event, log)?,
+            Event::Check(check) => {
+                let repository = check.repository.clone();
+                (Origin::Check(check), Some(repository))
+            }
+            Event::Dispatch(dispatch) => {
+                let repository = dispatch.repository.clone();
+                (Origin::Dispatch(dispatch), Some(repository))
+            }
+            Event::Schedule => (Origin::Schedule, None),
+            Event::Deployment(_) | Event::Comment(_) | Event::Other { .. } => unreachable!("the engine routes only rules events here"),
+        })
+    }
+}
+
+/// A pull request event: its pull request, when the event is one that deploys it.
+fn pull_request(event: PullRequestEvent, log: &mut Log) -> Result<(Origin, Option<Repository>), Outcome> {
+    if !matches!(event.action.as_str(), "opened" | "synchronize" | "reopened" | "ready_for_review") {
+        log.info(format!("Nothing to deploy when a pull request is {}.", event.action));
+        return Err(Outcome::nothing_to_do(format!("Nothing to deploy when a pull request is `{}`.", event.action)));
+    }
+    let pr = PullRequest::from_object(event.pull_request, event.repository.id).map_err(Outcome::failed)?;
+    Ok((Origin::PullRequest(pr), Some(event.repository)))
+}
+
+/// A ref and commit to deploy from.
+pub(super) struct Candidate {
+    pub git_ref: String,
+    /// Empty until known (a dispatch's ref is resolved, a schedule's tip read).
+    pub sha: String,
+    pub pull_request: Option<PullRequest>,
+    pub tip: Tip,
+    /// A dispatch or a command: deploys even what is already deployed (a rollback).
+    pub manual: bool,
+    /// `/deploy --force`: the required checks are skipped (and not sent to GitHub).
+    pub force: bool,
+    /// Other readings of a dispatch's short ref, tried in turn when one does not exist
+    /// (`v1.2` → `refs/heads/v1.2`, then `refs/tags/v1.2`, then a commit named `v1.2`).
+    pub fallbacks: Vec<String>,
+}
+
+/// What is known of where the candidate's ref points now.
+pub(super) enum Tip {
+    /// The event itself says `sha` is the tip.
+    Known,
+    /// Read the ref to learn whether `sha` is still its tip (or, with no `sha`, what the tip is).
+    ReadRef,
+    /// The ref is an annotated tag: read the tag object for its commit.
+    ReadTag(String),
+    /// Read the pull request for its head, draft state and fields.
+    ReadPull(u64),
+    /// Resolve a dispatch's ref (branch, tag or commit) to a commit.
+    Resolve,
+    /// Read: the commit the ref points to now.
+    Read(String),
+    /// The ref is gone, or could not be read: why.
+    Gone(String),
+}
+
+/// How a dispatch's `ref` input is read: a full ref as a ref (annotated tags included), a commit
+/// sha by the commits API, a short name as a branch, else a tag, else a commit. The first reading,
+/// how to learn its tip, and the others in the order they are tried (last first).
+fn dispatch_ref(git_ref: String) -> (String, Tip, Vec<String>) {
+    let is_sha = git_ref.len() >= 7 && git_ref.len() <= 40 && git_ref.chars().all(|c| c.is_ascii_hexdigit());
+    if git_ref.starts_with("refs/") {
+        (git_ref, Tip::ReadRef, Vec::new())
+    } else if is_sha {
+        (git_ref, Tip::Resolve, Vec::new())
+    } else {
+        (format!("refs/heads/{git_ref}"), Tip::ReadRef, vec![git_ref.clone(), format!("refs/tags/{git_ref}")])
+    }
+}
+
+impl Deliver {
+    pub(super) fn candidate(&mut self, git_ref: String, sha: String, pull_request: Option<PullRequest>, tip: Tip, manual: bool) -> usize {
+        if let Some(existing) = self.candidates.iter().position(|c| c.git_ref == git_ref && c.pull_request.is_none() && pull_request.is_none()) {
+            return existing;
+        }
+        self.candidates.push(Candidate { git_ref, sha, pull_request, tip, manual, force: false, fallbacks: Vec::new() });
+        self.candidates.len() - 1
+    }
+
+    /// Pairs the event's candidates with the targets they select.
+    pub(super) fn select(&mut self, config: &Config, log: &mut Log) {
+        match std::mem::replace(&mut self.origin, Origin::Schedule) {
+            Origin::Push(push) => {
+                let candidate = self.candidate(push.git_ref.clone(), push.after.clone(), None, Tip::Known, false);
+                self.select_ref(config, candidate, &push.git_ref, log);
+                self.origin = Origin::Push(push);
+            }
+            Origin::PullRequest(pr) => {
+                let candidate = self.candidate(pr.git_ref(), pr.head_sha.clone(), Some(pr.clone()), Tip::Known, false);
+                self.select_pull_request(config, candidate, log);
+                self.origin = Origin::PullRequest(pr);
+            }
+            Origin::Check(check) => {
+                self.select_check(config, &check, log);
+                self.origin = Origin::Check(check);
+            }
+            Origin::Dispatch(dispatch) => {
+                self.select_dispatch(config, &dispatch, log);
+                self.origin = Origin::Dispatch(dispatch);
+            }
+            Origin::Schedule => self.select_schedule(config),
+        }
+    }
+
+    fn select_ref(&mut self, config: &Config, candidate: usize, git_ref: &str, log: &mut Log) {
+        for (target, spec) in config.targets.iter().enumerate() {
+            match select::by_ref(spec, git_ref) {
+                Selection::Deploys => {
+                    log.info(format!("{}: {git_ref} matches.", spec.name));
+                    self.plan(target, candidate, Progress::Render);
+                }
+                Selection::Skipped { reason } | Selection::NotSelected { reason } => {
+                    self.unselected += 1;
+                    log.debug(format!("{}: {reason}.", spec.name));
+                }
+            }
+        }
+        if self.plans.is_empty() {
+            log.info(format!("No target deploys {git_ref}."));
+        }
+    }
+
+    fn select_pull_request(&mut self, config: &Config, candidate: usize, log: &mut Log) {
+        let pr = self.candidates[candidate].pull_request.clone().expect("a pull request candidate");
+        for (target, spec) in config.targets.iter().enumerate() {
+            match select::by_pull_request(spec, &pr) {
+                Selection::Deploys => {
+                    log.info(format!("{}: deploys pull request #{}.", spec.name, pr.number));
+                    self.plan(target, candidate, Progress::Render);
+                }
+                Selection::Skipped { reason } => {
+                    log.info(format!("{}: skipped: {reason}.", spec.name));
+                    self.plan(target, candidate, Progress::Decided(Decision::Skipped { reason }));
+                }
+                Selection::NotSelected { reason } => {
+                    self.unselected += 1;
+                    log.debug(format!("{}: {reason}.", spec.name));
+                }
+            }
+        }
+        if self.plans.is_empty() {
+            log.info(format!("No target deploys pull request #{}.", pr.number));
+        }
+    }
+
+    /// The commit may be the tip of a branch, of a tag (a tag's workflow run names the tag as its
+    /// "branch"), or the head of pull requests; reading the ref tells.
+    fn select_check(&mut self, config: &Config, check: &CheckEvent, log: &mut Log) {
+        for name in &check.names {
+            for git_ref in [format!("refs/heads/{name}"), format!("refs/tags/{name}")] {
+                let targets: Vec<usize> = (0..config.targets.len()).filter(|&t| select::by_ref(&config.targets[t], &git_ref).deploys()).collect();
+                if targets.is_empty() {
+                    continue;
+                }
+                let candidate = self.candidate(git_ref, check.sha.clone(), None, Tip::ReadRef, false);
+                for target in targets {
+                    self.plan(target, candidate, Progress::Tip);
+                }
+            }
+        }
+        let pr_targets = config.targets.iter().any(|t| t.auto_deploy_on == Some(Trigger::PullRequest));
+        for &number in check.pull_requests.iter().filter(|_| pr_targets) {
+            let candidate = self.candidate(format!("refs/pull/{number}/head"), check.sha.clone(), None, Tip::ReadPull(number), false);
+            for target in 0..config.targets.len() {
+                if config.targets[target].auto_deploy_on == Some(Trigger::PullRequest) {
+                    self.plan(target, candidate, Progress::Tip);
+                }
+            }
+        }
+        self.unselected = config.targets.len().saturating_sub(self.plans.iter().map(|p| p.target).collect::<BTreeSet<_>>().len());
+        if self.plans.is_empty() {
+            log.info(format!("No target deploys {} on this check.", short_sha(&check.sha)));
+        }
+    }
+
+    fn select_dispatch(&mut self, config: &Config, dispatch: &Dispatch, log: &mut Log) {
+        let names = || config.targets.iter().map(|t| format!("`{}`", t.name)).collect::<Vec<_>>().join(", ");
+        let Some(name) = &dispatch.target else {
+            self.end = Some(Outcome::failed(format!("a `{}` needs a `target` input (one of {})", self.event_name, names())));
+            return;
+        };
+        let Some(target) = config.targets.iter().position(|t| &t.name == name) else {
+            self.end = Some(Outcome::failed(format!("there is no target `{name}` in {}; the targets are {}", self.settings.config_path, names())));
+            return;
+        };
+        let Some(git_ref) = dispatch.git_ref.clone().or_else(|| self.default_branch.clone().map(|b| format!("refs/heads/{b}"))) else {
+            self.end = Some(Outcome::failed(format!("a `{}` needs a `ref` input", self.event_name)));
+            return;
+        };
+        log.info(format!("{name}: deploying {git_ref} on request."));
+        let (first, tip, fallbacks) = dispatch_ref(git_ref);
+        let candidate = self.candidate(first, String::new(), None, tip, true);
+        self.candidates[candidate].fallbacks = fallbacks;
+        self.plan(target, candidate, Progress::Tip);
+        self.unselected = config.targets.len() - 1;
+    }
+
+    /// A schedule deploys the tip of each automatic target's ref: a pattern's refs are listed
+    /// (by the prefix before its `*`), an exact ref is read.
+    fn select_schedule(&mut self, config: &Config) {
+        for (target, spec) in config.targets.iter().enumerate() {
+            match &spec.auto_deploy_on {
+                Some(Trigger::Ref(pattern)) => match pattern.find('*') {
+                    Some(star) => {
+                        let prefix = pattern[..star].trim_start_matches("refs/").to_string();
+                        if !self.listings.iter().any(|(p, _)| *p == prefix) {
+                            self.listings.push((prefix, true));
+                        }
+                    }
+                    None => {
+                        let candidate = self.candidate(pattern.clone(), String::new(), None, Tip::ReadRef, false);
+                        self.plan(target, candidate, Progress::Tip);
+                    }
+                },
+                _ => self.unselected += 1,
+            }
+        }
+    }
+
+    /// A schedule's listing of refs by prefix: each ref a candidate for the targets it selects.
+    pub(super) fn read_listing(&mut self, index: usize, reply: Reply, log: &mut Log) {
+        let prefix = self.listings[index].0.clone();
+        self.listings[index].1 = false;
+        let refs = match answer(&reply) {
+            Answer::Success { body, .. } => github::git_refs(body, "list refs"),
+            failed => Err(failed.said()),
+        };
+        let refs = match refs {
+            Ok(refs) => refs,
+            Err(reason) => {
+                log.warning(format!("Could not list refs starting with refs/{prefix}: {reason}"));
+                self.end = Some(Outcome::failed(format!("Could not list refs starting with refs/{prefix}: {reason}")));
+                return;
+            }
+        };
+        for git_ref in refs {
+            let targets: Vec<usize> = {
+                let config = self.config();
+                (0..config.targets.len()).filter(|&t| select::by_ref(&config.targets[t], &git_ref.name).deploys()).collect()
+            };
+            // An annotated tag points to a tag object: read it for the commit.
+            let (sha, tip) = if git_ref.kind == "tag" { (String::new(), Tip::ReadTag(git_ref.sha)) } else { (git_ref.sha, Tip::Known) };
+            let candidate = self.candidate(git_ref.name, sha, None, tip, false);
+            for target in targets {
+                self.plan(target, candidate, Progress::Tip);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_dispatch_ref_is_a_ref_a_commit_or_a_branch_then_a_tag_then_a_commit() {
+        let (first, tip, fallbacks) = dispatch_ref("refs/tags/v1".into());
+        assert!((first.as_str(), fallbacks.len()) == ("refs/tags/v1", 0) && matches!(tip, Tip::ReadRef));
+        let (first, tip, _) = dispatch_ref("6113728f27ae".into());
+        assert!(first == "6113728f27ae" && matches!(tip, Tip::Resolve));
+        let (first, tip, fallbacks) = dispatch_ref("v1.2".into());
+        assert!(first == "refs/heads/v1.2" && matches!(tip, Tip::ReadRef));
+        // Tried last first: the tag, then a commit of that name.
+        assert_eq!(fallbacks, ["v1.2", "refs/tags/v1.2"]);
+    }
+}

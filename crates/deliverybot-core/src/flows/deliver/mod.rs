@@ -1,0 +1,315 @@
+//! The rules mode: from an event to deployments.
+//!
+//! The repository is the only state. Each run re-derives what to do: read the config from the
+//! default branch; turn the event into candidates (a ref and a commit, maybe a pull request) and
+//! pair them with the targets they select (`candidates`); then for each pair gather the facts
+//! (`facts`) and decide (`decide`, by the gates of `rules::decide`), in order:
+//!
+//! 1. stale: the commit is no longer the tip of its ref → superseded (only for events that do not
+//!    themselves say it is the tip: checks, schedules);
+//! 2. already deployed: a deployment of this commit to the rendered environment exists → skip
+//!    (not for manual dispatches, which may redeploy on purpose, for a rollback);
+//! 3. checks: every `required_contexts` entry green → go on; pending or missing → waiting (a later
+//!    event deploys it); failed → blocked;
+//! 4. locked: the environment is locked (`/lock`) → not deployed, from any path;
+//! 5. create the deployment, and start the `settings.dispatch` workflow for it (`create`).
+
+mod candidates;
+mod create;
+mod decide;
+mod facts;
+
+use crate::config::Config;
+use crate::deployment::NewDeployment;
+use crate::event::{Event, PullRequest};
+use crate::flow::Flow;
+use crate::flows::config_file::ConfigFile;
+use crate::github;
+use crate::invocation::{Repo, RunContext, Settings};
+use crate::locks::Lock;
+use crate::log::Log;
+use crate::protocol::{Method, Outcome, Reply, Request, RequestRecord};
+use crate::refs::{short_name, short_sha};
+use crate::report::{Decision, Report, Row};
+use candidates::{Candidate, Origin, Tip};
+use facts::{ChecksFetch, Fetch};
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet};
+
+pub(crate) struct Deliver {
+    repo: Repo,
+    settings: Settings,
+    context: RunContext,
+    event_name: String,
+    /// `None` when the event does not say (a schedule): the Contents API then reads the default branch.
+    default_branch: Option<String>,
+    origin: Origin,
+    /// `None` until read from the default branch.
+    config: Option<Config>,
+    /// Ref prefixes a schedule lists (`heads/release-`), and whether each is still to be read.
+    /// (GitHub answers matching-refs with every match at once: there are no pages.)
+    listings: Vec<(String, bool)>,
+    candidates: Vec<Candidate>,
+    plans: Vec<Plan>,
+    /// (target, candidate) pairs already planned.
+    planned: BTreeSet<(usize, usize)>,
+    /// Facts about commits, read once each and shared by every plan that needs them.
+    commits: BTreeMap<String, Fetch<Value>>,
+    checks: BTreeMap<String, ChecksFetch>,
+    /// Locked environments (environment → the lock's tag), read once, only when about to create.
+    locks: Fetch<Vec<(String, String)>>,
+    /// The locks of environments a plan would deploy to, read when needed.
+    lock_details: BTreeMap<String, Lock>,
+    /// Targets the event does not deploy.
+    unselected: usize,
+    /// Plans before this index are decided; planning stays linear in the number of targets.
+    cursor: usize,
+    awaiting: Option<Awaiting>,
+    /// Set when the run ends early (no config, a bad config, ...).
+    end: Option<Outcome>,
+}
+
+/// What the request that is out was for.
+#[derive(Debug, Clone)]
+enum Awaiting {
+    Config,
+    Listing(usize),
+    Tip(usize),
+    Commit(String),
+    Statuses(String),
+    Runs(String),
+    Locks,
+    LockDetail(String),
+    Existing(usize),
+    Create(usize, u8),
+    Recover(usize, u8, String),
+    Dispatch(usize, u64),
+}
+
+/// One (target, candidate) pair on its way to a deployment.
+struct Plan {
+    /// Index into the config's targets.
+    target: usize,
+    candidate: usize,
+    body: Option<NewDeployment>,
+    /// The newest deployment of this commit to this environment before ours: a deployment found
+    /// after a lost answer is ours only if it is newer.
+    before: Option<u64>,
+    progress: Progress,
+}
+
+/// Where a plan is: the fact it waits for, or its decision.
+enum Progress {
+    Tip,
+    Render,
+    Existing,
+    Checks,
+    /// Is the environment locked (`/lock`)?
+    Lock,
+    /// Create it; `attempt` counts the tries whose answer was lost.
+    Create { attempt: u8 },
+    /// A create's answer was lost (no answer, or a 5xx after which GitHub may have created it):
+    /// look for the deployment before trying again, so one decision never makes two deployments.
+    Recover { attempt: u8, error: String },
+    /// Created; start the dispatch workflow for it.
+    Dispatch(u64, String),
+    Decided(Decision),
+}
+
+impl Deliver {
+    pub fn new(repo: Repo, settings: Settings, context: RunContext, event_name: &str, event: Event, log: &mut Log) -> Result<Deliver, Outcome> {
+        let (origin, repository) = Origin::of(event, log)?;
+        // A schedule's payload names no repository; its run is on the default branch.
+        let default_branch = repository.map(|r| r.default_branch).or_else(|| Some(context.ref_name.clone()).filter(|b| !b.is_empty()));
+        Ok(Deliver::start(repo, settings, context, event_name, default_branch, origin, None))
+    }
+
+    /// A flow with nothing decided yet.
+    fn start(repo: Repo, settings: Settings, context: RunContext, event_name: &str, default_branch: Option<String>, origin: Origin, config: Option<Config>) -> Deliver {
+        Deliver {
+            repo,
+            settings,
+            context,
+            event_name: event_name.to_string(),
+            default_branch,
+            origin,
+            config,
+            listings: Vec::new(),
+            candidates: Vec::new(),
+            plans: Vec::new(),
+            planned: BTreeSet::new(),
+            commits: BTreeMap::new(),
+            checks: BTreeMap::new(),
+            locks: Fetch::Unread,
+            lock_details: BTreeMap::new(),
+            unselected: 0,
+            cursor: 0,
+            awaiting: None,
+            end: None,
+        }
+    }
+
+    /// `/deploy <target>` on a pull request: the rules' own flow for one target, at the head,
+    /// with the config already read.
+    #[allow(clippy::too_many_arguments)]
+    pub fn for_command(
+        repo: Repo,
+        settings: Settings,
+        context: RunContext,
+        config: Config,
+        pr: PullRequest,
+        target: usize,
+        force: bool,
+        default_branch: String,
+        log: &mut Log,
+    ) -> Deliver {
+        let name = config.targets[target].name.clone();
+        log.info(format!("{name}: deploying #{} ({}) on request{}.", pr.number, short_sha(&pr.head_sha), if force { ", skipping its checks" } else { "" }));
+        let mut deliver = Deliver::start(repo, settings, context, "issue_comment", Some(default_branch), Origin::PullRequest(pr.clone()), Some(config));
+        let candidate = deliver.candidate(pr.git_ref(), pr.head_sha.clone(), Some(pr), Tip::Known, true);
+        deliver.candidates[candidate].force = force;
+        deliver.plan(target, candidate, Progress::Render);
+        deliver
+    }
+
+    fn config(&self) -> &Config {
+        self.config.as_ref().expect("plans exist only once the config is read")
+    }
+
+    fn target_name(&self, plan: usize) -> &str {
+        &self.config().targets[self.plans[plan].target].name
+    }
+
+    fn plan(&mut self, target: usize, candidate: usize, progress: Progress) {
+        // A ref can reach a target twice (a schedule lists `refs/heads/*` and reads `refs/heads/main`):
+        // one plan each.
+        if self.planned.insert((target, candidate)) {
+            self.plans.push(Plan { target, candidate, body: None, before: None, progress });
+        }
+    }
+
+    fn read_config(&mut self, reply: Reply, log: &mut Log) {
+        let path = &self.settings.config_path;
+        let branch = self.default_branch.as_deref().unwrap_or("the default branch");
+        match ConfigFile::from_reply(&reply, path, branch).into_config(path, branch, log) {
+            Ok(config) => {
+                self.select(&config, log);
+                self.config = Some(config);
+            }
+            Err(end) => self.end = Some(end),
+        }
+    }
+
+    pub(crate) fn outcome(&self) -> Outcome {
+        Report {
+            heading: self.heading(),
+            server_url: self.context.server_url.clone(),
+            repository: self.context.repository.clone(),
+            rows: self.rows(),
+            unselected: self.unselected,
+            dry_run: self.settings.dry_run,
+        }
+        .outcome()
+    }
+
+    /// Each plan's decision, once decided.
+    pub(crate) fn rows(&self) -> Vec<Row> {
+        self.plans
+            .iter()
+            .enumerate()
+            .map(|(index, plan)| {
+                let candidate = &self.candidates[plan.candidate];
+                Row {
+                    target: self.target_name(index).to_string(),
+                    environment: plan.body.as_ref().map(|b| b.environment.clone()).unwrap_or_default(),
+                    git_ref: candidate.git_ref.clone(),
+                    sha: candidate.sha.clone(),
+                    request: plan.body.as_ref().map(|body| RequestRecord {
+                        method: Method::Post,
+                        path: format!("{}/deployments", github::repo_path(&self.repo)),
+                        body: body.to_json(),
+                    }),
+                    decision: match &plan.progress {
+                        Progress::Decided(decision) => decision.clone(),
+                        _ => Decision::Failed { reason: "internal error: left undecided".to_string() },
+                    },
+                }
+            })
+            .collect()
+    }
+
+    fn heading(&self) -> String {
+        match &self.origin {
+            Origin::Push(push) => format!("Push to `{}` at `{}`", short_name(&push.git_ref), short_sha(&push.after)),
+            Origin::PullRequest(pr) => format!("Pull request #{} at `{}`", pr.number, short_sha(&pr.head_sha)),
+            Origin::Check(check) => format!("`{}` on `{}`", self.event_name, short_sha(&check.sha)),
+            Origin::Dispatch(dispatch) => format!("`{}` of `{}`", self.event_name, dispatch.target.as_deref().unwrap_or("?")),
+            Origin::Schedule => "Scheduled check of every automatic target".to_string(),
+        }
+    }
+}
+
+impl Flow for Deliver {
+    fn absorb(&mut self, reply: Reply, log: &mut Log) {
+        match self.awaiting.take() {
+            Some(Awaiting::Config) => self.read_config(reply, log),
+            Some(Awaiting::Listing(index)) => self.read_listing(index, reply, log),
+            Some(Awaiting::Tip(candidate)) => self.read_tip(candidate, reply),
+            Some(Awaiting::Commit(sha)) => self.read_commit(sha, reply),
+            Some(Awaiting::Statuses(sha)) => self.read_checks(sha, true, reply),
+            Some(Awaiting::Runs(sha)) => self.read_checks(sha, false, reply),
+            Some(Awaiting::Locks) => self.read_locks(reply),
+            Some(Awaiting::LockDetail(environment)) => self.read_lock_detail(environment, reply),
+            Some(Awaiting::Existing(index)) => self.read_existing(index, reply, log),
+            Some(Awaiting::Create(index, attempt)) => self.read_create(index, attempt, reply, log),
+            Some(Awaiting::Recover(index, attempt, error)) => self.read_recover(index, attempt, error, reply, log),
+            Some(Awaiting::Dispatch(index, id)) => self.read_dispatch(index, id, reply, log),
+            None => self.end = Some(Outcome::failed("internal error: a reply came for no request")),
+        }
+    }
+
+    /// The first plan not yet decided asks for its next fact, or is decided with what is known;
+    /// then the next plan, until every plan is decided.
+    fn next(&mut self, log: &mut Log) -> Result<Request, Outcome> {
+        if let Some(end) = &self.end {
+            return Err(end.clone());
+        }
+        if self.config.is_none() {
+            self.awaiting = Some(Awaiting::Config);
+            return Ok(github::get_file(&self.repo, &self.settings.config_path, self.default_branch.as_deref()));
+        }
+        if let Some(index) = self.listings.iter().position(|(_, unread)| *unread) {
+            self.awaiting = Some(Awaiting::Listing(index));
+            return Ok(github::matching_refs(&self.repo, &self.listings[index].0));
+        }
+        while let Some(plan) = self.plans.get(self.cursor) {
+            let index = self.cursor;
+            match &plan.progress {
+                Progress::Tip => match self.tip_request(index) {
+                    Some(request) => return Ok(request),
+                    None => self.judge_tip(index),
+                },
+                Progress::Render => match self.commit_request(index) {
+                    Some(request) => return Ok(request),
+                    None => self.render(index, log),
+                },
+                Progress::Existing => return Ok(self.existing_request(index)),
+                // Nothing to wait for.
+                Progress::Checks if self.config().targets[plan.target].required_contexts.is_empty() => self.plans[index].progress = Progress::Lock,
+                Progress::Checks => match self.checks_request(index) {
+                    Some(request) => return Ok(request),
+                    None => self.judge_checks(index, log),
+                },
+                Progress::Lock => match self.lock_request(index) {
+                    Some(request) => return Ok(request),
+                    None => self.judge_lock(index, log),
+                },
+                Progress::Create { attempt } => return Ok(self.create_request(index, *attempt)),
+                Progress::Recover { attempt, error } => return Ok(self.recover_request(index, *attempt, error.clone())),
+                Progress::Dispatch(id, _) => return Ok(self.dispatch_request(index, *id)),
+                Progress::Decided(_) => self.cursor += 1,
+            }
+        }
+        Err(self.outcome())
+    }
+}

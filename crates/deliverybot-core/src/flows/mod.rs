@@ -1,0 +1,8 @@
+//! The modes of the action, each a [`Flow`](crate::flow::Flow): apply the rules to an event
+//! (`deliver`), retire a closed pull request's deployments (`retire`), report a deployment's status
+//! (`status`); and the config file they start from (`config_file`).
+
+pub mod config_file;
+pub mod deliver;
+pub mod retire;
+pub mod status;
