@@ -71,7 +71,8 @@ pub struct TargetSpec {
     auto_deploy_on: Option<String>,
     #[serde(flatten)]
     deployment: DeploymentSpec,
-    /// The legacy form of the original Deliverybot: one entry whose keys apply to the target.
+    /// The legacy form of the original Deliverybot: one entry whose keys apply to the target. Of
+    /// more entries, Deliverybot uses the first and warns, as the original ignored the others.
     #[schemars(length(max = 1))]
     deployments: Option<Vec<DeploymentSpec>>,
     /// Deploy pull requests from forks automatically. Default `false`: a fork's code is not the
