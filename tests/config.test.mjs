@@ -36,6 +36,11 @@ const INVALID = {
     '2:19: `auto_deploy_on` is a full ref (like `refs/heads/main`) or `pr`; `main` would never match',
     '4:19: `auto_deploy_on` is a full ref (like `refs/tags/v*`) or `pr`; `v*` would never match',
   ],
+  'pull-refs': [
+    "3:19: `auto_deploy_on: refs/pull/*` would select pull requests' refs (`refs/pull/<number>/head` and `/merge`), forks' and drafts' too; use `auto_deploy_on: pr`, which follows `allow_forks` and `allow_drafts`",
+    "5:19: `auto_deploy_on: refs/*` would select pull requests' refs (`refs/pull/<number>/head` and `/merge`), forks' and drafts' too; use `auto_deploy_on: pr`, which follows `allow_forks` and `allow_drafts`; for branches or tags, `refs/heads/*` or `refs/tags/*`",
+    '7:19: `auto_deploy_on: refs/heads/../pull/7/head` is not a ref: git refs have no `..`, no empty part and no part that starts with `.`, and a request for it would read another ref',
+  ],
   'not-a-map': ['1:1: a config is a map of target names to targets, like `staging: { environment: staging }`; this is a list'],
   'bad-template': [
     '3:19: in `${{ prr }}`: unknown variable `prr`; did you mean `pr`?',

@@ -66,7 +66,8 @@ pub enum RoleSpec {
 #[allow(dead_code)]
 pub struct TargetSpec {
     /// What deploys this target automatically: a full ref (`refs/heads/main`), a prefix ending in
-    /// `*` (`refs/tags/v*`: everything from the `*` on matches), or `pr` for every pull request.
+    /// `*` (`refs/tags/v*`: everything from the `*` on matches), or `pr` for every pull request. A
+    /// pattern that can select pull requests' refs (`refs/pull/*`, `refs/*`) is refused: use `pr`.
     #[schemars(regex(pattern = r"^(pr|refs/.*)$"))]
     auto_deploy_on: Option<String>,
     #[serde(flatten)]
