@@ -261,15 +261,15 @@ test('plan with a facts file of the wrong shape, or facts flags online: exit 2',
 });
 
 test('plan with an invalid config: exit 1, every problem at its position, nothing planned', async () => {
-  const args = ['--event', 'push', '--payload', 'examples/push.json', '--config', 'tests/fixtures/configs/unknown-keys.yml'];
+  const args = ['--event', 'push', '--payload', 'examples/push.json', '--config', 'tests/fixtures/configs/wrong-types.yml'];
   const run = await cli(['plan', ...args]);
   assert.equal(run.code, 1);
   assert.equal(run.stdout, '');
-  assert.match(run.stderr, /^tests\/fixtures\/configs\/unknown-keys\.yml:3:3: unknown key `enviroment` in target `staging`; did you mean `environment`\?$/m);
-  assert.match(run.stderr, /has 2 problems; nothing was planned/);
+  assert.match(run.stderr, /^tests\/fixtures\/configs\/wrong-types\.yml:2:15: `auto_merge` must be true or false; this is the string "no"$/m);
+  assert.match(run.stderr, /has 4 problems; nothing was planned/);
   const json = await cli(['plan', '--json', ...args]);
   assert.equal(json.code, 1);
-  assert.deepEqual(JSON.parse(json.stdout).problems[0], { line: 3, column: 3, message: 'unknown key `enviroment` in target `staging`; did you mean `environment`?' });
+  assert.deepEqual(JSON.parse(json.stdout).problems[0], { line: 2, column: 15, message: '`auto_merge` must be true or false; this is the string "no"' });
 });
 
 test('plan with a payload the event cannot have: exit 1 with the engine\'s reason', async () => {

@@ -189,6 +189,18 @@ test('hostile text from the event is data: no workflow command is injected, noth
   assert.doesNotMatch(run.summary, /<script>/);
 });
 
+test('a pattern that selects pull requests\' refs is refused before a schedule lists any ref: forks deploy only through `pr`', async () => {
+  repo.setFile('master', '.github/deploy.yml', 'previews:\n  auto_deploy_on: refs/pull/*\n  environment: preview\n');
+  const run = await runAction({ fake, eventName: 'schedule', payload: { schedule: '*/15 * * * *' } });
+
+  assert.equal(run.code, 1);
+  assert.deepEqual(fake.writes(), []);
+  assert.deepEqual(fake.requests.map((r) => r.operationId), ['repos/get-content']);
+  const annotation = run.commands.find((c) => c.command === 'error' && c.properties.file);
+  assert.deepEqual(annotation.properties, { file: '.github/deploy.yml', line: '2', col: '19' });
+  assert.match(annotation.message, /`auto_deploy_on: refs\/pull\/\*` would select pull requests' refs .*; use `auto_deploy_on: pr`, which follows `allow_forks` and `allow_drafts`$/);
+});
+
 test('a push payload of 20 MB (thousands of commits) is handled', async () => {
   const payload = push();
   const commit = payload.commits[0] ?? { id: SHA, message: 'x', author: { name: 'a' } };

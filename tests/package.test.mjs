@@ -73,7 +73,7 @@ for (const binary of NODES) {
       // The step API: start, requests, replies, the outcome.
       assert.equal(seen.steps[0], 'GET /repos/Codertocat/Hello-World/contents/.github/deploy.yml');
       assert.match(seen.stepSummary, /dry run: nothing was created/);
-      assert.deepEqual(seen.validation, { targets: [], problems: [{ line: 2, column: 3, message: 'unknown key `enviroment` in target `staging`; did you mean `environment`?' }] });
+      assert.deepEqual(seen.validation, { targets: [], problems: [{ line: 2, column: 15, message: '`auto_merge` must be true or false; this is the number 3' }] });
       assert.equal(seen.schemaTitle, 'Deliverybot deploy.yml');
       assert.equal(seen.schemaFileSame, true);
     });
@@ -171,7 +171,7 @@ function scenario() {
     created,
     steps,
     stepSummary: step.next.summary,
-    validation: lib.validate('staging:\\n  enviroment: x\\n'),
+    validation: lib.validate('staging:\\n  auto_merge: 3\\n'),
     schemaTitle: lib.schema().title,
     schemaFileSame: JSON.stringify(lib.schema()) === schemaFile(),
   }));

@@ -66,12 +66,14 @@ pub enum RoleSpec {
 #[allow(dead_code)]
 pub struct TargetSpec {
     /// What deploys this target automatically: a full ref (`refs/heads/main`), a prefix ending in
-    /// `*` (`refs/tags/v*`: everything from the `*` on matches), or `pr` for every pull request.
+    /// `*` (`refs/tags/v*`: everything from the `*` on matches), or `pr` for every pull request. A
+    /// pattern that can select pull requests' refs (`refs/pull/*`, `refs/*`) is refused: use `pr`.
     #[schemars(regex(pattern = r"^(pr|refs/.*)$"))]
     auto_deploy_on: Option<String>,
     #[serde(flatten)]
     deployment: DeploymentSpec,
-    /// The legacy form of the original Deliverybot: one entry whose keys apply to the target.
+    /// The legacy form of the original Deliverybot: one entry whose keys apply to the target. Of
+    /// more entries, Deliverybot uses the first and warns, as the original ignored the others.
     #[schemars(length(max = 1))]
     deployments: Option<Vec<DeploymentSpec>>,
     /// Deploy pull requests from forks automatically. Default `false`: a fork's code is not the

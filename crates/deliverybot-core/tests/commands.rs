@@ -188,12 +188,12 @@ fn promote_marks_the_head_for_targets_that_require_it() {
 
 #[test]
 fn an_invalid_config_is_the_reply() {
-    let mut github = GitHub::with_config("staging:\n  enviroment: x\n");
+    let mut github = GitHub::with_config("staging:\n  auto_merge: yes\n");
     github.roles.insert("writer".into(), "write".into());
     let outcome = github.run(comment("/deploy staging", "writer"));
     assert!(outcome.failure.is_some());
     let text = reply(&github);
-    assert!(text.contains("The deploy config has problems") && text.contains(".github/deploy.yml:2:3: unknown key `enviroment`"), "{text}");
+    assert!(text.contains("The deploy config has problems") && text.contains(".github/deploy.yml:2:15: `auto_merge` must be true or false"), "{text}");
 }
 
 #[test]

@@ -153,12 +153,12 @@ fn a_missing_config_is_not_an_error() {
 fn an_invalid_config_fails_with_every_problem_at_its_position_and_creates_nothing() {
     let mut engine = Engine::new(push("refs/heads/main"));
     engine.step(None);
-    let step = engine.step(Some(Reply::ok(200, "staging:\n  auto_deploy_on: refs/heads/main\n  enviroment: staging\n  auto_merge: yes\n")));
+    let step = engine.step(Some(Reply::ok(200, "staging:\n  auto_deploy_on: refs/heads/main\n  environment: ${{ prr }}\n  auto_merge: yes\n")));
     let errors: Vec<_> = step.log.iter().filter(|l| l.level == Level::Error).collect();
     assert_eq!(errors.len(), 2);
     let annotation = errors[0].annotation.as_ref().unwrap();
-    assert_eq!((annotation.file.as_str(), annotation.line, annotation.column), (".github/deploy.yml", 3, 3));
-    assert_eq!(errors[0].message, ".github/deploy.yml:3:3: unknown key `enviroment` in target `staging`; did you mean `environment`?");
+    assert_eq!((annotation.file.as_str(), annotation.line, annotation.column), (".github/deploy.yml", 3, 16));
+    assert_eq!(errors[0].message, ".github/deploy.yml:3:16: in `${{ prr }}`: unknown variable `prr`; did you mean `pr`?");
     assert_eq!(errors[1].message, ".github/deploy.yml:4:15: `auto_merge` must be true or false; this is the string \"yes\"");
     let Next::Done(outcome) = step.next else { panic!("no request may follow an invalid config") };
     assert_eq!(outcome.failure.as_deref(), Some(".github/deploy.yml has 2 problems; nothing was deployed."));

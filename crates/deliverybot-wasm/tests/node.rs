@@ -118,12 +118,12 @@ fn malformed_values_are_errors_not_traps() {
 fn validate_returns_targets_or_every_problem_with_its_position() {
     assert!(validate("staging:\n  environment: staging\nproduction:\n") > 0);
     assert_eq!(parsed(), json!({ "targets": ["staging", "production"], "problems": [] }));
-    assert!(validate("staging:\n  enviroment: x\n  auto_merge: 3\n") > 0);
+    assert!(validate("staging:\n  environment: ${{ prr }}\n  auto_merge: 3\n") > 0);
     let invalid = parsed();
     assert_eq!(
         invalid["problems"],
         json!([
-            { "line": 2, "column": 3, "message": "unknown key `enviroment` in target `staging`; did you mean `environment`?" },
+            { "line": 2, "column": 16, "message": "in `${{ prr }}`: unknown variable `prr`; did you mean `pr`?" },
             { "line": 3, "column": 15, "message": "`auto_merge` must be true or false; this is the number 3" },
         ])
     );

@@ -1,5 +1,6 @@
-//! The keys each part of the config knows, and the check that keeps them: an unknown key is a
-//! problem at its position, with the known key it is closest to (`enviroment` → `environment`).
+//! The keys each part of the config knows, and the checks that keep them: an unknown key is reported
+//! at its position, with the known key it is closest to (`enviroment` → `environment`) — a warning
+//! in a target (the original ignored such keys), an error in `settings`.
 
 use crate::diagnostic::{closest, Diagnostic};
 use crate::yaml::Node;
@@ -43,43 +44,80 @@ pub const SETTINGS_KEYS: &[&str] = &["dispatch", "commands"];
 /// The keys of `settings.commands`.
 pub const COMMANDS_KEYS: &[&str] = &["default_target", "deploy", "force", "lock", "unlock", "promote"];
 
-/// Keeps the known keys; every unknown one is an error with the closest known key.
-pub(super) fn checked(fields: Vec<(Node, Node)>, known: &[&str], place: &str, errors: &mut Vec<Diagnostic>) -> Vec<(Node, Node)> {
-    let mut kept = Vec::with_capacity(fields.len());
-    for (key, value) in fields {
-        if key.as_str().is_some_and(|k| known.contains(&k)) {
-            kept.push((key, value));
-        } else {
-            errors.push(unknown_key(&key, known, place));
-        }
-    }
+/// Keeps a target's known keys; every unknown one is a warning with the closest known key, and is
+/// ignored. The original Deliverybot ignored keys it did not know, so configs written for it (or
+/// with keys of its later versions) keep working; the warning still points at a likely typo.
+pub(super) fn known(fields: Vec<(Node, Node)>, known: &[&str], place: &str, warnings: &mut Vec<Diagnostic>) -> Vec<(Node, Node)> {
+    let (kept, unknown) = split(fields, known);
+    warnings.extend(unknown.iter().map(|key| unknown_key(key, known, place, Unknown::Ignored)));
     kept
 }
 
-fn unknown_key(key: &Node, known: &[&str], place: &str) -> Diagnostic {
+/// Keeps the known keys; every unknown one is an error with the closest known key. For `settings`,
+/// Deliverybot's own section (the original had none): a misspelt role there would silently leave a
+/// command open to its default role.
+pub(super) fn checked(fields: Vec<(Node, Node)>, known: &[&str], place: &str, errors: &mut Vec<Diagnostic>) -> Vec<(Node, Node)> {
+    let (kept, unknown) = split(fields, known);
+    errors.extend(unknown.iter().map(|key| unknown_key(key, known, place, Unknown::Refused)));
+    kept
+}
+
+/// The fields whose key is known, and the keys that are not.
+fn split(fields: Vec<(Node, Node)>, known: &[&str]) -> (Vec<(Node, Node)>, Vec<Node>) {
+    let (kept, unknown): (Vec<_>, Vec<_>) = fields.into_iter().partition(|(key, _)| key.as_str().is_some_and(|k| known.contains(&k)));
+    (kept, unknown.into_iter().map(|(key, _)| key).collect())
+}
+
+/// What becomes of an unknown key, which its message says.
+#[derive(Clone, Copy, PartialEq)]
+enum Unknown {
+    Ignored,
+    Refused,
+}
+
+fn unknown_key(key: &Node, known: &[&str], place: &str, unknown: Unknown) -> Diagnostic {
+    let ignored = if unknown == Unknown::Ignored { " is ignored" } else { "" };
     let Some(name) = key.as_str() else {
-        return Diagnostic::at(key.pos, format!("keys are text; this is {}", key.describe()));
+        return Diagnostic::at(key.pos, match unknown {
+            Unknown::Ignored => format!("a key that is not text ({}) {place} is ignored", key.describe()),
+            Unknown::Refused => format!("keys are text; this is {}", key.describe()),
+        });
     };
     let message = match closest(name, known) {
-        Some(guess) => format!("unknown key `{name}` {place}; did you mean `{guess}`?"),
-        None => format!("unknown key `{name}` {place}; the keys are {}", known.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")),
+        Some(guess) => format!("unknown key `{name}` {place}{ignored}; did you mean `{guess}`?"),
+        None => format!("unknown key `{name}` {place}{ignored}; the keys are {}", known.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")),
     };
     Diagnostic::at(key.pos, message)
 }
 
 #[cfg(test)]
 mod tests {
-    use super::super::errors;
+    use super::super::{errors, warnings};
 
     #[test]
-    fn unknown_keys_are_reported_with_the_closest_known_one() {
+    fn unknown_keys_of_a_target_are_ignored_with_a_warning() {
         assert_eq!(
-            errors("web:\n  tsk: deploy\n  1: x\nsettings:\n  commands:\n    promot: admin\n"),
+            warnings("web:\n  tsk: deploy\n  1: x\n"),
+            ["2:3: unknown key `tsk` in target `web` is ignored; did you mean `task`?", "3:3: a key that is not text (the number 1) in target `web` is ignored"]
+        );
+    }
+
+    #[test]
+    fn the_unknown_keys_fixture_is_valid_with_a_warning_for_each_key() {
+        assert_eq!(
+            warnings(include_str!("../../../../tests/fixtures/configs/unknown-keys.yml")),
             [
-                "2:3: unknown key `tsk` in target `web`; did you mean `task`?",
-                "3:3: keys are text; this is the number 1",
-                "6:5: unknown key `promot` in `settings.commands`; did you mean `promote`?",
+                "3:3: unknown key `enviroment` in target `staging` is ignored; did you mean `environment`?",
+                "4:3: unknown key `requried_contexts` in target `staging` is ignored; did you mean `required_contexts`?",
             ]
+        );
+    }
+
+    #[test]
+    fn unknown_keys_of_settings_are_errors_with_the_closest_known_one() {
+        assert_eq!(
+            errors("settings:\n  commands:\n    promot: admin\n  2: x\nweb:\n  tsk: deploy\n"),
+            ["3:5: unknown key `promot` in `settings.commands`; did you mean `promote`?", "4:3: keys are text; this is the number 2"]
         );
     }
 }

@@ -12,15 +12,21 @@
 //!
 //! This module is the config's model. `Config::parse` (in `read`) builds it from the YAML tree and
 //! reports every problem at once, each at its line and column, with a suggestion where one is
-//! likely (`enviroment` → `environment`): `keys` checks the keys, `settings` reads the `settings:`
-//! section and `value` the value of each key.
+//! likely (`enviroment` → `environment`): `keys` checks the keys, `legacy` folds in the original's
+//! `deployments:` list, `settings` reads the `settings:` section and `value` the value of each key.
+//!
+//! What the original Deliverybot accepted is accepted here too, and read as it read it: an unknown
+//! key is ignored, and of a legacy `deployments:` list the first entry is used. Each such thing is a
+//! warning in [`Config::warnings`] rather than an error, so a config written for the original keeps
+//! working while its author is told what is ignored.
 
 pub(crate) mod keys;
+mod legacy;
 mod read;
 mod settings;
 mod value;
 
-use crate::diagnostic::Pos;
+use crate::diagnostic::{Diagnostic, Pos};
 use crate::template::{Template, Var};
 
 /// A config, every target with its defaults applied.
@@ -28,6 +34,8 @@ use crate::template::{Template, Var};
 pub struct Config {
     pub targets: Vec<Target>,
     pub settings: Settings,
+    /// What is ignored, in file order, each at its position: the config is read without it.
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// What is not about one target.
@@ -175,6 +183,12 @@ impl Config {
 #[cfg(test)]
 fn errors(text: &str) -> Vec<String> {
     Config::parse(text).unwrap_err().into_iter().map(|d| d.to_string()).collect()
+}
+
+/// A valid config's warnings as `line:column: message`, for the same tests.
+#[cfg(test)]
+fn warnings(text: &str) -> Vec<String> {
+    Config::parse(text).unwrap_or_else(|e| panic!("{e:?}")).warnings.iter().map(|d| d.to_string()).collect()
 }
 
 #[cfg(test)]

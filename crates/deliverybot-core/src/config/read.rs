@@ -1,8 +1,11 @@
 //! From the YAML tree to a [`Config`]: the targets in file order, each target's keys checked
 //! against the known ones (the legacy `deployments:` entry folded in), each value read by its key's
-//! reader, and every problem kept, so that all of them are reported at once.
+//! reader, and every problem kept, so that all of them are reported at once: the errors, which
+//! refuse the config, and the warnings about what the original Deliverybot accepted and this reader
+//! ignores, which do not.
 
-use super::keys::{self, LEGACY_KEYS, SETTINGS_KEY, TARGET_KEYS};
+use super::keys::{self, SETTINGS_KEY, TARGET_KEYS};
+use super::legacy;
 use super::settings::read_settings;
 use super::value::{boolean, expected, payload_map, role, strings, template, trigger};
 use super::{Config, Role, Settings, Target};
@@ -20,11 +23,11 @@ impl Config {
 
 /// The config a document holds (`None`: an empty file), or all of its problems in file order.
 fn read_config(root: Option<Node>) -> Result<Config, Vec<Diagnostic>> {
-    let mut errors = Vec::new();
+    let (mut errors, mut warnings) = (Vec::new(), Vec::new());
     let mut settings = Settings::default();
     let targets = match root {
         None => Vec::new(),
-        Some(Node { value: Value::Map(entries), .. }) => read_targets(entries, &mut settings, &mut errors),
+        Some(Node { value: Value::Map(entries), .. }) => read_targets(entries, &mut settings, &mut errors, &mut warnings),
         Some(other) => {
             errors.push(Diagnostic::at(
                 other.pos,
@@ -39,14 +42,15 @@ fn read_config(root: Option<Node>) -> Result<Config, Vec<Diagnostic>> {
         }
     }
     if errors.is_empty() {
-        return Ok(Config { targets, settings });
+        warnings.sort_by_key(|d| d.pos);
+        return Ok(Config { targets, settings, warnings });
     }
     errors.sort_by_key(|d| d.pos);
     Err(errors)
 }
 
 /// The top-level entries: targets in file order; `settings` and hidden (`.`) keys set aside.
-fn read_targets(entries: Vec<(Node, Node)>, settings: &mut Settings, errors: &mut Vec<Diagnostic>) -> Vec<Target> {
+fn read_targets(entries: Vec<(Node, Node)>, settings: &mut Settings, errors: &mut Vec<Diagnostic>, warnings: &mut Vec<Diagnostic>) -> Vec<Target> {
     let mut targets = Vec::new();
     for (key, value) in entries {
         let Some(name) = key.as_str().map(str::to_string) else {
@@ -75,7 +79,7 @@ fn read_targets(entries: Vec<(Node, Node)>, settings: &mut Settings, errors: &mu
                 continue;
             }
         };
-        if let Some(target) = read_target(name, key.pos, fields, errors) {
+        if let Some(target) = read_target(name, key.pos, fields, errors, warnings) {
             targets.push(target);
         }
     }
@@ -83,13 +87,10 @@ fn read_targets(entries: Vec<(Node, Node)>, settings: &mut Settings, errors: &mu
 }
 
 /// A target's fields, with the legacy `deployments: [...]` entry's folded in.
-fn read_target(name: String, pos: Pos, fields: Vec<(Node, Node)>, errors: &mut Vec<Diagnostic>) -> Option<Target> {
+fn read_target(name: String, pos: Pos, fields: Vec<(Node, Node)>, errors: &mut Vec<Diagnostic>, warnings: &mut Vec<Diagnostic>) -> Option<Target> {
     let before = errors.len();
-    let mut fields = keys::checked(fields, TARGET_KEYS, &format!("in target `{name}`"), errors);
-    if let Some(at) = fields.iter().position(|(key, _)| key.as_str() == Some("deployments")) {
-        let (key, list) = fields.remove(at);
-        fields.extend(legacy_entry(&name, key, list, &fields, errors));
-    }
+    let fields = keys::known(fields, TARGET_KEYS, &format!("in target `{name}`"), warnings);
+    let fields = legacy::fold(&name, fields, errors, warnings);
     let mut target = Target {
         name,
         pos,
@@ -131,7 +132,7 @@ fn read_target(name: String, pos: Pos, fields: Vec<(Node, Node)>, errors: &mut V
             "allow_forks" => boolean(&value, field).map(|b| target.allow_forks = b),
             "allow_drafts" => boolean(&value, field).map(|b| target.allow_drafts = b),
             "permission" => role(&value, field).map(|r| target.permission = r),
-            _ => unreachable!("keys::checked keeps known keys only"),
+            _ => unreachable!("keys::known and legacy::fold keep known keys only"),
         };
         if let Err(found) = result {
             errors.extend(found);
@@ -140,55 +141,9 @@ fn read_target(name: String, pos: Pos, fields: Vec<(Node, Node)>, errors: &mut V
     (errors.len() == before).then_some(target)
 }
 
-/// The original's legacy form: `deployments: [ { environment: ..., ... } ]` inside a target. The
-/// entry's keys all apply (the original dropped some of them silently); more than one entry is an
-/// error, as a target is one deployment.
-fn legacy_entry(target: &str, key: Node, list: Node, fields: &[(Node, Node)], errors: &mut Vec<Diagnostic>) -> Vec<(Node, Node)> {
-    let items = match list.value {
-        Value::Seq(items) => items,
-        _ => {
-            errors.push(expected(&list, "deployments", "a list with one entry (the legacy form)"));
-            return Vec::new();
-        }
-    };
-    if items.len() > 1 {
-        errors.push(Diagnostic::at(
-            items[1].pos,
-            format!(
-                "target `{target}` lists {} deployments; a target is one deployment. Make each entry a target of its own (for example `{target}-{}:`), with its keys directly under the target name",
-                items.len(),
-                2
-            ),
-        ));
-        return Vec::new();
-    }
-    let Some(entry) = items.into_iter().next() else {
-        errors.push(Diagnostic::at(key.pos, "`deployments` is empty; remove it, and put the deployment's keys directly under the target"));
-        return Vec::new();
-    };
-    let entry_fields = match entry.value {
-        Value::Map(entries) => entries,
-        _ => {
-            errors.push(expected(&entry, "deployments", "a list of maps (the legacy form)"));
-            return Vec::new();
-        }
-    };
-    keys::checked(entry_fields, LEGACY_KEYS, "in a `deployments` entry", errors)
-        .into_iter()
-        .filter(|(entry_key, _)| {
-            let name = entry_key.as_str().unwrap_or_default();
-            let clash = fields.iter().any(|(k, _)| k.as_str() == Some(name));
-            if clash {
-                errors.push(Diagnostic::at(entry_key.pos, format!("`{name}` is set both on target `{target}` and in its `deployments` entry; keep one")));
-            }
-            !clash
-        })
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
-    use super::super::{errors, Trigger};
+    use super::super::{errors, warnings, Trigger};
     use super::*;
 
     #[test]
@@ -258,13 +213,59 @@ production:
         assert_eq!(
             errors(text),
             [
-                "2:3: unknown key `enviroment` in target `staging`; did you mean `environment`?",
                 "3:15: `auto_merge` must be true or false; this is the string \"sometimes\"",
                 "5:22: `required_contexts` must be a list of check names, like `[ci, security]`; this is the string \"ci\"",
                 "6:19: `auto_deploy_on` is a full ref (like `refs/heads/main`) or `pr`; `main` would never match",
-                "7:3: unknown key `colour` in target `production`; the keys are `auto_deploy_on`, `environment`, `task`, `description`, `payload`, `auto_merge`, `required_contexts`, `transient_environment`, `production_environment`, `deployments`, `allow_forks`, `allow_drafts`, `permission`",
             ]
         );
+    }
+
+    #[test]
+    fn unknown_keys_are_ignored_with_a_warning_as_the_original_ignored_them() {
+        let text = "\
+staging:
+  enviroment: staging
+  auto_merge: true
+production:
+  colour: blue
+  required_contexts: [ci]
+";
+        let config = Config::parse(text).unwrap();
+        assert_eq!(
+            config.warnings.iter().map(|d| d.to_string()).collect::<Vec<_>>(),
+            [
+                "2:3: unknown key `enviroment` in target `staging` is ignored; did you mean `environment`?",
+                "5:3: unknown key `colour` in target `production` is ignored; the keys are `auto_deploy_on`, `environment`, `task`, `description`, `payload`, `auto_merge`, `required_contexts`, `transient_environment`, `production_environment`, `deployments`, `allow_forks`, `allow_drafts`, `permission`",
+            ]
+        );
+        // The misspelt key is not read: the environment keeps its default.
+        let staging = config.target("staging").unwrap();
+        assert_eq!(staging.environment, Template::literal("production", Pos { line: 1, column: 1 }));
+        assert!(staging.auto_merge);
+        assert_eq!(config.target("production").unwrap().required_contexts, ["ci"]);
+    }
+
+    #[test]
+    fn warnings_are_in_file_order_across_targets_and_their_legacy_entries() {
+        let text = "a:
+  deployments:
+    - tsk: x
+      environment: e
+  colr: 1
+b:
+  zz: 1
+";
+        assert_eq!(
+            warnings(text),
+            [
+                "3:7: unknown key `tsk` in a `deployments` entry is ignored; did you mean `task`?",
+                "5:3: unknown key `colr` in target `a` is ignored; the keys are `auto_deploy_on`, `environment`, `task`, `description`, `payload`, `auto_merge`, `required_contexts`, `transient_environment`, `production_environment`, `deployments`, `allow_forks`, `allow_drafts`, `permission`",
+                "7:3: unknown key `zz` in target `b` is ignored; the keys are `auto_deploy_on`, `environment`, `task`, `description`, `payload`, `auto_merge`, `required_contexts`, `transient_environment`, `production_environment`, `deployments`, `allow_forks`, `allow_drafts`, `permission`",
+            ]
+        );
+        assert!(Config::parse("a:
+  environment: e
+").unwrap().warnings.is_empty());
     }
 
     #[test]
@@ -273,41 +274,6 @@ production:
         assert_eq!(errors("staging: yes\n"), ["1:10: target `staging` is a map of settings (or empty); this is the string \"yes\""]);
         assert_eq!(errors("1: {}\n"), ["1:1: a target name is text; this is the number 1"]);
         assert_eq!(errors("a:\n  environment: ''\n"), ["2:16: `environment` cannot be empty"]);
-    }
-
-    #[test]
-    fn the_legacy_deployments_list_applies_all_its_keys() {
-        let text = "\
-production:
-  auto_deploy_on: refs/heads/main
-  deployments:
-    - environment: prod
-      required_contexts: [ci]
-      transient_environment: true
-      production_environment: true
-      payload: { a: 1 }
-";
-        let target = Config::parse(text).unwrap().targets.remove(0);
-        assert_eq!(target.environment, Template::literal("prod", Pos { line: 4, column: 20 }));
-        assert_eq!(target.required_contexts, ["ci"]);
-        assert_eq!((target.transient_environment, target.production_environment), (Some(true), Some(true)));
-        assert_eq!(target.payload.len(), 1);
-    }
-
-    #[test]
-    fn the_legacy_form_with_several_entries_explains_the_modern_form() {
-        let text = "web:\n  deployments:\n    - environment: a\n    - environment: b\n";
-        assert_eq!(
-            errors(text),
-            ["4:7: target `web` lists 2 deployments; a target is one deployment. Make each entry a target of its own (for example `web-2:`), with its keys directly under the target name"]
-        );
-        assert_eq!(
-            errors("web:\n  environment: x\n  deployments:\n    - environment: y\n      tsk: deploy\n"),
-            [
-                "4:7: `environment` is set both on target `web` and in its `deployments` entry; keep one",
-                "5:7: unknown key `tsk` in a `deployments` entry; did you mean `task`?",
-            ]
-        );
     }
 
     #[test]
@@ -320,8 +286,8 @@ production:
     #[test]
     fn keys_starting_with_a_dot_hold_shared_settings_and_are_not_targets() {
         let text = ".defaults: &defaults\n  task: ship\n  colour: any\nweb:\n  <<: *defaults\n  environment: web\n";
-        let err = errors(text);
-        assert_eq!(err, ["3:3: unknown key `colour` in target `web`; the keys are `auto_deploy_on`, `environment`, `task`, `description`, `payload`, `auto_merge`, `required_contexts`, `transient_environment`, `production_environment`, `deployments`, `allow_forks`, `allow_drafts`, `permission`"]);
+        // A merged key is reported where it is written.
+        assert_eq!(warnings(text), ["3:3: unknown key `colour` in target `web` is ignored; the keys are `auto_deploy_on`, `environment`, `task`, `description`, `payload`, `auto_merge`, `required_contexts`, `transient_environment`, `production_environment`, `deployments`, `allow_forks`, `allow_drafts`, `permission`"]);
         let config = Config::parse(".defaults: &d\n  task: ship\nweb:\n  <<: *d\n").unwrap();
         assert_eq!(config.targets.len(), 1);
         assert_eq!(config.targets[0].task, Template::literal("ship", Pos { line: 2, column: 9 }));

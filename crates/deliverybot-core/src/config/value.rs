@@ -3,6 +3,7 @@
 
 use super::{Payload, Role, Trigger};
 use crate::diagnostic::Diagnostic;
+use crate::refs::{self, PULL_REQUEST_REFS};
 use crate::template::{Place, Template};
 use crate::yaml::{Node, Text, Value};
 
@@ -54,11 +55,27 @@ pub(super) fn template(node: &Node, field: &str, place: Place) -> Result<Templat
     Template::compile(&text.value, node.pos, text.verbatim_at, place)
 }
 
-/// `auto_deploy_on`: `pr`, or a full ref (a pattern like `main` would never match one).
+/// `auto_deploy_on`: `pr`, or a full ref (a pattern like `main` would never match one). Pull
+/// requests deploy through `pr` only, under the fork and draft rules: a pattern that can select
+/// their refs (`refs/pull/12/head`, `refs/pull/12/merge`) would deploy a fork's code on a
+/// schedule or a check without them.
 pub(super) fn trigger(node: &Node) -> Result<Trigger, Vec<Diagnostic>> {
     let pattern = &text(node, "auto_deploy_on")?.value;
     if pattern == "pr" {
         return Ok(Trigger::PullRequest);
+    }
+    if refs::has_dot_or_empty_parts(pattern) {
+        return Err(vec![Diagnostic::at(
+            node.pos,
+            format!("`auto_deploy_on: {pattern}` is not a ref: git refs have no `..`, no empty part and no part that starts with `.`, and a request for it would read another ref"),
+        )]);
+    }
+    if refs::pattern_selects_pull_requests(pattern) {
+        let others = if pattern.to_ascii_lowercase().starts_with(PULL_REQUEST_REFS) { "" } else { "; for branches or tags, `refs/heads/*` or `refs/tags/*`" };
+        return Err(vec![Diagnostic::at(
+            node.pos,
+            format!("`auto_deploy_on: {pattern}` would select pull requests' refs (`refs/pull/<number>/head` and `/merge`), forks' and drafts' too; use `auto_deploy_on: pr`, which follows `allow_forks` and `allow_drafts`{others}"),
+        )]);
     }
     if pattern.starts_with("refs/") {
         return Ok(Trigger::Ref(pattern.clone()));
@@ -156,9 +173,41 @@ mod tests {
     }
 
     #[test]
+    fn patterns_that_can_select_pull_request_refs_are_refused_and_point_to_pr() {
+        let pull = "would select pull requests' refs (`refs/pull/<number>/head` and `/merge`), forks' and drafts' too; use `auto_deploy_on: pr`, which follows `allow_forks` and `allow_drafts`";
+        let broad = "; for branches or tags, `refs/heads/*` or `refs/tags/*`";
+        assert_eq!(
+            errors("a:\n  auto_deploy_on: refs/pull/*\nb:\n  auto_deploy_on: refs/*\nc:\n  auto_deploy_on: refs/pu*\nd:\n  auto_deploy_on: refs/pull/12/head\ne:\n  auto_deploy_on: refs/PULL/*\n"),
+            [
+                format!("2:19: `auto_deploy_on: refs/pull/*` {pull}"),
+                format!("4:19: `auto_deploy_on: refs/*` {pull}{broad}"),
+                format!("6:19: `auto_deploy_on: refs/pu*` {pull}{broad}"),
+                format!("8:19: `auto_deploy_on: refs/pull/12/head` {pull}"),
+                format!("10:19: `auto_deploy_on: refs/PULL/*` {pull}"),
+            ]
+        );
+        // Patterns beside `refs/pull/` stay valid.
+        let config = Config::parse("a:\n  auto_deploy_on: refs/pulls/*\nb:\n  auto_deploy_on: refs/heads/pull/*\nc:\n  auto_deploy_on: refs/pull\n").unwrap();
+        assert_eq!(config.targets.len(), 3);
+    }
+
+    #[test]
+    fn patterns_with_parts_a_url_resolves_are_refused() {
+        assert_eq!(
+            errors("a:\n  auto_deploy_on: refs/heads/../pull/1/head\nb:\n  auto_deploy_on: refs//pull/*\n"),
+            [
+                "2:19: `auto_deploy_on: refs/heads/../pull/1/head` is not a ref: git refs have no `..`, no empty part and no part that starts with `.`, and a request for it would read another ref",
+                "4:19: `auto_deploy_on: refs//pull/*` is not a ref: git refs have no `..`, no empty part and no part that starts with `.`, and a request for it would read another ref",
+            ]
+        );
+        assert!(Config::parse("a:\n  auto_deploy_on: refs/tags/v1.2.*\n").is_ok());
+    }
+
+    #[test]
     fn auto_deploy_on_is_a_full_ref_or_pr() {
         assert_eq!(errors("web:\n  auto_deploy_on: v1.0\n"), ["2:19: `auto_deploy_on` is a full ref (like `refs/tags/v1.0`) or `pr`; `v1.0` would never match"]);
         assert_eq!(errors("web:\n  auto_deploy_on: [pr]\n"), ["2:19: `auto_deploy_on` must be text; this is a list"]);
+        assert_eq!(errors("web:\n  auto_deploy_on: '*'\n")[0], "2:19: `auto_deploy_on: *` would select pull requests' refs (`refs/pull/<number>/head` and `/merge`), forks' and drafts' too; use `auto_deploy_on: pr`, which follows `allow_forks` and `allow_drafts`; for branches or tags, `refs/heads/*` or `refs/tags/*`");
         assert_eq!(errors("web:\n  permission: none\n"), ["2:15: `permission` must be a role: read, triage, write, maintain, admin; this is the string \"none\""]);
     }
 }
