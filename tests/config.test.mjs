@@ -47,6 +47,11 @@ const INVALID = {
     '4:16: `${{` is not closed: end the expression with `}}`',
   ],
   duplicate: ['3:1: `staging` is set twice in this map'],
+  'misspelt-safeguard': [
+    '4:3: unknown key `requried_contexts` in target `production`; did you mean `required_contexts`? A misspelt `required_contexts` is an error, not a warning: ignoring it would deploy without the protection it asks for',
+    '5:3: unknown key `permision` in target `production`; did you mean `permission`? A misspelt `permission` is an error, not a warning: ignoring it would deploy without the protection it asks for',
+    '8:7: unknown key `required_context` in a `deployments` entry; did you mean `required_contexts`? A misspelt `required_contexts` is an error, not a warning: ignoring it would deploy without the protection it asks for',
+  ],
   'alias-bomb': ['6:29: the config expands to more than 1000000 values (through YAML aliases); it is refused'],
 };
 
@@ -114,7 +119,7 @@ for (const path of examples) {
   });
 }
 
-for (const name of ['unknown-keys', 'wrong-types', 'bad-ref', 'legacy-many', 'not-a-map']) {
+for (const name of ['unknown-keys', 'misspelt-safeguard', 'wrong-types', 'bad-ref', 'legacy-many', 'not-a-map']) {
   test(`the JSON Schema rejects ${name}.yml`, () => {
     const config = parseYaml(readFileSync(`${ROOT}${FIXTURES}/${name}.yml`, 'utf8'));
     assert.equal(checkSchema(config), false);

@@ -1,6 +1,7 @@
 //! The keys each part of the config knows, and the checks that keep them: an unknown key is reported
 //! at its position, with the known key it is closest to (`enviroment` → `environment`) — a warning
-//! in a target (the original ignored such keys), an error in `settings`.
+//! in a target (the original ignored such keys), an error in `settings` and wherever it looks like
+//! a misspelt safeguard.
 
 use crate::diagnostic::{closest, Diagnostic};
 use crate::yaml::Node;
@@ -44,12 +45,27 @@ pub const SETTINGS_KEYS: &[&str] = &["dispatch", "commands"];
 /// The keys of `settings.commands`.
 pub const COMMANDS_KEYS: &[&str] = &["default_target", "deploy", "force", "lock", "unlock", "promote"];
 
+/// Keys that hold a deploy back: `required_contexts` (wait for CI) and `permission` (who may deploy
+/// by command). Ignoring a misspelling of one would deploy with less protection than the config
+/// asks for, silently, so it is an error (a departure from the original, which ignored it too).
+const SAFEGUARDS: &[&str] = &["required_contexts", "permission"];
+
 /// Keeps a target's known keys; every unknown one is a warning with the closest known key, and is
 /// ignored. The original Deliverybot ignored keys it did not know, so configs written for it (or
-/// with keys of its later versions) keep working; the warning still points at a likely typo.
-pub(super) fn known(fields: Vec<(Node, Node)>, known: &[&str], place: &str, warnings: &mut Vec<Diagnostic>) -> Vec<(Node, Node)> {
+/// with keys of its later versions) keep working; the warning still points at a likely typo. An
+/// unknown key closest to one of the [`SAFEGUARDS`] is an error instead.
+pub(super) fn known(fields: Vec<(Node, Node)>, known: &[&str], place: &str, errors: &mut Vec<Diagnostic>, warnings: &mut Vec<Diagnostic>) -> Vec<(Node, Node)> {
     let (kept, unknown) = split(fields, known);
-    warnings.extend(unknown.iter().map(|key| unknown_key(key, known, place, Unknown::Ignored)));
+    for key in unknown {
+        let safeguard = key.as_str().and_then(|name| closest(name, known)).filter(|guess| SAFEGUARDS.contains(guess));
+        match safeguard {
+            Some(guess) => errors.push(Diagnostic::at(
+                key.pos,
+                format!("unknown key `{}` {place}; did you mean `{guess}`? A misspelt `{guess}` is an error, not a warning: ignoring it would deploy without the protection it asks for", key.as_str().unwrap_or_default()),
+            )),
+            None => warnings.push(unknown_key(&key, known, place, Unknown::Ignored)),
+        }
+    }
     kept
 }
 
@@ -108,7 +124,19 @@ mod tests {
             warnings(include_str!("../../../../tests/fixtures/configs/unknown-keys.yml")),
             [
                 "3:3: unknown key `enviroment` in target `staging` is ignored; did you mean `environment`?",
-                "4:3: unknown key `requried_contexts` in target `staging` is ignored; did you mean `required_contexts`?",
+                "4:3: unknown key `colour` in target `staging` is ignored; the keys are `auto_deploy_on`, `environment`, `task`, `description`, `payload`, `auto_merge`, `required_contexts`, `transient_environment`, `production_environment`, `deployments`, `allow_forks`, `allow_drafts`, `permission`",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_misspelt_safeguard_is_an_error_not_a_warning() {
+        assert_eq!(
+            errors(include_str!("../../../../tests/fixtures/configs/misspelt-safeguard.yml")),
+            [
+                "4:3: unknown key `requried_contexts` in target `production`; did you mean `required_contexts`? A misspelt `required_contexts` is an error, not a warning: ignoring it would deploy without the protection it asks for",
+                "5:3: unknown key `permision` in target `production`; did you mean `permission`? A misspelt `permission` is an error, not a warning: ignoring it would deploy without the protection it asks for",
+                "8:7: unknown key `required_context` in a `deployments` entry; did you mean `required_contexts`? A misspelt `required_contexts` is an error, not a warning: ignoring it would deploy without the protection it asks for",
             ]
         );
     }

@@ -87,7 +87,7 @@ fn first_entry(target: &str, key: Node, list: Node, errors: &mut Vec<Diagnostic>
         let name = k.as_str().unwrap_or_default();
         warnings.push(Diagnostic::at(k.pos, format!("`{name}` in a `deployments` entry is ignored, as in the original Deliverybot; set it on target `{target}` itself")));
     }
-    keys::known(rest, LEGACY_KEYS, "in a `deployments` entry", warnings)
+    keys::known(rest, LEGACY_KEYS, "in a `deployments` entry", errors, warnings)
 }
 
 /// Whether JavaScript's `||` would keep this value: all but `null`, `false`, `0`, NaN and `""`.

@@ -89,7 +89,7 @@ fn read_targets(entries: Vec<(Node, Node)>, settings: &mut Settings, errors: &mu
 /// A target's fields, with the legacy `deployments: [...]` entry's folded in.
 fn read_target(name: String, pos: Pos, fields: Vec<(Node, Node)>, errors: &mut Vec<Diagnostic>, warnings: &mut Vec<Diagnostic>) -> Option<Target> {
     let before = errors.len();
-    let fields = keys::known(fields, TARGET_KEYS, &format!("in target `{name}`"), warnings);
+    let fields = keys::known(fields, TARGET_KEYS, &format!("in target `{name}`"), errors, warnings);
     let fields = legacy::fold(&name, fields, errors, warnings);
     let mut target = Target {
         name,
