@@ -22,8 +22,9 @@ impl Log {
         self.push(Level::Warning, message.into(), None);
     }
 
-    pub fn error(&mut self, message: impl Into<String>, annotation: Option<Annotation>) {
-        self.push(Level::Error, message.into(), annotation);
+    /// A line about a place in a file, which the runner shows on that file (`::warning file=…`).
+    pub fn annotated(&mut self, level: Level, message: impl Into<String>, annotation: Option<Annotation>) {
+        self.push(level, message.into(), annotation);
     }
 
     fn push(&mut self, level: Level, message: String, annotation: Option<Annotation>) {

@@ -3,7 +3,7 @@
 use crate::config::Config;
 use crate::github::{answer, Answer};
 use crate::log::Log;
-use crate::protocol::{Annotation, Outcome, Reply};
+use crate::protocol::{Annotation, Level, Outcome, Reply};
 use crate::report::plural;
 use crate::diagnostic::Diagnostic;
 
@@ -51,9 +51,11 @@ impl ConfigFile {
     }
 }
 
-/// "Read .github/deploy.yml from main (3 targets)."
+/// "Read .github/deploy.yml from main (3 targets).", then each of the config's warnings (what the
+/// original Deliverybot accepted and this one ignores), annotated at its place in the file.
 pub fn log_read(config: &Config, path: &str, branch: &str, log: &mut Log) {
     log.info(format!("Read {path} from {branch} ({} target{}).", config.targets.len(), plural(config.targets.len())));
+    log_located(Level::Warning, path, &config.warnings, log);
 }
 
 /// Why the run failed when the config has problems: "deploy.yml has 2 problems; nothing was deployed."
@@ -77,9 +79,13 @@ fn invalid(path: &str, errors: &[Diagnostic], log: &mut Log) -> Outcome {
 
 /// Each problem as an error line, annotated at its place in the config so that GitHub shows it there.
 pub fn log_problems(path: &str, errors: &[Diagnostic], log: &mut Log) {
-    for error in errors {
-        let annotation = error.pos.map(|pos| Annotation { file: path.to_string(), line: pos.line, column: pos.column });
-        log.error(error.located(path), annotation);
+    log_located(Level::Error, path, errors, log);
+}
+
+fn log_located(level: Level, path: &str, diagnostics: &[Diagnostic], log: &mut Log) {
+    for diagnostic in diagnostics {
+        let annotation = diagnostic.pos.map(|pos| Annotation { file: path.to_string(), line: pos.line, column: pos.column });
+        log.annotated(level, diagnostic.located(path), annotation);
     }
 }
 
@@ -107,6 +113,19 @@ mod tests {
             other => panic!("{other:?}"),
         }
         assert!(matches!(read(Reply::Lost { error: "timed out".into() }), ConfigFile::Unreadable(reason) if reason == "could not read .github/deploy.yml from main: timed out"));
+    }
+
+    #[test]
+    fn a_config_is_logged_as_read_with_each_warning_at_its_place() {
+        let ConfigFile::Read(config) = read(Reply::ok(200, "web:\n  enviroment: staging\n")) else { panic!("read") };
+        let mut log = Log::default();
+        let config = ConfigFile::Read(config).into_config("deploy.yml", "main", &mut log).unwrap();
+        assert_eq!(config.targets.len(), 1);
+        let lines = log.take();
+        assert_eq!(lines[0].message, "Read deploy.yml from main (1 target).");
+        assert_eq!(lines[1].level, Level::Warning);
+        assert_eq!(lines[1].message, "deploy.yml:2:3: unknown key `enviroment` in target `web` is ignored; did you mean `environment`?");
+        assert_eq!(lines[1].annotation, Some(Annotation { file: "deploy.yml".into(), line: 2, column: 3 }));
     }
 
     #[test]
