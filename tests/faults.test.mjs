@@ -10,6 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EXAMPLE_SHA as SHA, exampleRepo, installedAction, runAction, webhookExample } from './support/action.mjs';
 import { startFakeGitHub } from './support/fake-github.mjs';
+import { Octokit } from '@octokit/core';
+import { retry } from '@octokit/plugin-retry';
+import { run as runLibrary } from '../dist/lib.mjs';
 
 const DEPLOYMENTS = '/repos/Codertocat/Hello-World/deployments';
 const CONFIG_PATH = '/repos/Codertocat/Hello-World/contents/.github/deploy.yml';
@@ -43,6 +46,23 @@ test('502 twice on the create: looked up before each retry, one deployment in th
   assert.deepEqual(
     fake.requests.filter((r) => r.path === DEPLOYMENTS).map((r) => `${r.method} ${r.status}`),
     ['GET 200', 'POST 502', 'GET 200', 'POST 502', 'GET 200', 'POST 201'],
+  );
+});
+
+test('the library with an Octokit that retries: a create goes out once per engine attempt, reads are retried', async () => {
+  fake.fail({ method: 'POST', path: DEPLOYMENTS, status: 502, times: 1000 });
+  fake.fail({ method: 'GET', path: CONFIG_PATH, status: 502, times: 1 });
+  const RetryingOctokit = Octokit.plugin(retry);
+  const octokit = new RetryingOctokit({ auth: 'test-token', baseUrl: fake.url, retry: { retryAfterBaseValue: 1 } });
+  const result = await runLibrary({ eventName: 'push', payload: push(), executor: octokit });
+
+  assert.equal(repo.deployments.length, 0);
+  assert.match(result.failure, /GitHub did not create the deployment after 3 tries/);
+  // Octokit's retry of a read is fine (the config, asked for twice); a create is the engine's alone.
+  assert.equal(fake.requests.filter((r) => r.path === CONFIG_PATH).length, 2);
+  assert.deepEqual(
+    fake.requests.filter((r) => r.path === DEPLOYMENTS).map((r) => `${r.method} ${r.status}`),
+    ['GET 200', 'POST 502', 'GET 200', 'POST 502', 'GET 200', 'POST 502', 'GET 200'],
   );
 });
 
