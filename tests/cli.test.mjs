@@ -4,7 +4,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,9 +18,9 @@ const OTHER = 'f95f852bd8fca8fcc58a9a2d6c842781e32a215e';
 const EXAMPLE = ['--config', 'examples/deploy.yml', '--event', 'push', '--payload', 'examples/push.json'];
 
 /** Runs the bin; asynchronous, so a fake GitHub API in this process can answer it. */
-function cli(args, { cwd = ROOT, env = {} } = {}) {
+function cli(args, { cwd = ROOT, env = {}, timeout } = {}) {
   const childEnv = { PATH: process.env.PATH, HOME: tmpdir(), ...env };
-  const child = spawn(ACTION_NODE, [CLI, ...args], { cwd, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(ACTION_NODE, [CLI, ...args], { cwd, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'], timeout });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk) => (stdout += chunk));
@@ -306,4 +306,30 @@ test('every command has --help; no command or an unknown one is a usage error', 
   const unknown = await cli(['deploy']);
   assert.equal(unknown.code, 2);
   assert.match(unknown.stderr, /unknown command `deploy`/);
+});
+
+test('validate and plan read regular files only, and no further than the limit', async () => {
+  // A FIFO with no writer would wait forever; /dev/zero never ends. Each is refused before a read.
+  const dir = mkdtempSync(join(tmpdir(), 'deliverybot-cli-'));
+  const fifo = join(dir, 'deploy.yml');
+  execFileSync('mkfifo', [fifo]);
+  const special = [['/dev/zero', 'a character device'], [fifo, 'a FIFO'], [dir, 'a directory']];
+  for (const [path, kind] of special) {
+    const run = await cli(['validate', path], { timeout: 20_000 });
+    assert.equal(run.code, 2, `${path}: ${run.stderr}`);
+    assert.equal(run.stderr, `deliverybot validate: cannot read ${path}: not a regular file (${kind})\n`);
+    const plan = await cli(['plan', '--event', 'push', '--payload', path, '--config', 'examples/deploy.yml'], { timeout: 20_000 });
+    assert.equal(plan.code, 2, `${path}: ${plan.stderr}`);
+    assert.match(plan.stderr, new RegExp(`cannot read the payload ${path}: not a regular file \\(${kind}\\)`));
+  }
+
+  // 1 MiB is read; a byte more is over the limit, said as a problem of the file.
+  const line = 'staging:\n  environment: staging\n';
+  const atLimit = tempFile('deploy.yml', line + '#'.repeat(1024 * 1024 - line.length - 1) + '\n');
+  const ok = await cli(['validate', atLimit]);
+  assert.equal(ok.code, 0, ok.stderr);
+  const over = tempFile('deploy.yml', line + '#'.repeat(1024 * 1024 - line.length) + '\n');
+  const big = await cli(['validate', over]);
+  assert.equal(big.code, 1);
+  assert.equal(big.stderr, `${over}: the file is larger than 1048576 bytes, the limit (1 MiB)\n${over}: 1 problem\n`);
 });
