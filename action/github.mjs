@@ -14,18 +14,23 @@ const MAX_WAIT_MS = 60_000;
 const DOT_SEGMENTS = new Set(['.', '..', '%2e', '.%2e', '%2e.', '%2e%2e']);
 
 /**
- * `timeoutMs`: how long one attempt may wait for an answer (`DELIVERYBOT_REQUEST_TIMEOUT`, in
- * seconds, sets it for slow GitHub Enterprise Server instances).
+ * `timeoutMs`: how long one try may take, from connecting to the answer's last byte
+ * (`DELIVERYBOT_REQUEST_TIMEOUT`, in seconds, sets it for slow GitHub Enterprise Server instances).
+ * `runTimeoutMs`: the ceiling of everything this client does, from now: tries, retries and waits
+ * (`DELIVERYBOT_RUN_TIMEOUT`). Past it, nothing more is sent, and what was not answered in time is
+ * handed to the engine as a request that got no answer. `log(level, message)` hears of waits.
  */
-export function createClient({ apiUrl, token, userAgent, timeoutMs = 30_000, sleep = delay }) {
+export function createClient({ apiUrl, token, userAgent, timeoutMs = 30_000, runTimeoutMs = 600_000, log = () => {}, sleep = delay, now = Date.now }) {
   const base = new URL(apiUrl.endsWith('/') ? apiUrl : `${apiUrl}/`);
   const http = transport(base.protocol);
   const agent = preconnected(http, base);
+  const deadline = now() + runTimeoutMs;
+  const ceiling = `the run's time limit of ${runTimeoutMs / 1000} s (DELIVERYBOT_RUN_TIMEOUT)`;
   let lastWrite = 0;
 
-  /** One attempt: resolves to `{status, headers, body}` (the body as the bytes that came, which the
-   * engine reads as UTF-8), or `{error}` when no answer came. */
-  function send(request) {
+  /** One try, of at most `limitMs`: resolves to `{status, headers, body}` (the body as the bytes
+   * that came, which the engine reads as UTF-8), or `{error}` when no whole answer came. */
+  function send(request, limitMs) {
     // A `.` or `..` segment (even percent-encoded) would make URL resolution go somewhere else than
     // the engine meant, possibly outside the API root: refuse it.
     const dots = request.path.split('/').some((segment) => DOT_SEGMENTS.has(segment.toLowerCase()));
@@ -47,14 +52,23 @@ export function createClient({ apiUrl, token, userAgent, timeoutMs = 30_000, sle
       headers['content-length'] = Buffer.byteLength(body);
     }
     return new Promise((resolve) => {
-      const req = http.request(url, { method: request.method, headers, timeout: timeoutMs, agent }, (res) => {
+      // One timer for the whole try: a server that sends a byte now and then must not hold it open.
+      const timer = setTimeout(() => {
+        const why = limitMs < timeoutMs ? `${ceiling} was reached` : `no whole answer within ${timeoutMs / 1000} s`;
+        resolve({ error: `${request.method} ${url.pathname}: ETIMEDOUT (${why})` });
+        req.destroy();
+      }, limitMs);
+      const done = (reply) => {
+        clearTimeout(timer);
+        resolve(reply);
+      };
+      const req = http.request(url, { method: request.method, headers, agent }, (res) => {
         const chunks = [];
         res.on('data', (chunk) => chunks.push(chunk));
-        res.on('end', () => resolve({ status: res.statusCode, headers: flatten(res.headers), body: Buffer.concat(chunks) }));
-        res.on('error', (err) => resolve({ error: `the answer was cut off (${err.message})` }));
+        res.on('end', () => done({ status: res.statusCode, headers: flatten(res.headers), body: Buffer.concat(chunks) }));
+        res.on('error', (err) => done({ error: `the answer was cut off (${err.message})` }));
       });
-      req.on('timeout', () => req.destroy(Object.assign(new Error(`no answer within ${timeoutMs / 1000} s`), { code: 'ETIMEDOUT' })));
-      req.on('error', (err) => resolve({ error: `${request.method} ${url.pathname}: ${err.code ?? err.message}` }));
+      req.on('error', (err) => done({ error: `${request.method} ${url.pathname}: ${err.code ?? err.message}` }));
       req.end(body);
     });
   }
@@ -66,12 +80,17 @@ export function createClient({ apiUrl, token, userAgent, timeoutMs = 30_000, sle
     let wait = 0;
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
       // Writes, retries included, keep a second apart, as GitHub asks.
-      if (write) wait = Math.max(wait, lastWrite + WRITE_SPACING_MS - Date.now());
+      if (write) wait = Math.max(wait, lastWrite + WRITE_SPACING_MS - now());
+      if (now() + wait >= deadline) {
+        if (reply === undefined) return { error: `${request.method} ${request.path} was not sent: ${ceiling} was reached`, final: true };
+        log('warning', `${request.method} ${request.path} is not tried again: that would pass ${ceiling}.`);
+        break;
+      }
       if (wait > 0) await sleep(wait);
-      reply = await send(request);
-      if (write) lastWrite = Date.now();
+      reply = await send(request, Math.min(timeoutMs, deadline - now()));
+      if (write) lastWrite = now();
       if (reply.final) break; // refused here: trying again changes nothing
-      const retry = retryDelay(reply, attempt);
+      const retry = retryDelay(reply, attempt, now());
       // A rate-limited request was refused before GitHub did anything: always safe to repeat.
       // Anything else is repeated only when the engine says it is safe (it looks before it
       // repeats a create whose answer was lost).

@@ -137,6 +137,29 @@ test('a read that times out is tried again (DELIVERYBOT_REQUEST_TIMEOUT)', async
   assert.equal(repo.deployments.length, 1);
 });
 
+test('an answer that trickles in is cut at DELIVERYBOT_REQUEST_TIMEOUT, however it keeps coming, and tried again', { timeout: 20_000 }, async () => {
+  fake.fail({ method: 'GET', path: CONFIG_PATH, mode: 'trickle', delayMs: 100 });
+  const started = Date.now();
+  const run = await runAction({ fake, eventName: 'push', payload: push(), env: { DELIVERYBOT_REQUEST_TIMEOUT: '1' } });
+
+  assert.equal(run.code, 0, run.stdout + run.stderr);
+  assert.equal(repo.deployments.length, 1);
+  assert.equal(fake.requests.filter((r) => r.path === CONFIG_PATH).length, 2);
+  assert.ok(Date.now() - started >= 1000);
+});
+
+test('DELIVERYBOT_RUN_TIMEOUT bounds the whole run: past it nothing is sent, and the step says why', { timeout: 20_000 }, async () => {
+  fake.fail({ method: 'GET', path: CONFIG_PATH, mode: 'trickle', delayMs: 100, times: 100 });
+  const started = Date.now();
+  const run = await runAction({ fake, eventName: 'push', payload: push(), env: { DELIVERYBOT_REQUEST_TIMEOUT: '1', DELIVERYBOT_RUN_TIMEOUT: '2' } });
+  const took = Date.now() - started;
+
+  assert.equal(run.code, 1, run.stdout + run.stderr);
+  assert.deepEqual(fake.writes(), []);
+  assert.ok(took < 5000, `took ${took} ms`);
+  assert.ok(errors(run).some((m) => m.includes("ETIMEDOUT (the run's time limit of 2 s (DELIVERYBOT_RUN_TIMEOUT) was reached)")), run.stdout);
+});
+
 test('a connection reset on every try of the config read fails clearly, creating nothing', async () => {
   fake.fail({ method: 'GET', path: CONFIG_PATH, mode: 'reset', times: 4 });
   const run = await runAction({ fake, eventName: 'push', payload: push() });

@@ -53,6 +53,68 @@ test('a query arrives as the engine gave it, whatever its characters', async () 
   }
 });
 
+/** A local server whose answers come a byte every 100 ms, for 10 s (a client that waits is a failed test). */
+async function tricklingServer() {
+  const seen = [];
+  const server = createServer((req, res) => {
+    seen.push(req.url);
+    res.writeHead(200, { 'content-type': 'application/json' });
+    let sent = 0;
+    const timer = setInterval(() => (++sent < 100 ? res.write(' ') : res.end('{}')), 100);
+    res.on('close', () => clearInterval(timer));
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { server, seen, url: `http://127.0.0.1:${server.address().port}/api/v3/` };
+}
+
+/** A `sleep` that does not wait but moves the client's clock on, and the clock. */
+function fakeTime() {
+  let skew = 0;
+  const waits = [];
+  return { waits, now: () => Date.now() + skew, sleep: async (ms) => (waits.push(ms), (skew += ms)) };
+}
+
+test('a try is bounded from connecting to the last byte: an answer that trickles in is cut', { timeout: 20_000 }, async () => {
+  const { server, seen, url } = await tricklingServer();
+  try {
+    const time = fakeTime();
+    const perform = createClient({ apiUrl: url, token: 't', userAgent: 'test', timeoutMs: 300, ...time });
+    const started = Date.now();
+    const reply = await perform({ method: 'GET', path: '/repos/o/r', query: [], idempotent: true });
+    const took = Date.now() - started;
+    assert.equal(reply.error, 'GET /api/v3/repos/o/r: ETIMEDOUT (no whole answer within 0.3 s)');
+    assert.deepEqual(seen.length, 4, 'tried 4 times');
+    assert.deepEqual(time.waits, [500, 1000, 2000]);
+    assert.ok(took >= 1200 && took < 2500, `4 tries of 0.3 s took ${took} ms`);
+  } finally {
+    server.closeAllConnections();
+    server.close();
+  }
+});
+
+test('the run\'s time limit bounds tries and waits; nothing is sent after it', { timeout: 20_000 }, async () => {
+  const { server, seen, url } = await tricklingServer();
+  try {
+    const time = fakeTime();
+    const logged = [];
+    const log = (level, message) => logged.push(`${level}: ${message}`);
+    const perform = createClient({ apiUrl: url, token: 't', userAgent: 'test', timeoutMs: 300, runTimeoutMs: 1000, log, ...time });
+    // 0.3 s, a wait of 0.5 s, then a try cut at the limit (0.2 s left); the next wait would pass it.
+    const reply = await perform({ method: 'GET', path: '/repos/o/r', query: [], idempotent: true });
+    assert.equal(reply.error, "GET /api/v3/repos/o/r: ETIMEDOUT (the run's time limit of 1 s (DELIVERYBOT_RUN_TIMEOUT) was reached)");
+    assert.equal(seen.length, 2);
+    assert.deepEqual(time.waits, [500]);
+    assert.deepEqual(logged, ["warning: GET /repos/o/r is not tried again: that would pass the run's time limit of 1 s (DELIVERYBOT_RUN_TIMEOUT)."]);
+
+    const later = await perform({ method: 'POST', path: '/repos/o/r/deployments', query: [], body: {} });
+    assert.deepEqual(later, { error: "POST /repos/o/r/deployments was not sent: the run's time limit of 1 s (DELIVERYBOT_RUN_TIMEOUT) was reached", final: true });
+    assert.equal(seen.length, 2);
+  } finally {
+    server.closeAllConnections();
+    server.close();
+  }
+});
+
 /** A local server that counts connections; `drop(n)` destroys the n-th one as soon as it opens. */
 async function countingServer({ drop = () => false } = {}) {
   const events = { connections: 0, closed: 0 };
