@@ -9,7 +9,9 @@ import { transport } from './builtins.mjs';
 const TRANSIENT = new Set([500, 502, 503, 504]);
 const MAX_ATTEMPTS = 4;
 const WRITE_SPACING_MS = 1_000;
-const MAX_WAIT_MS = 60_000;
+/** How GitHub words a secondary rate limit (and, before 2022, its abuse detection). */
+const SECONDARY_LIMIT = /secondary rate limit|abuse detection/i;
+const SECONDARY_WAIT_MS = 60_000;
 /** `.` and `..`, percent-encoded or not: path segments that URL resolution removes. */
 const DOT_SEGMENTS = new Set(['.', '..', '%2e', '.%2e', '%2e.', '%2e%2e']);
 
@@ -77,20 +79,22 @@ export function createClient({ apiUrl, token, userAgent, timeoutMs = 30_000, run
   return async function perform(request) {
     const write = request.method !== 'GET';
     let reply;
+    let retry;
     let wait = 0;
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
       // Writes, retries included, keep a second apart, as GitHub asks.
       if (write) wait = Math.max(wait, lastWrite + WRITE_SPACING_MS - now());
       if (now() + wait >= deadline) {
         if (reply === undefined) return { error: `${request.method} ${request.path} was not sent: ${ceiling} was reached`, final: true };
-        log('warning', `${request.method} ${request.path} is not tried again: that would pass ${ceiling}.`);
+        log('warning', `${request.method} ${request.path} is not tried again (${retry.why}): waiting ${Math.ceil(wait / 1000)} s would pass ${ceiling}.`);
         break;
       }
+      if (retry?.limited) log('info', `${request.method} ${request.path}: ${retry.why}; trying again in ${Math.ceil(wait / 1000)} s.`);
       if (wait > 0) await sleep(wait);
       reply = await send(request, Math.min(timeoutMs, deadline - now()));
       if (write) lastWrite = now();
       if (reply.final) break; // refused here: trying again changes nothing
-      const retry = retryDelay(reply, attempt, now());
+      retry = retryDelay(reply, attempt, now());
       // A rate-limited request was refused before GitHub did anything: always safe to repeat.
       // Anything else is repeated only when the engine says it is safe (it looks before it
       // repeats a create whose answer was lost).
@@ -136,27 +140,31 @@ function preconnected(http, base) {
 }
 
 /**
- * Whether and when to retry a reply: `{ ms, limited }`, or undefined. `limited` marks rate limits,
- * which GitHub answers before doing anything. A limit that lifts later than a minute from now is
- * not waited out: the engine reports when it lifts.
+ * Whether and when to retry a reply: `{ ms, limited, why }`, or undefined. `limited` marks rate
+ * limits, which GitHub answers before doing anything; `why` says what is waited for. How long is
+ * GitHub's rule for rate limits: what `retry-after` says; else, with no requests left, until the
+ * limit resets; else, for a secondary limit, at least a minute, twice as long on each new refusal.
+ * Whether the wait fits in the run's time limit is the caller's to decide.
  */
 export function retryDelay(reply, attempt, now = Date.now()) {
-  const backoff = { ms: Math.min(500 * 2 ** (attempt - 1), 8_000), limited: false };
+  const backoff = { ms: Math.min(500 * 2 ** (attempt - 1), 8_000), limited: false, why: 'a try failed' };
   if (reply.error !== undefined) return backoff;
   const { status, headers } = reply;
   if (TRANSIENT.has(status)) return backoff;
-  if (status === 403 || status === 429) {
-    // Secondary rate limits say how long to wait; a primary limit says when it resets.
-    if (headers['retry-after'] !== undefined) {
-      // Seconds, or an HTTP date.
-      const seconds = Number(headers['retry-after']);
-      const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(headers['retry-after']) - now;
-      return ms <= MAX_WAIT_MS ? { ms: Math.max(ms, 0), limited: true } : undefined;
-    }
-    if (headers['x-ratelimit-remaining'] === '0' && headers['x-ratelimit-reset'] !== undefined) {
-      const ms = Number(headers['x-ratelimit-reset']) * 1000 - now;
-      return ms <= MAX_WAIT_MS ? { ms: Math.max(ms, 0), limited: true } : undefined;
-    }
+  if (status !== 403 && status !== 429) return undefined;
+  if (headers['retry-after'] !== undefined) {
+    // Seconds, or an HTTP date.
+    const seconds = Number(headers['retry-after']);
+    const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(headers['retry-after']) - now;
+    return Number.isNaN(ms) ? undefined : { ms: Math.max(ms, 0), limited: true, why: `GitHub asked to wait (retry-after: ${headers['retry-after']})` };
+  }
+  if (headers['x-ratelimit-remaining'] === '0' && headers['x-ratelimit-reset'] !== undefined) {
+    const reset = Number(headers['x-ratelimit-reset']) * 1000;
+    if (!Number.isFinite(reset)) return undefined;
+    return { ms: Math.max(reset - now, 0), limited: true, why: `the rate limit resets at ${new Date(reset).toISOString().replace(/\.\d+Z$/, 'Z')}` };
+  }
+  if (SECONDARY_LIMIT.test(String(reply.body ?? '').slice(0, 4096))) {
+    return { ms: SECONDARY_WAIT_MS * 2 ** (attempt - 1), limited: true, why: 'GitHub\'s secondary rate limit, which asks to wait at least a minute' };
   }
   return undefined;
 }

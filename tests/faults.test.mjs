@@ -86,6 +86,20 @@ test('a secondary rate limit on the create: waits as asked, then creates once', 
   assert.ok(Date.now() - started >= 1000, 'waited for retry-after');
 });
 
+test('a secondary rate limit without retry-after: a minute\'s wait, said in the log, and never past the run\'s limit', async () => {
+  // The client waits a minute (its own tests check that, without waiting); here the run's limit is
+  // shorter, so the step says why it did not wait, and the engine reports GitHub's refusal.
+  fake.fail({ method: 'POST', path: DEPLOYMENTS, status: 403, body: { message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.' } });
+  const run = await runAction({ fake, eventName: 'push', payload: push(), env: { DELIVERYBOT_RUN_TIMEOUT: '30' } });
+
+  assert.equal(run.code, 1, run.stdout + run.stderr);
+  assert.equal(repo.deployments.length, 0);
+  assert.equal(fake.requests.filter((r) => r.method === 'POST').length, 1);
+  const warnings = run.commands.filter((c) => c.command === 'warning').map((c) => c.message);
+  assert.ok(warnings.includes(`POST ${DEPLOYMENTS} is not tried again (GitHub's secondary rate limit, which asks to wait at least a minute): waiting 60 s would pass the run's time limit of 30 s (DELIVERYBOT_RUN_TIMEOUT).`), run.stdout);
+  assert.ok(errors(run).some((m) => m.includes('secondary rate limit')), run.stdout);
+});
+
 test('a retry-after given as an HTTP date is waited for too', async () => {
   const when = new Date(Date.now() + 1500).toUTCString();
   fake.fail({ method: 'GET', path: CONFIG_PATH, status: 429, headers: { 'retry-after': when }, body: { message: 'slow down' } });

@@ -20,14 +20,60 @@ test('a path whose dot segments would leave the API root is refused, not sent', 
   }
 });
 
-test('retry-after is read as seconds or as an HTTP date; a far one is not waited for', () => {
+test('rate limits: retry-after as seconds or a date, a reset, a secondary limit without either', () => {
   const now = Date.parse('2026-11-26T10:00:00Z');
-  const limited = (headers) => retryDelay({ status: 429, headers }, 1, now);
-  assert.deepEqual(limited({ 'retry-after': '2' }), { ms: 2000, limited: true });
-  assert.deepEqual(limited({ 'retry-after': 'Thu, 26 Nov 2026 10:00:05 GMT' }), { ms: 5000, limited: true });
-  assert.equal(limited({ 'retry-after': '3600' }), undefined);
+  const limited = (headers, { status = 429, body, attempt = 1 } = {}) => retryDelay({ status, headers, body }, attempt, now);
+  assert.deepEqual(limited({ 'retry-after': '2' }), { ms: 2000, limited: true, why: 'GitHub asked to wait (retry-after: 2)' });
+  assert.equal(limited({ 'retry-after': 'Thu, 26 Nov 2026 10:00:05 GMT' }).ms, 5000);
+  assert.equal(limited({ 'retry-after': '3600' }).ms, 3_600_000, 'whether it fits in the run is the caller\'s to decide');
   assert.equal(limited({ 'retry-after': 'soon' }), undefined);
-  assert.deepEqual(retryDelay({ error: 'ECONNRESET' }, 2, now), { ms: 1000, limited: false });
+  const reset = { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(now / 1000 + 30) };
+  assert.deepEqual(limited(reset, { status: 403 }), { ms: 30_000, limited: true, why: 'the rate limit resets at 2026-11-26T10:00:30Z' });
+
+  // No header to go by: GitHub asks for at least a minute, and longer each time it refuses again.
+  const secondary = Buffer.from('{"message":"You have exceeded a secondary rate limit. Please wait a few minutes before you try again."}');
+  for (const status of [403, 429]) {
+    assert.deepEqual(limited({}, { status, body: secondary }), { ms: 60_000, limited: true, why: 'GitHub\'s secondary rate limit, which asks to wait at least a minute' });
+    assert.equal(limited({}, { status, body: secondary, attempt: 3 }).ms, 240_000);
+  }
+  assert.equal(limited({}, { status: 403, body: '{"message":"You have triggered an abuse detection mechanism."}' }).ms, 60_000);
+  assert.equal(limited({}, { status: 403, body: '{"message":"Resource not accessible by integration"}' }), undefined);
+  assert.equal(limited({ 'x-ratelimit-remaining': '12' }, { status: 403 }), undefined);
+  assert.deepEqual(retryDelay({ error: 'ECONNRESET' }, 2, now), { ms: 1000, limited: false, why: 'a try failed' });
+});
+
+test('a secondary rate limit without retry-after: a create waits a minute, then two, said in the log; never past the run\'s limit', async () => {
+  const answers = [];
+  const server = createServer((req, res) => {
+    const status = answers.shift() ?? 201;
+    res.writeHead(status, { 'content-type': 'application/json' });
+    res.end(status === 403 ? '{"message":"You have exceeded a secondary rate limit."}' : '{"id":1}');
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${server.address().port}/`;
+  const create = { method: 'POST', path: '/repos/o/r/deployments', query: [], body: {}, idempotent: false };
+  try {
+    answers.push(403, 403);
+    let time = fakeTime();
+    let logged = [];
+    let perform = createClient({ apiUrl: url, token: 't', userAgent: 'test', log: (level, message) => logged.push(`${level}: ${message}`), ...time });
+    assert.equal((await perform(create)).status, 201);
+    assert.deepEqual(time.waits, [60_000, 120_000]);
+    const waiting = "POST /repos/o/r/deployments: GitHub's secondary rate limit, which asks to wait at least a minute; trying again in";
+    assert.deepEqual(logged, [`info: ${waiting} 60 s.`, `info: ${waiting} 120 s.`]);
+
+    // With 90 s left after the first refusal, the second wait is not made: GitHub's answer is the reply.
+    answers.push(403, 403);
+    time = fakeTime();
+    logged = [];
+    perform = createClient({ apiUrl: url, token: 't', userAgent: 'test', runTimeoutMs: 150_000, log: (level, message) => logged.push(`${level}: ${message}`), ...time });
+    assert.equal((await perform(create)).status, 403);
+    assert.deepEqual(time.waits, [60_000]);
+    assert.equal(logged.at(-1), "warning: POST /repos/o/r/deployments is not tried again (GitHub's secondary rate limit, which asks to wait at least a minute): waiting 120 s would pass the run's time limit of 150 s (DELIVERYBOT_RUN_TIMEOUT).");
+  } finally {
+    server.closeAllConnections();
+    server.close();
+  }
 });
 
 test('a query arrives as the engine gave it, whatever its characters', async () => {
@@ -104,7 +150,7 @@ test('the run\'s time limit bounds tries and waits; nothing is sent after it', {
     assert.equal(reply.error, "GET /api/v3/repos/o/r: ETIMEDOUT (the run's time limit of 1 s (DELIVERYBOT_RUN_TIMEOUT) was reached)");
     assert.equal(seen.length, 2);
     assert.deepEqual(time.waits, [500]);
-    assert.deepEqual(logged, ["warning: GET /repos/o/r is not tried again: that would pass the run's time limit of 1 s (DELIVERYBOT_RUN_TIMEOUT)."]);
+    assert.deepEqual(logged, ["warning: GET /repos/o/r is not tried again (a try failed): waiting 1 s would pass the run's time limit of 1 s (DELIVERYBOT_RUN_TIMEOUT)."]);
 
     const later = await perform({ method: 'POST', path: '/repos/o/r/deployments', query: [], body: {} });
     assert.deepEqual(later, { error: "POST /repos/o/r/deployments was not sent: the run's time limit of 1 s (DELIVERYBOT_RUN_TIMEOUT) was reached", final: true });
