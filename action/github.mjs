@@ -5,6 +5,7 @@
 // fails is the engine's decision, so a failed write is handed back to it, never repeated here.
 
 import { transport } from './builtins.mjs';
+import { proxyFor, throughProxy } from './proxy.mjs';
 
 const TRANSIENT = new Set([500, 502, 503, 504]);
 const MAX_ATTEMPTS = 4;
@@ -22,10 +23,11 @@ const DOT_SEGMENTS = new Set(['.', '..', '%2e', '.%2e', '%2e.', '%2e%2e']);
  * (`DELIVERYBOT_RUN_TIMEOUT`). Past it, nothing more is sent, and what was not answered in time is
  * handed to the engine as a request that got no answer. `log(level, message)` hears of waits.
  */
-export function createClient({ apiUrl, token, userAgent, timeoutMs = 30_000, runTimeoutMs = 600_000, log = () => {}, sleep = delay, now = Date.now }) {
+export function createClient({ apiUrl, token, userAgent, timeoutMs = 30_000, runTimeoutMs = 600_000, log = () => {}, sleep = delay, now = Date.now, env = process.env }) {
   const base = new URL(apiUrl.endsWith('/') ? apiUrl : `${apiUrl}/`);
-  const http = transport(base.protocol);
-  const agent = preconnected(http, base);
+  // Through the proxy the environment names for the API (proxy.mjs), or straight to it.
+  const proxy = proxyFor(base, env);
+  const open = proxy ? throughProxy(base, proxy) : direct(base);
   const deadline = now() + runTimeoutMs;
   const ceiling = `the run's time limit of ${runTimeoutMs / 1000} s (DELIVERYBOT_RUN_TIMEOUT)`;
   let lastWrite = 0;
@@ -64,7 +66,7 @@ export function createClient({ apiUrl, token, userAgent, timeoutMs = 30_000, run
         clearTimeout(timer);
         resolve(reply);
       };
-      const req = http.request(url, { method: request.method, headers, agent }, (res) => {
+      const req = open(url, { method: request.method, headers }, (res) => {
         const chunks = [];
         res.on('data', (chunk) => chunks.push(chunk));
         res.on('end', () => done({ status: res.statusCode, headers: flatten(res.headers), body: Buffer.concat(chunks) }));
@@ -105,18 +107,25 @@ export function createClient({ apiUrl, token, userAgent, timeoutMs = 30_000, run
   };
 }
 
+/** `request(url, options, onResponse)` straight to the API, over a connection opened now. */
+function direct(base) {
+  const http = transport(base.protocol);
+  const agent = preconnected(http, base);
+  return (url, options, onResponse) => http.request(url, { ...options, agent }, onResponse);
+}
+
 /**
  * An agent like Node's global one (the same options: keep-alive, no delay) whose first connection to
  * the API is opened now: its TCP and TLS handshakes then run while the engine compiles and plans,
  * instead of delaying the first request (on GitHub, tens of milliseconds; against a local server,
  * 0.3 ms: bench/run.mjs). The first request takes that socket if it is still alive; anything else
  * connects as usual. A run that makes no request leaves it unused (it holds no event loop open).
- * With Node's proxy support on (`NODE_USE_ENV_PROXY`), the global agent is used as it is: it
- * connects through the proxy, which an early connection to the API would bypass.
+ * Node's own proxy (`NODE_USE_ENV_PROXY`, in the global agent's options) is left out: proxies are
+ * proxy.mjs's, and this agent is used only when none applies.
  */
 function preconnected(http, base) {
-  if (http.globalAgent.options.proxyEnv) return http.globalAgent;
-  const agent = new http.Agent({ ...http.globalAgent.options });
+  const { proxyEnv, ...globalOptions } = http.globalAgent.options;
+  const agent = new http.Agent(globalOptions);
   const host = base.hostname.startsWith('[') ? base.hostname.slice(1, -1) : base.hostname;
   const port = Number(base.port) || (base.protocol === 'http:' ? 80 : 443);
   const { isIP } = process.getBuiltinModule('node:net');

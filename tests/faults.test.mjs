@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EXAMPLE_SHA as SHA, exampleRepo, installedAction, runAction, webhookExample } from './support/action.mjs';
 import { startFakeGitHub } from './support/fake-github.mjs';
+import { startProxy } from './support/proxy.mjs';
 import { Octokit } from '@octokit/core';
 import { retry } from '@octokit/plugin-retry';
 import { run as runLibrary } from '../dist/lib.mjs';
@@ -172,6 +173,29 @@ test('DELIVERYBOT_RUN_TIMEOUT bounds the whole run: past it nothing is sent, and
   assert.deepEqual(fake.writes(), []);
   assert.ok(took < 5000, `took ${took} ms`);
   assert.ok(errors(run).some((m) => m.includes("ETIMEDOUT (the run's time limit of 2 s (DELIVERYBOT_RUN_TIMEOUT) was reached)")), run.stdout);
+});
+
+test('behind a proxy (HTTP_PROXY, NO_PROXY): every request goes through it, unless NO_PROXY names the host', async () => {
+  // The API is given a name that does not resolve: only the proxy knows where it is.
+  const port = new URL(fake.url).port;
+  const proxy = await startProxy({ hosts: { 'github.test': '127.0.0.1' } });
+  try {
+    const env = { GITHUB_API_URL: `http://github.test:${port}`, HTTP_PROXY: proxy.url, NO_PROXY: 'example.com,github.test:1' };
+    const run = await runAction({ fake, eventName: 'push', payload: push(), env });
+    assert.equal(run.code, 0, run.stdout + run.stderr);
+    assert.equal(repo.deployments.length, 1);
+    // Each request the API got came through the proxy, asked in full.
+    const through = proxy.passed.map(({ method, target }) => `${method} ${new URL(target).origin}${new URL(target).pathname}`);
+    assert.deepEqual(through, fake.requests.map(({ method, path }) => `${method} http://github.test:${port}${path}`));
+    assert.ok(through.includes(`POST http://github.test:${port}${DEPLOYMENTS}`));
+
+    const around = await runAction({ fake, eventName: 'push', payload: push(), env: { ...env, NO_PROXY: `github.test:${port}` } });
+    assert.equal(around.code, 1);
+    assert.equal(proxy.passed.length, fake.requests.length, 'nothing more through the proxy');
+    assert.ok(errors(around).some((m) => /: (ENOTFOUND|EAI_AGAIN)$/.test(m)), around.stdout);
+  } finally {
+    await proxy.close();
+  }
 });
 
 test('a connection reset on every try of the config read fails clearly, creating nothing', async () => {

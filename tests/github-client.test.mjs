@@ -4,9 +4,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import { fileURLToPath } from 'node:url';
 import { createClient, retryDelay } from '../action/github.mjs';
+import { bypassed, proxyFor } from '../action/proxy.mjs';
 import { ACTION_NODE } from './support/action.mjs';
+import { startProxy } from './support/proxy.mjs';
 
 test('a path whose dot segments would leave the API root is refused, not sent', async () => {
   const perform = createClient({ apiUrl: 'http://127.0.0.1:9/api/v3', token: 't', userAgent: 'test' });
@@ -209,33 +214,98 @@ test('an early connection that the server closed is not used: the request connec
   }
 });
 
-test('with NODE_USE_ENV_PROXY, requests go through the proxy (Node 24), not to an early connection', async (t) => {
-  // A proxy that answers itself: it sees the absolute URL a client sends to a proxy.
-  const seen = [];
-  const proxy = createServer((req, res) => {
-    seen.push(req.url);
-    res.end('{"through":"proxy"}');
-  });
-  await new Promise((resolve) => proxy.listen(0, '127.0.0.1', resolve));
-  try {
-    const env = { ...process.env, NODE_USE_ENV_PROXY: '1', HTTP_PROXY: `http://127.0.0.1:${proxy.address().port}`, NO_PROXY: '' };
-    const script = `
-      const http = process.getBuiltinModule('node:http');
-      if (!http.globalAgent.options.proxyEnv) { console.log('unsupported'); process.exit(0); }
-      const { createClient } = await import(${JSON.stringify(new URL('../action/github.mjs', import.meta.url).href)});
-      const perform = createClient({ apiUrl: 'http://api.example.invalid/', token: 't', userAgent: 'test' });
-      const reply = await perform({ method: 'GET', path: '/repos/o/r', query: [], idempotent: true });
-      console.log(JSON.stringify({ status: reply.status, error: reply.error, body: reply.body && String(reply.body) }));`;
-    const out = await new Promise((resolve, reject) => {
-      const child = spawn(ACTION_NODE, ['--input-type=module', '-e', script], { env, stdio: ['ignore', 'pipe', 'inherit'] });
-      let text = '';
-      child.stdout.on('data', (chunk) => (text += chunk));
-      child.on('close', (code) => (code === 0 ? resolve(text.trim()) : reject(new Error(`exit ${code}: ${text}`))));
-    });
-    if (out === 'unsupported') return t.skip(`${ACTION_NODE} has no NODE_USE_ENV_PROXY`);
-    assert.deepEqual(JSON.parse(out), { status: 200, body: '{"through":"proxy"}' });
-    assert.deepEqual(seen, ['http://api.example.invalid/repos/o/r']);
-  } finally {
-    proxy.close();
-  }
+test('proxies from the environment: which URL goes through which, NO_PROXY as the Actions toolkit reads it', () => {
+  const via = (url, env) => proxyFor(new URL(url), env)?.href;
+  const proxies = { HTTPS_PROXY: 'http://secure.proxy:3128', HTTP_PROXY: 'plain.proxy:8080' };
+  assert.equal(via('https://api.github.com/', proxies), 'http://secure.proxy:3128/');
+  assert.equal(via('http://ghes.corp/api/v3/', proxies), 'http://plain.proxy:8080/', 'no scheme: http://');
+  assert.equal(via('https://api.github.com/', { https_proxy: 'http://lower:1', HTTPS_PROXY: 'http://upper:2' }), 'http://lower:1/');
+  assert.equal(via('https://api.github.com/', { HTTP_PROXY: 'http://plain.proxy:8080' }), undefined, 'https uses HTTPS_PROXY only');
+  assert.equal(via('https://api.github.com/', {}), undefined);
+  assert.throws(() => via('https://api.github.com/', { HTTPS_PROXY: 'socks5://proxy:1080' }), /^Error: HTTPS_PROXY is not an http:\/\/ or https:\/\/ proxy URL: "socks5:\/\/proxy:1080"$/);
+
+  const bypass = (url, noProxy) => bypassed(new URL(url), { NO_PROXY: noProxy });
+  // The loopback never goes through a proxy.
+  for (const url of ['http://localhost:8080/', 'http://127.0.0.5/', 'http://[::1]:3000/']) assert.equal(bypass(url, ''), true, url);
+  // A host, and its subdomains.
+  assert.equal(bypass('https://github.corp/', 'github.corp'), true);
+  assert.equal(bypass('https://api.github.corp/', 'github.corp'), true);
+  assert.equal(bypass('https://notgithub.corp/', 'github.corp'), false);
+  // A suffix: subdomains only.
+  assert.equal(bypass('https://api.github.corp/', '.github.corp'), true);
+  assert.equal(bypass('https://github.corp/', '.github.corp'), false);
+  // A port: the URL's, or its scheme's default.
+  assert.equal(bypass('https://ghes.corp:8443/', 'ghes.corp:8443'), true);
+  assert.equal(bypass('https://ghes.corp/', 'ghes.corp:8443'), false);
+  assert.equal(bypass('https://ghes.corp/', 'ghes.corp:443'), true);
+  assert.equal(bypass('http://ghes.corp/', 'ghes.corp:443'), false);
+  // Everything; lists with spaces and any case; no_proxy before NO_PROXY.
+  assert.equal(bypass('https://api.github.com/', '*'), true);
+  assert.equal(bypass('https://API.GitHub.com/', ' example.com , GITHUB.COM '), true);
+  assert.equal(bypassed(new URL('https://api.github.com/'), { no_proxy: 'example.com', NO_PROXY: 'github.com' }), false);
 });
+
+const NODES = [['Node 20', process.execPath], ['Node 24', ACTION_NODE]];
+const TLS = {
+  key: readFileSync(new URL('./fixtures/tls/github.test.key', import.meta.url)),
+  cert: readFileSync(new URL('./fixtures/tls/github.test.crt', import.meta.url)),
+};
+
+/** Runs one GET with the client in a child `node` with `env`: `{ status, error, body }`. */
+async function childGet(node, apiUrl, env) {
+  const script = `
+    const { createClient } = await import(${JSON.stringify(new URL('../action/github.mjs', import.meta.url).href)});
+    const perform = createClient({ apiUrl: ${JSON.stringify(apiUrl)}, token: 't', userAgent: 'test', timeoutMs: 5000 });
+    const reply = await perform({ method: 'GET', path: '/repos/o/r', query: [], idempotent: false });
+    console.log(JSON.stringify({ status: reply.status, error: reply.error, body: reply.body && String(reply.body) }));
+    process.exit(0);`;
+  return new Promise((resolve, reject) => {
+    const child = spawn(node, ['--input-type=module', '-e', script], { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+    let text = '';
+    child.stdout.on('data', (chunk) => (text += chunk));
+    child.on('close', (code) => (code === 0 ? resolve(JSON.parse(text)) : reject(new Error(`exit ${code}: ${text}`))));
+  });
+}
+
+for (const [nodeName, node] of NODES) {
+  for (const useEnvProxy of [undefined, '1']) {
+    test(`${nodeName}${useEnvProxy ? ' with NODE_USE_ENV_PROXY=1' : ''}: requests go through the proxy the environment names, or around it`, async () => {
+      const answering = (res) => res.end('{"from":"api"}');
+      const api = createServer((req, res) => answering(res));
+      const secure = createHttpsServer(TLS, (req, res) => answering(res));
+      await new Promise((resolve) => api.listen(0, '127.0.0.1', resolve));
+      await new Promise((resolve) => secure.listen(0, '127.0.0.1', resolve));
+      const port = api.address().port;
+      // `github.test` does not resolve: only the proxy knows where it is.
+      const proxy = await startProxy({ hosts: { 'github.test': '127.0.0.1', 'github.test:443': `127.0.0.1:${secure.address().port}` } });
+      const base = { ...(useEnvProxy ? { NODE_USE_ENV_PROXY: useEnvProxy } : {}), NODE_EXTRA_CA_CERTS: fileURLToPath(new URL('./fixtures/tls/github.test.crt', import.meta.url)) };
+      try {
+        // http: asked of the proxy in full.
+        const plain = await childGet(node, `http://github.test:${port}/api/v3`, { ...base, http_proxy: proxy.url });
+        assert.deepEqual(plain, { status: 200, body: '{"from":"api"}' });
+        assert.deepEqual(proxy.passed.splice(0), [{ method: 'GET', target: `http://github.test:${port}/api/v3/repos/o/r`, auth: undefined }]);
+
+        // https: a CONNECT tunnel, with the proxy's credentials, then TLS to github.test.
+        const tunnelled = await childGet(node, 'https://github.test/api/v3', { ...base, HTTPS_PROXY: proxy.url.replace('//', '//deploy:p%40ss@'), NO_PROXY: 'example.com,github.test:8443' });
+        assert.deepEqual(tunnelled, { status: 200, body: '{"from":"api"}' });
+        assert.deepEqual(proxy.passed.splice(0), [{ method: 'CONNECT', target: 'github.test:443', auth: `Basic ${Buffer.from('deploy:p@ss').toString('base64')}` }]);
+
+        // NO_PROXY by suffix: straight to github.test, which does not resolve; the proxy sees nothing.
+        const around = await childGet(node, 'https://github.test/api/v3', { ...base, HTTPS_PROXY: proxy.url, NO_PROXY: '.test' });
+        assert.match(around.error, /^GET \/api\/v3\/repos\/o\/r: (ENOTFOUND|EAI_AGAIN)$/);
+        assert.deepEqual(proxy.passed, []);
+
+        // The loopback: straight there, whatever the proxy variables say.
+        const local = await childGet(node, `http://127.0.0.1:${port}/`, { ...base, HTTP_PROXY: proxy.url, NO_PROXY: '' });
+        assert.deepEqual(local, { status: 200, body: '{"from":"api"}' });
+        assert.deepEqual(proxy.passed, []);
+      } finally {
+        await proxy.close();
+        api.closeAllConnections();
+        api.close();
+        secure.closeAllConnections();
+        secure.close();
+      }
+    });
+  }
+}
