@@ -3,8 +3,8 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { fileURLToPath } from 'node:url';
@@ -245,7 +245,10 @@ test('proxies from the environment: which URL goes through which, NO_PROXY as th
   assert.equal(bypassed(new URL('https://api.github.com/'), { no_proxy: 'example.com', NO_PROXY: 'github.com' }), false);
 });
 
-const NODES = [['Node 20', process.execPath], ['Node 24', ACTION_NODE]];
+// Every Node at hand: this one (Node 20 under `./dev test`), the action's, and scripts/setup.sh's Node 24.
+const NODES = [...new Set([process.execPath, ACTION_NODE, fileURLToPath(new URL('../.tools/node24/bin/node', import.meta.url))])]
+  .filter((node) => existsSync(node))
+  .map((node) => [`Node ${execFileSync(node, ['--version']).toString().trim()}`, node]);
 const TLS = {
   key: readFileSync(new URL('./fixtures/tls/github.test.key', import.meta.url)),
   cert: readFileSync(new URL('./fixtures/tls/github.test.crt', import.meta.url)),
