@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ACTION_NODE, EXAMPLE_SHA as SHA, exampleRepo, webhookExample } from './support/action.mjs';
 import { factsResponder } from '../action/facts.mjs';
+import { startProxy } from './support/proxy.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const CLI = join(ROOT, 'dist/cli.mjs');
@@ -182,6 +183,24 @@ test('--verbose prints the engine log and each request on stderr', async () => {
 });
 
 // ── plan: online, against the (fake) GitHub API ──────────────────────────────────────────────────
+
+test('online behind a proxy (https_proxy, HTTP_PROXY, NO_PROXY): every request goes through it', async () => {
+  const { fake, repo } = await exampleRepo();
+  // The API is given a name that does not resolve: only the proxy knows where it is.
+  const proxy = await startProxy({ hosts: { 'github.test': '127.0.0.1' } });
+  try {
+    repo.addDeployment({ ref: 'master', sha: SHA, environment: 'staging' });
+    const api = `http://github.test:${new URL(fake.url).port}`;
+    const env = { GITHUB_TOKEN: 'test-token', GITHUB_API_URL: api, HTTP_PROXY: proxy.url, https_proxy: 'http://127.0.0.1:9', NO_PROXY: '.example.com' };
+    const plan = await planJson(['--event', 'push', '--payload', 'examples/push.json', '--repo', 'Codertocat/Hello-World', '--config', 'examples/deploy.yml'], { env });
+    assert.deepEqual(plan.decisions.map((d) => `${d.target} ${d.decision}`), ['staging already deployed', 'preview would create']);
+    assert.ok(fake.requests.length > 0);
+    assert.deepEqual(proxy.passed.map(({ method, target }) => `${method} ${new URL(target).origin}${new URL(target).pathname}`), fake.requests.map((r) => `${r.method} ${api}${r.path}`));
+  } finally {
+    await proxy.close();
+    await fake.close();
+  }
+});
 
 test('online (--repo and GITHUB_TOKEN): facts from the API, reads only, the local config unless --remote-config', async () => {
   const { fake, repo } = await exampleRepo();
