@@ -116,6 +116,8 @@ const COLLATES_AS_NOTHING = /[\p{Cc}\p{Cf}\p{Default_Ignorable_Code_Point}]/gu;
  * its leading white space is trimmed, or that holds `##[` anywhere, by the rules above.
  */
 export function commandLike(message) {
+  // Either needs two colons or a `#`: most messages have neither, and are done with here.
+  if (message.indexOf(':', message.indexOf(':') + 1) === -1 && !message.includes('#')) return false;
   for (const line of message.split(LINE_BREAK)) {
     const visible = line.replace(COLLATES_AS_NOTHING, '').replace(DOTNET_LEADING_SPACE, '');
     if (visible.startsWith('::') || visible.includes('##[')) return true;
