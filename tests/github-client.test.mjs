@@ -245,6 +245,25 @@ test('proxies from the environment: which URL goes through which, NO_PROXY as th
   assert.equal(bypassed(new URL('https://api.github.com/'), { no_proxy: 'example.com', NO_PROXY: 'github.com' }), false);
 });
 
+test('a proxy that refuses the tunnel: the try fails saying so, and nothing is sent around it', async () => {
+  const refusing = createServer();
+  const asked = [];
+  refusing.on('connect', (req, socket) => {
+    asked.push(req.url);
+    socket.end('HTTP/1.1 407 Proxy Authentication Required\r\n\r\n');
+  });
+  await new Promise((resolve) => refusing.listen(0, '127.0.0.1', resolve));
+  try {
+    const env = { HTTPS_PROXY: `http://127.0.0.1:${refusing.address().port}` };
+    const perform = createClient({ apiUrl: 'https://github.test/api/v3', token: 't', userAgent: 'test', env, ...fakeTime() });
+    const reply = await perform({ method: 'GET', path: '/repos/o/r', query: [], idempotent: true });
+    assert.equal(reply.error, `GET /api/v3/repos/o/r: the proxy 127.0.0.1:${refusing.address().port} answered 407 to CONNECT github.test:443`);
+    assert.deepEqual(asked, Array(4).fill('github.test:443'), 'tried as any failed try is');
+  } finally {
+    refusing.close();
+  }
+});
+
 // Every Node at hand: this one (Node 20 under `./dev test`), the action's, and scripts/setup.sh's Node 24.
 const NODES = [...new Set([process.execPath, ACTION_NODE, fileURLToPath(new URL('../.tools/node24/bin/node', import.meta.url))])]
   .filter((node) => existsSync(node))
