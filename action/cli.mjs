@@ -7,9 +7,12 @@
 //
 // Exit codes: 0 success, 1 invalid config (or a plan that would fail), 2 usage error or unreadable file.
 
-import { readFileSync } from './builtins.mjs';
+import { readRegularFile } from './builtins.mjs';
 import { schema, validate } from './lib.mjs';
 import { planCommand } from './plan.mjs';
+
+/** The engine's limit on a deploy.yml (1 MiB): a larger file is not read further than that. */
+const CONFIG_LIMIT = 1024 * 1024;
 
 const HELP = `Usage: deliverybot <command> [options]
 
@@ -59,21 +62,25 @@ function validateCommand(args) {
   const path = args[0] ?? '.github/deploy.yml';
   let text;
   try {
-    text = readFileSync(path, 'utf8');
+    text = readRegularFile(path, CONFIG_LIMIT).toString('utf8');
   } catch (err) {
+    if (err.code === 'EFBIG') return report(path, [{ line: null, message: `the file is larger than ${CONFIG_LIMIT} bytes, the limit (1 MiB)` }]);
     process.stderr.write(`deliverybot validate: cannot read ${path}: ${err.code === 'ENOENT' ? 'no such file' : err.message}\n`);
     return 2;
   }
   const { targets, problems } = validate(text);
+  if (problems.length > 0) return report(path, problems);
+  process.stdout.write(`${path}: valid, ${targets.length} target${targets.length === 1 ? '' : 's'}${targets.length ? `: ${targets.join(', ')}` : ''}\n`);
+  return 0;
+}
+
+/** Prints a config's problems, each at its position; the exit status of an invalid config. */
+function report(path, problems) {
   for (const { line, column, message } of problems) {
     process.stderr.write(line === null ? `${path}: ${message}\n` : `${path}:${line}:${column}: ${message}\n`);
   }
-  if (problems.length > 0) {
-    process.stderr.write(`${path}: ${problems.length} problem${problems.length === 1 ? '' : 's'}\n`);
-    return 1;
-  }
-  process.stdout.write(`${path}: valid, ${targets.length} target${targets.length === 1 ? '' : 's'}${targets.length ? `: ${targets.join(', ')}` : ''}\n`);
-  return 0;
+  process.stderr.write(`${path}: ${problems.length} problem${problems.length === 1 ? '' : 's'}\n`);
+  return 1;
 }
 
 function schemaCommand(args) {

@@ -138,9 +138,12 @@ export type ExecutorReply =
 /** Performs one request: `path` carries the query string; `request` is the engine's request. Throwing stops the run. */
 export type RequestFunction = (method: Method, path: string, body: unknown, request: Request) => ExecutorReply | Promise<ExecutorReply>;
 
-/** What is used of an Octokit (`new Octokit({ auth })`): its `request`. */
+/**
+ * What is used of an Octokit (`new Octokit({ auth })`): its `request`. A request that is not
+ * idempotent is passed `request: { retries: 0 }`, which turns off @octokit/plugin-retry for it.
+ */
 export interface OctokitLike {
-  request(options: { method: string; url: string; headers: Record<string, string>; data?: unknown }): Promise<{ status: number; headers: object; data: unknown }>;
+  request(options: { method: string; url: string; headers: Record<string, string>; data?: unknown; request?: { retries: number } }): Promise<{ status: number; headers: object; data: unknown }>;
 }
 
 export interface RunOptions extends StartOptions {

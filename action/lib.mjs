@@ -97,8 +97,12 @@ function performer(executor) {
   const octokit = typeof executor?.request === 'function' ? executor.request : typeof executor?.endpoint === 'function' ? executor : null;
   if (octokit) {
     return async (request) => {
+      // A request that is not safe to repeat goes out once, even from an Octokit that retries
+      // (@octokit/plugin-retry reads `request.retries`): after a lost answer to a create, the engine
+      // looks for what it made before trying again, and that must stay the only retry.
+      const options = request.idempotent ? {} : { request: { retries: 0 } };
       try {
-        const response = await octokit({ method: request.method, url: withQuery(request), headers: request.accept ? { accept: request.accept } : {}, data: request.body });
+        const response = await octokit({ method: request.method, url: withQuery(request), headers: request.accept ? { accept: request.accept } : {}, data: request.body, ...options });
         return reply(response.status, response.headers, response.data);
       } catch (err) {
         if (err?.response) return reply(err.response.status, err.response.headers, err.response.data);

@@ -4,7 +4,7 @@
 // (with the request each would make), outputs and log. Help text: HELP below; the README's CLI
 // section says the same.
 
-import { readFileSync } from './builtins.mjs';
+import { readRegularFile } from './builtins.mjs';
 import { relative, isAbsolute } from 'node:path';
 import { parseArgs } from 'node:util';
 import { run, validate } from './lib.mjs';
@@ -281,7 +281,8 @@ function factsProblem(facts) {
 
 function readText(path, what) {
   try {
-    return readFileSync(path, 'utf8');
+    // Regular files only, and no more than GitHub sends in a webhook (25 MB).
+    return readRegularFile(path, 25 * 1024 * 1024).toString('utf8');
   } catch (err) {
     throw new UsageError(`cannot read the ${what} ${path}: ${err.code === 'ENOENT' ? 'no such file' : err.message}`);
   }

@@ -29,13 +29,14 @@ export async function run(phase, env = process.env) {
   if (!token) throw new Error('input `token` is empty: pass a token, for example `token: ${{ github.token }}`');
   const event = readFileSync(vars.GITHUB_EVENT_PATH); // bytes: the engine reads them as UTF-8
 
-  // Seconds per try, 1 to 600 (anything else: the default).
-  const timeout = Number(env.DELIVERYBOT_REQUEST_TIMEOUT);
   const perform = createClient({
     apiUrl: vars.GITHUB_API_URL,
     token,
     userAgent: USER_AGENT,
-    ...(Number.isFinite(timeout) && timeout >= 1 && timeout <= 600 ? { timeoutMs: timeout * 1000 } : {}),
+    // Seconds per try, 1 to 600; seconds for the whole run, 1 to 21600 (a job's own limit, 6 hours).
+    timeoutMs: milliseconds(env.DELIVERYBOT_REQUEST_TIMEOUT, 600),
+    runTimeoutMs: milliseconds(env.DELIVERYBOT_RUN_TIMEOUT, 21_600),
+    log: (level, message) => runner.log({ level, message }),
   });
 
   const engine = createEngine(
@@ -69,6 +70,12 @@ export async function run(phase, env = process.env) {
     last = `${next.method} ${next.path}`;
     reply = await perform(next);
   }
+}
+
+/** A number of seconds from 1 to `max`, in milliseconds; undefined (the default) for anything else. */
+function milliseconds(seconds, max) {
+  const value = Number(seconds);
+  return Number.isFinite(value) && value >= 1 && value <= max ? value * 1000 : undefined;
 }
 
 function withoutTrailingSlashes(url) {

@@ -6,13 +6,14 @@
 import { appendFileSync } from './builtins.mjs';
 
 /**
- * A marker that `text` does not contain. What makes it safe is the check, not the randomness, so
- * Math.random is enough (node:crypto would add milliseconds to every cold start).
+ * A marker that `text` does not contain, in any case: the runner compares a stop token ignoring case.
+ * What makes it safe is the check, not the randomness, so Math.random is enough.
  */
 function marker(prefix, text) {
+  const upper = text.toUpperCase();
   for (;;) {
     const candidate = `${prefix}${Math.random().toString(36).slice(2)}${Math.random().toString(36).slice(2)}`;
-    if (!text.includes(candidate)) return candidate;
+    if (!upper.includes(candidate.toUpperCase())) return candidate;
   }
 }
 
@@ -67,10 +68,10 @@ export function mask(secret, write = print) {
 }
 
 /**
- * Prints one engine log line. Messages carry text from users (branch names, commit messages); a
- * message that holds something the runner could read as a workflow command (`::` at the start of
- * a line, `##[` anywhere) is printed with command processing paused around it, the way GitHub
- * documents for echoing untrusted text.
+ * Prints one engine log line. Messages carry text from outside (branch names, comments, titles); a
+ * message that holds something the runner could read as a workflow command is printed with command
+ * processing paused around it, the way GitHub documents for echoing untrusted text. Other levels
+ * are one workflow command each, whose message is escaped onto its line.
  */
 export function log({ level, message, annotation }, write = print) {
   if (level === 'info') {
@@ -95,21 +96,31 @@ function writeUntrusted(message, write) {
   write(`::${token}::`);
 }
 
+// How the runner reads a step's output (actions/runner: ProcessInvoker reads lines with .NET's
+// StreamReader.ReadLine; ActionCommand.TryParseV2 trims the start with String.TrimStart and looks
+// for `::`; TryParse looks for the older `##[` anywhere in the line):
+//
+// - a line ends at `\r`, `\n` or `\r\n`, and nowhere else (U+2028, U+2029 and U+0085 do not end one);
+// - the start is trimmed of every character .NET calls white space (char.IsWhiteSpace), which is not
+//   JavaScript's list: .NET has U+0085 NEXT LINE, JavaScript has U+FEFF instead;
+// - `::` and `##[` are found with culture-sensitive comparisons (ICU), which may skip characters
+//   that collate as nothing: controls and format characters such as U+00AD or U+200B. Those are
+//   skipped here too, everywhere in the line, so that whatever the runner could read as a command
+//   is treated as one (reading a little more as a command only adds the pause around it).
+const LINE_BREAK = /\r\n|\r|\n/;
+const DOTNET_LEADING_SPACE = /^[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+/;
+const COLLATES_AS_NOTHING = /[\p{Cc}\p{Cf}\p{Default_Ignorable_Code_Point}]/gu;
+
 /**
- * Whether the runner could read a workflow command in `message`: `::` at the start of a line after
- * any whitespace, or the older `##[` anywhere. (What /^\s*::|##\[/m matches, without a regular
- * expression: every one that a step runs is compiled on its cold start.)
+ * Whether the runner could read a workflow command in `message`: a line that starts with `::` once
+ * its leading white space is trimmed, or that holds `##[` anywhere, by the rules above.
  */
 export function commandLike(message) {
-  if (message.includes('##[')) return true;
-  for (let at = message.indexOf('::'); at !== -1; at = message.indexOf('::', at + 2)) {
-    // Back over the whitespace before it: to the start of the text, or across a line break.
-    let start = at;
-    while (start > 0 && message[start - 1].trim() === '') {
-      start -= 1;
-      if ('\n\r\u2028\u2029'.includes(message[start])) return true;
-    }
-    if (start === 0) return true;
+  // Either needs two colons or a `#`: most messages have neither, and are done with here.
+  if (message.indexOf(':', message.indexOf(':') + 1) === -1 && !message.includes('#')) return false;
+  for (const line of message.split(LINE_BREAK)) {
+    const visible = line.replace(COLLATES_AS_NOTHING, '').replace(DOTNET_LEADING_SPACE, '');
+    if (visible.startsWith('::') || visible.includes('##[')) return true;
   }
   return false;
 }

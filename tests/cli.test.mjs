@@ -4,13 +4,14 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ACTION_NODE, EXAMPLE_SHA as SHA, exampleRepo, webhookExample } from './support/action.mjs';
 import { factsResponder } from '../action/facts.mjs';
+import { startProxy } from './support/proxy.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const CLI = join(ROOT, 'dist/cli.mjs');
@@ -18,9 +19,9 @@ const OTHER = 'f95f852bd8fca8fcc58a9a2d6c842781e32a215e';
 const EXAMPLE = ['--config', 'examples/deploy.yml', '--event', 'push', '--payload', 'examples/push.json'];
 
 /** Runs the bin; asynchronous, so a fake GitHub API in this process can answer it. */
-function cli(args, { cwd = ROOT, env = {} } = {}) {
+function cli(args, { cwd = ROOT, env = {}, timeout } = {}) {
   const childEnv = { PATH: process.env.PATH, HOME: tmpdir(), ...env };
-  const child = spawn(ACTION_NODE, [CLI, ...args], { cwd, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(ACTION_NODE, [CLI, ...args], { cwd, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'], timeout });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk) => (stdout += chunk));
@@ -183,6 +184,24 @@ test('--verbose prints the engine log and each request on stderr', async () => {
 
 // ── plan: online, against the (fake) GitHub API ──────────────────────────────────────────────────
 
+test('online behind a proxy (https_proxy, HTTP_PROXY, NO_PROXY): every request goes through it', async () => {
+  const { fake, repo } = await exampleRepo();
+  // The API is given a name that does not resolve: only the proxy knows where it is.
+  const proxy = await startProxy({ hosts: { 'github.test': '127.0.0.1' } });
+  try {
+    repo.addDeployment({ ref: 'master', sha: SHA, environment: 'staging' });
+    const api = `http://github.test:${new URL(fake.url).port}`;
+    const env = { GITHUB_TOKEN: 'test-token', GITHUB_API_URL: api, HTTP_PROXY: proxy.url, https_proxy: 'http://127.0.0.1:9', NO_PROXY: '.example.com' };
+    const plan = await planJson(['--event', 'push', '--payload', 'examples/push.json', '--repo', 'Codertocat/Hello-World', '--config', 'examples/deploy.yml'], { env });
+    assert.deepEqual(plan.decisions.map((d) => `${d.target} ${d.decision}`), ['staging already deployed', 'preview would create']);
+    assert.ok(fake.requests.length > 0);
+    assert.deepEqual(proxy.passed.map(({ method, target }) => `${method} ${new URL(target).origin}${new URL(target).pathname}`), fake.requests.map((r) => `${r.method} ${api}${r.path}`));
+  } finally {
+    await proxy.close();
+    await fake.close();
+  }
+});
+
 test('online (--repo and GITHUB_TOKEN): facts from the API, reads only, the local config unless --remote-config', async () => {
   const { fake, repo } = await exampleRepo();
   try {
@@ -306,4 +325,30 @@ test('every command has --help; no command or an unknown one is a usage error', 
   const unknown = await cli(['deploy']);
   assert.equal(unknown.code, 2);
   assert.match(unknown.stderr, /unknown command `deploy`/);
+});
+
+test('validate and plan read regular files only, and no further than the limit', async () => {
+  // A FIFO with no writer would wait forever; /dev/zero never ends. Each is refused before a read.
+  const dir = mkdtempSync(join(tmpdir(), 'deliverybot-cli-'));
+  const fifo = join(dir, 'deploy.yml');
+  execFileSync('mkfifo', [fifo]);
+  const special = [['/dev/zero', 'a character device'], [fifo, 'a FIFO'], [dir, 'a directory']];
+  for (const [path, kind] of special) {
+    const run = await cli(['validate', path], { timeout: 20_000 });
+    assert.equal(run.code, 2, `${path}: ${run.stderr}`);
+    assert.equal(run.stderr, `deliverybot validate: cannot read ${path}: not a regular file (${kind})\n`);
+    const plan = await cli(['plan', '--event', 'push', '--payload', path, '--config', 'examples/deploy.yml'], { timeout: 20_000 });
+    assert.equal(plan.code, 2, `${path}: ${plan.stderr}`);
+    assert.match(plan.stderr, new RegExp(`cannot read the payload ${path}: not a regular file \\(${kind}\\)`));
+  }
+
+  // 1 MiB is read; a byte more is over the limit, said as a problem of the file.
+  const line = 'staging:\n  environment: staging\n';
+  const atLimit = tempFile('deploy.yml', line + '#'.repeat(1024 * 1024 - line.length - 1) + '\n');
+  const ok = await cli(['validate', atLimit]);
+  assert.equal(ok.code, 0, ok.stderr);
+  const over = tempFile('deploy.yml', line + '#'.repeat(1024 * 1024 - line.length) + '\n');
+  const big = await cli(['validate', over]);
+  assert.equal(big.code, 1);
+  assert.equal(big.stderr, `${over}: the file is larger than 1048576 bytes, the limit (1 MiB)\n${over}: 1 problem\n`);
 });

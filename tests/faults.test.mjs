@@ -10,6 +10,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EXAMPLE_SHA as SHA, exampleRepo, installedAction, runAction, webhookExample } from './support/action.mjs';
 import { startFakeGitHub } from './support/fake-github.mjs';
+import { startProxy } from './support/proxy.mjs';
+import { Octokit } from '@octokit/core';
+import { retry } from '@octokit/plugin-retry';
+import { run as runLibrary } from '../dist/lib.mjs';
 
 const DEPLOYMENTS = '/repos/Codertocat/Hello-World/deployments';
 const CONFIG_PATH = '/repos/Codertocat/Hello-World/contents/.github/deploy.yml';
@@ -46,6 +50,23 @@ test('502 twice on the create: looked up before each retry, one deployment in th
   );
 });
 
+test('the library with an Octokit that retries: a create goes out once per engine attempt, reads are retried', async () => {
+  fake.fail({ method: 'POST', path: DEPLOYMENTS, status: 502, times: 1000 });
+  fake.fail({ method: 'GET', path: CONFIG_PATH, status: 502, times: 1 });
+  const RetryingOctokit = Octokit.plugin(retry);
+  const octokit = new RetryingOctokit({ auth: 'test-token', baseUrl: fake.url, retry: { retryAfterBaseValue: 1 } });
+  const result = await runLibrary({ eventName: 'push', payload: push(), executor: octokit });
+
+  assert.equal(repo.deployments.length, 0);
+  assert.match(result.failure, /GitHub did not create the deployment after 3 tries/);
+  // Octokit's retry of a read is fine (the config, asked for twice); a create is the engine's alone.
+  assert.equal(fake.requests.filter((r) => r.path === CONFIG_PATH).length, 2);
+  assert.deepEqual(
+    fake.requests.filter((r) => r.path === DEPLOYMENTS).map((r) => `${r.method} ${r.status}`),
+    ['GET 200', 'POST 502', 'GET 200', 'POST 502', 'GET 200', 'POST 502', 'GET 200'],
+  );
+});
+
 test('a create whose answer is lost after GitHub made it: found, reported, never made twice', async () => {
   fake.fail({ method: 'POST', path: DEPLOYMENTS, mode: 'after-write' });
   const run = await runAction({ fake, eventName: 'push', payload: push() });
@@ -64,6 +85,20 @@ test('a secondary rate limit on the create: waits as asked, then creates once', 
   assert.equal(run.code, 0, run.stdout + run.stderr);
   assert.equal(repo.deployments.length, 1);
   assert.ok(Date.now() - started >= 1000, 'waited for retry-after');
+});
+
+test('a secondary rate limit without retry-after: a minute\'s wait, said in the log, and never past the run\'s limit', async () => {
+  // The client waits a minute (its own tests check that, without waiting); here the run's limit is
+  // shorter, so the step says why it did not wait, and the engine reports GitHub's refusal.
+  fake.fail({ method: 'POST', path: DEPLOYMENTS, status: 403, body: { message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.' } });
+  const run = await runAction({ fake, eventName: 'push', payload: push(), env: { DELIVERYBOT_RUN_TIMEOUT: '30' } });
+
+  assert.equal(run.code, 1, run.stdout + run.stderr);
+  assert.equal(repo.deployments.length, 0);
+  assert.equal(fake.requests.filter((r) => r.method === 'POST').length, 1);
+  const warnings = run.commands.filter((c) => c.command === 'warning').map((c) => c.message);
+  assert.ok(warnings.includes(`POST ${DEPLOYMENTS} is not tried again (GitHub's secondary rate limit, which asks to wait at least a minute): waiting 60 s would pass the run's time limit of 30 s (DELIVERYBOT_RUN_TIMEOUT).`), run.stdout);
+  assert.ok(errors(run).some((m) => m.includes('secondary rate limit')), run.stdout);
 });
 
 test('a retry-after given as an HTTP date is waited for too', async () => {
@@ -115,6 +150,52 @@ test('a read that times out is tried again (DELIVERYBOT_REQUEST_TIMEOUT)', async
 
   assert.equal(run.code, 0, run.stdout + run.stderr);
   assert.equal(repo.deployments.length, 1);
+});
+
+test('an answer that trickles in is cut at DELIVERYBOT_REQUEST_TIMEOUT, however it keeps coming, and tried again', { timeout: 20_000 }, async () => {
+  fake.fail({ method: 'GET', path: CONFIG_PATH, mode: 'trickle', delayMs: 100 });
+  const started = Date.now();
+  const run = await runAction({ fake, eventName: 'push', payload: push(), env: { DELIVERYBOT_REQUEST_TIMEOUT: '1' } });
+
+  assert.equal(run.code, 0, run.stdout + run.stderr);
+  assert.equal(repo.deployments.length, 1);
+  assert.equal(fake.requests.filter((r) => r.path === CONFIG_PATH).length, 2);
+  assert.ok(Date.now() - started >= 1000);
+});
+
+test('DELIVERYBOT_RUN_TIMEOUT bounds the whole run: past it nothing is sent, and the step says why', { timeout: 20_000 }, async () => {
+  fake.fail({ method: 'GET', path: CONFIG_PATH, mode: 'trickle', delayMs: 100, times: 100 });
+  const started = Date.now();
+  const run = await runAction({ fake, eventName: 'push', payload: push(), env: { DELIVERYBOT_REQUEST_TIMEOUT: '1', DELIVERYBOT_RUN_TIMEOUT: '2' } });
+  const took = Date.now() - started;
+
+  assert.equal(run.code, 1, run.stdout + run.stderr);
+  assert.deepEqual(fake.writes(), []);
+  assert.ok(took < 5000, `took ${took} ms`);
+  assert.ok(errors(run).some((m) => m.includes("ETIMEDOUT (the run's time limit of 2 s (DELIVERYBOT_RUN_TIMEOUT) was reached)")), run.stdout);
+});
+
+test('behind a proxy (HTTP_PROXY, NO_PROXY): every request goes through it, unless NO_PROXY names the host', async () => {
+  // The API is given a name that does not resolve: only the proxy knows where it is.
+  const port = new URL(fake.url).port;
+  const proxy = await startProxy({ hosts: { 'github.test': '127.0.0.1' } });
+  try {
+    const env = { GITHUB_API_URL: `http://github.test:${port}`, HTTP_PROXY: proxy.url, NO_PROXY: 'example.com,github.test:1' };
+    const run = await runAction({ fake, eventName: 'push', payload: push(), env });
+    assert.equal(run.code, 0, run.stdout + run.stderr);
+    assert.equal(repo.deployments.length, 1);
+    // Each request the API got came through the proxy, asked in full.
+    const through = proxy.passed.map(({ method, target }) => `${method} ${new URL(target).origin}${new URL(target).pathname}`);
+    assert.deepEqual(through, fake.requests.map(({ method, path }) => `${method} http://github.test:${port}${path}`));
+    assert.ok(through.includes(`POST http://github.test:${port}${DEPLOYMENTS}`));
+
+    const around = await runAction({ fake, eventName: 'push', payload: push(), env: { ...env, NO_PROXY: `github.test:${port}` } });
+    assert.equal(around.code, 1);
+    assert.equal(proxy.passed.length, fake.requests.length, 'nothing more through the proxy');
+    assert.ok(errors(around).some((m) => /: (ENOTFOUND|EAI_AGAIN)$/.test(m)), around.stdout);
+  } finally {
+    await proxy.close();
+  }
 });
 
 test('a connection reset on every try of the config read fails clearly, creating nothing', async () => {

@@ -16,7 +16,7 @@ import { matchOperation, validateBody, validateQuery } from './openapi.mjs';
 const DOCS = 'https://docs.github.com/rest';
 // application/vnd.github.raw, .raw+json and the older .v3.raw.
 const RAW_MEDIA_TYPE = /application\/vnd\.github(\.v3)?\.raw/;
-const FAULT_MODES = new Set(['after-write', 'delay', 'reset']);
+const FAULT_MODES = new Set(['after-write', 'delay', 'reset', 'trickle']);
 
 const errorBody = (status, message, extra = {}) => ({
   message,
@@ -262,7 +262,8 @@ class FakeGitHub {
   //   GitHub's error JSON);
   // - 'after-write': do the real work, then drop the connection unanswered;
   // - 'delay': wait delayMs, then answer normally;
-  // - 'reset': drop the connection without doing anything.
+  // - 'reset': drop the connection without doing anything;
+  // - 'trickle': answer 200 and then one byte every delayMs (default 100), never ending.
   fail({ method, path, status, headers = {}, body, times = 1, mode, delayMs = 0 }) {
     if (mode !== undefined && !FAULT_MODES.has(mode)) throw new Error(`unknown fault mode ${mode}`);
     if (mode === undefined && !status) throw new Error('fail() needs a status or a mode');
@@ -328,6 +329,7 @@ class FakeGitHub {
     const fault = this.#takeFault(req.method, record.path);
     if (fault) record.injected = true;
     if (fault?.mode === 'reset') return req.socket.destroy();
+    if (fault?.mode === 'trickle') return trickle(res, fault.delayMs || 100, this.#closing.signal);
     if (fault?.mode === 'delay') {
       try {
         await sleep(fault.delayMs, undefined, { signal: this.#closing.signal });
@@ -386,6 +388,19 @@ class FakeGitHub {
 }
 
 /** `firstId`: where ids start (GitHub's real ones have ten digits or more; the tests' start at 1). */
+/** A 200 whose body never ends: a space every `ms`, until the client goes away or the fake closes. */
+async function trickle(res, ms, signal) {
+  res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
+  try {
+    while (!res.destroyed) {
+      res.write(' ');
+      await sleep(ms, undefined, { signal });
+    }
+  } catch {
+    // closing
+  }
+}
+
 export function startFakeGitHub({ token = 'test-token', firstId = 1 } = {}) {
   return FakeGitHub.start(token, firstId);
 }

@@ -1,0 +1,58 @@
+// Hostile input end to end: what someone outside the repository controls (a comment, a title, a
+// branch name) reaches the built action, and the action must treat it as data. Each workflow
+// command printed is read the way the GitHub runner reads a step's output (support/runner-commands.mjs).
+
+import { test, beforeEach, afterEach } from 'node:test';
+import assert from 'node:assert/strict';
+import { exampleRepo, runAction, webhookExample } from './support/action.mjs';
+import { runnerCommands } from './support/runner-commands.mjs';
+
+let fake;
+let repo;
+beforeEach(async () => {
+  ({ fake, repo } = await exampleRepo());
+  repo.setFile('master', '.github/deploy.yml', 'review:\n  auto_deploy_on: pr\n  environment: pr${{ pr }}\n');
+  repo.setPermission('hubot', 'read');
+});
+afterEach(() => fake.close());
+
+function comment(body, login = 'hubot') {
+  const payload = webhookExample('issue_comment', (p) => p.action === 'created');
+  payload.comment.body = body;
+  payload.comment.user = { ...payload.comment.user, login };
+  payload.issue.pull_request = { url: 'https://api.github.com/repos/Codertocat/Hello-World/pulls/1', merged_at: null };
+  return payload;
+}
+
+/** What the runner acts on in a run's output, the pause's own token as `token`. */
+function acted(run) {
+  const token = /^::stop-commands::(\S+)$/m.exec(run.stdout)?.[1];
+  return runnerCommands(run.stdout).map(({ name }) => (name === token ? 'token' : name));
+}
+
+const hex = (ch) => `U+${ch.codePointAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
+
+// The engine logs a command's first line (up to `\n`): a `\r` inside it ends a line for the runner,
+// and then a character the runner trims comes before a workflow command. (Every such character, one
+// by one: runner.test.mjs; here the ones where JavaScript's rules differ from the runner's.)
+const hiding = [
+  ...['\u0085', '\u2028', '\u3000'].map((space) => [`\r and ${hex(space)}`, `\r${space}::save-state name=deployment::666`]),
+  ['\r', '\r::add-mask::pwned'],
+  ['\r and the older ##[ form', '\r##[set-env name=NODE_OPTIONS;]--require=/tmp/x'],
+];
+
+for (const [what, hidden] of hiding) {
+  test(`a command after ${JSON.stringify(what).slice(1, -1)} in a comment is not acted on`, async () => {
+    const firstLine = `/deploy review${hidden}`;
+    assert.equal(runnerCommands(firstLine).length, 1, 'printed as it is, the runner would act on it');
+
+    const run = await runAction({ fake, eventName: 'issue_comment', payload: comment(`${firstLine}\n::add-mask::second line, not logged`) });
+    assert.equal(run.code, 0, run.stdout + run.stderr);
+    assert.ok(run.stdout.includes(hidden), 'the comment is in the log, as it was written');
+    const commands = acted(run);
+    assert.equal(commands.filter((name) => name === 'add-mask').length, 1, 'only the token\'s mask');
+    for (const name of commands) assert.ok(['add-mask', 'debug', 'notice', 'warning', 'error', 'stop-commands', 'token'].includes(name), name);
+    assert.ok(commands.includes('token'), 'commands resume after the comment');
+    assert.deepEqual(run.state, {});
+  });
+}
