@@ -65,7 +65,9 @@ export function factsResponder({ repository, config, facts = {} }) {
     }],
     [/^\/git\/matching-refs\/(.*)$/, ([start]) => {
       const listed = Object.entries(refs).filter(([name, sha]) => sha && name.startsWith(start)).map(([name, sha]) => ({ ref: `refs/${name}`, object: { sha, type: 'commit' } }));
-      const locked = locks.map((l) => ({ ref: `refs/${LOCKS}${lockName(l.environment)}`, object: { sha: l.sha, type: 'tag' } })).filter((r) => r.ref.startsWith(`refs/${start}`));
+      // A lock's ref names its environment as the facts spell it (percent-encoded, as the engine
+      // decodes lock refs): which environments a lock holds is the engine's rule alone.
+      const locked = locks.map((l) => ({ ref: `refs/${LOCKS}${encodeURIComponent(l.environment)}`, object: { sha: l.sha, type: 'tag' } })).filter((r) => r.ref.startsWith(`refs/${start}`));
       return ok([...listed, ...locked]);
     }],
     [/^\/git\/tags\/([^/]+)$/, ([sha]) => {
@@ -110,13 +112,6 @@ function deploymentJson(d, sha) {
     created_at: d.created_at ?? '2020-01-01T00:00:00Z',
     url: `https://api.github.com/deployments/${d.id}`,
   };
-}
-
-/** A lock's ref name below `refs/deliverybot/locks/`: letters, digits, `-` and `_`; the rest percent-encoded. */
-function lockName(environment) {
-  return [...new TextEncoder().encode(environment)]
-    .map((byte) => (/[A-Za-z0-9_-]/.test(String.fromCharCode(byte)) && byte < 128 ? String.fromCharCode(byte) : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`))
-    .join('');
 }
 
 function fakeSha(text) {

@@ -4,6 +4,8 @@
 import { test, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { EXAMPLE_SHA as MASTER, exampleRepo, runAction, webhookExample } from './support/action.mjs';
+import { run } from '../dist/lib.mjs';
+import { factsResponder } from '../action/facts.mjs';
 
 const HEAD = 'ec26c3e57ca3a959ca5aad62de7213c562f8c821';
 
@@ -112,6 +114,65 @@ test('/lock stops the next push from deploying; /unlock lets the one after it th
   assert.equal(deployed.code, 0, deployed.stdout + deployed.stderr);
   assert.deepEqual(repo.deployments.map((d) => d.environment), ['staging']);
   assert.deepEqual(fake.invalid(), []);
+});
+
+test('a lock holds its environment in every spelling, beyond ASCII too', async () => {
+  const push = () => webhookExample('push', (p) => p.ref === 'refs/heads/master' && !p.deleted);
+  const deploysTo = (environment) => repo.setFile('master', '.github/deploy.yml', `region:\n  auto_deploy_on: refs/heads/master\n  environment: ${environment}\n`);
+  // As the config spells it; as /lock is typed; as a later config spells it; as /unlock is typed.
+  for (const [spelled, typed, deployed, unlocked] of [
+    ['Île-de-France', 'ÎLE-DE-FRANCE', 'île-de-france', 'Île-De-France'],
+    ['ÉTÉ', 'été', 'Été', 'éTÉ'],
+    ['Straße', 'STRAẞE', 'straße', 'STRAßE'],
+    ['İstanbul', 'İSTANBUL', 'i\u0307stanbul', 'İstanBUL'],
+  ]) {
+    deploysTo(spelled);
+    const lock = await runAction({ fake, eventName: 'issue_comment', payload: comment(`/lock ${typed} heat wave`) });
+    assert.equal(lock.code, 0, lock.stdout + lock.stderr);
+    assert.equal(replies().at(-1), `@Codertocat 🔒 Locked **${spelled}**: no deployment reaches it until \`/unlock ${spelled}\`.`);
+
+    for (const environment of [spelled, deployed]) {
+      deploysTo(environment);
+      const blocked = await runAction({ fake, eventName: 'push', payload: push() });
+      assert.equal(blocked.code, 0, blocked.stdout + blocked.stderr);
+      assert.deepEqual(repo.deployments, [], `a lock on ${typed} holds ${environment}`);
+      assert.match(JSON.parse(blocked.outputs.skipped)[0].reason, new RegExp(`^${environment} is locked by @Codertocat since .+: heat wave$`));
+    }
+
+    const unlock = await runAction({ fake, eventName: 'issue_comment', payload: comment(`/unlock ${unlocked}`) });
+    assert.equal(unlock.code, 0, unlock.stdout + unlock.stderr);
+    assert.equal(replies().at(-1), `@Codertocat 🔓 Unlocked **${deployed}**.`);
+    assert.deepEqual([...repo.refs.keys()].filter((name) => name.startsWith('deliverybot/')), []);
+  }
+  const deployed = await runAction({ fake, eventName: 'push', payload: push() });
+  assert.equal(deployed.code, 0, deployed.stdout + deployed.stderr);
+  assert.deepEqual(repo.deployments.map((d) => d.environment), ['i\u0307stanbul']);
+  assert.deepEqual(fake.invalid(), []);
+});
+
+test("`deliverybot plan`'s offline locks hold their environment in every spelling, by the engine's rule", async () => {
+  // What `plan --locked ENV` runs: the engine over the facts (action/facts.mjs), without GitHub.
+  const payload = webhookExample('push', (p) => p.ref === 'refs/heads/master' && !p.deleted);
+  const plan = async (locked, environment) => {
+    const config = { path: 'deploy.yml', text: `region:\n  auto_deploy_on: refs/heads/master\n  environment: ${environment}\n` };
+    const respond = factsResponder({ repository: 'Codertocat/Hello-World', config, facts: { sha: payload.after, locks: { [locked]: 'heat wave' } } });
+    const result = await run({ eventName: 'push', payload, inputs: { 'dry-run': 'true', config: config.path }, executor: (method, path, body, request) => respond(request) });
+    assert.equal(result.failure, undefined, JSON.stringify(result));
+    return result.decisions.map((d) => d.decision);
+  };
+  for (const [locked, environment] of [
+    ['Île-de-France', 'ÎLE-DE-FRANCE'],
+    ['ÉTÉ', 'été'],
+    ['Straße', 'STRAẞE'],
+    ['İSTANBUL', 'İstanbul'],
+    ['ΟΔΟΣ', 'οδος'],
+  ]) {
+    assert.deepEqual(await plan(locked, environment), ['locked'], `a lock on ${locked} holds ${environment}`);
+    assert.deepEqual(await plan(environment, locked), ['locked'], `a lock on ${environment} holds ${locked}`);
+  }
+  for (const [locked, environment] of [['Straße', 'STRASSE'], ['İstanbul', 'istanbul'], ['Île-de-France', 'Ile-de-France']]) {
+    assert.deepEqual(await plan(locked, environment), ['would create'], `${locked} and ${environment} are two environments`);
+  }
 });
 
 test('two /lock at once: exactly one wins, the other is told who holds it', async () => {

@@ -176,7 +176,7 @@ test('closing the pull request makes its active review deployments inactive, fou
     ours.push(d.id);
   }
   const other = repo.addDeployment({ ref: PR_HEAD, sha: PR_HEAD, environment: 'pr2', transient_environment: true, payload: { deliverybot: { pr: 3 } } });
-  const foreign = repo.addDeployment({ ref: PR_HEAD, sha: PR_HEAD, environment: 'pr2', transient_environment: true, payload: {} });
+  const foreign = repo.addDeployment({ ref: 'master', sha: MASTER, environment: 'pr2', transient_environment: true, payload: {} });
 
   const payload = webhookExample('pull_request', (p) => p.action === 'closed');
   const run = await runAction({ fake, eventName: 'pull_request', payload });
@@ -197,6 +197,33 @@ test('closing the pull request makes its active review deployments inactive, fou
   const again = await runAction({ fake, eventName: 'pull_request', payload });
   assert.equal(again.code, 0);
   assert.equal(fake.writes().length, 3);
+});
+
+test('closing the pull request also retires review deployments of its head made before the marker', async () => {
+  // As the original Deliverybot (or someone by hand) made them: the head branch by name or the head
+  // commit, to #2's review environment, transient, without the `deliverybot.pr` marker.
+  const original = repo.addDeployment({ ref: 'changes', sha: PR_HEAD, environment: 'pr2', transient_environment: true, payload: { target: 'review' } });
+  const byHand = repo.addDeployment({ ref: 'refs/heads/changes', sha: PR_HEAD, environment: 'pr2', transient_environment: true });
+  const commit = repo.addDeployment({ ref: PR_HEAD, sha: PR_HEAD, environment: 'pr2', transient_environment: true });
+  const kept = [
+    repo.addDeployment({ ref: 'changes', sha: PR_HEAD, environment: 'pr2', transient_environment: false }),
+    repo.addDeployment({ ref: 'changes', sha: PR_HEAD, environment: 'pr2', transient_environment: true, payload: { deliverybot: { pr: 3 } } }),
+    repo.addDeployment({ ref: 'master', sha: MASTER, environment: 'pr2', transient_environment: true }),
+    repo.addDeployment({ ref: 'changes', sha: PR_HEAD, environment: 'staging', transient_environment: true }),
+  ];
+  for (const d of [original, byHand, commit, ...kept]) repo.addDeploymentStatus(d.id, { state: 'success', auto_inactive: false });
+
+  const payload = webhookExample('pull_request', (p) => p.action === 'closed');
+  const run = await runAction({ fake, eventName: 'pull_request', payload });
+
+  assert.equal(run.code, 0, run.stdout + run.stderr);
+  assert.deepEqual(fake.invalid(), []);
+  const latest = (id) => repo.deploymentStatuses.get(id).at(-1).state;
+  assert.deepEqual([original, byHand, commit].map((d) => latest(d.id)), ['inactive', 'inactive', 'inactive']);
+  assert.deepEqual(kept.map((d) => latest(d.id)), ['success', 'success', 'success', 'success'], 'not transient, another pull request\'s, another branch, not a review environment');
+  assert.deepEqual(JSON.parse(run.outputs.inactive).map((d) => d.id).sort((a, b) => a - b), [original.id, byHand.id, commit.id]);
+  const lists = fake.requests.filter((r) => r.method === 'GET' && r.path.endsWith('/deployments'));
+  assert.deepEqual(lists.map((r) => r.query.environment), ['pr2'], 'one list of the review environment, as for marked ones');
 });
 
 test('a workflow_dispatch deploys the named target at the given ref (a rollback)', async () => {

@@ -98,6 +98,30 @@ test('the post step of a step that saved nothing does nothing', async () => {
   assert.equal(post.summary, '');
 });
 
+test('the post step finishes only the deployment its main step derived, whatever the saved state names', async () => {
+  // Saved state is text the runner read back from the main step's output: outside text could forge
+  // a `::save-state` naming another deployment. The post step derives it again from the event and inputs.
+  const other = repo.addDeployment({ ref: 'master', sha: payload.deployment.sha, environment: 'production' });
+  const main = await runAction({ fake, eventName: 'deployment', payload, inputs: { state: 'auto' } });
+  assert.deepEqual(main.state, { 'finish-deployment-id': String(deployment.id) });
+  const push = webhookExample('push', (p) => p.ref === 'refs/heads/master' && !p.deleted);
+  const forged = { 'finish-deployment-id': String(other.id) };
+
+  for (const run of [
+    { eventName: 'deployment', payload, inputs: { state: 'auto' } },
+    { eventName: 'deployment', payload, inputs: { state: 'success' } },
+    { eventName: 'push', payload: push, inputs: {} },
+  ]) {
+    const post = await runAction({ fake, ...run, phase: 'post', state: forged, jobStatus: 'success' });
+    assert.equal(post.code, 0, post.stdout + post.stderr);
+    assert.match(post.stdout, /::warning::The post step was asked to finish a deployment that its main step did not start/);
+    assert.equal(post.summary, '');
+  }
+  assert.equal(repo.deploymentStatuses.get(other.id)?.length ?? 0, 0, 'the named deployment is left alone');
+  assert.deepEqual(statuses(), ['in_progress'], "and so is the job's own");
+  assert.deepEqual(fake.writes().length, 1);
+});
+
 test('when in_progress cannot be written, the post step still reports the end', async () => {
   fake.fail({ method: 'POST', path: `/repos/Codertocat/Hello-World/deployments/${deployment.id}/statuses`, status: 422, body: { message: 'Validation Failed' } });
   const main = await runAction({ fake, eventName: 'deployment', payload, inputs: { state: 'auto' } });

@@ -14,13 +14,30 @@ use serde_json::Value;
 /// Where locks live, below `refs/`.
 pub const NAMESPACE: &str = "deliverybot/locks/";
 
-/// The lock's ref name below `refs/` for an environment, in lower case. Every character but letters, digits,
-/// `-` and `_` is percent-encoded, so any environment name makes a valid ref (no `..`, no
-/// trailing `.lock`, no spaces).
+/// What makes two names the same environment: GitHub's environment names ignore case, so
+/// `Île-de-France` and `ÎLE-DE-FRANCE` are one environment, with one lock. The key is the name
+/// lowercased the way Rust's standard library defines for all of Unicode (`str::to_lowercase`,
+/// Unicode's default lowercase mapping, with its one context rule: a final Σ becomes ς). So `ÉTÉ`
+/// is `été`, `STRAẞE` is `straße` and `İSTANBUL` is `i̇stanbul` (an `i` with a combining dot above);
+/// while `STRASSE` (no ß) and `istanbul` (no dot) are other names, as lowercasing does not fold
+/// spellings into each other. Lock refs have always been named with this key, so the locks taken
+/// before stay found and releasable.
+pub fn key(environment: &str) -> String {
+    environment.to_lowercase()
+}
+
+/// Whether two names are the same environment (see [`key`]): how a lock is matched to a deploy, and
+/// a command's environment to the config's.
+pub fn same_environment(a: &str, b: &str) -> bool {
+    a == b || key(a) == key(b)
+}
+
+/// The lock's ref name below `refs/` for an environment: its [`key`], with every character but
+/// letters, digits, `-` and `_` percent-encoded, so any environment name makes a valid ref (no
+/// `..`, no trailing `.lock`, no spaces), and every spelling of one environment the same ref.
 pub fn ref_name(environment: &str) -> String {
     let mut name = String::from(NAMESPACE);
-    // GitHub's environment names ignore case: one lock per environment, whatever the case typed.
-    for c in environment.to_lowercase().chars() {
+    for c in key(environment).chars() {
         if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
             name.push(c);
         } else {
@@ -125,10 +142,10 @@ pub fn delete(repo: &Repo, environment: &str) -> Request {
     github::delete_ref(repo, &ref_name(environment), format!("unlock {environment}"))
 }
 
-/// The lock on `environment` among the locks listed (environment → the lock's tag), if there is one.
-/// GitHub's environment names ignore case, and so do locks.
+/// The lock on `environment` among the locks listed (environment → the lock's tag), if there is one:
+/// a lock holds every spelling of its environment, and a ref made by hand in any case still locks.
 pub fn find<'a>(locked: &'a [(String, String)], environment: &str) -> Option<&'a (String, String)> {
-    locked.iter().find(|(e, _)| e.eq_ignore_ascii_case(environment))
+    locked.iter().find(|(e, _)| same_environment(e, environment))
 }
 
 #[cfg(test)]
@@ -153,6 +170,41 @@ mod tests {
         assert_eq!(find(&locked, "production").map(|(_, tag)| tag.as_str()), Some("t1"));
         assert_eq!(find(&locked, "STAGING").map(|(_, tag)| tag.as_str()), Some("t2"));
         assert_eq!(find(&locked, "review"), None);
+    }
+
+    /// Spellings of one environment: as typed in `/lock`, as the config renders it, as a hand-made
+    /// ref names it. Each pair is one environment; each with one ref.
+    const SAME: [(&str, &str); 8] = [
+        ("Île-de-France", "île-de-france"),
+        ("Île-de-France", "ÎLE-DE-FRANCE"),
+        ("ÉTÉ", "été"),
+        ("Été", "éTÉ"),
+        ("Straße", "STRAẞE"),
+        ("straße", "Straße"),
+        ("İstanbul", "İSTANBUL"),
+        ("ΟΔΟΣ", "οδος"),
+    ];
+
+    #[test]
+    fn non_ascii_names_are_one_environment_in_any_case() {
+        for (a, b) in SAME {
+            assert!(same_environment(a, b), "{a} and {b}");
+            assert_eq!(ref_name(a), ref_name(b), "{a} and {b}");
+            let locked = vec![(environment_of(&format!("refs/{}", ref_name(a))).unwrap(), "tag".to_string())];
+            assert!(find(&locked, b).is_some(), "a lock taken on {a} holds {b}");
+            let by_hand = vec![(a.to_string(), "tag".to_string())];
+            assert!(find(&by_hand, b).is_some(), "a ref made by hand for {a} holds {b}");
+        }
+        assert_eq!(ref_name("Île-de-France"), "deliverybot/locks/%C3%AEle-de-france");
+        assert_eq!(ref_name("İstanbul"), "deliverybot/locks/i%CC%87stanbul", "İ lowercases to i and a combining dot");
+    }
+
+    #[test]
+    fn lowercasing_does_not_fold_other_spellings_together() {
+        for (a, b) in [("Straße", "STRASSE"), ("İstanbul", "istanbul"), ("été", "ete"), ("Île-de-France", "Ile-de-France")] {
+            assert!(!same_environment(a, b), "{a} and {b}");
+            assert!(find(&[(a.to_string(), "tag".to_string())], b).is_none(), "{a} and {b}");
+        }
     }
 
     #[test]

@@ -23,7 +23,11 @@ production:
 ";
 
 fn repo() -> GitHub {
-    let mut github = GitHub::with_config(CONFIG);
+    repo_with(CONFIG)
+}
+
+fn repo_with(config: &str) -> GitHub {
+    let mut github = GitHub::with_config(config);
     github.pulls.insert(2, common::pull_request(2, SHA, false, false));
     github.roles.insert("writer".into(), "write".into());
     github.roles.insert("reader".into(), "read".into());
@@ -248,6 +252,41 @@ fn locks_ignore_case_like_environment_names_and_warn_about_unknown_ones() {
     github.run(comment("/lock prodution", "writer"));
     assert!(reply(&github).contains("No target of this config deploys to an environment of that name"), "{}", reply(&github));
     assert!(!reply(&github).contains("prodution"), "the commenter's words are not repeated: {}", reply(&github));
+}
+
+#[test]
+fn a_lock_holds_its_environment_in_every_spelling_beyond_ascii() {
+    // (as the config spells it, as `/lock` and `/unlock` are typed, as the deploying config spells it)
+    for (spelled, typed, deployed, unlocked) in [
+        ("Île-de-France", "ÎLE-DE-FRANCE", "île-de-france", "Île-De-France"),
+        ("ÉTÉ", "été", "Été", "éTÉ"),
+        ("Straße", "STRAẞE", "straße", "STRAßE"),
+        ("İstanbul", "İSTANBUL", "i\u{307}stanbul", "İstanBUL"),
+    ] {
+        let mut github = repo_with(&format!("region:\n  environment: {spelled}\n"));
+        github.run(comment(&format!("/lock {typed} heat wave"), "writer"));
+        assert_eq!(reply(&github), format!("@writer 🔒 Locked **{spelled}**: no deployment reaches it until `/unlock {spelled}`."));
+
+        let mut auto = GitHub::with_config(&format!("region:\n  auto_deploy_on: refs/heads/main\n  environment: {deployed}\n"));
+        auto.refs = github.refs.clone();
+        auto.tags = github.tags.clone();
+        let outcome = auto.run(deliverybot_core::Invocation::example_push("refs/heads/main"));
+        assert!(auto.created().is_empty(), "a lock on {typed} stops a deploy to {deployed}");
+        let reason = common::json_output(&outcome, "skipped")[0]["reason"].as_str().unwrap().to_string();
+        assert!(reason.starts_with(&format!("{deployed} is locked by @writer")), "{reason}");
+
+        github.comments.clear();
+        github.run(comment(&format!("/lock {deployed}"), "boss"));
+        assert!(reply(&github).starts_with(&format!("@boss **{spelled}** is already locked by")), "{}", reply(&github));
+
+        github.comments.clear();
+        github.run(comment(&format!("/unlock {unlocked}"), "writer"));
+        assert_eq!(reply(&github), format!("@writer 🔓 Unlocked **{spelled}**."));
+        assert!(github.refs.is_empty(), "{:?}", github.refs);
+        auto.refs.clear();
+        auto.run(deliverybot_core::Invocation::example_push("refs/heads/main"));
+        assert_eq!(auto.created().len(), 1, "unlocked, {deployed} is deployed");
+    }
 }
 
 // ── markup from strangers ────────────────────────────────────────────────────────────────────────

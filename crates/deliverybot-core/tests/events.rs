@@ -162,7 +162,7 @@ fn closing_a_pull_request_retires_exactly_its_transient_deployments_on_every_pag
         github.deployments.push(ours(id));
     }
     github.deployments.push(json!({ "id": 500, "sha": SHA, "environment": "pr2", "transient_environment": true, "payload": { "deliverybot": { "pr": 3 } } }));
-    github.deployments.push(json!({ "id": 501, "sha": SHA, "environment": "pr2", "transient_environment": true, "payload": {} }));
+    github.deployments.push(json!({ "id": 501, "ref": "main", "sha": OLD, "environment": "pr2", "transient_environment": true, "payload": {} }));
     github.deployments.push(json!({ "id": 502, "sha": SHA, "environment": "pr2", "transient_environment": false, "payload": { "deliverybot": { "pr": 2 } } }));
     for id in 1..=100 {
         github.deployment_states.insert(id, "inactive".into());

@@ -199,6 +199,43 @@ fn a_post_step_with_nothing_saved_does_nothing() {
 }
 
 #[test]
+fn the_post_step_finishes_only_the_deployment_its_main_step_derived() {
+    // Saved state is only text the runner read back from the main step's output: anything that
+    // could print `::save-state` could name a deployment. The post step re-derives the deployment
+    // from the event and the inputs, as the main step did, and acts only if the state names it.
+    let forged = |invocation: &mut Invocation| {
+        invocation.state.insert("finish-deployment-id".into(), "31337".into());
+    };
+    let mut other_id = post("success");
+    forged(&mut other_id);
+    let mut not_auto = post("success");
+    not_auto.inputs.insert("state".into(), "success".into());
+    let mut not_a_number = post("success");
+    not_a_number.state.insert("finish-deployment-id".into(), "145988746\n::warning::x".into());
+    let mut no_deployment = with(Invocation::example_push("refs/heads/main"), &[("job-status", "success")]);
+    no_deployment.phase = Phase::Post;
+    forged(&mut no_deployment);
+    let mut other_input = with(Invocation::example_push("refs/heads/main"), &[("state", "auto"), ("deployment-id", "77"), ("job-status", "failure")]);
+    other_input.phase = Phase::Post;
+    forged(&mut other_input);
+    for (case, invocation) in [("another id", other_id), ("not auto", not_auto), ("not an id", not_a_number), ("no deployment", no_deployment), ("another input", other_input)] {
+        let (requests, outcome, log) = run(invocation, created());
+        assert!(requests.is_empty(), "{case}: nothing is written");
+        assert_eq!(outcome.failure, None, "{case}");
+        assert!(log.iter().any(|l| l.starts_with("The post step was asked to finish a deployment that its main step did not start")), "{case}: {log:?}");
+    }
+
+    // The deployment its main step derived from the `deployment-id` input is finished.
+    let mut from_input = with(Invocation::example_push("refs/heads/main"), &[("state", "auto"), ("deployment-id", "77"), ("job-status", "failure")]);
+    from_input.phase = Phase::Post;
+    from_input.state.insert("finish-deployment-id".into(), "77".into());
+    let (requests, outcome, _) = run(from_input, created());
+    assert_eq!(outcome.failure, None);
+    assert_eq!(requests[0].path, "/repos/octo/app/deployments/77/statuses");
+    assert_eq!(requests[0].body.clone().unwrap()["state"], "failure");
+}
+
+#[test]
 fn the_post_step_needs_the_job_status() {
     let mut invocation = post("success");
     invocation.inputs.remove("job-status");

@@ -2,6 +2,7 @@
 
 use crate::config::{Config, Target};
 use crate::deployment::{environment_of, Source};
+use crate::locks;
 
 /// A target by name: its exact name, else the one target whose name matches ignoring case.
 pub fn find_target(targets: &[Target], name: &str) -> Option<usize> {
@@ -69,8 +70,7 @@ pub fn environment(config: &Config, name: &str, source: &Source) -> Result<Envir
         let target = &config.targets[index];
         return environment_of(target, source).map(Environment::Known).map_err(|errors| Unrendered { target: target.name.clone(), problem: errors[0].message.clone() });
     }
-    // GitHub's environment names ignore case, and so do locks.
-    let known = config.targets.iter().filter_map(|t| environment_of(t, source).ok()).find(|e| e.eq_ignore_ascii_case(name));
+    let known = config.targets.iter().filter_map(|t| environment_of(t, source).ok()).find(|e| locks::same_environment(e, name));
     Ok(known.map_or_else(|| Environment::Unknown(name.to_string()), Environment::Known))
 }
 
@@ -143,5 +143,10 @@ broken:
         assert_eq!(environment(&config, "prodution", &source), Ok(Environment::Unknown("prodution".into())));
         let Err(unrendered) = environment(&config, "broken", &source) else { panic!("renders") };
         assert_eq!(unrendered.target, "broken");
+
+        let regions = Config::parse("paris:\n  environment: Île-de-France\nsummer:\n  environment: ÉTÉ\n").unwrap();
+        assert_eq!(environment(&regions, "ÎLE-DE-FRANCE", &source), Ok(Environment::Known("Île-de-France".into())), "the same environment beyond ASCII");
+        assert_eq!(environment(&regions, "été", &source), Ok(Environment::Known("ÉTÉ".into())));
+        assert_eq!(environment(&regions, "ete", &source), Ok(Environment::Unknown("ete".into())));
     }
 }

@@ -1,7 +1,9 @@
-//! A pull request closed: its review environments go away. Every deployment Deliverybot created
-//! for this pull request to a transient environment is marked `inactive` — every page of them, and
-//! only those (the payload's `deliverybot.pr` marker says which), never another pull request's or
-//! anyone else's. A deployment already inactive is left as it is: no write that changes nothing.
+//! A pull request closed: its review environments go away. Every deployment of this pull request to
+//! a transient environment is marked `inactive`, every page of them, and only those (see [`claim`]):
+//! those Deliverybot created for it (the payload's `deliverybot.pr` marker says which), and those
+//! made before the marker (by the original Deliverybot, or by hand) of its head to one of its review
+//! environments; never another pull request's, never a deployment to a lasting environment. A
+//! deployment already inactive is left as it is: no write that changes nothing.
 
 use crate::config::{Config, Trigger};
 use crate::deployment::{environment_of, Source};
@@ -22,13 +24,71 @@ pub(crate) struct Retire {
     default_branch: String,
     pr: PullRequest,
     config_read: bool,
-    /// The environments of this pull request's targets, and the next page of each to list.
-    environments: Vec<(String, Option<u32>)>,
+    /// The environments of this pull request's targets, each listed page by page.
+    environments: Vec<Listing>,
     /// Deployments of this pull request, with what is known of their latest state.
     found: Vec<Found>,
     awaiting: Option<Awaiting>,
     end: Option<Outcome>,
     failures: Vec<String>,
+}
+
+struct Listing {
+    environment: String,
+    /// A review environment: a `pr` target's, rendered for this pull request.
+    review: bool,
+    /// The next page of its deployments to list, if any.
+    next_page: Option<u32>,
+}
+
+/// Whether a listed deployment is this pull request's to retire, and why.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Claim {
+    /// Deliverybot created it for this pull request: the payload's `deliverybot.pr` says so.
+    Marked,
+    /// Made before the marker, by the original Deliverybot or by hand: the pull request's head, to one
+    /// of its review environments.
+    OfTheHead,
+    /// To a lasting environment (`transient_environment` false): not a review app, whoever made it.
+    NotTransient,
+    /// Marked for another pull request.
+    AnotherPullRequest,
+    /// Unmarked, and not the head to a review environment: someone else's.
+    Unrelated,
+}
+
+impl Claim {
+    fn retires(self) -> bool {
+        matches!(self, Claim::Marked | Claim::OfTheHead)
+    }
+}
+
+/// Whose a listed deployment to one of this pull request's environments is. The marker decides when
+/// there is one; without it, a deployment counts as this pull request's only if it is of its head
+/// (see [`of_head`]) to a review environment (`review`), so a transient environment `/deploy` may use
+/// for any pull request keeps the deployments that are not marked as this one's.
+fn claim(deployment: &Value, pr: &PullRequest, review: bool) -> Claim {
+    if deployment.get("transient_environment").and_then(Value::as_bool) != Some(true) {
+        return Claim::NotTransient;
+    }
+    match github::number(deployment, "/payload/deliverybot/pr") {
+        Some(number) if number == pr.number => Claim::Marked,
+        Some(_) => Claim::AnotherPullRequest,
+        None if review && of_head(deployment, pr) => Claim::OfTheHead,
+        None => Claim::Unrelated,
+    }
+}
+
+/// Whether a deployment is of the pull request's head: its commit (as the deployment's `sha` or its
+/// `ref`), or its branch by name (`feature` or `refs/heads/feature`) when the branch is in this
+/// repository. A fork's branch is not: the same name here is this repository's branch.
+fn of_head(deployment: &Value, pr: &PullRequest) -> bool {
+    let (git_ref, sha) = (github::text(deployment, "/ref"), github::text(deployment, "/sha"));
+    let head_sha = Some(pr.head_sha.as_str()).filter(|s| !s.is_empty());
+    let head_branch = Some(pr.head_ref.as_str()).filter(|b| !b.is_empty() && !pr.fork);
+    let commit = head_sha.is_some() && (sha == head_sha || git_ref == head_sha);
+    let branch = head_branch.is_some() && (git_ref == head_branch || git_ref.and_then(|r| r.strip_prefix("refs/heads/")) == head_branch);
+    commit || branch
 }
 
 struct Found {
@@ -86,10 +146,13 @@ impl Retire {
         };
         // Pull request targets, and transient ones a `/deploy` may have used for this pull request.
         for target in config.targets.iter().filter(|t| t.auto_deploy_on == Some(Trigger::PullRequest) || t.transient_environment == Some(true)) {
+            let review = target.auto_deploy_on == Some(Trigger::PullRequest);
             match environment_of(target, &source) {
-                Ok(environment) if !self.environments.iter().any(|(e, _)| *e == environment) => self.environments.push((environment, Some(1))),
-                Ok(_) => {}
-                Err(errors) if target.auto_deploy_on == Some(Trigger::PullRequest) => {
+                Ok(environment) => match self.environments.iter_mut().find(|l| l.environment == environment) {
+                    Some(listing) => listing.review |= review,
+                    None => self.environments.push(Listing { environment, review, next_page: Some(1) }),
+                },
+                Err(errors) if review => {
                     log.warning(format!("{}: cannot tell its environment for #{}: {}", target.name, self.pr.number, errors[0].message))
                 }
                 Err(_) => {}
@@ -101,22 +164,18 @@ impl Retire {
     }
 
     fn read_list(&mut self, index: usize, reply: Reply) {
-        let (environment, page) = self.environments[index].clone();
-        // Deliverybot's, for this pull request, to a transient environment: never anyone else's.
-        let ours = |d: &Value| {
-            d.get("transient_environment").and_then(Value::as_bool) == Some(true) && github::number(d, "/payload/deliverybot/pr") == Some(self.pr.number)
-        };
+        let Listing { environment, review, next_page: page } = &self.environments[index];
         match answer(&reply) {
             Answer::Success { body, more, .. } => match github::json(body, "list deployments") {
                 Ok(listed) => {
                     let mine: Vec<Found> = github::items(&listed)
                         .iter()
-                        .filter(|d| ours(d))
+                        .filter(|d| claim(d, &self.pr, *review).retires())
                         .filter_map(|d| github::number(d, "/id"))
                         .map(|id| Found { id, environment: environment.clone(), state: State::Unknown })
                         .collect();
                     self.found.extend(mine);
-                    self.environments[index].1 = page.filter(|p| more && *p < MAX_PAGES).map(|p| p + 1);
+                    self.environments[index].next_page = page.filter(|p| more && *p < MAX_PAGES).map(|p| p + 1);
                 }
                 Err(reason) => self.fail_list(index, reason),
             },
@@ -125,8 +184,8 @@ impl Retire {
     }
 
     fn fail_list(&mut self, index: usize, reason: String) {
-        self.failures.push(format!("could not list the deployments to {}: {reason}", self.environments[index].0));
-        self.environments[index].1 = None;
+        self.failures.push(format!("could not list the deployments to {}: {reason}", self.environments[index].environment));
+        self.environments[index].next_page = None;
     }
 
     fn read_latest(&mut self, index: usize, reply: Reply) {
@@ -220,9 +279,9 @@ impl Flow for Retire {
             self.awaiting = Some(Awaiting::Config);
             return Ok(github::get_file(&self.repo, &self.settings.config_path, Some(&self.default_branch)));
         }
-        if let Some(index) = self.environments.iter().position(|(_, page)| page.is_some()) {
-            let (environment, page) = &self.environments[index];
-            let request = github::list_deployments(&self.repo, environment, page.expect("a page to read"));
+        if let Some(index) = self.environments.iter().position(|l| l.next_page.is_some()) {
+            let Listing { environment, next_page, .. } = &self.environments[index];
+            let request = github::list_deployments(&self.repo, environment, next_page.expect("a page to read"));
             self.awaiting = Some(Awaiting::List(index));
             return Ok(request);
         }
@@ -243,5 +302,45 @@ impl Flow for Retire {
             return Ok(github::create_status(&self.repo, id, body, format!("make deployment {id} inactive")));
         }
         Err(self.outcome())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HEAD: &str = "a1b2c3d4e5f60718293a4b5c6d7e8f9012345678";
+
+    fn pr(fork: bool) -> PullRequest {
+        let head_repo = if fork { 99 } else { 7 };
+        let object = json!({ "number": 2, "head": { "ref": "feature", "sha": HEAD, "repo": { "id": head_repo } }, "base": { "ref": "main", "repo": { "id": 7 } } });
+        PullRequest::from_object(object, 7).unwrap()
+    }
+
+    fn listed(git_ref: &str, sha: &str, transient: bool, payload: Value) -> Value {
+        json!({ "ref": git_ref, "sha": sha, "transient_environment": transient, "payload": payload })
+    }
+
+    #[test]
+    fn a_deployment_is_the_pull_requests_by_its_marker_else_by_its_head_to_a_review_environment() {
+        let old = "0000000000000000000000000000000000000001";
+        let cases = [
+            (listed("main", old, true, json!({ "deliverybot": { "pr": 2 } })), false, Claim::Marked),
+            (listed("feature", old, true, json!({})), true, Claim::OfTheHead),
+            (listed("refs/heads/feature", old, true, json!({ "target": "review" })), true, Claim::OfTheHead),
+            (listed(HEAD, HEAD, true, Value::Null), true, Claim::OfTheHead),
+            (listed("main", HEAD, true, json!({})), true, Claim::OfTheHead),
+            (listed("feature", HEAD, false, json!({ "deliverybot": { "pr": 2 } })), true, Claim::NotTransient),
+            (listed("feature", HEAD, true, json!({ "deliverybot": { "pr": 3 } })), true, Claim::AnotherPullRequest),
+            (listed("feature", HEAD, true, json!({})), false, Claim::Unrelated),
+            (listed("main", old, true, json!({})), true, Claim::Unrelated),
+            (listed("refs/tags/feature", old, true, json!({})), true, Claim::Unrelated),
+            (json!({ "transient_environment": true }), true, Claim::Unrelated),
+        ];
+        for (deployment, review, expected) in cases {
+            assert_eq!(claim(&deployment, &pr(false), review), expected, "{deployment} (review environment: {review})");
+        }
+        assert_eq!(claim(&listed("feature", old, true, json!({})), &pr(true), true), Claim::Unrelated, "a fork's branch is not this repository's");
+        assert_eq!(claim(&listed(HEAD, HEAD, true, json!({})), &pr(true), true), Claim::OfTheHead, "a fork's head commit is");
     }
 }

@@ -86,11 +86,7 @@ pub fn is_status_mode(invocation: &Invocation) -> bool {
 
 /// The status mode's main step.
 pub(crate) fn main(invocation: &Invocation, repo: Repo, event: &Event, log: &mut Log) -> Result<SetStatus, Outcome> {
-    // On a `deployment` event with no `state`, one step covers the job.
-    let requested = match input(&invocation.inputs, "state") {
-        Some(text) => parse_requested("state", text).map_err(Outcome::failed)?,
-        None => Requested::Auto,
-    };
+    let requested = requested(invocation).map_err(Outcome::failed)?;
     let (deployment_id, event_environment) = deployment_of(invocation, event).map_err(Outcome::failed)?;
     let (state, save) = match requested {
         Requested::Auto => {
@@ -108,13 +104,39 @@ pub(crate) fn main(invocation: &Invocation, repo: Repo, event: &Event, log: &mut
     Ok(flow)
 }
 
+/// What the `state` input asks for; on a `deployment` event with no `state`, one step covers the job.
+fn requested(invocation: &Invocation) -> Result<Requested, String> {
+    match input(&invocation.inputs, "state") {
+        Some(text) => parse_requested("state", text),
+        None => Ok(Requested::Auto),
+    }
+}
+
 /// The post step: finish what a `state: auto` main step started, from the job's status.
+///
+/// The saved state alone is not trusted: the runner reads it back from the main step's output, where
+/// outside text could have forged a `::save-state`. The post step derives the deployment again, from
+/// the event and the inputs exactly as the main step did, and finishes it only if the saved state
+/// names that same deployment.
 pub(crate) fn post(invocation: &Invocation, repo: Repo, event: &Event, log: &mut Log) -> Result<SetStatus, Outcome> {
     let Some(saved) = invocation.state.get(FINISH_KEY) else {
         log.debug("Nothing for the post step to finish.");
         return Err(Outcome::silent());
     };
-    let deployment_id = parse_id(FINISH_KEY, saved).map_err(Outcome::failed)?;
+    let started = started_by_main(invocation, event);
+    let (deployment_id, event_environment) = match started {
+        Some((id, environment)) if parse_id(FINISH_KEY, saved) == Ok(id) => (id, environment),
+        _ => {
+            let derived = match started {
+                Some((id, _)) => format!("this job's event and inputs name deployment {id}"),
+                None => "this job's event and inputs name no deployment in `state: auto`".to_string(),
+            };
+            log.warning(format!(
+                "The post step was asked to finish a deployment that its main step did not start ({derived}); nothing was reported, as saved state that Deliverybot's main step did not write is ignored."
+            ));
+            return Err(Outcome::silent());
+        }
+    };
     let job_status = input(&invocation.inputs, "job-status").ok_or_else(|| {
         Outcome::failed("input `job-status` is empty: the post step reports the job's status (its default is `${{ job.status }}`)")
     })?;
@@ -125,11 +147,16 @@ pub(crate) fn post(invocation: &Invocation, repo: Repo, event: &Event, log: &mut
         Requested::Auto => return Err(Outcome::failed("input `job-status` cannot be `auto`")),
     };
     log.info(format!("Deployment {deployment_id}: the job ended with `{job_status}`; reporting {}.", state.as_str()));
-    let event_environment = match event {
-        Event::Deployment(d) if d.deployment.id == deployment_id => Some(d.deployment.environment.clone()),
-        _ => None,
-    };
     SetStatus::new(invocation, repo, deployment_id, event_environment, state, cancelled, log)
+}
+
+/// The deployment a main step in `state: auto` started (and saved for its post step), derived as
+/// the main step derives it: `None` when the main step would not have started one.
+fn started_by_main(invocation: &Invocation, event: &Event) -> Option<(u64, Option<String>)> {
+    if !is_status_mode(invocation) || requested(invocation) != Ok(Requested::Auto) {
+        return None;
+    }
+    deployment_of(invocation, event).ok()
 }
 
 /// The deployment to report on: `deployment-id` if given, else the `deployment` event's.

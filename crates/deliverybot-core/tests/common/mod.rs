@@ -155,7 +155,7 @@ impl GitHub {
                     }
                 }
             },
-            (Method::Get, ["git", "ref", rest @ ..]) => match self.refs.get(&rest.join("/")) {
+            (Method::Get, ["git", "ref", rest @ ..]) => match self.refs.get(&decode_path(rest)) {
                 Some(sha) => {
                     let kind = if rest[0] == "deliverybot" { "tag" } else { "commit" };
                     Reply::ok(200, json!({ "ref": format!("refs/{}", rest.join("/")), "object": { "sha": sha, "type": kind } }).to_string())
@@ -163,7 +163,7 @@ impl GitHub {
                 None => Reply::ok(404, r#"{"message":"Not Found"}"#),
             },
             (Method::Get, ["git", "matching-refs", rest @ ..]) => {
-                let prefix = format!("refs/{}", rest.join("/"));
+                let prefix = format!("refs/{}", decode_path(rest));
                 let refs: Vec<Value> = self
                     .refs
                     .iter()
@@ -208,7 +208,7 @@ impl GitHub {
                 self.refs.insert(name.clone(), body["sha"].as_str().unwrap().to_string());
                 Reply::ok(201, json!({ "ref": format!("refs/{name}") }).to_string())
             }
-            (Method::Delete, ["git", "refs", rest @ ..]) => match self.refs.remove(&rest.join("/")) {
+            (Method::Delete, ["git", "refs", rest @ ..]) => match self.refs.remove(&decode_path(rest)) {
                 Some(_) => Reply::ok(204, ""),
                 None => Reply::ok(422, r#"{"message":"Reference does not exist"}"#),
             },
@@ -221,6 +221,27 @@ impl GitHub {
             other => panic!("unexpected request {other:?}"),
         }
     }
+}
+
+/// A ref's name from the segments of a request path, percent-decoded as GitHub does: the engine
+/// encodes each segment, and a lock's ref name has `%` escapes of its own.
+fn decode_path(segments: &[&str]) -> String {
+    let path = segments.join("/");
+    let mut bytes = Vec::new();
+    let mut rest = path.as_bytes();
+    while let Some((&first, tail)) = rest.split_first() {
+        match (first, tail.get(..2).and_then(|hex| u8::from_str_radix(std::str::from_utf8(hex).ok()?, 16).ok())) {
+            (b'%', Some(byte)) => {
+                bytes.push(byte);
+                rest = &tail[2..];
+            }
+            _ => {
+                bytes.push(first);
+                rest = tail;
+            }
+        }
+    }
+    String::from_utf8(bytes).expect("a ref name is UTF-8")
 }
 
 pub fn output(outcome: &Outcome, name: &str) -> String {
