@@ -48,7 +48,7 @@ function node(binary, args, env = {}) {
 test('the tarball ships only the built package: dist/, schema/, README, LICENSE', (t) => {
   const files = packed.files.map((f) => f.path).sort();
   for (const file of files) assert.match(file, /^(dist\/[^/]+|schema\/deploy\.schema\.json|README\.md|LICENSE|package\.json)$/);
-  for (const file of ['LICENSE', 'dist/cli.mjs', 'dist/deliverybot.wasm', 'dist/deliverybot.cold.wasm', 'dist/lib.cjs', 'dist/lib.d.cts', 'dist/lib.d.mts', 'dist/lib.mjs']) assert.ok(files.includes(file), file);
+  for (const file of ['LICENSE', 'dist/cli.mjs', 'dist/deliverybot.wasm', 'dist/lib.cjs', 'dist/lib.d.cts', 'dist/lib.d.mts', 'dist/lib.mjs']) assert.ok(files.includes(file), file);
   t.diagnostic(`${packed.filename}: ${files.length} files, ${(packed.size / 1024).toFixed(1)} KiB packed, ${(packed.unpackedSize / 1024).toFixed(1)} KiB unpacked`);
   assert.ok(packed.size < 1024 * 1024, 'under 1 MiB');
 });

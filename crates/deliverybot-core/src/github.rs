@@ -219,7 +219,7 @@ fn utc(seconds: u64) -> String {
 
 /// GitHub's error body is `{"message": ..., "errors": [...]}`; keep its words, fall back to the text.
 pub fn message_of(body: &str) -> String {
-    match crate::json::parse(body).ok().as_ref().and_then(|v| text(v, "/message")) {
+    match serde_json::from_str::<Value>(body).ok().as_ref().and_then(|v| text(v, "/message")) {
         Some(message) => message.to_string(),
         None if body.trim().is_empty() => "no details given".to_string(),
         None => body.chars().take(200).collect(),
@@ -243,7 +243,7 @@ pub fn refusal(purpose: &str, status: u16, message: &str, permission: Option<&st
 /// few fields from each answer by path (`text`, `number`, `items`): one generic reader for every
 /// answer keeps the WebAssembly small, where a typed reader per answer costs kilobytes each.
 pub fn json(body: &str, purpose: &str) -> Result<Value, String> {
-    crate::json::parse(body).map_err(|err| format!("GitHub's answer to \"{purpose}\" cannot be read: {err}"))
+    serde_json::from_str(body).map_err(|err| format!("GitHub's answer to \"{purpose}\" cannot be read: {err}"))
 }
 
 /// The value at a JSON pointer (`/object/sha`, `/items/0`) written in this crate, so without `~`
