@@ -196,3 +196,54 @@ pub struct RequestRecord {
     pub path: String,
     pub body: serde_json::Value,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    /// Steps that use every field of the wire format, optional ones with and without a value.
+    fn examples() -> Vec<Step> {
+        let request = Request::post("/repos/o/r/deployments".into(), json!({ "ref": "a\"b", "payload": { "n": 1, "x": [null, 2.5] } }), "create \u{1} it")
+            .query("sha", "abc")
+            .query("é", "\n")
+            .accept("application/vnd.github.raw+json");
+        let log = vec![
+            LogLine { level: Level::Warning, message: "a \"quoted\"\tline".into(), annotation: Some(Annotation { file: ".github/deploy.yml".into(), line: 3, column: 14 }) },
+            LogLine { level: Level::Debug, message: String::new(), annotation: None },
+        ];
+        let record = DecisionRecord {
+            target: "staging".into(),
+            environment: "staging".into(),
+            git_ref: "refs/heads/main".into(),
+            sha: "abc".into(),
+            decision: "created".into(),
+            reason: "it matches".into(),
+            deployment_id: Some(42),
+            request: Some(RequestRecord { method: Method::Post, path: "/x".into(), body: json!({ "b": 1, "a": "\\" }) }),
+        };
+        let outcome = Outcome {
+            outputs: vec![("deployments".into(), "[1]".into()), ("empty".into(), String::new())],
+            decisions: vec![record.clone(), DecisionRecord { deployment_id: None, request: None, decision: "waiting".into(), ..record }],
+            summary: "### Deliverybot\n\n| a |".into(),
+            state: vec![("id".into(), "1".into())],
+            failure: Some("it failed: \"why\"".into()),
+        };
+        vec![
+            Step { log: log.clone(), next: Next::Request(request) },
+            Step { log: Vec::new(), next: Next::Request(Request::get("/a".into(), "read")) },
+            Step { log, next: Next::Done(outcome) },
+            Step { log: Vec::new(), next: Next::Done(Outcome::default()) },
+            Step { log: Vec::new(), next: Next::Request(Request::delete("/b".into(), "delete")) },
+        ]
+    }
+
+    /// The wire format as the golden file shared with the JavaScript tests has it: tests/package.test.mjs
+    /// compiles that file against action/lib.d.ts, so the types cannot drift from this derive.
+    #[test]
+    fn steps_serialize_as_the_golden_wire_file_has_them() {
+        let golden: serde_json::Value = serde_json::from_str(include_str!("../../../tests/fixtures/wire/steps.json")).unwrap();
+        let steps = serde_json::to_value(examples()).unwrap();
+        assert!(steps == golden, "tests/fixtures/wire/steps.json should be:\n{}\n(end)", serde_json::to_string_pretty(&examples()).unwrap());
+    }
+}

@@ -120,21 +120,38 @@ fn malformed_values_are_errors_not_traps() {
     assert_eq!(parsed(engine.answer(404, js(&json!({})), &bytes(b"")))["next"]["type"], "done");
 }
 
+/// `validate` as the golden wire file shared with the JavaScript tests has it (tests/package.test.mjs
+/// compiles it against action/lib.d.ts): targets, or every problem with its position, `null` (not
+/// left out) for a problem of the whole file.
 #[wasm_bindgen_test]
-fn validate_returns_targets_or_every_problem_with_its_position() {
-    assert_eq!(parsed(validate("staging:\n  environment: staging\nproduction:\n")), json!({ "targets": ["staging", "production"], "problems": [] }));
-    let invalid = parsed(validate("staging:\n  enviroment: x\n  auto_merge: 3\n"));
-    assert_eq!(
-        invalid["problems"],
-        json!([
-            { "line": 2, "column": 3, "message": "unknown key `enviroment` in target `staging`; did you mean `environment`?" },
-            { "line": 3, "column": 15, "message": "`auto_merge` must be true or false; this is the number 3" },
-        ])
-    );
-    // A problem of the whole file has no position: null, not left out.
-    let whole = validate(&"#".repeat(1024 * 1024 + 1)).unwrap();
-    let text: String = js_sys::JSON::stringify(&whole).unwrap().into();
-    assert!(text.contains(r#""line":null,"column":null"#), "{text}");
+fn validate_returns_what_the_golden_wire_file_has() {
+    let golden: Vec<Value> = serde_json::from_str(include_str!("../../../tests/fixtures/wire/validation.json")).unwrap();
+    let configs = ["staging:\n  environment: staging\nproduction:\n".to_string(), "staging:\n  enviroment: x\n  auto_merge: 3\n".to_string(), "#".repeat(1024 * 1024 + 1)];
+    assert_eq!(golden.len(), configs.len());
+    for (config, golden) in configs.iter().zip(golden) {
+        let validation = validate(config).unwrap();
+        let text: String = js_sys::JSON::stringify(&validation).unwrap().into();
+        assert_eq!(serde_json::from_str::<Value>(&text).unwrap(), golden);
+    }
+}
+
+/// What JavaScript gets is the serde form of the engine's steps (tests/fixtures/wire/steps.json):
+/// the same run natively and through the binding gives the same JSON, field order included.
+#[wasm_bindgen_test]
+fn steps_cross_as_their_serde_form() {
+    let mut native = deliverybot_core::Engine::new(serde_json::from_value::<deliverybot_core::Invocation>(invocation()).map(|mut run| {
+        run.event = String::from_utf8(event()).unwrap();
+        run
+    }).unwrap());
+    let mut engine = engine();
+    let config = "staging:\n  auto_deploy_on: refs/heads/main\n  environment: staging\n  payload: { port: 80, ratio: 0.5 }\n";
+    let replies = [(200, config.to_string()), (200, "[]".to_string()), (200, "[]".to_string()), (201, r#"{"id":7,"url":"u"}"#.to_string())];
+    let text = |value: JsValue| -> String { js_sys::JSON::stringify(&value).unwrap().into() };
+    assert_eq!(text(engine.step().unwrap()), serde_json::to_string(&native.step(None)).unwrap());
+    for (status, body) in replies {
+        let step = native.step(Some(deliverybot_core::Reply::ok(status, body.clone())));
+        assert_eq!(text(engine.answer(status, js(&json!({})), &bytes(body.as_bytes())).unwrap()), serde_json::to_string(&step).unwrap());
+    }
 }
 
 #[wasm_bindgen_test]
