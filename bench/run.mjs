@@ -1,12 +1,14 @@
 // Deliverybot's benchmark: one command, a table on stdout and a JSON result to compare before and
 // after a change.
 //
-//   node bench/run.mjs [--runs 60] [--dist DIR] [--peers DIR] [--out FILE] [--skip-native] [--only cold,sizes,...]
+//   node bench/run.mjs [--runs 60] [--dist DIR]... [--peers DIR] [--out FILE] [--skip-native] [--only cold,sizes,...]
 //
 // --only runs some sections (sizes, cold, requests, instantiate, planning) and writes no JSON unless
 // --out is given, so a quick before/after of one number does not overwrite the recorded results.
 // --dist times another build of the action (default: dist/), so that a before and an after can be
-// measured on one machine: copy the other build's dist/ somewhere and pass that folder.
+// measured on one machine: copy the other build's dist/ somewhere and pass that folder. Given more
+// than once, the cold-start section runs every build interleaved with the others (the fairest
+// comparison on a machine whose load drifts); the other sections measure the first.
 // --peers is the folder with the runnable files of the peer actions (default: ../shared/peers from
 // the repository's root); without it, the cold-start section says so and times Deliverybot alone.
 //
@@ -32,7 +34,7 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const { values: options } = parseArgs({
   options: {
     runs: { type: 'string', default: '60' },
-    dist: { type: 'string', default: join(ROOT, 'dist') },
+    dist: { type: 'string', multiple: true, default: [join(ROOT, 'dist')] },
     peers: { type: 'string', default: join(ROOT, '../shared/peers') },
     out: { type: 'string' },
     'skip-native': { type: 'boolean', default: false },
@@ -45,15 +47,21 @@ for (const s of only) if (!SECTIONS.includes(s)) throw new Error(`--only: unknow
 const OUT = options.out ?? (options.only ? null : join(ROOT, 'bench/results.json'));
 const wanted = (section) => only.includes(section);
 const RUNS = Number(options.runs);
-const DIST = resolve(options.dist);
+const DISTS = options.dist.map((dist) => resolve(dist));
+const DIST = DISTS[0];
 const PEERS = resolve(options.peers);
-if (!existsSync(join(DIST, 'main.mjs'))) throw new Error(`--dist ${DIST}: no main.mjs there (run scripts/build.sh first)`);
-/** The action as the runner downloads it: action.yml and the build under test, nothing else. */
-const ACTION = mkdtempSync(join(tmpdir(), 'deliverybot-bench-action-'));
-cpSync(join(ROOT, 'action.yml'), join(ACTION, 'action.yml'));
-cpSync(DIST, join(ACTION, 'dist'), { recursive: true });
-process.on('exit', () => rmSync(ACTION, { recursive: true, force: true }));
-const result = { machine: machine(), date: new Date().toISOString(), dist: DIST === join(ROOT, 'dist') ? 'dist/' : DIST };
+const label = (dist) => (dist === join(ROOT, 'dist') ? 'dist/' : dist);
+/** Each build as the runner downloads the action: action.yml and the build, nothing else. */
+const ACTIONS = DISTS.map((dist) => {
+  if (!existsSync(join(dist, 'main.mjs'))) throw new Error(`--dist ${dist}: no main.mjs there (run scripts/build.sh first)`);
+  const action = mkdtempSync(join(tmpdir(), 'deliverybot-bench-action-'));
+  cpSync(join(ROOT, 'action.yml'), join(action, 'action.yml'));
+  cpSync(dist, join(action, 'dist'), { recursive: true });
+  process.on('exit', () => rmSync(action, { recursive: true, force: true }));
+  return action;
+});
+const ACTION = ACTIONS[0];
+const result = { machine: machine(), date: new Date().toISOString(), dist: DISTS.map(label) };
 
 // ── sizes ───────────────────────────────────────────────────────────────────────────────────────
 function sizes() {
@@ -66,7 +74,7 @@ function sizes() {
   const step = bytes('main.mjs') + bytes('deliverybot.wasm');
   // The build stages are this checkout's own: only when it is the build measured.
   const stage = (label, path) => (existsSync(join(ROOT, path)) ? { stage: label, file: path, bytes: statSync(join(ROOT, path)).size } : null);
-  const stages = DIST !== join(ROOT, 'dist') ? [] : [
+  const stages = label(DIST) !== 'dist/' ? [] : [
     stage('cargo (opt-level z, LTO, codegen-units 1, panic abort)', 'target/wasm32-unknown-unknown/release/deliverybot_wasm.wasm'),
     stage('wasm-bindgen', 'build/pkg/deliverybot_wasm_bg.wasm'),
     stage('wasm-opt -Oz, debug and producers stripped', 'dist/deliverybot.wasm'),
@@ -117,14 +125,12 @@ function inputEnv(actionYml, inputs) {
  */
 function tools(fake) {
   const floor = join(ROOT, 'bench/floor.mjs');
-  const list = [
-    {
-      name: 'deliverybot',
-      script: join(ACTION, 'dist/main.mjs'),
-      floor: [floor, 'deliverybot'],
-      inputs: inputEnv(join(ACTION, 'action.yml'), { token: 'test-token', config: '.github/deploy.yml', 'dry-run': 'false' }),
-    },
-  ];
+  const list = DISTS.map((dist, i) => ({
+    name: DISTS.length === 1 ? 'deliverybot' : `deliverybot (${label(dist)})`,
+    script: join(ACTIONS[i], 'dist/main.mjs'),
+    floor: [floor, 'deliverybot'],
+    inputs: inputEnv(join(ACTIONS[i], 'action.yml'), { token: 'test-token', config: '.github/deploy.yml', 'dry-run': 'false' }),
+  }));
   const peers = [
     ['bobheadxi/deployments', 'bobheadxi-deployments', 'bobheadxi', { step: 'start', token: 'test-token', env: 'production', ref: SHA }],
     ['chrnorm/deployment-action', 'chrnorm-deployment-action', 'chrnorm', { token: 'test-token', environment: 'production', ref: SHA, 'github-base-url': fake.url }],
@@ -167,10 +173,10 @@ async function coldStart(node) {
   const list = tools(fake);
   // Each tool and its floor, and Deliverybot's floor written with an ES import.
   const runs = list.flatMap((tool) => [
-    { key: tool.name, args: [tool.script], env: { ...base, ...tool.inputs } },
-    { key: `${tool.name} floor`, args: tool.floor, env: { ...base, ...tool.inputs } },
+    { key: tool.name, tool: tool.name, args: [tool.script], env: { ...base, ...tool.inputs } },
+    { key: `${tool.name} floor`, tool: tool.name, args: tool.floor, env: { ...base, ...tool.inputs } },
   ]);
-  runs.push({ key: 'deliverybot floor (ES import)', args: [join(ROOT, 'bench/floor-import.mjs')], env: { ...base, ...list[0].inputs } });
+  runs.push({ key: 'deliverybot floor (ES import)', tool: list[0].name, args: [join(ROOT, 'bench/floor-import.mjs')], env: { ...base, ...list[0].inputs } });
   const samples = Object.fromEntries(runs.map((r) => [r.key, []]));
   const requests = {};
   const memory = { action: [], floor: [] };
@@ -198,8 +204,7 @@ async function coldStart(node) {
       const order = [...runs.slice(i % runs.length), ...runs.slice(0, i % runs.length)];
       for (const run of Math.floor(i / runs.length) % 2 === 1 ? order.reverse() : order) {
         const { ms, sent } = await once(run);
-        const tool = run.key.replace(/ floor.*$/, '');
-        if (sent.length !== requests[tool]) throw new Error(`${run.key} made ${sent.length} requests, not ${requests[tool]}`);
+        if (sent.length !== requests[run.tool]) throw new Error(`${run.key} made ${sent.length} requests, not ${requests[run.tool]}`);
         samples[run.key].push(ms);
       }
     }
@@ -231,7 +236,7 @@ async function coldStart(node) {
   return {
     node: execFileSync(node, ['--version'], { encoding: 'utf8' }).trim(),
     runs: RUNS,
-    peers: list.length > 1 ? PEERS : null,
+    peers: list.slice(DISTS.length).map((tool) => tool.name),
     tools: toolRows,
     floor_with_es_import_ms: distribution(samples['deliverybot floor (ES import)']),
     peak_rss_mb: { action: median(memory.action), floor: median(memory.floor) },
@@ -408,16 +413,17 @@ if (wanted('cold')) {
   for (const node of nodes()) {
     const r = await coldStart(node);
     result.cold_start.push(r);
+    const W = Math.max(26, ...r.tools.map((t) => t.tool.length));
     console.log(`\nCold start to outcome, ${r.node}, ${r.runs} interleaved runs of each (a push: create one deployment)`);
-    console.log(`  ${'tool'.padEnd(26)} ${'requests'.padStart(8)} ${'median'.padStart(9)} ${'floor'.padStart(9)}  time / floor: of medians, per run p10 / median / p90`);
+    console.log(`  ${'tool'.padEnd(W)} ${'requests'.padStart(8)} ${'median'.padStart(9)} ${'floor'.padStart(9)}  time / floor: of medians, per run p10 / median / p90`);
     for (const t of r.tools) {
       console.log(
-        `  ${t.tool.padEnd(26)} ${String(t.requests).padStart(8)} ${fmt(t.ms.median).padStart(6)} ms ${fmt(t.floor_ms.median).padStart(6)} ms  ${fmt(t.ratio_of_medians, 2)}×; ${fmt(t.ratio_per_pair.p10, 2)}× / ${fmt(t.ratio_per_pair.median, 2)}× / ${fmt(t.ratio_per_pair.p90, 2)}×`,
+        `  ${t.tool.padEnd(W)} ${String(t.requests).padStart(8)} ${fmt(t.ms.median).padStart(6)} ms ${fmt(t.floor_ms.median).padStart(6)} ms  ${fmt(t.ratio_of_medians, 2)}×; ${fmt(t.ratio_per_pair.p10, 2)}× / ${fmt(t.ratio_per_pair.median, 2)}× / ${fmt(t.ratio_per_pair.p90, 2)}×`,
       );
     }
-    const [ours, ...peers] = r.tools;
+    const [ours, peers] = [r.tools[0], r.tools.slice(DISTS.length)];
     const ahead = peers.every((p) => ours.ratio_of_medians < p.ratio_of_medians);
-    console.log(`  budget: at most ${BUDGET.ratio}× the floor${peers.length ? ' and ahead of the peers' : ''}: ${ours.ratio_of_medians <= BUDGET.ratio && ahead ? 'met' : 'NOT met'}`);
+    console.log(`  budget (${ours.tool}): at most ${BUDGET.ratio}× the floor${peers.length ? ' and ahead of the peers' : ''}: ${ours.ratio_of_medians <= BUDGET.ratio && ahead ? 'met' : 'NOT met'}`);
     console.log(`  Deliverybot's floor written with \`import http from 'node:http'\`: median ${fmt(r.floor_with_es_import_ms.median)} ms`);
     console.log(`  peak RSS  action ${fmt(r.peak_rss_mb.action)} MB, floor ${fmt(r.peak_rss_mb.floor)} MB`);
   }
