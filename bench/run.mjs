@@ -8,7 +8,8 @@
 // --dist times another build of the action (default: dist/), so that a before and an after can be
 // measured on one machine: copy the other build's dist/ somewhere and pass that folder. Given more
 // than once, the cold-start section runs every build interleaved with the others (the fairest
-// comparison on a machine whose load drifts); the other sections measure the first.
+// comparison on a machine whose load drifts); the other sections measure the first. `NAME=DIR`
+// names a build in the tables (`--dist after=dist --dist before=/tmp/old-dist`).
 // --peers is the folder with the runnable files of the peer actions (default: ../shared/peers from
 // the repository's root); without it, the cold-start section says so and times Deliverybot alone.
 //
@@ -47,10 +48,16 @@ for (const s of only) if (!SECTIONS.includes(s)) throw new Error(`--only: unknow
 const OUT = options.out ?? (options.only ? null : join(ROOT, 'bench/results.json'));
 const wanted = (section) => only.includes(section);
 const RUNS = Number(options.runs);
-const DISTS = options.dist.map((dist) => resolve(dist));
+const NAMES = new Map();
+const DISTS = options.dist.map((given) => {
+  const [, name, dir] = /^(?:([\w.-]+)=)?(.+)$/.exec(given);
+  const dist = resolve(dir);
+  if (name) NAMES.set(dist, name);
+  return dist;
+});
 const DIST = DISTS[0];
 const PEERS = resolve(options.peers);
-const label = (dist) => (dist === join(ROOT, 'dist') ? 'dist/' : dist);
+const label = (dist) => NAMES.get(dist) ?? (dist === join(ROOT, 'dist') ? 'dist/' : dist);
 /** Each build as the runner downloads the action: action.yml and the build, nothing else. */
 const ACTIONS = DISTS.map((dist) => {
   if (!existsSync(join(dist, 'main.mjs'))) throw new Error(`--dist ${dist}: no main.mjs there (run scripts/build.sh first)`);
@@ -74,7 +81,7 @@ function sizes() {
   const step = bytes('main.mjs') + bytes('deliverybot.wasm');
   // The build stages are this checkout's own: only when it is the build measured.
   const stage = (label, path) => (existsSync(join(ROOT, path)) ? { stage: label, file: path, bytes: statSync(join(ROOT, path)).size } : null);
-  const stages = label(DIST) !== 'dist/' ? [] : [
+  const stages = DIST !== join(ROOT, 'dist') ? [] : [
     stage('cargo (opt-level z, LTO, codegen-units 1, panic abort)', 'target/wasm32-unknown-unknown/release/deliverybot_wasm.wasm'),
     stage('wasm-bindgen', 'build/pkg/deliverybot_wasm_bg.wasm'),
     stage('wasm-opt -Oz, debug and producers stripped', 'dist/deliverybot.wasm'),
@@ -125,8 +132,10 @@ function inputEnv(actionYml, inputs) {
  */
 function tools(fake) {
   const floor = join(ROOT, 'bench/floor.mjs');
+  // Every build of Deliverybot makes the same requests: they share one floor.
   const list = DISTS.map((dist, i) => ({
     name: DISTS.length === 1 ? 'deliverybot' : `deliverybot (${label(dist)})`,
+    floorName: 'deliverybot floor',
     script: join(ACTIONS[i], 'dist/main.mjs'),
     floor: [floor, 'deliverybot'],
     inputs: inputEnv(join(ACTIONS[i], 'action.yml'), { token: 'test-token', config: '.github/deploy.yml', 'dry-run': 'false' }),
@@ -139,7 +148,7 @@ function tools(fake) {
     const dir = join(PEERS, folder);
     if (!existsSync(join(dir, 'action.yml'))) continue;
     const main = parseYaml(readFileSync(join(dir, 'action.yml'), 'utf8')).runs.main;
-    list.push({ name, script: join(dir, main), floor: [floor, floorName], inputs: inputEnv(join(dir, 'action.yml'), inputs) });
+    list.push({ name, floorName: `${name} floor`, script: join(dir, main), floor: [floor, floorName], inputs: inputEnv(join(dir, 'action.yml'), inputs) });
   }
   return list;
 }
@@ -172,10 +181,11 @@ async function coldStart(node) {
   const base = runnerEnv(fake, dir);
   const list = tools(fake);
   // Each tool and its floor, and Deliverybot's floor written with an ES import.
-  const runs = list.flatMap((tool) => [
-    { key: tool.name, tool: tool.name, args: [tool.script], env: { ...base, ...tool.inputs } },
-    { key: `${tool.name} floor`, tool: tool.name, args: tool.floor, env: { ...base, ...tool.inputs } },
-  ]);
+  const runs = [];
+  for (const tool of list) {
+    runs.push({ key: tool.name, tool: tool.name, args: [tool.script], env: { ...base, ...tool.inputs } });
+    if (!runs.some((run) => run.key === tool.floorName)) runs.push({ key: tool.floorName, tool: tool.name, args: tool.floor, env: { ...base, ...tool.inputs } });
+  }
   runs.push({ key: 'deliverybot floor (ES import)', tool: list[0].name, args: [join(ROOT, 'bench/floor-import.mjs')], env: { ...base, ...list[0].inputs } });
   const samples = Object.fromEntries(runs.map((r) => [r.key, []]));
   const requests = {};
@@ -193,7 +203,7 @@ async function coldStart(node) {
     for (let i = 0; i < 3; i++) {
       for (const tool of list) {
         const made = (await once(runs.find((r) => r.key === tool.name))).sent;
-        const floor = (await once(runs.find((r) => r.key === `${tool.name} floor`))).sent;
+        const floor = (await once(runs.find((r) => r.key === tool.floorName))).sent;
         if (made.join('\n') !== floor.join('\n')) throw new Error(`the floor's requests differ from ${tool.name}'s:\n${made.join('\n')}\n--\n${floor.join('\n')}`);
         requests[tool.name] = made.length;
       }
@@ -223,7 +233,7 @@ async function coldStart(node) {
   }
   const toolRows = list.map((tool) => {
     const own = samples[tool.name];
-    const floor = samples[`${tool.name} floor`];
+    const floor = samples[tool.floorName];
     return {
       tool: tool.name,
       requests: requests[tool.name],
@@ -399,7 +409,7 @@ function nodes() {
 console.log(`Build: ${result.dist}`);
 if (wanted('sizes')) {
   result.sizes = sizes();
-  console.log(`\nBundle (${result.dist}): ${kb(result.sizes.total)} (${kb(result.sizes.totalGzip)} gzipped)`);
+  console.log(`\nBundle (${label(DIST)}): ${kb(result.sizes.total)} (${kb(result.sizes.totalGzip)} gzipped)`);
   for (const f of result.sizes.dist) console.log(`  ${f.file.padEnd(28)} ${kb(f.bytes).padStart(10)} ${kb(f.gzip).padStart(10)} gz`);
   const within = result.sizes.step <= BUDGET.stepBytes ? 'within' : 'OVER';
   console.log(`  what a step loads (main.mjs + deliverybot.wasm): ${fmt(result.sizes.step / 1000)} kB, ${within} the budget of ${BUDGET.stepBytes / 1000} kB`);
