@@ -306,7 +306,7 @@ function pushEvent(commits) {
 
 async function wasmPlanning() {
   // Through the npm library's start(), as a tool would: the values in and out of WebAssembly included.
-  const { start } = await import(join(DIST, 'lib.mjs'));
+  const { start } = await import(join(ACTION, 'dist/lib.mjs'));
   const context = { repository: 'octo/app', run_id: '42', server_url: 'https://github.com', actor: 'octocat' };
   const run = (configText, event) => {
     const engine = start({ eventName: 'push', payload: event, context });
@@ -364,7 +364,7 @@ function nativePlanning() {
 async function instantiate(node) {
   const script = `
     const t = performance.now();
-    const { validate } = await import(${JSON.stringify(join(DIST, 'lib.mjs'))});
+    const { validate } = await import(${JSON.stringify(join(ACTION, 'dist/lib.mjs'))});
     validate('staging:\\n  environment: staging\\n');
     console.log(performance.now() - t);`;
   const samples = [];
