@@ -75,14 +75,20 @@ pub fn validate(text: &str) -> Result<JsValue, JsError> {
 }
 
 /// A value as JavaScript sees JSON: objects (not `Map`s) for maps, `null` for `None`.
+/// A whole number past 2^53 (one a config's payload may hold) has no exact JavaScript number: an error.
 fn value(value: &impl Serialize) -> Result<JsValue, JsError> {
     let serializer = serde_wasm_bindgen::Serializer::json_compatible();
-    value.serialize(&serializer).map_err(|err| JsError::new(&format!("cannot convert the engine's answer: {err}")))
+    value.serialize(&serializer).map_err(|err| JsError::new(&format!("cannot convert the engine's answer: {}", message(err))))
 }
 
 /// A JavaScript value as a `T`; a message names the field that is wrong.
 fn read<T: serde::de::DeserializeOwned>(value: JsValue) -> Result<T, String> {
-    deliverybot_core::deserialize(serde_wasm_bindgen::Deserializer::from(value), |err| js_sys::Error::from(JsValue::from(err)).message().into())
+    deliverybot_core::deserialize(serde_wasm_bindgen::Deserializer::from(value), message)
+}
+
+/// What a conversion error says, without the `Error: ` its `Display` puts first.
+fn message(err: serde_wasm_bindgen::Error) -> String {
+    js_sys::Error::from(JsValue::from(err)).message().into()
 }
 
 /// UTF-8 bytes as text; each sequence that is not UTF-8 becomes U+FFFD (the maximal subparts, as

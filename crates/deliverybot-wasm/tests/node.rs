@@ -124,6 +124,24 @@ fn malformed_values_are_errors_not_traps() {
 /// compiles it against action/lib.d.ts): targets, or every problem with its position, `null` (not
 /// left out) for a problem of the whole file.
 #[wasm_bindgen_test]
+fn a_number_javascript_cannot_hold_exactly_is_an_error_not_a_rounded_number() {
+    let mut engine = engine();
+    engine.step().unwrap();
+    let config = b"staging:\n  auto_deploy_on: refs/heads/main\n  payload: { id: 9007199254740993 }\n";
+    let mut step = parsed(engine.answer(200, js(&json!({})), &bytes(config)));
+    while step["next"]["method"] == "GET" {
+        step = match engine.answer(200, js(&json!({})), &bytes(b"[]")) {
+            Ok(value) => serde_wasm_bindgen::from_value(value).unwrap(),
+            Err(err) => {
+                assert_eq!(message(err), "cannot convert the engine's answer: 9007199254740993 can't be represented as a JavaScript number");
+                return;
+            }
+        };
+    }
+    panic!("the create request came out: {step}");
+}
+
+#[wasm_bindgen_test]
 fn validate_returns_what_the_golden_wire_file_has() {
     let golden: Vec<Value> = serde_json::from_str(include_str!("../../../tests/fixtures/wire/validation.json")).unwrap();
     let configs = ["staging:\n  environment: staging\nproduction:\n".to_string(), "staging:\n  enviroment: x\n  auto_merge: 3\n".to_string(), "#".repeat(1024 * 1024 + 1)];
