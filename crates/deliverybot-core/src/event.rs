@@ -387,6 +387,26 @@ mod tests {
     }
 
     #[test]
+    fn null_is_absent_where_github_writes_it() {
+        let payload = format!(r#"{{"action":"created","issue":{{"number":3,"pull_request":null}},"comment":{{"id":9,"body":null,"user":{{"login":"u"}},"html_url":null}},{REPO}}}"#);
+        let Event::Comment(comment) = Event::parse("issue_comment", &payload).unwrap() else { panic!() };
+        assert_eq!((comment.issue.pull_request, comment.comment.body.as_str(), comment.comment.html_url.as_str()), (None, "", ""));
+        let payload = format!(r#"{{"action":"completed","check_suite":{{"head_sha":"aaa","head_branch":null,"pull_requests":null}},{REPO}}}"#);
+        let Event::Check(check) = Event::parse("check_suite", &payload).unwrap() else { panic!() };
+        assert!(check.names.is_empty() && check.pull_requests.is_empty());
+        let Event::Deployment(deployment) = Event::parse("deployment", r#"{"deployment":{"id":5,"environment":"prod","sha":null}}"#).unwrap() else { panic!() };
+        assert_eq!((deployment.deployment.id, deployment.deployment.sha.as_str()), (5, ""));
+    }
+
+    #[test]
+    fn a_field_missing_from_another_event_is_named_with_its_position() {
+        let err = Event::parse("deployment", r#"{"deployment":{"environment":"prod"}}"#).unwrap_err();
+        assert_eq!(err, "the `deployment` event payload cannot be read: missing field `id` at line 1 column 36");
+        let err = Event::parse("check_run", &format!(r#"{{"action":"completed",{REPO}}}"#)).unwrap_err();
+        assert_eq!(err, "the `check_run` event payload cannot be read: missing field `check_run`");
+    }
+
+    #[test]
     fn other_events_are_not_parsed() {
         assert_eq!(Event::parse("gollum", "not json").unwrap(), Event::Other { name: "gollum".into() });
     }

@@ -83,21 +83,9 @@ impl Repo {
             Some((owner, name)) if !owner.is_empty() && !name.is_empty() && !name.contains('/') => {
                 Ok(Repo { owner: owner.to_string(), name: name.to_string() })
             }
-            _ => Err(not_a_repository(full_name)),
+            _ => Err(format!("GITHUB_REPOSITORY must be `owner/name`, got {full_name:?}")),
         }
     }
-}
-
-fn not_a_repository(full_name: &str) -> String {
-    format!("GITHUB_REPOSITORY must be `owner/name`, got {full_name:?}")
-}
-
-fn not_a_bool(name: &str, text: &str) -> String {
-    format!("input `{name}` must be `true` or `false`, got {text:?}")
-}
-
-fn not_a_config_path(path: &str) -> String {
-    format!("input `config` must be a file path inside the repository, like {DEFAULT_CONFIG_PATH}, got {path:?}")
 }
 
 /// The inputs of the rules mode, parsed.
@@ -134,7 +122,7 @@ pub(crate) fn parse_bool(name: &str, text: &str) -> Result<bool, String> {
     match text {
         "true" | "True" | "TRUE" => Ok(true),
         "false" | "False" | "FALSE" => Ok(false),
-        _ => Err(not_a_bool(name, text)),
+        _ => Err(format!("input `{name}` must be `true` or `false`, got {text:?}")),
     }
 }
 
@@ -149,7 +137,7 @@ fn normalize_config_path(path: &str) -> Result<String, String> {
     let bad = trimmed.is_empty()
         || trimmed.split('/').any(|part| part.is_empty() || part == "." || part == "..");
     if bad {
-        return Err(not_a_config_path(path));
+        return Err(format!("input `config` must be a file path inside the repository, like {DEFAULT_CONFIG_PATH}, got {path:?}"));
     }
     Ok(trimmed.to_string())
 }
