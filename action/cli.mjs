@@ -68,17 +68,21 @@ function validateCommand(args) {
     process.stderr.write(`deliverybot validate: cannot read ${path}: ${err.code === 'ENOENT' ? 'no such file' : err.message}\n`);
     return 2;
   }
-  const { targets, problems } = validate(text);
+  const { targets, problems, warnings } = validate(text);
   if (problems.length > 0) return report(path, problems);
+  for (const { line, column, message } of warnings) process.stderr.write(`${located(path, line, column)}: warning: ${message}\n`);
   process.stdout.write(`${path}: valid, ${targets.length} target${targets.length === 1 ? '' : 's'}${targets.length ? `: ${targets.join(', ')}` : ''}\n`);
   return 0;
 }
 
+/** `path:line:column`, or the path alone for what is about the whole file. */
+function located(path, line, column) {
+  return line === null ? path : `${path}:${line}:${column}`;
+}
+
 /** Prints a config's problems, each at its position; the exit status of an invalid config. */
 function report(path, problems) {
-  for (const { line, column, message } of problems) {
-    process.stderr.write(line === null ? `${path}: ${message}\n` : `${path}:${line}:${column}: ${message}\n`);
-  }
+  for (const { line, column, message } of problems) process.stderr.write(`${located(path, line, column)}: ${message}\n`);
   process.stderr.write(`${path}: ${problems.length} problem${problems.length === 1 ? '' : 's'}\n`);
   return 1;
 }

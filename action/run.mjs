@@ -7,7 +7,7 @@
 // 1.29x on Node 24 (bench/run.mjs, 40 pairs each).
 
 import { readFileSync } from './builtins.mjs';
-import { coldLoaded, createEngine, prepare, runStep } from './engine.mjs';
+import { createEngine, prepare, runStep } from './engine.mjs';
 import { createClient } from './github.mjs';
 import * as runner from './runner.mjs';
 
@@ -62,10 +62,7 @@ export async function run(phase, env = process.env) {
   for (;;) {
     const { log, next } = runStep(engine, reply, { eventName: vars.GITHUB_EVENT_NAME, after: last });
     for (const line of log) runner.log(line);
-    if (next.type === 'done') {
-      if (coldLoaded()) runner.log({ level: 'debug', message: 'this run needed the engine\'s rarely used code: it compiled dist/deliverybot.cold.wasm' });
-      return finish(next, env);
-    }
+    if (next.type === 'done') return finish(next, env);
     runner.log({ level: 'debug', message: `${next.method} ${next.path}: ${next.purpose}` });
     last = `${next.method} ${next.path}`;
     reply = await perform(next);

@@ -1,77 +1,100 @@
 // Deliverybot's benchmark: one command, a table on stdout and a JSON result to compare before and
 // after a change.
 //
-//   node bench/run.mjs [--runs 40] [--out bench/results.json] [--skip-native] [--only cold,sizes,...]
+//   node bench/run.mjs [--runs 60] [--dist DIR]... [--peers DIR] [--out FILE] [--skip-native] [--only cold,sizes,...]
 //
-// --only runs some sections (sizes, cold, compiled, requests, instantiate, planning) and writes no JSON unless
+// --only runs some sections (sizes, cold, requests, instantiate, planning) and writes no JSON unless
 // --out is given, so a quick before/after of one number does not overwrite the recorded results.
+// --dist times another build of the action (default: dist/), so that a before and an after can be
+// measured on one machine: copy the other build's dist/ somewhere and pass that folder. Given more
+// than once, the cold-start section runs every build interleaved with the others (the fairest
+// comparison on a machine whose load drifts); the other sections measure the first. `NAME=DIR`
+// names a build in the tables (`--dist after=dist --dist before=/tmp/old-dist`).
+// --peers is the folder with the runnable files of the peer actions (default: ../shared/peers from
+// the repository's root); without it, the cold-start section says so and times Deliverybot alone.
 //
 // Measures: the size of what runs (dist/), and of the .wasm at each build stage; cold start of the
-// action against the floor (a plain node:http script making the same requests), as distributions of
-// alternating runs, on Node 24 and Node 20; requests per scenario; engine planning time by number of
-// targets and by payload size, inside WebAssembly from Node and natively; WebAssembly instantiate
-// time; peak memory. Run scripts/build.sh first (./dev test does).
+// action and of two deployment actions in common use (bobheadxi/deployments, chrnorm/deployment-action),
+// each against its floor (a plain node:http script making that tool's own requests), as
+// distributions of interleaved runs, on Node 24 and Node 20; requests per scenario; engine planning
+// time by number of targets and by payload size, inside WebAssembly from Node and natively; the
+// library's first call; peak memory. Run scripts/build.sh first (./dev test does).
 
 import { spawn, execFileSync } from 'node:child_process';
-import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir, cpus } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { EXAMPLE_SHA as SHA, exampleRepo, runAction, webhookExample, installedAction } from '../tests/support/action.mjs';
+import { parse as parseYaml } from 'yaml';
+import { EXAMPLE_SHA as SHA, exampleRepo, runAction, webhookExample } from '../tests/support/action.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const { values: options } = parseArgs({
   options: {
-    runs: { type: 'string', default: '40' },
+    runs: { type: 'string', default: '60' },
+    dist: { type: 'string', multiple: true, default: [join(ROOT, 'dist')] },
+    peers: { type: 'string', default: join(ROOT, '../shared/peers') },
     out: { type: 'string' },
     'skip-native': { type: 'boolean', default: false },
     only: { type: 'string' },
   },
 });
-const SECTIONS = ['sizes', 'cold', 'compiled', 'requests', 'instantiate', 'planning'];
+const SECTIONS = ['sizes', 'cold', 'requests', 'instantiate', 'planning'];
 const only = options.only ? options.only.split(',').map((s) => s.trim()) : SECTIONS;
 for (const s of only) if (!SECTIONS.includes(s)) throw new Error(`--only: unknown section ${s} (known: ${SECTIONS.join(', ')})`);
 const OUT = options.out ?? (options.only ? null : join(ROOT, 'bench/results.json'));
 const wanted = (section) => only.includes(section);
 const RUNS = Number(options.runs);
-const result = { machine: machine(), date: new Date().toISOString() };
+const NAMES = new Map();
+const DISTS = options.dist.map((given) => {
+  const [, name, dir] = /^(?:([\w.-]+)=)?(.+)$/.exec(given);
+  const dist = resolve(dir);
+  if (name) NAMES.set(dist, name);
+  return dist;
+});
+const DIST = DISTS[0];
+const PEERS = resolve(options.peers);
+const label = (dist) => NAMES.get(dist) ?? (dist === join(ROOT, 'dist') ? 'dist/' : dist);
+/** Each build as the runner downloads the action: action.yml and the build, nothing else. */
+const ACTIONS = DISTS.map((dist) => {
+  if (!existsSync(join(dist, 'main.mjs'))) throw new Error(`--dist ${dist}: no main.mjs there (run scripts/build.sh first)`);
+  const action = mkdtempSync(join(tmpdir(), 'deliverybot-bench-action-'));
+  cpSync(join(ROOT, 'action.yml'), join(action, 'action.yml'));
+  cpSync(dist, join(action, 'dist'), { recursive: true });
+  process.on('exit', () => rmSync(action, { recursive: true, force: true }));
+  return action;
+});
+const ACTION = ACTIONS[0];
+const result = { machine: machine(), date: new Date().toISOString(), dist: DISTS.map(label) };
 
 // ── sizes ───────────────────────────────────────────────────────────────────────────────────────
 function sizes() {
-  const dist = readdirSync(join(ROOT, 'dist')).map((name) => {
-    const bytes = readFileSync(join(ROOT, 'dist', name));
+  const dist = readdirSync(DIST).map((name) => {
+    const bytes = readFileSync(join(DIST, name));
     return { file: `dist/${name}`, bytes: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length };
   });
+  const bytes = (name) => dist.find((f) => f.file === `dist/${name}`)?.bytes ?? 0;
+  // A step runs main.mjs (one bundle, no imports of its own) and the engine's module.
+  const step = bytes('main.mjs') + bytes('deliverybot.wasm');
+  // The build stages are this checkout's own: only when it is the build measured.
   const stage = (label, path) => (existsSync(join(ROOT, path)) ? { stage: label, file: path, bytes: statSync(join(ROOT, path)).size } : null);
-  const stages = [
+  const stages = DIST !== join(ROOT, 'dist') ? [] : [
     stage('cargo (opt-level z, LTO, codegen-units 1, panic abort)', 'target/wasm32-unknown-unknown/release/deliverybot_wasm.wasm'),
     stage('wasm-bindgen', 'build/pkg/deliverybot_wasm_bg.wasm'),
-    stage('wasm-opt -Oz, debug and producers stripped', 'build/deliverybot.full.wasm'),
-    stage('split: the main module (what common events run)', 'dist/deliverybot.wasm'),
-    stage('split: the cold module (compiled when a run needs it)', 'dist/deliverybot.cold.wasm'),
+    stage('wasm-opt -Oz, debug and producers stripped', 'dist/deliverybot.wasm'),
   ].filter(Boolean);
-  return { dist, total: dist.reduce((n, f) => n + f.bytes, 0), totalGzip: dist.reduce((n, f) => n + f.gzip, 0), stages };
+  return { dist, total: dist.reduce((n, f) => n + f.bytes, 0), totalGzip: dist.reduce((n, f) => n + f.gzip, 0), step, stages };
 }
 
 // ── cold start ──────────────────────────────────────────────────────────────────────────────────
 const CONFIG = 'staging:\n  auto_deploy_on: refs/heads/master\n  environment: staging\n';
-// The same target with what configs commonly add: templates, booleans, a list, a payload. A push
-// compiles more with it (the template compiler, the core schema's typing of scalars).
-const RICH_CONFIG = `staging:
-  auto_deploy_on: refs/heads/master
-  environment: staging
-  description: "Deploy \${{ short_sha }} to staging"
-  required_contexts: []
-  auto_merge: false
-  transient_environment: false
-  payload:
-    ref: \${{ ref }}
-`;
+const BUDGET = { ratio: 1.5, stepBytes: 600 * 1000 };
 
-function actionEnv(fake, dir) {
+/** The runner's environment for a push (the tools read a few more GITHUB_* variables than Deliverybot). */
+function runnerEnv(fake, dir) {
   const payload = webhookExample('push', (p) => p.ref === 'refs/heads/master' && !p.deleted);
   writeFileSync(join(dir, 'event.json'), JSON.stringify(payload));
   for (const f of ['output', 'state', 'summary']) writeFileSync(join(dir, f), '');
@@ -83,70 +106,123 @@ function actionEnv(fake, dir) {
     GITHUB_RUN_ID: '1',
     GITHUB_SERVER_URL: 'https://github.com',
     GITHUB_API_URL: fake.url,
+    GITHUB_SHA: SHA,
+    GITHUB_REF: 'refs/heads/master',
+    GITHUB_ACTOR: 'Codertocat',
     GITHUB_OUTPUT: join(dir, 'output'),
     GITHUB_STATE: join(dir, 'state'),
     GITHUB_STEP_SUMMARY: join(dir, 'summary'),
-    INPUT_TOKEN: 'test-token',
-    INPUT_CONFIG: '.github/deploy.yml',
-    'INPUT_DRY-RUN': 'false',
   };
 }
 
-function timeProcess(node, script, env, extraArgs = []) {
+/** The INPUT_* variables the runner sets for an action: `inputs`, and action.yml's defaults for the rest. */
+function inputEnv(actionYml, inputs) {
+  const env = {};
+  for (const [name, spec] of Object.entries(parseYaml(readFileSync(actionYml, 'utf8')).inputs ?? {})) {
+    const value = name in inputs ? inputs[name] : String(spec.default ?? '').replace('${{ github.token }}', 'test-token');
+    env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value;
+  }
+  return env;
+}
+
+/**
+ * The tools timed, each with its floor (bench/floor.mjs with the tool's name) and the inputs that make
+ * it create one deployment of the push's commit. Deliverybot is always there; the peers when their
+ * folder is.
+ */
+function tools(fake) {
+  const floor = join(ROOT, 'bench/floor.mjs');
+  // Every build of Deliverybot makes the same requests: they share one floor.
+  const list = DISTS.map((dist, i) => ({
+    name: DISTS.length === 1 ? 'deliverybot' : `deliverybot (${label(dist)})`,
+    floorName: 'deliverybot floor',
+    script: join(ACTIONS[i], 'dist/main.mjs'),
+    floor: [floor, 'deliverybot'],
+    inputs: inputEnv(join(ACTIONS[i], 'action.yml'), { token: 'test-token', config: '.github/deploy.yml', 'dry-run': 'false' }),
+  }));
+  const peers = [
+    ['bobheadxi/deployments', 'bobheadxi-deployments', 'bobheadxi', { step: 'start', token: 'test-token', env: 'production', ref: SHA }],
+    ['chrnorm/deployment-action', 'chrnorm-deployment-action', 'chrnorm', { token: 'test-token', environment: 'production', ref: SHA, 'github-base-url': fake.url }],
+  ];
+  for (const [name, folder, floorName, inputs] of peers) {
+    const dir = join(PEERS, folder);
+    if (!existsSync(join(dir, 'action.yml'))) continue;
+    const main = parseYaml(readFileSync(join(dir, 'action.yml'), 'utf8')).runs.main;
+    list.push({ name, floorName: `${name} floor`, script: join(dir, main), floor: [floor, floorName], inputs: inputEnv(join(dir, 'action.yml'), inputs) });
+  }
+  return list;
+}
+
+function timeProcess(node, args, env) {
   return new Promise((resolve, reject) => {
     const start = performance.now();
-    const child = spawn(node, [...extraArgs, script], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(node, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (c) => (stderr += c));
-    child.on('exit', (code) => (code === 0 ? resolve(performance.now() - start) : reject(new Error(`${script} exited ${code}: ${stderr}`))));
+    child.on('exit', (code) => (code === 0 ? resolve(performance.now() - start) : reject(new Error(`${args.join(' ')} exited ${code}: ${stderr}`))));
   });
 }
 
-/** A fake GitHub with the repository of the push payload and a one-target config, and a work folder. */
-async function pushScenario(config = CONFIG) {
-  const { fake, repo } = await exampleRepo();
-  repo.setFile('master', '.github/deploy.yml', config);
-  return { fake, repo, dir: mkdtempSync(join(tmpdir(), 'deliverybot-bench-')) };
+/** A request as the fake saw it, to compare a tool's with its floor's: ids and key order aside. */
+function seen({ method, path, query, body, headers: { host, connection, ...headers } }) {
+  const sorted = (value) =>
+    Array.isArray(value) ? value.map(sorted)
+    : value && typeof value === 'object' ? Object.fromEntries(Object.keys(value).sort().map((k) => [k, sorted(value[k])]))
+    : value;
+  return JSON.stringify([method, path.replace(/\/deployments\/\d+\//, '/deployments/{id}/'), sorted(query), sorted(body), sorted(headers)]);
 }
 
 async function coldStart(node) {
-  const { fake, repo, dir } = await pushScenario();
-  const env = actionEnv(fake, dir);
-  const action = join(installedAction(), 'dist/main.mjs');
-  const floor = join(ROOT, 'bench/floor.mjs');
-  const floorImport = join(ROOT, 'bench/floor-import.mjs');
-  const samples = { action: [], floor: [], floorImport: [] };
+  const { fake, repo } = await exampleRepo();
+  // GitHub ignores body fields it does not know, and the peers send a few.
+  fake.unknownBodyFields = 'ignore';
+  repo.setFile('master', '.github/deploy.yml', CONFIG);
+  const dir = mkdtempSync(join(tmpdir(), 'deliverybot-bench-'));
+  const base = runnerEnv(fake, dir);
+  const list = tools(fake);
+  // Each tool and its floor, and Deliverybot's floor written with an ES import.
+  const runs = [];
+  for (const tool of list) {
+    runs.push({ key: tool.name, tool: tool.name, args: [tool.script], env: { ...base, ...tool.inputs } });
+    if (!runs.some((run) => run.key === tool.floorName)) runs.push({ key: tool.floorName, tool: tool.name, args: tool.floor, env: { ...base, ...tool.inputs } });
+  }
+  runs.push({ key: 'deliverybot floor (ES import)', tool: list[0].name, args: [join(ROOT, 'bench/floor-import.mjs')], env: { ...base, ...list[0].inputs } });
+  const samples = Object.fromEntries(runs.map((r) => [r.key, []]));
+  const requests = {};
   const memory = { action: [], floor: [] };
+  const once = async (run) => {
+    fake.requests.length = 0;
+    const ms = await timeProcess(node, run.args, run.env);
+    const sent = fake.requests.map(seen);
+    repo.deployments.length = 0; // every run creates its deployment
+    return { ms, sent };
+  };
   try {
     // Warm the fake (its schema validators compile on first use) and the OS file cache, and check
-    // that the floors make the very requests the action makes.
-    const seen = ({ method, path, query, body, headers: { host, connection, ...headers } }) => JSON.stringify([method, path, query, body, headers]);
+    // that each floor makes the very requests its tool makes.
     for (let i = 0; i < 3; i++) {
-      const sent = [];
-      for (const script of [action, floor, floorImport]) {
-        fake.requests.length = 0;
-        await timeProcess(node, script, env);
-        sent.push(fake.requests.map(seen).join('\n'));
-        repo.deployments.length = 0;
+      for (const tool of list) {
+        const made = (await once(runs.find((r) => r.key === tool.name))).sent;
+        const floor = (await once(runs.find((r) => r.key === tool.floorName))).sent;
+        if (made.join('\n') !== floor.join('\n')) throw new Error(`the floor's requests differ from ${tool.name}'s:\n${made.join('\n')}\n--\n${floor.join('\n')}`);
+        requests[tool.name] = made.length;
       }
-      if (new Set(sent).size !== 1) throw new Error(`the floor's requests differ from the action's:\n${sent.join('\n--\n')}`);
     }
     for (let i = 0; i < RUNS; i++) {
       // Each script takes each place in the order in turn, so drift in the machine's load and the
       // run before hit all alike.
-      const scripts = [['action', action], ['floor', floor], ['floorImport', floorImport]];
-      const order = [...scripts.slice(i % 3), ...scripts.slice(0, i % 3)];
-      for (const [name, script] of i % 6 >= 3 ? order.reverse() : order) {
-        fake.requests.length = 0;
-        samples[name].push(await timeProcess(node, script, env));
-        if (fake.requests.length !== 4) throw new Error(`${name} made ${fake.requests.length} requests, not 4`);
-        repo.deployments.length = 0; // every run creates its deployment
+      const order = [...runs.slice(i % runs.length), ...runs.slice(0, i % runs.length)];
+      for (const run of Math.floor(i / runs.length) % 2 === 1 ? order.reverse() : order) {
+        const { ms, sent } = await once(run);
+        if (sent.length !== requests[run.tool]) throw new Error(`${run.key} made ${sent.length} requests, not ${requests[run.tool]}`);
+        samples[run.key].push(ms);
       }
     }
+    const deliverybot = runs.filter((r) => r.key.startsWith('deliverybot')).slice(0, 2);
     for (let i = 0; i < 5; i++) {
-      for (const [name, script] of [['action', action], ['floor', floor]]) {
+      for (const [name, run] of [['action', deliverybot[0]], ['floor', deliverybot[1]]]) {
         const file = join(dir, 'rss');
-        await timeProcess(node, script, { ...env, BENCH_RSS_FILE: file }, ['--import', join(ROOT, 'bench/rss.mjs')]);
+        await timeProcess(node, ['--import', join(ROOT, 'bench/rss.mjs'), ...run.args], { ...run.env, BENCH_RSS_FILE: file });
         memory[name].push(Number(readFileSync(file, 'utf8')) / 1024);
         repo.deployments.length = 0;
       }
@@ -155,158 +231,26 @@ async function coldStart(node) {
     await fake.close();
     rmSync(dir, { recursive: true, force: true });
   }
-  const ratios = samples.action.map((a, i) => a / samples.floor[i]);
+  const toolRows = list.map((tool) => {
+    const own = samples[tool.name];
+    const floor = samples[tool.floorName];
+    return {
+      tool: tool.name,
+      requests: requests[tool.name],
+      ms: distribution(own),
+      floor_ms: distribution(floor),
+      ratio_of_medians: median(own) / median(floor),
+      ratio_per_pair: distribution(own.map((t, i) => t / floor[i])),
+    };
+  });
   return {
     node: execFileSync(node, ['--version'], { encoding: 'utf8' }).trim(),
     runs: RUNS,
-    action_ms: distribution(samples.action),
-    floor_ms: distribution(samples.floor),
-    floor_with_es_import_ms: distribution(samples.floorImport),
-    ratio_of_medians: median(samples.action) / median(samples.floor),
-    ratio_per_pair: distribution(ratios),
+    peers: list.slice(DISTS.length).map((tool) => tool.name),
+    tools: toolRows,
+    floor_with_es_import_ms: distribution(samples['deliverybot floor (ES import)']),
     peak_rss_mb: { action: median(memory.action), floor: median(memory.floor) },
   };
-}
-
-// ── WebAssembly compiled on a push ──────────────────────────────────────────────────────────────
-// V8 compiles a WebAssembly function (with Liftoff) the first time it is called, so what a cold start
-// pays for is the code a run touches, not the size of the file. V8's own trace counts it.
-/** The sections of a WebAssembly module: `{ id, name (custom sections), start, end }`. */
-function sections(bytes) {
-  const reader = leb128(bytes, 8);
-  const found = [];
-  while (reader.at < bytes.length) {
-    const id = bytes[reader.at++];
-    const size = reader.next();
-    const start = reader.at;
-    let name;
-    if (id === 0) {
-      const length = reader.next();
-      name = Buffer.from(bytes.subarray(reader.at, reader.at + length)).toString();
-    }
-    found.push({ id, name, start, end: start + size });
-    reader.at = start + size;
-  }
-  return found;
-}
-
-function leb128(bytes, at) {
-  const reader = {
-    at,
-    next() {
-      let value = 0;
-      for (let shift = 0; ; shift += 7) {
-        const byte = bytes[reader.at++];
-        value += (byte & 0x7f) * 2 ** shift;
-        if (byte < 0x80) return value;
-      }
-    },
-  };
-  return reader;
-}
-
-function codeSection(bytes) {
-  const code = sections(bytes).find((section) => section.id === 10);
-  if (!code) throw new Error('no code section');
-  return { functions: leb128(bytes, code.start).next(), bytes: code.end - code.start, body: bytes.subarray(code.start, code.end) };
-}
-
-/** Function names by index, from the module's `name` section. */
-function functionNames(bytes) {
-  const names = new Map();
-  const section = sections(bytes).find((s) => s.id === 0 && s.name === 'name');
-  if (!section) return names;
-  const reader = leb128(bytes, section.start);
-  reader.at += 1 + 'name'.length; // the section's own name
-  while (reader.at < section.end) {
-    const kind = bytes[reader.at++];
-    const end = reader.next() + reader.at;
-    if (kind === 1) {
-      for (let count = reader.next(); count > 0; count--) {
-        const index = reader.next();
-        const length = reader.next();
-        names.set(index, Buffer.from(bytes.subarray(reader.at, reader.at + length)).toString());
-        reader.at += length;
-      }
-    }
-    reader.at = end;
-  }
-  return names;
-}
-
-// Where the code a push compiles comes from, by the (demangled) function names of the build's named
-// twin of the module: the first pattern a name matches. A generic instantiated for another crate's
-// type counts where the pattern list puts it first (a BTreeMap of JSON values counts as JSON).
-const ORIGINS = [
-  ['YAML parser (saphyr-parser)', /saphyr_parser|vec_deque/],
-  ['JSON (serde, serde_json, derived impls)', /serde|itoa|zmij/],
-  ['BTreeMap', /btree/],
-  ['allocator (the arena, dlmalloc past it) and vector growth', /dlmalloc|deliverybot_wasm::arena|__rdl_|__rust_|finish_grow|raw_vec/],
-  ['engine: config, templates, YAML tree', /deliverybot_core::(config|template|yaml)/],
-  ['engine: the rest', /deliverybot/],
-  ['wasm-bindgen and the exports', /wasm_bindgen|wbindgen|externref|^engine_|^validate$|multivalue/],
-  ['standard library: iterators, strings, formatting', /\b(core|alloc|std)(\[[0-9a-f]+\])?::/],
-  ['other crates', /./],
-];
-
-/**
- * Compiled bytes and functions by origin, or null when the named twin does not hold `code`, the
- * shipped module's code section.
- */
-function byOrigin(compiled, code) {
-  const twin = join(ROOT, 'build/deliverybot.named.wasm');
-  if (!existsSync(twin)) return null;
-  const named = readFileSync(twin);
-  // The twin must hold the very same code (only names added), or its indices mean nothing.
-  if (!codeSection(named).body.equals(code)) return null;
-  const names = functionNames(named);
-  const origins = ORIGINS.map(([origin]) => ({ origin, functions: 0, bytes: 0 }));
-  const unnamed = { origin: 'unnamed', functions: 0, bytes: 0 };
-  for (const { index, bytes } of compiled) {
-    const name = names.get(index);
-    const row = name === undefined ? unnamed : origins[ORIGINS.findIndex(([, pattern]) => pattern.test(name))];
-    row.functions += 1;
-    row.bytes += bytes;
-  }
-  return [...origins, unnamed].filter((row) => row.functions > 0).sort((a, b) => b.bytes - a.bytes);
-}
-
-async function compiledOnAPush(node, config = CONFIG) {
-  const { fake, dir } = await pushScenario(config);
-  try {
-    // Asynchronously: the fake GitHub answers from this process's event loop. Into a file: V8 prints
-    // its trace with C stdio, which drops what it cannot write at once to a non-blocking pipe.
-    const traceFile = join(dir, 'trace');
-    const fd = openSync(traceFile, 'w');
-    try {
-      await new Promise((resolve, reject) => {
-        const child = spawn(node, ['--trace-wasm-compilation-times', join(installedAction(), 'dist/main.mjs')], {
-          env: actionEnv(fake, dir),
-          stdio: ['ignore', fd, 'inherit'],
-        });
-        child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`the traced push exited ${code}`))));
-      });
-    } finally {
-      closeSync(fd);
-    }
-    const out = readFileSync(traceFile, 'utf8');
-    const compiled = [...out.matchAll(/#(\d+) using Liftoff[^;]*; bodysize (\d+)/g)].map((m) => ({ index: Number(m[1]), bytes: Number(m[2]) }));
-    if (fake.requests.length !== 4 || compiled.length === 0) throw new Error(`the traced push made ${fake.requests.length} requests and ${compiled.length} compiles`);
-    // The action's stdout went to the same file: a push must not need the cold module.
-    if (out.includes('deliverybot.cold.wasm')) throw new Error('the traced push compiled the cold module (scripts/split.mjs)');
-    const module = codeSection(readFileSync(join(ROOT, 'dist/deliverybot.wasm')));
-    return {
-      node: execFileSync(node, ['--version'], { encoding: 'utf8' }).trim(),
-      functions: compiled.length,
-      bytes: compiled.reduce((sum, f) => sum + f.bytes, 0),
-      module_functions: module.functions,
-      module_code_bytes: module.bytes,
-      by_origin: byOrigin(compiled, module.body),
-    };
-  } finally {
-    await fake.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
 }
 
 // ── requests per scenario ───────────────────────────────────────────────────────────────────────
@@ -328,7 +272,7 @@ async function requestsPerScenario() {
       payload.deployment.id = repo.addDeployment({ ref: 'master', sha: SHA }).id;
       run.payload = payload;
     }
-    const outcome = await runAction({ fake, ...run });
+    const outcome = await runAction({ fake, ...run, action: ACTION });
     rows.push({ scenario: name, requests: fake.requests.length, writes: fake.writes().length, exit: outcome.code });
     await fake.close();
   }
@@ -361,8 +305,8 @@ function pushEvent(commits) {
 }
 
 async function wasmPlanning() {
-  // Through the npm library's start(), as a tool would: JSON text in and out of WebAssembly included.
-  const { start } = await import(join(ROOT, 'dist/lib.mjs'));
+  // Through the npm library's start(), as a tool would: the values in and out of WebAssembly included.
+  const { start } = await import(join(ACTION, 'dist/lib.mjs'));
   const context = { repository: 'octo/app', run_id: '42', server_url: 'https://github.com', actor: 'octocat' };
   const run = (configText, event) => {
     const engine = start({ eventName: 'push', payload: event, context });
@@ -416,14 +360,12 @@ function nativePlanning() {
   return JSON.parse(out);
 }
 
+/** The library's first call in a fresh process: import, compile and instantiate the engine, validate a config. */
 async function instantiate(node) {
   const script = `
-    const { readFileSync } = await import('node:fs');
-    const glue = await import(${JSON.stringify(join(ROOT, 'build/pkg/deliverybot_wasm.js'))});
-    glue.coldImports.load = () => { throw new Error('not needed to instantiate'); };
-    const bytes = readFileSync(${JSON.stringify(join(ROOT, 'dist/deliverybot.wasm'))});
     const t = performance.now();
-    glue.initSync({ module: bytes });
+    const { validate } = await import(${JSON.stringify(join(ACTION, 'dist/lib.mjs'))});
+    validate('staging:\\n  environment: staging\\n');
     console.log(performance.now() - t);`;
   const samples = [];
   for (let i = 0; i < 15; i++) {
@@ -464,38 +406,36 @@ function nodes() {
 }
 
 // ── main ────────────────────────────────────────────────────────────────────────────────────────
+console.log(`Build: ${result.dist}`);
 if (wanted('sizes')) {
   result.sizes = sizes();
-  console.log(`\nBundle (dist/): ${kb(result.sizes.total)} (${kb(result.sizes.totalGzip)} gzipped)`);
+  console.log(`\nBundle (${label(DIST)}): ${kb(result.sizes.total)} (${kb(result.sizes.totalGzip)} gzipped)`);
   for (const f of result.sizes.dist) console.log(`  ${f.file.padEnd(28)} ${kb(f.bytes).padStart(10)} ${kb(f.gzip).padStart(10)} gz`);
-  console.log('  .wasm by build stage:');
+  const within = result.sizes.step <= BUDGET.stepBytes ? 'within' : 'OVER';
+  console.log(`  what a step loads (main.mjs + deliverybot.wasm): ${fmt(result.sizes.step / 1000)} kB, ${within} the budget of ${BUDGET.stepBytes / 1000} kB`);
+  if (result.sizes.stages.length > 0) console.log('  .wasm by build stage:');
   for (const s of result.sizes.stages) console.log(`    ${s.stage.padEnd(56)} ${kb(s.bytes).padStart(10)}`);
 }
 
 if (wanted('cold')) {
   result.cold_start = [];
+  if (!existsSync(PEERS)) console.log(`\nNo peer actions at ${PEERS} (--peers): the cold-start section times Deliverybot alone.`);
   for (const node of nodes()) {
     const r = await coldStart(node);
     result.cold_start.push(r);
-    console.log(`\nCold start to outcome, ${r.node}, ${r.runs} alternating runs (push, one target: 4 requests)`);
-    console.log(`  action  median ${fmt(r.action_ms.median)} ms  (p10 ${fmt(r.action_ms.p10)}, p90 ${fmt(r.action_ms.p90)})`);
-    console.log(`  floor   median ${fmt(r.floor_ms.median)} ms  (p10 ${fmt(r.floor_ms.p10)}, p90 ${fmt(r.floor_ms.p90)})`);
-    console.log(`  floor written with \`import http from 'node:http'\`: median ${fmt(r.floor_with_es_import_ms.median)} ms`);
-    console.log(`  ratio   ${fmt(r.ratio_of_medians, 2)}× of medians; per pair p10 ${fmt(r.ratio_per_pair.p10, 2)}×, median ${fmt(r.ratio_per_pair.median, 2)}×, p90 ${fmt(r.ratio_per_pair.p90, 2)}×`);
+    const W = Math.max(26, ...r.tools.map((t) => t.tool.length));
+    console.log(`\nCold start to outcome, ${r.node}, ${r.runs} interleaved runs of each (a push: create one deployment)`);
+    console.log(`  ${'tool'.padEnd(W)} ${'requests'.padStart(8)} ${'median'.padStart(9)} ${'floor'.padStart(9)}  time / floor: of medians, per run p10 / median / p90`);
+    for (const t of r.tools) {
+      console.log(
+        `  ${t.tool.padEnd(W)} ${String(t.requests).padStart(8)} ${fmt(t.ms.median).padStart(6)} ms ${fmt(t.floor_ms.median).padStart(6)} ms  ${fmt(t.ratio_of_medians, 2)}×; ${fmt(t.ratio_per_pair.p10, 2)}× / ${fmt(t.ratio_per_pair.median, 2)}× / ${fmt(t.ratio_per_pair.p90, 2)}×`,
+      );
+    }
+    const [ours, peers] = [r.tools[0], r.tools.slice(DISTS.length)];
+    const ahead = peers.every((p) => ours.ratio_of_medians < p.ratio_of_medians);
+    console.log(`  budget (${ours.tool}): at most ${BUDGET.ratio}× the floor${peers.length ? ' and ahead of the peers' : ''}: ${ours.ratio_of_medians <= BUDGET.ratio && ahead ? 'met' : 'NOT met'}`);
+    console.log(`  Deliverybot's floor written with \`import http from 'node:http'\`: median ${fmt(r.floor_with_es_import_ms.median)} ms`);
     console.log(`  peak RSS  action ${fmt(r.peak_rss_mb.action)} MB, floor ${fmt(r.peak_rss_mb.floor)} MB`);
-  }
-}
-
-if (wanted('compiled')) {
-  result.compiled = [];
-  for (const node of nodes()) {
-    const r = await compiledOnAPush(node);
-    const rich = await compiledOnAPush(node, RICH_CONFIG);
-    result.compiled.push({ ...r, rich_config: { functions: rich.functions, bytes: rich.bytes } });
-    console.log(`\nWebAssembly compiled on a push, ${r.node}: ${r.functions} of ${r.module_functions} functions, ${kb(r.bytes)} of ${kb(r.module_code_bytes)} of code`);
-    if (r.by_origin) for (const row of r.by_origin) console.log(`  ${row.origin.padEnd(52)} ${kb(row.bytes).padStart(9)}  ${String(row.functions).padStart(4)} functions`);
-    else console.log('  (by origin: build/deliverybot.named.wasm is missing or not this dist/; run scripts/build.sh)');
-    console.log(`  with a config that adds templates, booleans, a list and a payload: ${rich.functions} functions, ${kb(rich.bytes)}`);
   }
 }
 
@@ -510,7 +450,7 @@ if (wanted('instantiate')) {
   for (const node of nodes()) {
     const r = await instantiate(node);
     result.instantiate.push(r);
-    console.log(`\nWebAssembly compile + instantiate, ${r.node}: median ${fmt(r.ms.median, 2)} ms (p90 ${fmt(r.ms.p90, 2)})`);
+    console.log(`\nThe library's first call (import, compile and instantiate the engine, validate), ${r.node}: median ${fmt(r.ms.median, 2)} ms (p90 ${fmt(r.ms.p90, 2)})`);
   }
 }
 

@@ -2,7 +2,7 @@
 # Builds dist/: the WebAssembly engine, the bundled action, CLI and npm library, reproducibly.
 #
 #   scripts/build.sh          # after scripts/setup.sh
-#   scripts/build.sh js       # only the JavaScript, over the engine last built (build/pkg, dist/*.wasm)
+#   scripts/build.sh js       # only the JavaScript, over the engine last built (build/pkg, dist/deliverybot.wasm)
 #
 # The same sources with the same pinned tools give byte-identical files (CI checks it): paths that
 # would end up in the .wasm are remapped, and the JS bundle is built without timestamps.
@@ -22,20 +22,12 @@ build_engine() {
   # JS glue and .wasm come from one wasm-bindgen run (they must agree on every import and export).
   wasm-bindgen --target web --out-dir build/pkg --out-name deliverybot_wasm \
     "target/$target/release/deliverybot_wasm.wasm"
-  node scripts/split.mjs glue build/pkg/deliverybot_wasm.js
 
-  # Smallest code that runs: -Oz, minus debug names and the producers section. Functions called
-  # from one place are inlined only when tiny: V8 compiles a function whole on its first call, so
-  # merging a rarely taken handler into its caller makes every run compile it (engine.rs says more).
-  local wasm_opt=(node node_modules/binaryen/bin/wasm-opt -Oz --one-caller-inline-max-function-size 30
-    --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals
-    --enable-reference-types --enable-multivalue --strip-producers)
-  "${wasm_opt[@]}" --strip-debug build/pkg/deliverybot_wasm_bg.wasm -o build/deliverybot.full.wasm
-  # The same code with its function names kept (not shipped): bench/run.mjs tells by them which
-  # crates the code a push compiles comes from.
-  "${wasm_opt[@]}" --debuginfo build/pkg/deliverybot_wasm_bg.wasm -o build/deliverybot.named.full.wasm
-  # Two modules: what common events run, and the rest, compiled only when needed (split.mjs says why).
-  node scripts/split.mjs build/deliverybot.full.wasm build/deliverybot.named.full.wasm
+  # Smallest code that runs: -Oz, minus debug names and the producers section.
+  node node_modules/binaryen/bin/wasm-opt -Oz --strip-debug --strip-producers \
+    --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals \
+    --enable-reference-types --enable-multivalue \
+    build/pkg/deliverybot_wasm_bg.wasm -o dist/deliverybot.wasm
 }
 [ "${1:-}" = js ] || build_engine
 

@@ -295,10 +295,10 @@ test('plan with a payload the event cannot have: exit 1 with the engine\'s reaso
   const payload = tempFile('push.json', { ref: 'refs/heads/master', repository: { full_name: 'octo/app', default_branch: 'main' } });
   const run = await cli(['plan', '--config', 'examples/deploy.yml', '--event', 'push', '--payload', payload]);
   assert.equal(run.code, 1);
-  assert.match(run.stderr, /the run would fail: the `push` event payload cannot be read: it has no `after`/);
+  assert.match(run.stderr, /the run would fail: the `push` event payload cannot be read: missing field `after` at line 1 column \d+/);
   const json = await cli(['plan', '--json', '--config', 'examples/deploy.yml', '--event', 'push', '--payload', payload]);
   assert.equal(json.code, 1);
-  assert.match(JSON.parse(json.stdout).failure, /it has no `after`/);
+  assert.match(JSON.parse(json.stdout).failure, /missing field `after` at line 1 column \d+/);
 });
 
 // ── schema, help ─────────────────────────────────────────────────────────────────────────────────

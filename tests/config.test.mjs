@@ -68,6 +68,8 @@ for (const name of ACCEPTED) {
     const run = cli('validate', `${FIXTURES}/${name}.yml`);
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stdout, /: valid, \d+ targets?/);
+    // What is ignored is said, each at its place.
+    assert.match(run.stderr, new RegExp(`^${FIXTURES}/${name}\\.yml:\\d+:\\d+: warning: `, 'm'));
   });
 }
 

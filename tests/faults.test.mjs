@@ -314,18 +314,3 @@ test('a damaged engine file: the step fails saying so, before any request', asyn
   assert.deepEqual(errors(noToken), ['Deliverybot stopped: input `token` is empty: pass a token, for example `token: ${{ github.token }}`']);
   assert.equal(noToken.stderr, '');
 });
-
-test('a cold module from another build is refused, with a message, not run against this one', async () => {
-  // The named twin of the module (build/, for the benchmark) is split the same way from other
-  // bytes: its cold half is a real module of another build.
-  const action = mkdtempSync(join(tmpdir(), 'deliverybot-mismatched-'));
-  cpSync(installedAction(), action, { recursive: true });
-  cpSync(new URL('../build/deliverybot.named.cold.wasm', import.meta.url), join(action, 'dist/deliverybot.cold.wasm'));
-  repo.setFile('master', '.github/deploy.yml', 'staging:\n  auto_deploy_on: [refs/heads/master\n'); // an error needs the cold module
-
-  const run = await runAction({ fake, eventName: 'push', payload: push(), action });
-  assert.equal(run.code, 1, run.stdout + run.stderr);
-  assert.match(errors(run).at(-1), /cannot load the engine's rarely used code \(deliverybot\.cold\.wasm, next to deliverybot\.wasm\): it is not from the same build as deliverybot\.wasm/);
-  assert.equal(run.stderr, '');
-  assert.equal(repo.deployments.length, 0);
-});

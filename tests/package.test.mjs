@@ -6,7 +6,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -48,7 +48,7 @@ function node(binary, args, env = {}) {
 test('the tarball ships only the built package: dist/, schema/, README, LICENSE', (t) => {
   const files = packed.files.map((f) => f.path).sort();
   for (const file of files) assert.match(file, /^(dist\/[^/]+|schema\/deploy\.schema\.json|README\.md|LICENSE|package\.json)$/);
-  for (const file of ['LICENSE', 'dist/cli.mjs', 'dist/deliverybot.wasm', 'dist/deliverybot.cold.wasm', 'dist/lib.cjs', 'dist/lib.d.cts', 'dist/lib.d.mts', 'dist/lib.mjs']) assert.ok(files.includes(file), file);
+  for (const file of ['LICENSE', 'dist/cli.mjs', 'dist/deliverybot.wasm', 'dist/lib.cjs', 'dist/lib.d.cts', 'dist/lib.d.mts', 'dist/lib.mjs']) assert.ok(files.includes(file), file);
   t.diagnostic(`${packed.filename}: ${files.length} files, ${(packed.size / 1024).toFixed(1)} KiB packed, ${(packed.unpackedSize / 1024).toFixed(1)} KiB unpacked`);
   assert.ok(packed.size < 1024 * 1024, 'under 1 MiB');
 });
@@ -110,11 +110,14 @@ test('the deliverybot bin of the installed package', async () => {
   assert.equal(JSON.parse(schema.stdout).title, 'Deliverybot deploy.yml');
 });
 
+/** A strict TypeScript consumer's compiler options. */
+const STRICT = { strict: true, noEmit: true, module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', lib: ['es2022', 'dom'], types: [], skipLibCheck: false };
+
 test('a strict TypeScript consumer compiles against the shipped types, from ESM and CommonJS', () => {
   writeFileSync(
     join(project, 'tsconfig.json'),
     JSON.stringify({
-      compilerOptions: { strict: true, noEmit: true, module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', lib: ['es2022', 'dom'], types: [], skipLibCheck: false },
+      compilerOptions: STRICT,
       files: ['types.mts', 'types.cts'],
     }),
   );
@@ -127,6 +130,28 @@ test('a strict TypeScript consumer compiles against the shipped types, from ESM 
   writeFileSync(join(project, 'wrong.mts'), "import { run } from '@deliverybot/core';\nawait run({ eventName: 'push', payload: {}, executor: 42 });\n");
   writeFileSync(join(project, 'tsconfig.wrong.json'), JSON.stringify({ extends: './tsconfig.json', files: ['wrong.mts'] }));
   assert.throws(() => execFileSync(join(ROOT, 'node_modules/.bin/tsc'), ['-p', 'tsconfig.wrong.json'], { cwd: project, encoding: 'utf8' }), (err) => /wrong\.mts\(2,\d+\): error TS2322: Type 'number' is not assignable to type 'OctokitLike \| RequestFunction'/.test(err.stdout));
+});
+
+test('the shipped types describe the wire format: the golden files the Rust tests hold the engine to', () => {
+  // tests/fixtures/wire/*.json are what the engine's serde derive writes (crates/deliverybot-core,
+  // protocol.rs) and what the binding hands JavaScript (crates/deliverybot-wasm/tests/node.rs). As
+  // object literals they get TypeScript's excess-property check: a field the types lack fails, as
+  // does a field the types require and the engine does not write.
+  const wire = (name) => readFileSync(join(ROOT, 'tests/fixtures/wire', name), 'utf8');
+  const golden = (steps) => `import type { Step, Validation } from '@deliverybot/core';\nexport const steps: Step[] = ${steps};\nexport const validations: Validation[] = ${wire('validation.json')};\n`;
+  writeFileSync(join(project, 'wire.mts'), golden(wire('steps.json')));
+  writeFileSync(join(project, 'tsconfig.wire.json'), JSON.stringify({ compilerOptions: STRICT, files: ['wire.mts'] }));
+  const tsc = () => execFileSync(join(ROOT, 'node_modules/.bin/tsc'), ['-p', 'tsconfig.wire.json'], { cwd: project, encoding: 'utf8' });
+  try {
+    tsc();
+  } catch (err) {
+    assert.fail(`the golden wire files do not fit action/lib.d.ts:\n${err.stdout}${err.stderr}`);
+  }
+  // And a field the engine would add without the types knowing it is caught.
+  const steps = JSON.parse(wire('steps.json'));
+  steps[0].next.retries = 3;
+  writeFileSync(join(project, 'wire.mts'), golden(JSON.stringify(steps)));
+  assert.throws(tsc, (err) => /wire\.mts\(\d+,\d+\): error TS2353: Object literal may only specify known properties, and '"retries"' does not exist in type 'Request'/.test(err.stdout));
 });
 
 // ── the consumer projects' files ─────────────────────────────────────────────────────────────────

@@ -5,7 +5,8 @@ use crate::config::{Payload, Target};
 use crate::refs::{short_name, short_sha};
 use crate::template::{Lookup, Template, Var};
 use crate::diagnostic::Diagnostic;
-use serde_json::{Map, Value};
+use serde::Serialize;
+use serde_json::{json, Map, Value};
 
 /// GitHub rejects deployment descriptions longer than this.
 pub const DESCRIPTION_LIMIT: usize = 140;
@@ -73,11 +74,12 @@ fn walk(value: &Value, path: &[String]) -> Option<Value> {
     path.iter().try_fold(value, |v, key| v.get(key)).cloned()
 }
 
-/// A deployment to create (its JSON form: `to_json`).
-#[derive(Debug, Clone, PartialEq)]
+/// A deployment to create: its serde form is the body of GitHub's "create a deployment".
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct NewDeployment {
     /// Always the exact commit (sent as `ref`): a branch name would be resolved by GitHub when the
     /// request arrives, and could by then point to a newer commit than the one that was decided on.
+    #[serde(rename = "ref")]
     pub sha: String,
     pub task: String,
     pub auto_merge: bool,
@@ -86,8 +88,10 @@ pub struct NewDeployment {
     pub environment: String,
     pub description: String,
     /// `None`: not sent, GitHub's default applies.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub transient_environment: Option<bool>,
     /// `None`: not sent, GitHub's default applies.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub production_environment: Option<bool>,
 }
 
@@ -105,28 +109,9 @@ pub fn environment_of(target: &Target, source: &Source) -> Result<String, Vec<Di
 }
 
 impl NewDeployment {
-    /// The body GitHub's "create a deployment" takes. Built as a JSON value directly rather than
-    /// through `serde_json::to_value`, whose generic machinery every push would compile for it.
+    /// The body GitHub's "create a deployment" takes, as a JSON value.
     pub fn to_json(&self) -> Value {
-        let mut body = Map::new();
-        body.insert("ref".to_string(), Value::String(self.sha.clone()));
-        body.insert("task".to_string(), Value::String(self.task.clone()));
-        body.insert("auto_merge".to_string(), Value::Bool(self.auto_merge));
-        let mut contexts = Vec::with_capacity(self.required_contexts.len());
-        for context in &self.required_contexts {
-            contexts.push(Value::String(context.clone()));
-        }
-        body.insert("required_contexts".to_string(), Value::Array(contexts));
-        body.insert("payload".to_string(), Value::Object(self.payload.clone()));
-        body.insert("environment".to_string(), Value::String(self.environment.clone()));
-        body.insert("description".to_string(), Value::String(self.description.clone()));
-        if let Some(transient) = self.transient_environment {
-            body.insert("transient_environment".to_string(), Value::Bool(transient));
-        }
-        if let Some(production) = self.production_environment {
-            body.insert("production_environment".to_string(), Value::Bool(production));
-        }
-        Value::Object(body)
+        serde_json::to_value(self).expect("a deployment's fields are JSON")
     }
 
     pub fn render(target: &Target, source: &Source) -> Result<Rendered, Vec<Diagnostic>> {
@@ -159,17 +144,12 @@ impl NewDeployment {
         // The deployment's `ref` is a commit, so the branch or tag it came from travels here, along
         // with the run that decided it; it also marks the deployment as Deliverybot's own.
         payload.entry("deliverybot").or_insert_with(|| {
-            // Built directly, not with `json!`: that goes through `serde_json::to_value`, whose
-            // generic machinery every push would compile for it.
-            let mut marker = Map::new();
-            marker.insert("ref".to_string(), Value::String(source.git_ref.to_string()));
-            marker.insert("event".to_string(), Value::String(source.event_name.to_string()));
-            marker.insert("run_url".to_string(), Value::String(source.run_url.to_string()));
+            let mut marker = json!({ "ref": source.git_ref, "event": source.event_name, "run_url": source.run_url });
             // Pull request deploys say which one, so closing it retires exactly its deployments.
             if let Some(number) = source.pull_request.and_then(|pr| pr.get("number")) {
-                marker.insert("pr".to_string(), number.clone());
+                marker["pr"] = number.clone();
             }
-            Value::Object(marker)
+            marker
         });
         Ok(Rendered {
             body: NewDeployment {

@@ -3,7 +3,8 @@
 //! kept in memory.
 
 use crate::github;
-use crate::json::Object;
+use crate::json::null_as_default;
+use serde::Deserialize;
 use serde_json::Value;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -22,48 +23,29 @@ pub enum Event {
     Other { name: String },
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct Push {
     /// The full ref, `refs/heads/main` or `refs/tags/v1.0.0`.
+    #[serde(rename = "ref")]
     pub git_ref: String,
     /// The commit the ref points to after the push.
     pub after: String,
     /// A push that deleted the ref (`after` is all zeros then).
+    #[serde(default, deserialize_with = "null_as_default")]
     pub deleted: bool,
     pub repository: Repository,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct Repository {
     pub full_name: String,
     pub default_branch: String,
     /// 0 when the payload does not say.
+    #[serde(default, deserialize_with = "null_as_default")]
     pub id: u64,
 }
 
-impl Repository {
-    /// The `repository` object of a push's payload.
-    fn from_object(mut repository: Object) -> Result<Repository, String> {
-        Ok(Repository {
-            full_name: repository.text("full_name")?,
-            default_branch: repository.text("default_branch")?,
-            id: repository.optional_number("id")?.unwrap_or_default(),
-        })
-    }
-
-    /// The `repository` object of the payload of an event read as a tree.
-    fn read(repository: Option<&Value>, event: &str) -> Result<Repository, String> {
-        let bad = |field: &str| format!("the `{event}` event payload cannot be read: it has no `repository.{field}`");
-        let text = |field: &str| repository.and_then(|r| r.get(field)).and_then(Value::as_str).map(str::to_string);
-        Ok(Repository {
-            full_name: text("full_name").ok_or_else(|| bad("full_name"))?,
-            default_branch: text("default_branch").ok_or_else(|| bad("default_branch"))?,
-            id: repository.and_then(|r| r.get("id")).and_then(Value::as_u64).unwrap_or_default(),
-        })
-    }
-}
-
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct PullRequestEvent {
     pub action: String,
     pub number: u64,
@@ -138,7 +120,7 @@ pub struct Dispatch {
     pub repository: Repository,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct CommentEvent {
     pub action: String,
     pub issue: Issue,
@@ -146,150 +128,175 @@ pub struct CommentEvent {
     pub repository: Repository,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct Issue {
     pub number: u64,
     /// Present when the issue is a pull request.
+    #[serde(default)]
     pub pull_request: Option<Value>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct Comment {
     pub id: u64,
+    #[serde(default, deserialize_with = "null_as_default")]
     pub body: String,
     pub user: User,
+    #[serde(default, deserialize_with = "null_as_default")]
     pub html_url: String,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct User {
     pub login: String,
 }
 
 /// `deployment`: GitHub asks a deploy workflow to ship a deployment.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct DeploymentEvent {
     pub deployment: EventDeployment,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct EventDeployment {
     pub id: u64,
     pub environment: String,
+    #[serde(default, deserialize_with = "null_as_default")]
     pub sha: String,
 }
 
 impl Event {
     pub fn parse(name: &str, payload: &str) -> Result<Event, String> {
-        if name == "push" {
-            Event::parse_push(payload)
-        } else {
-            Event::parse_tree(name, payload)
-        }
-    }
-
-    // Each reader is kept out of line: V8 compiles a WebAssembly function whole on its first call,
-    // so a push should not pay for compiling the readers of every other event (see engine.rs).
-    #[inline(never)]
-    fn parse_push(payload: &str) -> Result<Event, String> {
-        // Only these fields are kept: a push's commit list (megabytes) is skipped.
-        let mut push = Object::parse(payload, &["ref", "after", "deleted", "repository"]).map_err(|err| unreadable("push", payload, err))?;
-        let read = |push: &mut Object| -> Result<Push, String> {
-            Ok(Push {
-                git_ref: push.text("ref")?,
-                after: push.text("after")?,
-                deleted: push.flag("deleted")?,
-                repository: Repository::from_object(push.nested("repository", &["full_name", "default_branch", "id"])?)?,
-            })
-        };
-        read(&mut push).map(Event::Push).map_err(|err| format!("the `push` event payload cannot be read: {err}"))
-    }
-
-    #[inline(never)]
-    fn parse_tree(name: &str, payload: &str) -> Result<Event, String> {
-        let read = |err: serde_json::Error| unreadable(name, payload, err);
-        if !matches!(
-            name,
-            "pull_request" | "pull_request_target" | "status" | "check_run" | "check_suite" | "workflow_run" | "workflow_dispatch"
-                | "repository_dispatch" | "schedule" | "issue_comment" | "deployment"
-        ) {
-            return Ok(Event::Other { name: name.to_string() });
-        }
-        // The other payloads are small: read as a tree, their few fields picked by path (one
-        // reader for all keeps the WebAssembly small).
-        let value: Value = crate::json::parse(payload).map_err(read)?;
-        let bad = |field: &str| format!("the `{name}` event payload cannot be read: it has no `{field}`");
-        let text = |pointer: &str| github::text(&value, pointer);
-        let number = |pointer: &str| github::number(&value, pointer);
-        let repository = || Repository::read(value.get("repository"), name);
+        let read = |err: String| unreadable(name, payload, err);
         Ok(match name {
-            "pull_request" | "pull_request_target" => Event::PullRequest(PullRequestEvent {
-                action: text("/action").ok_or_else(|| bad("action"))?.to_string(),
-                number: number("/number").ok_or_else(|| bad("number"))?,
-                pull_request: value.get("pull_request").cloned().ok_or_else(|| bad("pull_request"))?,
-                repository: repository()?,
-            }),
-            "status" => {
-                let sha = text("/sha").ok_or_else(|| bad("sha"))?.to_string();
-                // The branches whose tip the commit was when the event was sent.
-                let names = github::items_at(&value, "/branches")
-                    .iter()
-                    .filter(|b| github::text(b, "/commit/sha") == Some(sha.as_str()))
-                    .filter_map(|b| b.get("name").and_then(Value::as_str).map(str::to_string))
-                    .collect();
-                Event::Check(CheckEvent { sha, names, pull_requests: Vec::new(), repository: repository()? })
+            "push" => Event::Push(crate::json::from_str(payload).map_err(read)?),
+            "pull_request" | "pull_request_target" => Event::PullRequest(crate::json::from_str(payload).map_err(read)?),
+            "status" => crate::json::from_str::<StatusPayload>(payload).map_err(read)?.into_event(),
+            "check_run" | "check_suite" | "workflow_run" => crate::json::from_str::<CheckPayload>(payload).map_err(read)?.into_event(name).map_err(read)?,
+            "workflow_dispatch" | "repository_dispatch" => crate::json::from_str::<DispatchPayload>(payload).map_err(read)?.into_event(name),
+            "schedule" => {
+                crate::json::from_str::<serde::de::IgnoredAny>(payload).map_err(read)?;
+                Event::Schedule
             }
-            "check_run" | "check_suite" | "workflow_run" => {
-                // Only a completed check can turn a target green.
-                let action = text("/action").unwrap_or_default();
-                if action != "completed" {
-                    return Ok(Event::Other { name: format!("{name} ({action})") });
-                }
-                let object = value.get(name).ok_or_else(|| bad(name))?;
-                let field = |pointer: &str| github::text(object, pointer).map(str::to_string);
-                let branch = field("/head_branch").or_else(|| field("/check_suite/head_branch"));
-                Event::Check(CheckEvent {
-                    sha: field("/head_sha").ok_or_else(|| bad(&format!("{name}.head_sha")))?,
-                    names: branch.into_iter().collect(),
-                    pull_requests: github::items_at(object, "/pull_requests").iter().filter_map(|pr| github::number(pr, "/number")).collect(),
-                    repository: repository()?,
-                })
-            }
-            "workflow_dispatch" | "repository_dispatch" => {
-                let fields = if name == "workflow_dispatch" { "inputs" } else { "client_payload" };
-                let field = |key: &str| text(&format!("/{fields}/{key}")).map(str::trim).filter(|s| !s.is_empty()).map(str::to_string);
-                Event::Dispatch(Dispatch {
-                    target: field("target"),
-                    // A workflow_dispatch defaults to the ref it ran on.
-                    git_ref: field("ref").or_else(|| if name == "workflow_dispatch" { text("/ref").map(str::to_string) } else { None }),
-                    repository: repository()?,
-                })
-            }
-            "schedule" => Event::Schedule,
-            "issue_comment" => Event::Comment(CommentEvent {
-                action: text("/action").ok_or_else(|| bad("action"))?.to_string(),
-                issue: Issue { number: number("/issue/number").ok_or_else(|| bad("issue.number"))?, pull_request: github::at(&value, "/issue/pull_request").filter(|v| !v.is_null()).cloned() },
-                comment: Comment {
-                    id: number("/comment/id").ok_or_else(|| bad("comment.id"))?,
-                    body: text("/comment/body").unwrap_or_default().to_string(),
-                    user: User { login: text("/comment/user/login").ok_or_else(|| bad("comment.user.login"))?.to_string() },
-                    html_url: text("/comment/html_url").unwrap_or_default().to_string(),
-                },
-                repository: repository()?,
-            }),
-            _ => Event::Deployment(DeploymentEvent {
-                deployment: EventDeployment {
-                    id: number("/deployment/id").ok_or_else(|| bad("deployment.id"))?,
-                    environment: text("/deployment/environment").ok_or_else(|| bad("deployment.environment"))?.to_string(),
-                    sha: text("/deployment/sha").unwrap_or_default().to_string(),
-                },
-            }),
+            "issue_comment" => Event::Comment(crate::json::from_str(payload).map_err(read)?),
+            "deployment" => Event::Deployment(crate::json::from_str(payload).map_err(read)?),
+            _ => Event::Other { name: name.to_string() },
+        })
+    }
+}
+
+/// A `status` payload: the commit, and the branches whose tip it was when the event was sent.
+#[derive(Deserialize)]
+struct StatusPayload {
+    sha: String,
+    #[serde(default, deserialize_with = "null_as_default")]
+    branches: Vec<Branch>,
+    repository: Repository,
+}
+
+#[derive(Deserialize)]
+struct Branch {
+    name: String,
+    commit: Sha,
+}
+
+#[derive(Deserialize)]
+struct Sha {
+    sha: String,
+}
+
+impl StatusPayload {
+    fn into_event(self) -> Event {
+        let names = self.branches.into_iter().filter(|b| b.commit.sha == self.sha).map(|b| b.name).collect();
+        Event::Check(CheckEvent { sha: self.sha, names, pull_requests: Vec::new(), repository: self.repository })
+    }
+}
+
+/// A `check_run`, `check_suite` or `workflow_run` payload: the check sits in the field named after
+/// the event.
+#[derive(Deserialize)]
+struct CheckPayload {
+    #[serde(default, deserialize_with = "null_as_default")]
+    action: String,
+    check_run: Option<Check>,
+    check_suite: Option<Check>,
+    workflow_run: Option<Check>,
+    /// Needed only of a completed check: the others are not read further.
+    repository: Option<Repository>,
+}
+
+#[derive(Deserialize)]
+struct Check {
+    head_sha: String,
+    head_branch: Option<String>,
+    /// A check run's suite, which names the branch when the run does not.
+    check_suite: Option<Suite>,
+    #[serde(default, deserialize_with = "null_as_default")]
+    pull_requests: Vec<Number>,
+}
+
+#[derive(Deserialize)]
+struct Suite {
+    head_branch: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct Number {
+    number: u64,
+}
+
+impl CheckPayload {
+    fn into_event(self, name: &str) -> Result<Event, String> {
+        // Only a completed check can turn a target green.
+        if self.action != "completed" {
+            return Ok(Event::Other { name: format!("{name} ({})", self.action) });
+        }
+        let check = match name {
+            "check_run" => self.check_run,
+            "check_suite" => self.check_suite,
+            _ => self.workflow_run,
+        };
+        let check = check.ok_or_else(|| format!("missing field `{name}`"))?;
+        let repository = self.repository.ok_or("missing field `repository`")?;
+        let branch = check.head_branch.or_else(|| check.check_suite.and_then(|suite| suite.head_branch));
+        Ok(Event::Check(CheckEvent {
+            sha: check.head_sha,
+            names: branch.into_iter().collect(),
+            pull_requests: check.pull_requests.into_iter().map(|pr| pr.number).collect(),
+            repository,
+        }))
+    }
+}
+
+/// A `workflow_dispatch` (its `inputs`) or `repository_dispatch` (its `client_payload`): what the
+/// user sent is free-form, so `target` and `ref` count only when they are text.
+#[derive(Deserialize)]
+struct DispatchPayload {
+    inputs: Option<Value>,
+    client_payload: Option<Value>,
+    #[serde(rename = "ref")]
+    git_ref: Option<String>,
+    repository: Repository,
+}
+
+impl DispatchPayload {
+    fn into_event(self, name: &str) -> Event {
+        let fields = if name == "workflow_dispatch" { self.inputs } else { self.client_payload };
+        let field = |key: &str| {
+            let text = fields.as_ref().and_then(|fields| fields.get(key)).and_then(Value::as_str).map(str::trim);
+            text.filter(|text| !text.is_empty()).map(str::to_string)
+        };
+        Event::Dispatch(Dispatch {
+            target: field("target"),
+            // A workflow_dispatch defaults to the ref it ran on.
+            git_ref: field("ref").or(if name == "workflow_dispatch" { self.git_ref } else { None }),
+            repository: self.repository,
         })
     }
 }
 
 /// Why a payload could not be read; an empty one (a host that passed no event) says so plainly.
-fn unreadable(name: &str, payload: &str, err: serde_json::Error) -> String {
+fn unreadable(name: &str, payload: &str, err: String) -> String {
     if payload.trim().is_empty() {
         format!("the `{name}` event payload is empty")
     } else {
@@ -326,9 +333,9 @@ mod tests {
         let err = Event::parse("push", r#"{"ref": "refs/heads/main", "after": "abc"]"#).unwrap_err();
         assert_eq!(err, "the `push` event payload cannot be read: expected `,` or `}` at line 1 column 42");
         let err = Event::parse("push", r#"{"ref": 1}"#).unwrap_err();
-        assert_eq!(err, "the `push` event payload cannot be read: `ref` is the number 1, not text");
+        assert_eq!(err, "the `push` event payload cannot be read: invalid type: integer `1`, expected a string at line 1 column 9");
         let err = Event::parse("push", r#"{"ref": "refs/heads/main", "after": "abc", "repository": {"full_name": "o/r"}}"#).unwrap_err();
-        assert_eq!(err, "the `push` event payload cannot be read: it has no `repository.default_branch`");
+        assert_eq!(err, "the `push` event payload cannot be read: missing field `default_branch` at line 1 column 77");
     }
 
     #[test]
@@ -377,6 +384,26 @@ mod tests {
         assert_eq!(pr.git_ref(), "refs/heads/x");
         let deleted_fork = json!({ "number": 3, "head": { "ref": "x", "sha": "s", "repo": null }, "base": { "repo": { "id": 7 } } });
         assert!(PullRequest::from_object(deleted_fork, 7).unwrap().fork);
+    }
+
+    #[test]
+    fn null_is_absent_where_github_writes_it() {
+        let payload = format!(r#"{{"action":"created","issue":{{"number":3,"pull_request":null}},"comment":{{"id":9,"body":null,"user":{{"login":"u"}},"html_url":null}},{REPO}}}"#);
+        let Event::Comment(comment) = Event::parse("issue_comment", &payload).unwrap() else { panic!() };
+        assert_eq!((comment.issue.pull_request, comment.comment.body.as_str(), comment.comment.html_url.as_str()), (None, "", ""));
+        let payload = format!(r#"{{"action":"completed","check_suite":{{"head_sha":"aaa","head_branch":null,"pull_requests":null}},{REPO}}}"#);
+        let Event::Check(check) = Event::parse("check_suite", &payload).unwrap() else { panic!() };
+        assert!(check.names.is_empty() && check.pull_requests.is_empty());
+        let Event::Deployment(deployment) = Event::parse("deployment", r#"{"deployment":{"id":5,"environment":"prod","sha":null}}"#).unwrap() else { panic!() };
+        assert_eq!((deployment.deployment.id, deployment.deployment.sha.as_str()), (5, ""));
+    }
+
+    #[test]
+    fn a_field_missing_from_another_event_is_named_with_its_position() {
+        let err = Event::parse("deployment", r#"{"deployment":{"environment":"prod"}}"#).unwrap_err();
+        assert_eq!(err, "the `deployment` event payload cannot be read: missing field `id` at line 1 column 36");
+        let err = Event::parse("check_run", &format!(r#"{{"action":"completed",{REPO}}}"#)).unwrap_err();
+        assert_eq!(err, "the `check_run` event payload cannot be read: missing field `check_run`");
     }
 
     #[test]

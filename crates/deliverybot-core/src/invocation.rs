@@ -2,49 +2,43 @@
 //! passes raw strings (as the runner provides them); parsing and validating them happens here, so a
 //! bad input is reported the same way from the action, the CLI or any other host.
 
-use crate::json::Object;
+use crate::json::null_as_default;
+use serde::Deserialize;
 use std::collections::BTreeMap;
 
-#[derive(Debug, Clone, PartialEq)]
+/// Its JSON form: `{ event_name, event?, inputs?, context, phase?, state? }`, with the context
+/// `{ repository, run_id, server_url, actor?, job?, ref_name? }`, every value text; `null` is the
+/// same as left out.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct Invocation {
     /// `GITHUB_EVENT_NAME`, e.g. `push`.
     pub event_name: String,
     /// The webhook payload as JSON text (the content of `GITHUB_EVENT_PATH`). Optional in the JSON
     /// form because the WebAssembly binding takes it as a separate value (UTF-8 bytes): a payload
     /// can be megabytes, and nesting it in the invocation's JSON would escape and unescape all of it.
+    #[serde(default, deserialize_with = "null_as_default")]
     pub event: String,
     /// The action's inputs by name (`config`, `dry-run`, ...), as the runner gives them.
+    #[serde(default, deserialize_with = "null_as_default")]
     pub inputs: BTreeMap<String, String>,
     pub context: RunContext,
     /// `main`, or `post` for the action's post step (run at the end of the job).
+    #[serde(default, deserialize_with = "null_as_default")]
     pub phase: Phase,
     /// What the main step saved for the post step (`Outcome::state`), as the runner hands it back.
+    #[serde(default, deserialize_with = "null_as_default")]
     pub state: BTreeMap<String, String>,
 }
 
 impl Invocation {
-    /// Reads the JSON form: `{ event_name, event?, inputs?, context, phase?, state? }`, with the
-    /// context `{ repository, run_id, server_url, actor?, job?, ref_name? }`, every value text.
+    /// Reads the JSON form (see the type).
     pub fn from_json(text: &str) -> Result<Invocation, String> {
-        let mut invocation = Object::parse(text, &["event_name", "event", "inputs", "context", "phase", "state"])
-            .map_err(|err| err.to_string())?;
-        let context = RunContext::read(invocation.nested("context", &["repository", "run_id", "server_url", "actor", "job", "ref_name"])?)?;
-        Ok(Invocation {
-            event_name: invocation.text("event_name")?,
-            event: invocation.optional_text("event")?.unwrap_or_default(),
-            inputs: invocation.texts("inputs")?,
-            context,
-            phase: match invocation.optional_text("phase")?.as_deref() {
-                None | Some("main") => Phase::Main,
-                Some("post") => Phase::Post,
-                Some(other) => return Err(format!("`phase` is `main` or `post`, not {other:?}")),
-            },
-            state: invocation.texts("state")?,
-        })
+        crate::json::from_str(text)
     }
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Phase {
     #[default]
     Main,
@@ -52,32 +46,24 @@ pub enum Phase {
 }
 
 /// The `GITHUB_*` variables of the run that the engine uses.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct RunContext {
     /// `owner/name`.
     pub repository: String,
     pub run_id: String,
     /// `GITHUB_SERVER_URL`, for links people open (GitHub Enterprise Server has its own).
     pub server_url: String,
+    #[serde(default, deserialize_with = "null_as_default")]
     pub actor: String,
     /// `GITHUB_JOB`: this job, a running check on the commit that must not wait on itself.
+    #[serde(default, deserialize_with = "null_as_default")]
     pub job: String,
     /// `GITHUB_REF_NAME`: the branch the run is on (a schedule's is the default branch).
+    #[serde(default, deserialize_with = "null_as_default")]
     pub ref_name: String,
 }
 
 impl RunContext {
-    fn read(mut context: Object) -> Result<RunContext, String> {
-        Ok(RunContext {
-            repository: context.text("repository")?,
-            run_id: context.text("run_id")?,
-            server_url: context.text("server_url")?,
-            actor: context.optional_text("actor")?.unwrap_or_default(),
-            job: context.optional_text("job")?.unwrap_or_default(),
-            ref_name: context.optional_text("ref_name")?.unwrap_or_default(),
-        })
-    }
-
     /// This run's page, for links people open.
     pub fn run_url(&self) -> String {
         format!("{}/{}/actions/runs/{}", self.server_url, self.repository, self.run_id)
@@ -97,26 +83,9 @@ impl Repo {
             Some((owner, name)) if !owner.is_empty() && !name.is_empty() && !name.contains('/') => {
                 Ok(Repo { owner: owner.to_string(), name: name.to_string() })
             }
-            _ => Err(not_a_repository(full_name)),
+            _ => Err(format!("GITHUB_REPOSITORY must be `owner/name`, got {full_name:?}")),
         }
     }
-}
-
-// Messages for bad inputs, out of line: reading good ones runs on every event (engine.rs says why
-// that matters).
-#[inline(never)]
-fn not_a_repository(full_name: &str) -> String {
-    format!("GITHUB_REPOSITORY must be `owner/name`, got {full_name:?}")
-}
-
-#[inline(never)]
-fn not_a_bool(name: &str, text: &str) -> String {
-    format!("input `{name}` must be `true` or `false`, got {text:?}")
-}
-
-#[inline(never)]
-fn not_a_config_path(path: &str) -> String {
-    format!("input `config` must be a file path inside the repository, like {DEFAULT_CONFIG_PATH}, got {path:?}")
 }
 
 /// The inputs of the rules mode, parsed.
@@ -153,7 +122,7 @@ pub(crate) fn parse_bool(name: &str, text: &str) -> Result<bool, String> {
     match text {
         "true" | "True" | "TRUE" => Ok(true),
         "false" | "False" | "FALSE" => Ok(false),
-        _ => Err(not_a_bool(name, text)),
+        _ => Err(format!("input `{name}` must be `true` or `false`, got {text:?}")),
     }
 }
 
@@ -168,7 +137,7 @@ fn normalize_config_path(path: &str) -> Result<String, String> {
     let bad = trimmed.is_empty()
         || trimmed.split('/').any(|part| part.is_empty() || part == "." || part == "..");
     if bad {
-        return Err(not_a_config_path(path));
+        return Err(format!("input `config` must be a file path inside the repository, like {DEFAULT_CONFIG_PATH}, got {path:?}"));
     }
     Ok(trimmed.to_string())
 }
@@ -218,7 +187,7 @@ mod tests {
         assert!(run.inputs.is_empty() && run.state.is_empty());
         assert_eq!((run.context.run_url(), run.context.actor.as_str()), ("https://github.com/o/r/actions/runs/7".to_string(), ""));
 
-        let text = format!(r#"{{"event_name":"status","phase":"post","inputs":{{"dry-run":"true"}},"state":{{"id":"4"}},{CONTEXT},"unknown":[1]}}"#);
+        let text = format!(r#"{{"event_name":"status","phase":"post","inputs":{{"dry-run":"true"}},"state":{{"id":"4"}},{CONTEXT},"unknown":[1],"event":null}}"#);
         let run = Invocation::from_json(&text).unwrap();
         assert_eq!((run.phase, run.inputs["dry-run"].as_str(), run.state["id"].as_str()), (Phase::Post, "true", "4"));
     }
@@ -226,13 +195,16 @@ mod tests {
     #[test]
     fn the_json_form_names_what_is_wrong() {
         let read = |text: &str| Invocation::from_json(text).unwrap_err();
-        assert_eq!(read(r#"{"event_name":"push"}"#), "it has no `context`");
-        assert_eq!(read(&format!(r#"{{{CONTEXT}}}"#)), "it has no `event_name`");
-        assert_eq!(read(&format!(r#"{{"event_name":"push","phase":"pre",{CONTEXT}}}"#)), r#"`phase` is `main` or `post`, not "pre""#);
-        assert_eq!(read(&format!(r#"{{"event_name":"push","inputs":{{"dry-run":true}},{CONTEXT}}}"#)), "`inputs`: `dry-run` is `true`, not text");
-        assert_eq!(read(r#"{"event_name":"push","context":{"repository":"o/r"}}"#), "it has no `context.run_id`");
-        assert_eq!(read(r#"{"event_name":"push","context":"o/r"}"#), "`context` is text, not an object");
-        assert_eq!(read("[]"), "invalid type: sequence, expected a JSON object at line 1 column 0");
+        assert_eq!(read(r#"{"event_name":"push"}"#), "missing field `context` at line 1 column 21");
+        assert_eq!(read(&format!(r#"{{{CONTEXT}}}"#)), "missing field `event_name` at line 1 column 79");
+        assert_eq!(read(&format!(r#"{{"event_name":"push","phase":"pre",{CONTEXT}}}"#)), "unknown variant `pre`, expected `main` or `post` at line 1 column 34");
+        assert_eq!(
+            read(&format!(r#"{{"event_name":"push","inputs":{{"dry-run":true}},{CONTEXT}}}"#)),
+            "invalid type: boolean `true`, expected a string at line 1 column 45"
+        );
+        assert_eq!(read(r#"{"event_name":"push","context":{"repository":"o/r"}}"#), "missing field `run_id` at line 1 column 51");
+        assert_eq!(read(r#"{"event_name":"push","context":"o/r"}"#), "invalid type: string \"o/r\", expected struct RunContext at line 1 column 36");
+        assert_eq!(read("3"), "invalid type: integer `3`, expected struct Invocation at line 1 column 1");
     }
 
     #[test]

@@ -83,9 +83,9 @@ impl Lock {
     /// Reads a tag object (`GET git/tags/{sha}`) as a lock; a tag whose message is not a lock
     /// still locks (someone made the ref by hand), with what can be told.
     pub fn from_tag(body: &str, environment: &str) -> Lock {
-        let tag: Value = crate::json::parse(body).unwrap_or(Value::Null);
+        let tag: Value = serde_json::from_str(body).unwrap_or(Value::Null);
         let since = github::text(&tag, "/tagger/date").unwrap_or_default().to_string();
-        let record: Value = github::text(&tag, "/message").and_then(|m| crate::json::parse(m).ok()).unwrap_or(Value::Null);
+        let record: Value = github::text(&tag, "/message").and_then(|m| serde_json::from_str(m).ok()).unwrap_or(Value::Null);
         match github::text(&record, "/by") {
             Some(by) => Lock {
                 environment: github::text(&record, "/environment").unwrap_or(environment).to_string(),

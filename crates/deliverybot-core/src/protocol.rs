@@ -1,5 +1,7 @@
 //! The engine's vocabulary with the outside world: the requests it asks for, the replies it is fed,
-//! and what it finally reports. These types cross the WebAssembly boundary as JSON-shaped values.
+//! and what it finally reports. These types cross the WebAssembly boundary as JavaScript values, by
+//! their serde derive: that derive is the one definition of the wire format (action/lib.d.ts is held
+//! to it by the golden files in tests/fixtures/wire).
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -119,11 +121,6 @@ pub enum Reply {
 }
 
 impl Reply {
-    /// An answer's headers from their JSON form: an object of lower-case names to texts.
-    pub fn headers_from_json(text: &str) -> Result<BTreeMap<String, String>, String> {
-        crate::json::texts(crate::json::parse(text).map_err(|err| err.to_string())?)
-    }
-
     pub fn ok(status: u16, body: impl Into<String>) -> Reply {
         Reply::Response { status, headers: BTreeMap::new(), body: body.into() }
     }
@@ -200,169 +197,14 @@ pub struct RequestRecord {
     pub body: serde_json::Value,
 }
 
-// ── JSON text ────────────────────────────────────────────────────────────────────────────────────
-//
-// The derived `Serialize` above is the definition of the JSON; what follows writes the same text
-// without serde's serializers, which every run compiled for it (json/write.rs says why). The tests
-// here and the fuzzer (`tests/fuzz.rs`, every step of every run) hold the two to it byte for byte.
-
-use crate::json::write::{self, member};
-
-impl Step {
-    /// The step as JSON text, as the WebAssembly binding hands it to JavaScript.
-    pub fn to_json(&self) -> String {
-        let mut out = String::with_capacity(512);
-        out.push('{');
-        member("log", true, &mut out);
-        write::list(&self.log, &mut out, LogLine::write);
-        member("next", false, &mut out);
-        out.push('{');
-        member("type", true, &mut out);
-        match &self.next {
-            Next::Request(request) => {
-                out.push_str("\"request\"");
-                request.write_members(&mut out);
-            }
-            Next::Done(outcome) => {
-                out.push_str("\"done\"");
-                outcome.write_members(&mut out);
-            }
-        }
-        out.push_str("}}");
-        out
-    }
-}
-
-impl Method {
-    fn name(self) -> &'static str {
-        match self {
-            Method::Get => "GET",
-            Method::Post => "POST",
-            Method::Patch => "PATCH",
-            Method::Put => "PUT",
-            Method::Delete => "DELETE",
-        }
-    }
-}
-
-impl Level {
-    fn name(self) -> &'static str {
-        match self {
-            Level::Debug => "debug",
-            Level::Info => "info",
-            Level::Notice => "notice",
-            Level::Warning => "warning",
-            Level::Error => "error",
-        }
-    }
-}
-
-impl Request {
-    /// The members after `type`.
-    fn write_members(&self, out: &mut String) {
-        member("method", false, out);
-        write::string(self.method.name(), out);
-        member("path", false, out);
-        write::string(&self.path, out);
-        member("query", false, out);
-        write::pairs(&self.query, out);
-        if let Some(accept) = &self.accept {
-            member("accept", false, out);
-            write::string(accept, out);
-        }
-        if let Some(body) = &self.body {
-            member("body", false, out);
-            write::value(body, out);
-        }
-        member("idempotent", false, out);
-        out.push_str(if self.idempotent { "true" } else { "false" });
-        member("purpose", false, out);
-        write::string(&self.purpose, out);
-    }
-}
-
-impl LogLine {
-    fn write(&self, out: &mut String) {
-        out.push('{');
-        member("level", true, out);
-        write::string(self.level.name(), out);
-        member("message", false, out);
-        write::string(&self.message, out);
-        if let Some(annotation) = &self.annotation {
-            member("annotation", false, out);
-            out.push('{');
-            member("file", true, out);
-            write::string(&annotation.file, out);
-            member("line", false, out);
-            out.push_str(&annotation.line.to_string());
-            member("column", false, out);
-            out.push_str(&annotation.column.to_string());
-            out.push('}');
-        }
-        out.push('}');
-    }
-}
-
-impl Outcome {
-    /// The members after `type`.
-    fn write_members(&self, out: &mut String) {
-        member("outputs", false, out);
-        write::pairs(&self.outputs, out);
-        if !self.decisions.is_empty() {
-            member("decisions", false, out);
-            write::list(&self.decisions, out, DecisionRecord::write);
-        }
-        member("summary", false, out);
-        write::string(&self.summary, out);
-        if !self.state.is_empty() {
-            member("state", false, out);
-            write::pairs(&self.state, out);
-        }
-        if let Some(failure) = &self.failure {
-            member("failure", false, out);
-            write::string(failure, out);
-        }
-    }
-}
-
-impl DecisionRecord {
-    fn write(&self, out: &mut String) {
-        out.push('{');
-        for (index, (name, text)) in
-            [("target", &self.target), ("environment", &self.environment), ("ref", &self.git_ref), ("sha", &self.sha), ("decision", &self.decision), ("reason", &self.reason)]
-                .into_iter()
-                .enumerate()
-        {
-            member(name, index == 0, out);
-            write::string(text, out);
-        }
-        if let Some(id) = self.deployment_id {
-            member("deployment_id", false, out);
-            out.push_str(&id.to_string());
-        }
-        if let Some(request) = &self.request {
-            member("request", false, out);
-            out.push('{');
-            member("method", true, out);
-            write::string(request.method.name(), out);
-            member("path", false, out);
-            write::string(&request.path, out);
-            member("body", false, out);
-            write::value(&request.body, out);
-            out.push('}');
-        }
-        out.push('}');
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
 
-    #[test]
-    fn steps_are_written_as_their_derived_serialize_writes_them() {
-        let request = Request::post("/repos/o/r/deployments".into(), json!({"ref": "a\"b", "payload": {"n": 1, "x": [null, 2.5]}}), "create \u{1} it")
+    /// Steps that use every field of the wire format, optional ones with and without a value.
+    fn examples() -> Vec<Step> {
+        let request = Request::post("/repos/o/r/deployments".into(), json!({ "ref": "a\"b", "payload": { "n": 1, "x": [null, 2.5] } }), "create \u{1} it")
             .query("sha", "abc")
             .query("é", "\n")
             .accept("application/vnd.github.raw+json");
@@ -377,25 +219,31 @@ mod tests {
             sha: "abc".into(),
             decision: "created".into(),
             reason: "it matches".into(),
-            deployment_id: Some(u64::MAX),
-            request: Some(RequestRecord { method: Method::Post, path: "/x".into(), body: json!({"b": 1, "a": "\\"}) }),
+            deployment_id: Some(42),
+            request: Some(RequestRecord { method: Method::Post, path: "/x".into(), body: json!({ "b": 1, "a": "\\" }) }),
         };
         let outcome = Outcome {
             outputs: vec![("deployments".into(), "[1]".into()), ("empty".into(), String::new())],
-            decisions: vec![record.clone(), DecisionRecord { deployment_id: None, request: None, ..record }],
+            decisions: vec![record.clone(), DecisionRecord { deployment_id: None, request: None, decision: "waiting".into(), ..record }],
             summary: "### Deliverybot\n\n| a |".into(),
             state: vec![("id".into(), "1".into())],
             failure: Some("it failed: \"why\"".into()),
         };
-        let steps = [
-            Step { log: log.clone(), next: Next::Request(request.clone()) },
+        vec![
+            Step { log: log.clone(), next: Next::Request(request) },
             Step { log: Vec::new(), next: Next::Request(Request::get("/a".into(), "read")) },
             Step { log, next: Next::Done(outcome) },
             Step { log: Vec::new(), next: Next::Done(Outcome::default()) },
             Step { log: Vec::new(), next: Next::Request(Request::delete("/b".into(), "delete")) },
-        ];
-        for step in steps {
-            assert_eq!(step.to_json(), serde_json::to_string(&step).unwrap());
-        }
+        ]
+    }
+
+    /// The wire format as the golden file shared with the JavaScript tests has it: tests/package.test.mjs
+    /// compiles that file against action/lib.d.ts, so the types cannot drift from this derive.
+    #[test]
+    fn steps_serialize_as_the_golden_wire_file_has_them() {
+        let golden: serde_json::Value = serde_json::from_str(include_str!("../../../tests/fixtures/wire/steps.json")).unwrap();
+        let steps = serde_json::to_value(examples()).unwrap();
+        assert!(steps == golden, "tests/fixtures/wire/steps.json should be:\n{}\n(end)", serde_json::to_string_pretty(&examples()).unwrap());
     }
 }

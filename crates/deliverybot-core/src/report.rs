@@ -3,7 +3,7 @@
 
 use crate::protocol::{DecisionRecord, Outcome, RequestRecord};
 use crate::refs::short_sha;
-use serde_json::{Map, Value};
+use serde_json::{json, Value};
 
 /// What happened to one selected target.
 #[derive(Debug, Clone, PartialEq)]
@@ -75,26 +75,12 @@ pub struct Row {
 impl Row {
     /// The row in the `deployments` output: `{ id, target, environment, ref, sha, url }`.
     fn created(&self, id: u64, url: &str) -> Value {
-        let mut item = self.common();
-        item.insert("id".to_string(), Value::from(id));
-        item.insert("url".to_string(), Value::String(url.to_string()));
-        Value::Object(item)
+        json!({ "id": id, "target": self.target, "environment": self.environment, "ref": self.git_ref, "sha": self.sha, "url": url })
     }
 
     /// The row in the `skipped` and `waiting` outputs: `{ target, environment, ref, sha, reason }`.
     fn explained(&self) -> Value {
-        let mut item = self.common();
-        item.insert("reason".to_string(), Value::String(self.decision.reason()));
-        Value::Object(item)
-    }
-
-    fn common(&self) -> Map<String, Value> {
-        let mut item = Map::new();
-        item.insert("target".to_string(), Value::String(self.target.clone()));
-        item.insert("environment".to_string(), Value::String(self.environment.clone()));
-        item.insert("ref".to_string(), Value::String(self.git_ref.clone()));
-        item.insert("sha".to_string(), Value::String(self.sha.clone()));
-        item
+        json!({ "target": self.target, "environment": self.environment, "ref": self.git_ref, "sha": self.sha, "reason": self.decision.reason() })
     }
 
     fn record(&self) -> DecisionRecord {
@@ -175,11 +161,11 @@ impl Report {
         let created = deployments.len();
         let (deployment_id, environment) = first.unwrap_or_default();
         let outputs = vec![
-            ("deployments".to_string(), json_text(Value::Array(deployments))),
+            ("deployments".to_string(), Value::Array(deployments).to_string()),
             ("deployment-id".to_string(), deployment_id),
             ("environment".to_string(), environment),
-            ("skipped".to_string(), json_text(Value::Array(skipped))),
-            ("waiting".to_string(), json_text(Value::Array(waiting))),
+            ("skipped".to_string(), Value::Array(skipped).to_string()),
+            ("waiting".to_string(), Value::Array(waiting).to_string()),
         ];
         let failures: Vec<String> = self
             .rows
@@ -230,13 +216,6 @@ impl Report {
         let page = format!("{}/{}/deployments/{}", self.server_url, self.repository, crate::github::encode(environment));
         format!("[{}]({page})", escape(environment))
     }
-}
-
-/// A JSON value as compact JSON text, by the writer of the steps' JSON (json/write.rs).
-fn json_text(value: Value) -> String {
-    let mut out = String::new();
-    crate::json::write::value(&value, &mut out);
-    out
 }
 
 /// Text from users or GitHub inside Markdown: no table breaks, no raw HTML.

@@ -1,13 +1,18 @@
-//! The binding, exercised inside WebAssembly in Node (`wasm-bindgen-test-runner`): UTF-8 JSON in,
-//! JSON text out through the output buffer, and errors as messages there, never traps.
+//! The binding, exercised inside WebAssembly in Node (`wasm-bindgen-test-runner`): JavaScript values
+//! in and out, the payload and bodies as bytes, and errors as thrown `Error`s, never traps.
 #![cfg(target_arch = "wasm32")]
 
-use deliverybot_wasm::{output, output_len, output_ptr, validate, Engine};
+use deliverybot_wasm::{validate, Engine};
+use js_sys::Uint8Array;
+use serde::Serialize;
 use serde_json::{json, Value};
+use wasm_bindgen::{JsError, JsValue};
 use wasm_bindgen_test::wasm_bindgen_test;
 
-const INVOCATION: &str = r#"{"event_name":"push","inputs":{"dry-run":"false"},
-    "context":{"repository":"octo/app","run_id":"7","server_url":"https://github.example","actor":"octocat"}}"#;
+fn invocation() -> Value {
+    json!({ "event_name": "push", "inputs": { "dry-run": "false" },
+        "context": { "repository": "octo/app", "run_id": "7", "server_url": "https://github.example", "actor": "octocat" } })
+}
 
 fn event() -> Vec<u8> {
     json!({
@@ -20,30 +25,35 @@ fn event() -> Vec<u8> {
     .into_bytes()
 }
 
+/// A JSON value as JavaScript has it (objects, not `Map`s).
+fn js(value: &Value) -> JsValue {
+    value.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).unwrap()
+}
+
+fn bytes(bytes: &[u8]) -> Uint8Array {
+    Uint8Array::from(bytes)
+}
+
+/// What the binding returned, as JSON.
+fn parsed(value: Result<JsValue, JsError>) -> Value {
+    serde_wasm_bindgen::from_value(value.expect("a value, not an error")).expect("the binding returns JSON-like values")
+}
+
+fn message(err: JsError) -> String {
+    js_sys::Error::from(JsValue::from(err)).message().into()
+}
+
 fn engine() -> Engine {
-    Engine::start(INVOCATION.as_bytes(), event()).expect("a valid invocation")
-}
-
-/// The last call's output as JSON.
-fn parsed() -> Value {
-    serde_json::from_str(&output()).expect("the binding leaves JSON")
+    Engine::start(js(&invocation()), &bytes(&event())).expect("a valid invocation")
 }
 
 #[wasm_bindgen_test]
-fn the_output_is_where_output_ptr_says_and_as_long_as_the_call_says() {
-    let length = engine().step();
-    assert_eq!(length as usize, output_len());
-    // What JavaScript reads (action/engine.mjs): `length` bytes at output_ptr.
-    let bytes = unsafe { std::slice::from_raw_parts(output_ptr(), length as usize) };
-    assert_eq!(std::str::from_utf8(bytes).unwrap(), output());
-    assert!(output().starts_with(r#"{"log":"#), "{}", output());
-}
-
-#[wasm_bindgen_test]
-fn requests_come_out_as_json() {
-    let mut engine = engine();
-    engine.step();
-    let step = parsed();
+fn requests_come_out_as_plain_objects() {
+    let step = engine().step().unwrap();
+    // A plain object, as JSON.parse would give: `JSON.stringify` sees every field.
+    let text: String = js_sys::JSON::stringify(&step).unwrap().into();
+    assert!(text.starts_with(r#"{"log":["#), "{text}");
+    let step: Value = serde_json::from_str(&text).unwrap();
     assert_eq!(step["next"]["type"], "request");
     assert_eq!(step["next"]["method"], "GET");
     assert_eq!(step["next"]["path"], "/repos/octo/app/contents/.github/deploy.yml");
@@ -54,9 +64,8 @@ fn requests_come_out_as_json() {
 #[wasm_bindgen_test]
 fn replies_go_in_and_the_outcome_comes_out() {
     let mut engine = engine();
-    engine.step();
-    assert!(engine.answer(404, b"{}", br#"{"message":"Not Found"}"#.to_vec()) > 0);
-    let done = parsed();
+    engine.step().unwrap();
+    let done = parsed(engine.answer(404, js(&json!({})), &bytes(br#"{"message":"Not Found"}"#)));
     assert_eq!(done["next"]["type"], "done");
     assert!(done["next"].get("failure").is_none());
     assert_eq!(
@@ -69,17 +78,15 @@ fn replies_go_in_and_the_outcome_comes_out() {
 #[wasm_bindgen_test]
 fn a_lost_answer_is_a_reply_too() {
     let mut engine = engine();
-    engine.step();
-    engine.lost("ECONNRESET".into());
-    let done = parsed();
+    engine.step().unwrap();
+    let done = parsed(engine.lost("ECONNRESET".into()));
     assert_eq!(done["next"]["failure"], "Could not read .github/deploy.yml from main: ECONNRESET");
 }
 
 #[wasm_bindgen_test]
 fn a_payload_that_is_not_json_fails_the_run_with_a_message() {
-    let mut engine = Engine::start(INVOCATION.as_bytes(), "{not json".into()).unwrap();
-    engine.step();
-    let done = parsed();
+    let mut engine = Engine::start(js(&invocation()), &bytes(b"{not json")).unwrap();
+    let done = parsed(engine.step());
     let failure = done["next"]["failure"].as_str().unwrap();
     assert!(failure.starts_with("the `push` event payload cannot be read"), "{failure}");
 }
@@ -90,53 +97,93 @@ fn a_payload_that_is_not_utf8_is_read_with_replacement_characters() {
     let mut payload = event();
     let at = payload.windows(4).rposition(|w| w == b"main").unwrap(); // the default branch
     payload.splice(at..at + 4, *b"m\xe9in");
-    let mut engine = Engine::start(INVOCATION.as_bytes(), payload).unwrap();
-    engine.step();
-    let step = parsed();
+    let mut engine = Engine::start(js(&invocation()), &bytes(&payload)).unwrap();
+    let step = parsed(engine.step());
     assert_eq!(step["next"]["query"], json!([["ref", "m\u{fffd}in"]]));
 }
 
 #[wasm_bindgen_test]
 fn malformed_values_are_errors_not_traps() {
-    assert!(Engine::start(br#"{"event_name": 3}"#, event()).is_none());
-    assert!(output().starts_with("invalid invocation:"), "{}", output());
-    assert!(Engine::start(b"not json", event()).is_none());
+    let err = Engine::start(js(&json!({ "event_name": 3 })), &bytes(&event())).err().unwrap();
+    assert_eq!(message(err), "invalid invocation: `event_name`: invalid type: floating point `3.0`, expected a string");
+    let mut invocation = invocation();
+    invocation["inputs"]["dry-run"] = json!(true);
+    let err = Engine::start(js(&invocation), &bytes(&event())).err().unwrap();
+    assert_eq!(message(err), "invalid invocation: `inputs.dry-run`: invalid type: boolean `true`, expected a string");
+    assert!(Engine::start(JsValue::from_str("not an object"), &bytes(&event())).is_err());
 
     let mut engine = engine();
-    engine.step();
-    // An error leaves its message, and returns its length negated.
-    assert_eq!(engine.answer(200, br#"{"link": 3}"#, Vec::new()), -(output().len() as i32));
-    assert_eq!(output(), "invalid reply's headers: `link` is the number 3, not text");
-    assert!(engine.answer(200, b"{\"link\": \"\xff\"}", Vec::new()) < 0);
-    assert!(output().starts_with("invalid reply's headers: invalid utf-8"), "{}", output());
+    engine.step().unwrap();
+    let err = engine.answer(200, js(&json!({ "link": 3 })), &bytes(b"")).err().unwrap();
+    assert_eq!(message(err), "invalid reply's headers: `link`: invalid type: floating point `3.0`, expected a string");
     // The engine is where it was: a good answer still goes in.
-    assert_eq!(engine.answer(404, b"{}", Vec::new()), output().len() as i32);
-    assert_eq!(parsed()["next"]["type"], "done");
+    assert_eq!(parsed(engine.answer(404, js(&json!({})), &bytes(b"")))["next"]["type"], "done");
+}
+
+/// `validate` as the golden wire file shared with the JavaScript tests has it (tests/package.test.mjs
+/// compiles it against action/lib.d.ts): targets, or every problem with its position, `null` (not
+/// left out) for a problem of the whole file.
+#[wasm_bindgen_test]
+fn a_number_javascript_cannot_hold_exactly_is_an_error_not_a_rounded_number() {
+    let mut engine = engine();
+    engine.step().unwrap();
+    let config = b"staging:\n  auto_deploy_on: refs/heads/main\n  payload: { id: 9007199254740993 }\n";
+    let mut step = parsed(engine.answer(200, js(&json!({})), &bytes(config)));
+    while step["next"]["method"] == "GET" {
+        step = match engine.answer(200, js(&json!({})), &bytes(b"[]")) {
+            Ok(value) => serde_wasm_bindgen::from_value(value).unwrap(),
+            Err(err) => {
+                assert_eq!(message(err), "cannot convert the engine's answer: 9007199254740993 can't be represented as a JavaScript number");
+                return;
+            }
+        };
+    }
+    panic!("the create request came out: {step}");
 }
 
 #[wasm_bindgen_test]
-fn validate_returns_targets_or_every_problem_with_its_position() {
-    assert!(validate("staging:\n  environment: staging\nproduction:\n") > 0);
-    assert_eq!(parsed(), json!({ "targets": ["staging", "production"], "problems": [] }));
-    assert!(validate("staging:\n  environment: ${{ prr }}\n  auto_merge: 3\n") > 0);
-    let invalid = parsed();
-    assert_eq!(
-        invalid["problems"],
-        json!([
-            { "line": 2, "column": 16, "message": "in `${{ prr }}`: unknown variable `prr`; did you mean `pr`?" },
-            { "line": 3, "column": 15, "message": "`auto_merge` must be true or false; this is the number 3" },
-        ])
-    );
+fn validate_returns_what_the_golden_wire_file_has() {
+    let golden: Vec<Value> = serde_json::from_str(include_str!("../../../tests/fixtures/wire/validation.json")).unwrap();
+    let configs = [
+        "staging:\n  environment: staging\nproduction:\n".to_string(),
+        "staging:\n  enviroment: x\n  auto_merge: 3\n".to_string(),
+        "staging:\n  enviroment: x\n".to_string(),
+        "#".repeat(1024 * 1024 + 1),
+    ];
+    assert_eq!(golden.len(), configs.len());
+    for (config, golden) in configs.iter().zip(golden) {
+        let validation = validate(config).unwrap();
+        let text: String = js_sys::JSON::stringify(&validation).unwrap().into();
+        assert_eq!(serde_json::from_str::<Value>(&text).unwrap(), golden);
+    }
+}
+
+/// What JavaScript gets is the serde form of the engine's steps (tests/fixtures/wire/steps.json):
+/// the same run natively and through the binding gives the same JSON, field order included.
+#[wasm_bindgen_test]
+fn steps_cross_as_their_serde_form() {
+    let mut native = deliverybot_core::Engine::new(serde_json::from_value::<deliverybot_core::Invocation>(invocation()).map(|mut run| {
+        run.event = String::from_utf8(event()).unwrap();
+        run
+    }).unwrap());
+    let mut engine = engine();
+    let config = "staging:\n  auto_deploy_on: refs/heads/main\n  environment: staging\n  payload: { port: 80, ratio: 0.5 }\n";
+    let replies = [(200, config.to_string()), (200, "[]".to_string()), (200, "[]".to_string()), (201, r#"{"id":7,"url":"u"}"#.to_string())];
+    let text = |value: JsValue| -> String { js_sys::JSON::stringify(&value).unwrap().into() };
+    assert_eq!(text(engine.step().unwrap()), serde_json::to_string(&native.step(None)).unwrap());
+    for (status, body) in replies {
+        let step = native.step(Some(deliverybot_core::Reply::ok(status, body.clone())));
+        assert_eq!(text(engine.answer(status, js(&json!({})), &bytes(body.as_bytes())).unwrap()), serde_json::to_string(&step).unwrap());
+    }
 }
 
 #[wasm_bindgen_test]
 fn a_body_crosses_as_bytes_and_is_read_as_utf8() {
     let mut engine = engine();
-    engine.step();
+    engine.step().unwrap();
     // The config's bytes as they came, one of them not UTF-8: read with U+FFFD, as the payload is.
-    let config = b"staging:\n  auto_deploy_on: refs/heads/main\n  environment: st\xe9ging\n".to_vec();
-    assert!(engine.answer(200, b"{}", config) > 0);
-    let step = parsed();
+    let config = b"staging:\n  auto_deploy_on: refs/heads/main\n  environment: st\xe9ging\n";
+    let step = parsed(engine.answer(200, js(&json!({})), &bytes(config)));
     let query = step["next"]["query"].as_array().unwrap();
     assert!(query.contains(&json!(["environment", "st\u{fffd}ging"])), "{query:?}");
 }

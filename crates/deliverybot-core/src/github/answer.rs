@@ -95,7 +95,7 @@ pub fn explained(status: u16, message: &str, permission: Option<&str>) -> String
 
 /// GitHub's error body is `{"message": ..., "errors": [...]}`; keep its words, fall back to the text.
 pub fn message_of(body: &str) -> String {
-    match crate::json::parse(body).ok().as_ref().and_then(|v| text(v, "/message")) {
+    match serde_json::from_str::<serde_json::Value>(body).ok().as_ref().and_then(|v| text(v, "/message")) {
         Some(message) => message.to_string(),
         None if body.trim().is_empty() => "no details given".to_string(),
         None => body.chars().take(200).collect(),

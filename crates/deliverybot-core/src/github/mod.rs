@@ -85,7 +85,7 @@ pub fn encode(segment: &str) -> String {
 /// Reads a JSON answer as a tree, naming the operation when it is not JSON. The engine picks a
 /// few fields from each answer by JSON pointer (`text`, `number`, `items`).
 pub fn json(body: &str, purpose: &str) -> Result<Value, String> {
-    crate::json::parse(body).map_err(|err| format!("GitHub's answer to \"{purpose}\" cannot be read: {err}"))
+    serde_json::from_str(body).map_err(|err| format!("GitHub's answer to \"{purpose}\" cannot be read: {err}"))
 }
 
 /// The value at a JSON pointer (`/object/sha`, `/items/0`).

@@ -49,7 +49,7 @@ fn created(reply: &Reply, purpose: &str) -> Created {
 /// 409: the contexts GitHub found not green (it lists them with their states), or a merge conflict.
 fn conflict(reply: &Reply, message: String) -> Decision {
     let Reply::Response { body, .. } = reply else { unreachable!("a 409 is a response") };
-    let value: Value = crate::json::parse(body).unwrap_or(Value::Null);
+    let value: Value = serde_json::from_str(body).unwrap_or(Value::Null);
     let contexts: Vec<(String, String)> = github::items_at(&value, "/errors")
         .iter()
         .flat_map(|error| github::items_at(error, "/contexts"))
