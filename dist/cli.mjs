@@ -1,11 +1,11 @@
 #!/usr/bin/env node
 import {
-  readFileSync,
+  readRegularFile,
   run,
   schema,
   transport,
   validate
-} from "./shared-5XWOHUJZ.mjs";
+} from "./shared-3L5L75RY.mjs";
 
 // action/plan.mjs
 import { relative, isAbsolute } from "node:path";
@@ -58,7 +58,7 @@ function factsResponder({ repository, config, facts = {} }) {
     }],
     [/^\/git\/matching-refs\/(.*)$/, ([start]) => {
       const listed = Object.entries(refs).filter(([name, sha]) => sha && name.startsWith(start)).map(([name, sha]) => ({ ref: `refs/${name}`, object: { sha, type: "commit" } }));
-      const locked = locks.map((l) => ({ ref: `refs/${LOCKS}${lockName(l.environment)}`, object: { sha: l.sha, type: "tag" } })).filter((r) => r.ref.startsWith(`refs/${start}`));
+      const locked = locks.map((l) => ({ ref: `refs/${LOCKS}${encodeURIComponent(l.environment)}`, object: { sha: l.sha, type: "tag" } })).filter((r) => r.ref.startsWith(`refs/${start}`));
       return ok([...listed, ...locked]);
     }],
     [/^\/git\/tags\/([^/]+)$/, ([sha]) => {
@@ -101,25 +101,88 @@ function deploymentJson(d, sha) {
     url: `https://api.github.com/deployments/${d.id}`
   };
 }
-function lockName(environment) {
-  return [...new TextEncoder().encode(environment)].map((byte) => /[A-Za-z0-9_-]/.test(String.fromCharCode(byte)) && byte < 128 ? String.fromCharCode(byte) : `%${byte.toString(16).toUpperCase().padStart(2, "0")}`).join("");
-}
 function fakeSha(text) {
   return createHash("sha1").update(text).digest("hex");
+}
+
+// action/proxy.mjs
+function proxyFor(url, env = process.env) {
+  if (bypassed(url, env)) return void 0;
+  const name = url.protocol === "https:" ? "https_proxy" : "http_proxy";
+  const value = (env[name] || env[name.toUpperCase()] || "").trim();
+  if (!value) return void 0;
+  const text = value.includes("://") ? value : `http://${value}`;
+  const proxy = URL.canParse(text) ? new URL(text) : void 0;
+  if (proxy?.protocol !== "http:" && proxy?.protocol !== "https:") {
+    throw new Error(`${env[name] ? name : name.toUpperCase()} is not an http:// or https:// proxy URL: ${JSON.stringify(value)}`);
+  }
+  return proxy;
+}
+function bypassed(url, env = process.env) {
+  const host = url.hostname.toUpperCase();
+  if (!host) return false;
+  if (host === "LOCALHOST" || host.startsWith("127.") || host === "[::1]" || host === "[0:0:0:0:0:0:0:1]") return true;
+  const port = url.port || { "http:": "80", "https:": "443" }[url.protocol];
+  const names = port ? [host, `${host}:${port}`] : [host];
+  const entries = (env.no_proxy || env.NO_PROXY || "").split(",").map((entry) => entry.trim().toUpperCase()).filter(Boolean);
+  return entries.some(
+    (entry) => entry === "*" || names.some((name) => name === entry || name.endsWith(entry.startsWith(".") ? entry : `.${entry}`))
+  );
+}
+function throughProxy(origin, proxy) {
+  const auth = proxy.username || proxy.password ? { "proxy-authorization": `Basic ${Buffer.from(`${decodeURIComponent(proxy.username)}:${decodeURIComponent(proxy.password)}`).toString("base64")}` } : {};
+  const toProxy = transport(proxy.protocol);
+  const proxyHost = unbracketed(proxy.hostname);
+  const proxyPort = Number(proxy.port) || (proxy.protocol === "https:" ? 443 : 80);
+  if (origin.protocol === "http:") {
+    const agent2 = new toProxy.Agent({ keepAlive: true });
+    return (url, options, onResponse) => toProxy.request(
+      { host: proxyHost, port: proxyPort, path: url.href, method: options.method, headers: { ...options.headers, host: url.host, ...auth }, agent: agent2 },
+      onResponse
+    );
+  }
+  const https = transport("https:");
+  const tls = process.getBuiltinModule("node:tls");
+  const agent = new https.Agent({ keepAlive: true });
+  agent.createConnection = (options, callback) => {
+    const target = `${options.host.includes(":") ? `[${options.host}]` : options.host}:${options.port}`;
+    const connect = toProxy.request({ host: proxyHost, port: proxyPort, method: "CONNECT", path: target, headers: { host: target, ...auth }, agent: false });
+    connect.once("socket", (socket) => socket.unref());
+    connect.once("connect", (res, socket) => {
+      if (res.statusCode !== 200) {
+        socket.destroy();
+        callback(new Error(`the proxy ${proxy.host} answered ${res.statusCode} to CONNECT ${target}`));
+        return;
+      }
+      socket.ref();
+      const { port, path, ...tlsOptions } = options;
+      callback(null, tls.connect({ ...tlsOptions, socket }));
+    });
+    connect.once("error", (err) => callback(err));
+    connect.end();
+  };
+  return (url, options, onResponse) => https.request(url, { ...options, agent }, onResponse);
+}
+function unbracketed(host) {
+  return host.startsWith("[") ? host.slice(1, -1) : host;
 }
 
 // action/github.mjs
 var TRANSIENT = /* @__PURE__ */ new Set([500, 502, 503, 504]);
 var MAX_ATTEMPTS = 4;
 var WRITE_SPACING_MS = 1e3;
-var MAX_WAIT_MS = 6e4;
+var SECONDARY_LIMIT = /secondary rate limit|abuse detection/i;
+var SECONDARY_WAIT_MS = 6e4;
 var DOT_SEGMENTS = /* @__PURE__ */ new Set([".", "..", "%2e", ".%2e", "%2e.", "%2e%2e"]);
-function createClient({ apiUrl, token, userAgent, timeoutMs = 3e4, sleep = delay }) {
+function createClient({ apiUrl, token, userAgent, timeoutMs = 3e4, runTimeoutMs = 6e5, log = () => {
+}, sleep = delay, now = Date.now, env = process.env }) {
   const base = new URL(apiUrl.endsWith("/") ? apiUrl : `${apiUrl}/`);
-  const http = transport(base.protocol);
-  const agent = preconnected(http, base);
+  const proxy = proxyFor(base, env);
+  const open = proxy ? throughProxy(base, proxy) : direct(base);
+  const deadline = now() + runTimeoutMs;
+  const ceiling = `the run's time limit of ${runTimeoutMs / 1e3} s (DELIVERYBOT_RUN_TIMEOUT)`;
   let lastWrite = 0;
-  function send(request) {
+  function send(request, limitMs) {
     const dots = request.path.split("/").some((segment) => DOT_SEGMENTS.has(segment.toLowerCase()));
     const url = new URL(request.path.startsWith("/") ? request.path.slice(1) : request.path, base);
     if (dots || url.origin !== base.origin || !url.pathname.startsWith(base.pathname)) {
@@ -138,37 +201,57 @@ function createClient({ apiUrl, token, userAgent, timeoutMs = 3e4, sleep = delay
       headers["content-length"] = Buffer.byteLength(body);
     }
     return new Promise((resolve) => {
-      const req = http.request(url, { method: request.method, headers, timeout: timeoutMs, agent }, (res) => {
+      const timer = setTimeout(() => {
+        const why = limitMs < timeoutMs ? `${ceiling} was reached` : `no whole answer within ${timeoutMs / 1e3} s`;
+        resolve({ error: `${request.method} ${url.pathname}: ETIMEDOUT (${why})` });
+        req.destroy();
+      }, limitMs);
+      const done = (reply) => {
+        clearTimeout(timer);
+        resolve(reply);
+      };
+      const req = open(url, { method: request.method, headers }, (res) => {
         const chunks = [];
         res.on("data", (chunk) => chunks.push(chunk));
-        res.on("end", () => resolve({ status: res.statusCode, headers: flatten(res.headers), body: Buffer.concat(chunks) }));
-        res.on("error", (err) => resolve({ error: `the answer was cut off (${err.message})` }));
+        res.on("end", () => done({ status: res.statusCode, headers: flatten(res.headers), body: Buffer.concat(chunks) }));
+        res.on("error", (err) => done({ error: `the answer was cut off (${err.message})` }));
       });
-      req.on("timeout", () => req.destroy(Object.assign(new Error(`no answer within ${timeoutMs / 1e3} s`), { code: "ETIMEDOUT" })));
-      req.on("error", (err) => resolve({ error: `${request.method} ${url.pathname}: ${err.code ?? err.message}` }));
+      req.on("error", (err) => done({ error: `${request.method} ${url.pathname}: ${err.code ?? err.message}` }));
       req.end(body);
     });
   }
   return async function perform(request) {
     const write = request.method !== "GET";
     let reply;
+    let retry;
     let wait = 0;
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-      if (write) wait = Math.max(wait, lastWrite + WRITE_SPACING_MS - Date.now());
+      if (write) wait = Math.max(wait, lastWrite + WRITE_SPACING_MS - now());
+      if (now() + wait >= deadline) {
+        if (reply === void 0) return { error: `${request.method} ${request.path} was not sent: ${ceiling} was reached`, final: true };
+        log("warning", `${request.method} ${request.path} is not tried again (${retry.why}): waiting ${Math.ceil(wait / 1e3)} s would pass ${ceiling}.`);
+        break;
+      }
+      if (retry?.limited) log("info", `${request.method} ${request.path}: ${retry.why}; trying again in ${Math.ceil(wait / 1e3)} s.`);
       if (wait > 0) await sleep(wait);
-      reply = await send(request);
-      if (write) lastWrite = Date.now();
+      reply = await send(request, Math.min(timeoutMs, deadline - now()));
+      if (write) lastWrite = now();
       if (reply.final) break;
-      const retry = retryDelay(reply, attempt);
+      retry = retryDelay(reply, attempt, now());
       if (retry === void 0 || !retry.limited && !request.idempotent || attempt === MAX_ATTEMPTS) break;
       wait = retry.ms;
     }
     return reply;
   };
 }
+function direct(base) {
+  const http = transport(base.protocol);
+  const agent = preconnected(http, base);
+  return (url, options, onResponse) => http.request(url, { ...options, agent }, onResponse);
+}
 function preconnected(http, base) {
-  if (http.globalAgent.options.proxyEnv) return http.globalAgent;
-  const agent = new http.Agent({ ...http.globalAgent.options });
+  const { proxyEnv, ...globalOptions } = http.globalAgent.options;
+  const agent = new http.Agent(globalOptions);
   const host = base.hostname.startsWith("[") ? base.hostname.slice(1, -1) : base.hostname;
   const port = Number(base.port) || (base.protocol === "http:" ? 80 : 443);
   const { isIP } = process.getBuiltinModule("node:net");
@@ -191,20 +274,23 @@ function preconnected(http, base) {
   return agent;
 }
 function retryDelay(reply, attempt, now = Date.now()) {
-  const backoff = { ms: Math.min(500 * 2 ** (attempt - 1), 8e3), limited: false };
+  const backoff = { ms: Math.min(500 * 2 ** (attempt - 1), 8e3), limited: false, why: "a try failed" };
   if (reply.error !== void 0) return backoff;
   const { status, headers } = reply;
   if (TRANSIENT.has(status)) return backoff;
-  if (status === 403 || status === 429) {
-    if (headers["retry-after"] !== void 0) {
-      const seconds = Number(headers["retry-after"]);
-      const ms = Number.isFinite(seconds) ? seconds * 1e3 : Date.parse(headers["retry-after"]) - now;
-      return ms <= MAX_WAIT_MS ? { ms: Math.max(ms, 0), limited: true } : void 0;
-    }
-    if (headers["x-ratelimit-remaining"] === "0" && headers["x-ratelimit-reset"] !== void 0) {
-      const ms = Number(headers["x-ratelimit-reset"]) * 1e3 - now;
-      return ms <= MAX_WAIT_MS ? { ms: Math.max(ms, 0), limited: true } : void 0;
-    }
+  if (status !== 403 && status !== 429) return void 0;
+  if (headers["retry-after"] !== void 0) {
+    const seconds = Number(headers["retry-after"]);
+    const ms = Number.isFinite(seconds) ? seconds * 1e3 : Date.parse(headers["retry-after"]) - now;
+    return Number.isNaN(ms) ? void 0 : { ms: Math.max(ms, 0), limited: true, why: `GitHub asked to wait (retry-after: ${headers["retry-after"]})` };
+  }
+  if (headers["x-ratelimit-remaining"] === "0" && headers["x-ratelimit-reset"] !== void 0) {
+    const reset = Number(headers["x-ratelimit-reset"]) * 1e3;
+    if (!Number.isFinite(reset)) return void 0;
+    return { ms: Math.max(reset - now, 0), limited: true, why: `the rate limit resets at ${new Date(reset).toISOString().replace(/\.\d+Z$/, "Z")}` };
+  }
+  if (SECONDARY_LIMIT.test(String(reply.body ?? "").slice(0, 4096))) {
+    return { ms: SECONDARY_WAIT_MS * 2 ** (attempt - 1), limited: true, why: "GitHub's secondary rate limit, which asks to wait at least a minute" };
   }
   return void 0;
 }
@@ -468,7 +554,7 @@ function factsProblem(facts) {
 }
 function readText(path, what) {
   try {
-    return readFileSync(path, "utf8");
+    return readRegularFile(path, 25 * 1024 * 1024).toString("utf8");
   } catch (err) {
     throw new UsageError(`cannot read the ${what} ${path}: ${err.code === "ENOENT" ? "no such file" : err.message}`);
   }
@@ -531,6 +617,7 @@ function paint(stream, style, text) {
 }
 
 // action/cli.mjs
+var CONFIG_LIMIT = 1024 * 1024;
 var HELP2 = `Usage: deliverybot <command> [options]
 
 Commands:
@@ -581,26 +668,30 @@ Usage: deliverybot validate [path]
   const path = args[0] ?? ".github/deploy.yml";
   let text;
   try {
-    text = readFileSync(path, "utf8");
+    text = readRegularFile(path, CONFIG_LIMIT).toString("utf8");
   } catch (err) {
+    if (err.code === "EFBIG") return report2(path, [{ line: null, message: `the file is larger than ${CONFIG_LIMIT} bytes, the limit (1 MiB)` }]);
     process.stderr.write(`deliverybot validate: cannot read ${path}: ${err.code === "ENOENT" ? "no such file" : err.message}
 `);
     return 2;
   }
-  const { targets, problems } = validate(text);
-  for (const { line, column, message } of problems) {
-    process.stderr.write(line === null ? `${path}: ${message}
-` : `${path}:${line}:${column}: ${message}
+  const { targets, problems, warnings } = validate(text);
+  if (problems.length > 0) return report2(path, problems);
+  for (const { line, column, message } of warnings) process.stderr.write(`${located(path, line, column)}: warning: ${message}
 `);
-  }
-  if (problems.length > 0) {
-    process.stderr.write(`${path}: ${problems.length} problem${problems.length === 1 ? "" : "s"}
-`);
-    return 1;
-  }
   process.stdout.write(`${path}: valid, ${targets.length} target${targets.length === 1 ? "" : "s"}${targets.length ? `: ${targets.join(", ")}` : ""}
 `);
   return 0;
+}
+function located(path, line, column) {
+  return line === null ? path : `${path}:${line}:${column}`;
+}
+function report2(path, problems) {
+  for (const { line, column, message } of problems) process.stderr.write(`${located(path, line, column)}: ${message}
+`);
+  process.stderr.write(`${path}: ${problems.length} problem${problems.length === 1 ? "" : "s"}
+`);
+  return 1;
 }
 function schemaCommand(args) {
   if (args.includes("--help") || args.includes("-h")) {

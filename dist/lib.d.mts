@@ -1,5 +1,8 @@
 // Types of @deliverybot/core (action/lib.mjs), hand-written; shipped as dist/lib.d.mts (import) and
-// dist/lib.d.cts (require). Checked by tests/package.test.mjs with a strict TypeScript consumer.
+// dist/lib.d.cts (require). Checked by tests/package.test.mjs with a strict TypeScript consumer. The
+// wire types (Step and what it holds, Validation) are defined by the engine's serde derive: the same
+// test compiles the golden files tests/fixtures/wire/*.json, which the Rust tests hold the engine
+// and the binding to, against these declarations.
 
 /** One problem of a deploy.yml; `line` and `column` (1-based) are null for a problem of the whole file. */
 export interface Problem {
@@ -12,6 +15,8 @@ export interface Validation {
   /** The target names, in file order (empty when there are problems). */
   targets: string[];
   problems: Problem[];
+  /** What a valid config holds that is ignored (keys the original Deliverybot accepted), each at its place. */
+  warnings: Problem[];
 }
 
 /** Checks a deploy.yml's text without running anything. */
@@ -138,9 +143,12 @@ export type ExecutorReply =
 /** Performs one request: `path` carries the query string; `request` is the engine's request. Throwing stops the run. */
 export type RequestFunction = (method: Method, path: string, body: unknown, request: Request) => ExecutorReply | Promise<ExecutorReply>;
 
-/** What is used of an Octokit (`new Octokit({ auth })`): its `request`. */
+/**
+ * What is used of an Octokit (`new Octokit({ auth })`): its `request`. A request that is not
+ * idempotent is passed `request: { retries: 0 }`, which turns off @octokit/plugin-retry for it.
+ */
 export interface OctokitLike {
-  request(options: { method: string; url: string; headers: Record<string, string>; data?: unknown }): Promise<{ status: number; headers: object; data: unknown }>;
+  request(options: { method: string; url: string; headers: Record<string, string>; data?: unknown; request?: { retries: number } }): Promise<{ status: number; headers: object; data: unknown }>;
 }
 
 export interface RunOptions extends StartOptions {

@@ -3,7 +3,7 @@ import {
   schema,
   start,
   validate
-} from "./shared-5XWOHUJZ.mjs";
+} from "./shared-3L5L75RY.mjs";
 export {
   run as deliver,
   run,

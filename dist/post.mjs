@@ -2,7 +2,8 @@
 if (typeof process.getBuiltinModule !== "function") {
   throw new Error(`Deliverybot needs Node.js 20.16 or newer; this is ${process.version}`);
 }
-var { readFileSync, appendFileSync } = process.getBuiltinModule("node:fs");
+var fs = process.getBuiltinModule("node:fs");
+var { readFileSync, appendFileSync } = fs;
 function transport(protocol) {
   return process.getBuiltinModule(protocol === "http:" ? "node:http" : "node:https");
 }
@@ -26,98 +27,252 @@ var Engine = class _Engine {
     wasm.__wbg_engine_free(ptr, 0);
   }
   /**
-   * The reply to the last request when GitHub answered: `headers` is a JSON object of lower-case
-   * names to values, `body` the body's bytes as they came (UTF-8; read like the payload). The
-   * body is not wrapped in JSON, so it is neither escaped nor unescaped on its way in. When the
-   * headers are not valid, the output is why (a negative length) and the engine is where it was.
+   * The reply to the last request when GitHub answered: `headers` is an object of lower-case
+   * names to texts, `body` the body's bytes as they came (read like the payload). When the
+   * headers are not valid, the error says why and the engine is where it was.
    * @param {number} status
-   * @param {Uint8Array | number[]} headers
-   * @param {Uint8Array | number[]} body
-   * @returns {number}
+   * @param {any} headers
+   * @param {Uint8Array} body
+   * @returns {any}
    */
   answer(status, headers, body) {
-    const val3 = +status;
-    let ptr0, len0, ptr1, len1;
-    try {
-      ptr0 = passArray8ToWasm0(headers, wasm.__wbindgen_malloc);
-      len0 = WASM_VECTOR_LEN;
-      ptr1 = passArray8ToWasm0(body, wasm.__wbindgen_malloc);
-      len1 = WASM_VECTOR_LEN;
-    } catch (e) {
-      if (ptr1) {
-        wasm.__wbindgen_free(ptr1, len1 * 1, 1);
-      }
-      if (ptr0) {
-        wasm.__wbindgen_free(ptr0, len0 * 1, 1);
-      }
-      throw e;
+    const ret = wasm.engine_answer(this.__wbg_ptr, status, headers, body);
+    if (ret[2]) {
+      throw takeFromExternrefTable0(ret[1]);
     }
-    const ret = wasm.engine_answer(this.__wbg_ptr, val3, ptr0, len0, ptr1, len1);
-    return ret;
+    return takeFromExternrefTable0(ret[0]);
   }
   /**
    * The reply to the last request when no answer came: what happened instead.
    * @param {string} error
-   * @returns {number}
+   * @returns {any}
    */
   lost(error) {
     const ptr0 = passStringToWasm0(error, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
     const len0 = WASM_VECTOR_LEN;
     const ret = wasm.engine_lost(this.__wbg_ptr, ptr0, len0);
-    return ret;
+    if (ret[2]) {
+      throw takeFromExternrefTable0(ret[1]);
+    }
+    return takeFromExternrefTable0(ret[0]);
   }
   /**
-   * `invocation`: `{ event_name, inputs: {name: value}, context: {...}, ... }` as JSON; `event`: the
-   * webhook payload's JSON text, passed as it is rather than nested (and escaped) in `invocation`.
-   * Both are UTF-8; a payload that is not is read with U+FFFD for each bad sequence (see `text`),
-   * so that the engine reports the JSON it cannot read rather than the encoding. `None` when the
-   * invocation is not valid: the output says why.
-   * @param {Uint8Array | number[]} invocation
-   * @param {Uint8Array | number[]} event
-   * @returns {Engine | undefined}
+   * `invocation`: `{ event_name, inputs: {name: value}, context: {...}, phase?, state? }`;
+   * `event`: the webhook payload's JSON text as UTF-8 bytes. A payload that is not UTF-8 is read
+   * with U+FFFD for each bad sequence (see `text`), so that the engine reports the JSON it cannot
+   * read rather than the encoding.
+   * @param {any} invocation
+   * @param {Uint8Array} event
+   * @returns {Engine}
    */
   static start(invocation, event) {
-    let ptr0, len0, ptr1, len1;
-    try {
-      ptr0 = passArray8ToWasm0(invocation, wasm.__wbindgen_malloc);
-      len0 = WASM_VECTOR_LEN;
-      ptr1 = passArray8ToWasm0(event, wasm.__wbindgen_malloc);
-      len1 = WASM_VECTOR_LEN;
-    } catch (e) {
-      if (ptr1) {
-        wasm.__wbindgen_free(ptr1, len1 * 1, 1);
-      }
-      if (ptr0) {
-        wasm.__wbindgen_free(ptr0, len0 * 1, 1);
-      }
-      throw e;
+    const ret = wasm.engine_start(invocation, event);
+    if (ret[2]) {
+      throw takeFromExternrefTable0(ret[1]);
     }
-    const ret = wasm.engine_start(ptr0, len0, ptr1, len1);
-    return ret === 0 ? void 0 : _Engine.__wrap(ret);
+    return _Engine.__wrap(ret[0]);
   }
   /**
-   * The first step: no reply yet.
-   * @returns {number}
+   * The first step: no reply yet. A step is `{ log, next: { type: "request", ... } | { type:
+   * "done", ... } }` (action/lib.d.ts, `Step`).
+   * @returns {any}
    */
   step() {
     const ret = wasm.engine_step(this.__wbg_ptr);
-    return ret;
+    if (ret[2]) {
+      throw takeFromExternrefTable0(ret[1]);
+    }
+    return takeFromExternrefTable0(ret[0]);
   }
 };
 if (Symbol.dispose) Engine.prototype[Symbol.dispose] = Engine.prototype.free;
-function output_len() {
-  const ret = wasm.output_len();
-  return ret >>> 0;
-}
-function output_ptr() {
-  const ret = wasm.output_ptr();
-  return ret >>> 0;
-}
 function __wbg_get_imports() {
   const import0 = {
     __proto__: null,
+    __wbg_Error_208446807d0d1e30: function(arg0, arg1) {
+      const ret = Error(getStringFromWasm0(arg0, arg1));
+      return ret;
+    },
+    __wbg___wbindgen_boolean_get_4f1baf9a00be3c74: function(arg0) {
+      const v = arg0;
+      const ret = typeof v === "boolean" ? v : void 0;
+      return isLikeNone(ret) ? 16777215 : ret ? 1 : 0;
+    },
+    __wbg___wbindgen_debug_string_f249a2a76caa9a55: function(arg0, arg1) {
+      const ret = debugString(arg1);
+      const ptr1 = passStringToWasm0(ret, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
+      const len1 = WASM_VECTOR_LEN;
+      getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
+      getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
+    },
+    __wbg___wbindgen_in_3f58a9d3b3a7eed2: function(arg0, arg1) {
+      const ret = arg0 in arg1;
+      return ret;
+    },
+    __wbg___wbindgen_is_function_741ff2bb612836f5: function(arg0) {
+      const ret = typeof arg0 === "function";
+      return ret;
+    },
+    __wbg___wbindgen_is_object_8b968c3ab8e96595: function(arg0) {
+      const val = arg0;
+      const ret = typeof val === "object" && val !== null;
+      return ret;
+    },
+    __wbg___wbindgen_is_string_fc456fee5d3317de: function(arg0) {
+      const ret = typeof arg0 === "string";
+      return ret;
+    },
+    __wbg___wbindgen_is_undefined_be5b34249ff1fc15: function(arg0) {
+      const ret = arg0 === void 0;
+      return ret;
+    },
+    __wbg___wbindgen_jsval_loose_eq_b2f214e2e4b30e36: function(arg0, arg1) {
+      const ret = arg0 == arg1;
+      return ret;
+    },
+    __wbg___wbindgen_number_get_934b640d0889af78: function(arg0, arg1) {
+      const obj = arg1;
+      const ret = typeof obj === "number" ? obj : void 0;
+      getDataViewMemory0().setFloat64((arg0 >>> 0) + 8 * 1, isLikeNone(ret) ? 0 : ret, true);
+      getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, !isLikeNone(ret), true);
+    },
+    __wbg___wbindgen_string_get_7ce8eee7fd327545: function(arg0, arg1) {
+      const obj = arg1;
+      const ret = typeof obj === "string" ? obj : void 0;
+      var ptr1 = isLikeNone(ret) ? 0 : passStringToWasm0(ret, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
+      var len1 = WASM_VECTOR_LEN;
+      getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 1, len1, true);
+      getDataViewMemory0().setInt32((arg0 >>> 0) + 4 * 0, ptr1, true);
+    },
     __wbg___wbindgen_throw_4c88d8bf264fd984: function(arg0, arg1) {
       throw new Error(getStringFromWasm0(arg0, arg1));
+    },
+    __wbg_call_40b008ba32f73991: function() {
+      return handleError(function(arg0, arg1) {
+        const ret = arg0.call(arg1);
+        return ret;
+      }, arguments);
+    },
+    __wbg_done_57e08d0be6e30c02: function(arg0) {
+      const ret = arg0.done;
+      return ret;
+    },
+    __wbg_entries_7bb1459bd9b5c2b9: function(arg0) {
+      const ret = Object.entries(arg0);
+      return ret;
+    },
+    __wbg_get_635eea311fa1a291: function() {
+      return handleError(function(arg0, arg1) {
+        const ret = Reflect.get(arg0, arg1);
+        return ret;
+      }, arguments);
+    },
+    __wbg_get_d7176cfb76d71114: function(arg0, arg1) {
+      const ret = arg0[arg1 >>> 0];
+      return ret;
+    },
+    __wbg_get_unchecked_e6325ad374eff861: function(arg0, arg1) {
+      const ret = arg0[arg1 >>> 0];
+      return ret;
+    },
+    __wbg_get_with_ref_key_fc601247060b7204: function(arg0, arg1) {
+      const ret = arg0[arg1];
+      return ret;
+    },
+    __wbg_instanceof_ArrayBuffer_12cdaa4161423e6b: function(arg0) {
+      let result;
+      try {
+        result = arg0 instanceof ArrayBuffer;
+      } catch (_) {
+        result = false;
+      }
+      const ret = result;
+      return ret;
+    },
+    __wbg_instanceof_Uint8Array_d7aeb0dcb3108fea: function(arg0) {
+      let result;
+      try {
+        result = arg0 instanceof Uint8Array;
+      } catch (_) {
+        result = false;
+      }
+      const ret = result;
+      return ret;
+    },
+    __wbg_iterator_e4c5e8f68ada7b58: function() {
+      const ret = Symbol.iterator;
+      return ret;
+    },
+    __wbg_length_186163212ffe79c3: function(arg0) {
+      const ret = arg0.length;
+      return ret;
+    },
+    __wbg_length_b03a0fabb109b1e9: function(arg0) {
+      const ret = arg0.length;
+      return ret;
+    },
+    __wbg_message_43d8c8f1d543a349: function(arg0) {
+      const ret = arg0.message;
+      return ret;
+    },
+    __wbg_new_13de428334042d26: function(arg0) {
+      const ret = new Uint8Array(arg0);
+      return ret;
+    },
+    __wbg_new_37eb45aaf5eeb820: function() {
+      const ret = new Array();
+      return ret;
+    },
+    __wbg_new_7075786089b89c5e: function() {
+      const ret = /* @__PURE__ */ new Map();
+      return ret;
+    },
+    __wbg_new_cd4348290afae586: function() {
+      const ret = new Object();
+      return ret;
+    },
+    __wbg_next_178c1651c11432b3: function(arg0) {
+      const ret = arg0.next;
+      return ret;
+    },
+    __wbg_next_af5ac6a08bb0a717: function() {
+      return handleError(function(arg0) {
+        const ret = arg0.next();
+        return ret;
+      }, arguments);
+    },
+    __wbg_prototypesetcall_13162965d1fe7aa3: function(arg0, arg1, arg2) {
+      Uint8Array.prototype.set.call(getArrayU8FromWasm0(arg0, arg1), arg2);
+    },
+    __wbg_set_8282f7e0d2d01336: function(arg0, arg1, arg2) {
+      const ret = arg0.set(arg1, arg2);
+      return ret;
+    },
+    __wbg_set_d2d33b52458e984a: function(arg0, arg1, arg2) {
+      arg0[arg1 >>> 0] = arg2;
+    },
+    __wbg_set_e4b9a833d288759a: function(arg0, arg1, arg2) {
+      arg0[arg1] = arg2;
+    },
+    __wbg_value_e0f328965e184931: function(arg0) {
+      const ret = arg0.value;
+      return ret;
+    },
+    __wbindgen_generic_0000000000000001: function(arg0) {
+      const ret = arg0;
+      return ret;
+    },
+    __wbindgen_generic_0000000000000002: function(arg0) {
+      const ret = arg0;
+      return ret;
+    },
+    __wbindgen_generic_0000000000000003: function(arg0, arg1) {
+      const ret = getStringFromWasm0(arg0, arg1);
+      return ret;
+    },
+    __wbindgen_generic_0000000000000004: function(arg0) {
+      const ret = BigInt.asUintN(64, arg0);
+      return ret;
     },
     __wbindgen_init_externref_table: function() {
       const table = wasm.__wbindgen_externrefs;
@@ -130,13 +285,70 @@ function __wbg_get_imports() {
   };
   return {
     __proto__: null,
-    "./deliverybot_wasm_bg.js": import0,
-    deliverybot_cold: coldImports
+    "./deliverybot_wasm_bg.js": import0
   };
 }
 var EngineFinalization = typeof FinalizationRegistry === "undefined" ? { register: () => {
 }, unregister: () => {
 } } : new FinalizationRegistry((ptr) => wasm.__wbg_engine_free(ptr, 1));
+function addToExternrefTable0(obj) {
+  const idx = wasm.__externref_table_alloc();
+  wasm.__wbindgen_externrefs.set(idx, obj);
+  return idx;
+}
+function debugString(val) {
+  switch (typeof val) {
+    // primitive types
+    case "number":
+    case "boolean":
+    case "undefined":
+      return `${val}`;
+    case "string":
+      return JSON.stringify(val);
+    case "bigint":
+      return `${val}n`;
+    case "symbol":
+      return val.description !== void 0 ? `Symbol(${val.description})` : "Symbol";
+    case "function":
+      return typeof val.name === "string" && val.name !== "" ? `Function(${val.name})` : "Function";
+    case "object": {
+      if (val === null) {
+        return "null";
+      }
+      if (Array.isArray(val)) {
+        return "[" + Array.from(val, debugString).join(", ") + "]";
+      }
+      if (val instanceof Error) {
+        return `${val.name}: ${val.message}
+${val.stack}`;
+      }
+      const toStringOutput = toString.call(val);
+      const className = /\[object ([^\]]+)\]/.exec(toStringOutput)?.[1];
+      if (className === void 0) {
+        return toStringOutput;
+      }
+      if (className === "Object") {
+        try {
+          return "Object(" + JSON.stringify(val) + ")";
+        } catch (_) {
+          return "Object";
+        }
+      }
+      return className;
+    }
+  }
+}
+function getArrayU8FromWasm0(ptr, len) {
+  ptr = ptr >>> 0;
+  return getUint8ArrayMemory0().subarray(ptr / 1, ptr / 1 + len);
+}
+var cachedDataViewMemory0 = null;
+function getDataViewMemory0() {
+  if (cachedDataViewMemory0 === null || cachedDataViewMemory0.buffer.detached === true || cachedDataViewMemory0.buffer.detached === void 0 && cachedDataViewMemory0.buffer !== wasm.memory.buffer) {
+    cachedDataViewMemory0 = new DataView(wasm.memory.buffer);
+  }
+  return cachedDataViewMemory0;
+}
 function getStringFromWasm0(ptr, len) {
   ptr = ptr >>> 0;
   return decodeText(getUint8ArrayMemory0().subarray(ptr, ptr + len));
@@ -148,11 +360,16 @@ function getUint8ArrayMemory0() {
   }
   return cachedUint8ArrayMemory0;
 }
-function passArray8ToWasm0(arg, malloc) {
-  const ptr = malloc(arg.length * 1, 1) >>> 0;
-  getUint8ArrayMemory0().set(arg, ptr / 1);
-  WASM_VECTOR_LEN = arg.length;
-  return ptr;
+function handleError(f, args) {
+  try {
+    return f.apply(this, args);
+  } catch (e) {
+    const idx = addToExternrefTable0(e);
+    wasm.__wbindgen_exn_store(idx);
+  }
+}
+function isLikeNone(x) {
+  return x === void 0 || x === null;
 }
 function passStringToWasm0(arg, malloc, realloc) {
   if (realloc === void 0) {
@@ -183,6 +400,11 @@ function passStringToWasm0(arg, malloc, realloc) {
   }
   WASM_VECTOR_LEN = offset;
   return ptr;
+}
+function takeFromExternrefTable0(idx) {
+  const value = wasm.__wbindgen_externrefs.get(idx);
+  wasm.__externref_table_dealloc(idx);
+  return value;
 }
 var cachedTextDecoder = new TextDecoder("utf-8", { ignoreBOM: true });
 cachedTextDecoder.decode();
@@ -216,6 +438,7 @@ function __wbg_finalize_init(instance, module) {
   wasmInstance = instance;
   wasm = instance.exports;
   wasmModule = module;
+  cachedDataViewMemory0 = null;
   cachedUint8ArrayMemory0 = null;
   wasm.__wbindgen_start();
   return wasm;
@@ -236,29 +459,12 @@ function initSync(module) {
   const instance = new WebAssembly.Instance(module, imports);
   return __wbg_finalize_init(instance, module);
 }
-var coldImports = { __proto__: null };
 
 // action/engine.mjs
 var compiling;
-var exports;
+var loaded = false;
 function wasmBytes() {
   return readFileSync(new URL("./deliverybot.wasm", import.meta.url));
-}
-coldImports.load = loadCold;
-function loadCold() {
-  if (exports.cold_loaded === void 0 || exports.cold_loaded.value === 1) return;
-  try {
-    const cold = new WebAssembly.Module(readFileSync(new URL("./deliverybot.cold.wasm", import.meta.url)));
-    new WebAssembly.Instance(cold, { primary: exports });
-  } catch (err) {
-    const mismatch = err instanceof WebAssembly.LinkError || err instanceof WebAssembly.RuntimeError;
-    const reason = mismatch ? "it is not from the same build as deliverybot.wasm" : err.message;
-    throw new Error(`cannot load the engine's rarely used code (deliverybot.cold.wasm, next to deliverybot.wasm): ${reason}`);
-  }
-  exports.cold_loaded.value = 1;
-}
-function coldLoaded() {
-  return exports?.cold_loaded?.value === 1;
 }
 function prepare() {
   if (compiling === void 0) {
@@ -273,49 +479,34 @@ function prepare() {
   return compiling;
 }
 function load(module = void 0) {
-  exports ??= initSync({ module: module ?? wasmBytes() });
-}
-function json(value, what) {
-  let text;
-  try {
-    text = JSON.stringify(value, (_, v) => typeof v === "string" ? v.toWellFormed() : v);
-  } catch (err) {
-    throw new TypeError(`invalid ${what}: ${err.message}`);
-  }
-  if (typeof text !== "string") throw new TypeError(`invalid ${what}: ${typeof value} is not a JSON value`);
-  return text;
+  if (loaded) return;
+  initSync({ module: module ?? wasmBytes() });
+  loaded = true;
 }
 var utf8 = new TextEncoder();
-var decoder = new TextDecoder();
-function output(length) {
-  const text = decoder.decode(new Uint8Array(exports.memory.buffer, output_ptr(), Math.abs(length)));
-  if (length < 0) throw new Error(text);
-  return JSON.parse(text);
-}
 var Engine2 = class {
   #engine;
   /** `payload`: the event's UTF-8 bytes, apart from the rest of the invocation (see payloadBytes). */
   constructor(invocation, payload) {
-    this.#engine = Engine.start(utf8.encode(json(invocation, "invocation")), payload);
-    if (this.#engine === void 0) output(-output_len());
+    this.#engine = Engine.start(invocation, payload);
   }
   /**
    * `reply`: `{ status, headers, body }` when GitHub answered (`body` as text or as the bytes that
-   * came), `{ error }` when no answer came. The body crosses as bytes, not inside JSON.
+   * came), `{ error }` when no answer came.
    */
   step(reply) {
-    if (reply === void 0 || reply === null) return output(this.#engine.step());
+    if (reply === void 0 || reply === null) return this.#engine.step();
     if (typeof reply !== "object") throw new TypeError(`invalid reply: ${typeof reply} is not a reply`);
     const { status, headers, body, error } = reply;
     if (status === void 0 || status === null) {
-      if (typeof error === "string") return output(this.#engine.lost(error));
+      if (typeof error === "string") return this.#engine.lost(error);
       if (error !== void 0 && error !== null) throw new TypeError(`invalid reply: \`error\` is text (what happened), not ${describe(error)}`);
       throw new TypeError("invalid reply: a reply has a `status` (an answer) or an `error` (no answer)");
     }
     if (!Number.isInteger(status) || status < 0 || status > 65535) {
       throw new TypeError(`invalid reply: \`status\` is a whole number of 0 to 65535, not ${describe(status)}`);
     }
-    return output(this.#engine.answer(status, headersJson(headers), bodyBytes(body)));
+    return this.#engine.answer(status, checkedHeaders(headers), bodyBytes(body));
   }
   /** Frees the engine's WebAssembly memory now rather than when it is garbage-collected. */
   free() {
@@ -335,18 +526,17 @@ function runStep(engine, reply, { eventName, after }) {
 function createEngine({ event, ...invocation }, module = void 0) {
   const payload = payloadBytes(event);
   load(module);
-  if (module === void 0) loadCold();
   return new Engine2(invocation, payload);
 }
-function headersJson(headers) {
-  if (headers === void 0 || headers === null) return utf8.encode("{}");
+function checkedHeaders(headers) {
+  if (headers === void 0 || headers === null) return {};
   if (typeof headers !== "object" || Array.isArray(headers)) {
     throw new TypeError(`invalid reply: \`headers\` is an object of texts, not ${describe(headers)}`);
   }
   for (const [name, value] of Object.entries(headers)) {
     if (typeof value !== "string") throw new TypeError(`invalid reply: header \`${name}\` is text, not ${describe(value)}`);
   }
-  return utf8.encode(json(headers, "reply"));
+  return headers;
 }
 function bodyBytes(body) {
   if (body instanceof Uint8Array) return body;
@@ -363,18 +553,84 @@ function payloadBytes(event) {
   throw new TypeError(`invalid event: a payload is JSON text or its UTF-8 bytes, not ${describe(event)}`);
 }
 
+// action/proxy.mjs
+function proxyFor(url, env = process.env) {
+  if (bypassed(url, env)) return void 0;
+  const name = url.protocol === "https:" ? "https_proxy" : "http_proxy";
+  const value = (env[name] || env[name.toUpperCase()] || "").trim();
+  if (!value) return void 0;
+  const text = value.includes("://") ? value : `http://${value}`;
+  const proxy = URL.canParse(text) ? new URL(text) : void 0;
+  if (proxy?.protocol !== "http:" && proxy?.protocol !== "https:") {
+    throw new Error(`${env[name] ? name : name.toUpperCase()} is not an http:// or https:// proxy URL: ${JSON.stringify(value)}`);
+  }
+  return proxy;
+}
+function bypassed(url, env = process.env) {
+  const host = url.hostname.toUpperCase();
+  if (!host) return false;
+  if (host === "LOCALHOST" || host.startsWith("127.") || host === "[::1]" || host === "[0:0:0:0:0:0:0:1]") return true;
+  const port = url.port || { "http:": "80", "https:": "443" }[url.protocol];
+  const names = port ? [host, `${host}:${port}`] : [host];
+  const entries = (env.no_proxy || env.NO_PROXY || "").split(",").map((entry) => entry.trim().toUpperCase()).filter(Boolean);
+  return entries.some(
+    (entry) => entry === "*" || names.some((name) => name === entry || name.endsWith(entry.startsWith(".") ? entry : `.${entry}`))
+  );
+}
+function throughProxy(origin, proxy) {
+  const auth = proxy.username || proxy.password ? { "proxy-authorization": `Basic ${Buffer.from(`${decodeURIComponent(proxy.username)}:${decodeURIComponent(proxy.password)}`).toString("base64")}` } : {};
+  const toProxy = transport(proxy.protocol);
+  const proxyHost = unbracketed(proxy.hostname);
+  const proxyPort = Number(proxy.port) || (proxy.protocol === "https:" ? 443 : 80);
+  if (origin.protocol === "http:") {
+    const agent2 = new toProxy.Agent({ keepAlive: true });
+    return (url, options, onResponse) => toProxy.request(
+      { host: proxyHost, port: proxyPort, path: url.href, method: options.method, headers: { ...options.headers, host: url.host, ...auth }, agent: agent2 },
+      onResponse
+    );
+  }
+  const https = transport("https:");
+  const tls = process.getBuiltinModule("node:tls");
+  const agent = new https.Agent({ keepAlive: true });
+  agent.createConnection = (options, callback) => {
+    const target = `${options.host.includes(":") ? `[${options.host}]` : options.host}:${options.port}`;
+    const connect = toProxy.request({ host: proxyHost, port: proxyPort, method: "CONNECT", path: target, headers: { host: target, ...auth }, agent: false });
+    connect.once("socket", (socket) => socket.unref());
+    connect.once("connect", (res, socket) => {
+      if (res.statusCode !== 200) {
+        socket.destroy();
+        callback(new Error(`the proxy ${proxy.host} answered ${res.statusCode} to CONNECT ${target}`));
+        return;
+      }
+      socket.ref();
+      const { port, path, ...tlsOptions } = options;
+      callback(null, tls.connect({ ...tlsOptions, socket }));
+    });
+    connect.once("error", (err) => callback(err));
+    connect.end();
+  };
+  return (url, options, onResponse) => https.request(url, { ...options, agent }, onResponse);
+}
+function unbracketed(host) {
+  return host.startsWith("[") ? host.slice(1, -1) : host;
+}
+
 // action/github.mjs
 var TRANSIENT = /* @__PURE__ */ new Set([500, 502, 503, 504]);
 var MAX_ATTEMPTS = 4;
 var WRITE_SPACING_MS = 1e3;
-var MAX_WAIT_MS = 6e4;
+var SECONDARY_LIMIT = /secondary rate limit|abuse detection/i;
+var SECONDARY_WAIT_MS = 6e4;
 var DOT_SEGMENTS = /* @__PURE__ */ new Set([".", "..", "%2e", ".%2e", "%2e.", "%2e%2e"]);
-function createClient({ apiUrl, token, userAgent, timeoutMs = 3e4, sleep = delay }) {
+function createClient({ apiUrl, token, userAgent, timeoutMs = 3e4, runTimeoutMs = 6e5, log: log2 = () => {
+}, sleep = delay, now = Date.now, env = process.env }) {
   const base = new URL(apiUrl.endsWith("/") ? apiUrl : `${apiUrl}/`);
-  const http = transport(base.protocol);
-  const agent = preconnected(http, base);
+  const proxy = proxyFor(base, env);
+  const open = proxy ? throughProxy(base, proxy) : direct(base);
+  const deadline = now() + runTimeoutMs;
+  const ceiling = `the run's time limit of ${runTimeoutMs / 1e3} s (DELIVERYBOT_RUN_TIMEOUT)`;
   let lastWrite = 0;
-  function send(request) {
+  function send(request, limitMs) {
     const dots = request.path.split("/").some((segment) => DOT_SEGMENTS.has(segment.toLowerCase()));
     const url = new URL(request.path.startsWith("/") ? request.path.slice(1) : request.path, base);
     if (dots || url.origin !== base.origin || !url.pathname.startsWith(base.pathname)) {
@@ -393,37 +649,57 @@ function createClient({ apiUrl, token, userAgent, timeoutMs = 3e4, sleep = delay
       headers["content-length"] = Buffer.byteLength(body);
     }
     return new Promise((resolve) => {
-      const req = http.request(url, { method: request.method, headers, timeout: timeoutMs, agent }, (res) => {
+      const timer = setTimeout(() => {
+        const why = limitMs < timeoutMs ? `${ceiling} was reached` : `no whole answer within ${timeoutMs / 1e3} s`;
+        resolve({ error: `${request.method} ${url.pathname}: ETIMEDOUT (${why})` });
+        req.destroy();
+      }, limitMs);
+      const done = (reply) => {
+        clearTimeout(timer);
+        resolve(reply);
+      };
+      const req = open(url, { method: request.method, headers }, (res) => {
         const chunks = [];
         res.on("data", (chunk) => chunks.push(chunk));
-        res.on("end", () => resolve({ status: res.statusCode, headers: flatten(res.headers), body: Buffer.concat(chunks) }));
-        res.on("error", (err) => resolve({ error: `the answer was cut off (${err.message})` }));
+        res.on("end", () => done({ status: res.statusCode, headers: flatten(res.headers), body: Buffer.concat(chunks) }));
+        res.on("error", (err) => done({ error: `the answer was cut off (${err.message})` }));
       });
-      req.on("timeout", () => req.destroy(Object.assign(new Error(`no answer within ${timeoutMs / 1e3} s`), { code: "ETIMEDOUT" })));
-      req.on("error", (err) => resolve({ error: `${request.method} ${url.pathname}: ${err.code ?? err.message}` }));
+      req.on("error", (err) => done({ error: `${request.method} ${url.pathname}: ${err.code ?? err.message}` }));
       req.end(body);
     });
   }
   return async function perform(request) {
     const write = request.method !== "GET";
     let reply;
+    let retry;
     let wait = 0;
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-      if (write) wait = Math.max(wait, lastWrite + WRITE_SPACING_MS - Date.now());
+      if (write) wait = Math.max(wait, lastWrite + WRITE_SPACING_MS - now());
+      if (now() + wait >= deadline) {
+        if (reply === void 0) return { error: `${request.method} ${request.path} was not sent: ${ceiling} was reached`, final: true };
+        log2("warning", `${request.method} ${request.path} is not tried again (${retry.why}): waiting ${Math.ceil(wait / 1e3)} s would pass ${ceiling}.`);
+        break;
+      }
+      if (retry?.limited) log2("info", `${request.method} ${request.path}: ${retry.why}; trying again in ${Math.ceil(wait / 1e3)} s.`);
       if (wait > 0) await sleep(wait);
-      reply = await send(request);
-      if (write) lastWrite = Date.now();
+      reply = await send(request, Math.min(timeoutMs, deadline - now()));
+      if (write) lastWrite = now();
       if (reply.final) break;
-      const retry = retryDelay(reply, attempt);
+      retry = retryDelay(reply, attempt, now());
       if (retry === void 0 || !retry.limited && !request.idempotent || attempt === MAX_ATTEMPTS) break;
       wait = retry.ms;
     }
     return reply;
   };
 }
+function direct(base) {
+  const http = transport(base.protocol);
+  const agent = preconnected(http, base);
+  return (url, options, onResponse) => http.request(url, { ...options, agent }, onResponse);
+}
 function preconnected(http, base) {
-  if (http.globalAgent.options.proxyEnv) return http.globalAgent;
-  const agent = new http.Agent({ ...http.globalAgent.options });
+  const { proxyEnv, ...globalOptions } = http.globalAgent.options;
+  const agent = new http.Agent(globalOptions);
   const host = base.hostname.startsWith("[") ? base.hostname.slice(1, -1) : base.hostname;
   const port = Number(base.port) || (base.protocol === "http:" ? 80 : 443);
   const { isIP } = process.getBuiltinModule("node:net");
@@ -446,20 +722,23 @@ function preconnected(http, base) {
   return agent;
 }
 function retryDelay(reply, attempt, now = Date.now()) {
-  const backoff = { ms: Math.min(500 * 2 ** (attempt - 1), 8e3), limited: false };
+  const backoff = { ms: Math.min(500 * 2 ** (attempt - 1), 8e3), limited: false, why: "a try failed" };
   if (reply.error !== void 0) return backoff;
   const { status, headers } = reply;
   if (TRANSIENT.has(status)) return backoff;
-  if (status === 403 || status === 429) {
-    if (headers["retry-after"] !== void 0) {
-      const seconds = Number(headers["retry-after"]);
-      const ms = Number.isFinite(seconds) ? seconds * 1e3 : Date.parse(headers["retry-after"]) - now;
-      return ms <= MAX_WAIT_MS ? { ms: Math.max(ms, 0), limited: true } : void 0;
-    }
-    if (headers["x-ratelimit-remaining"] === "0" && headers["x-ratelimit-reset"] !== void 0) {
-      const ms = Number(headers["x-ratelimit-reset"]) * 1e3 - now;
-      return ms <= MAX_WAIT_MS ? { ms: Math.max(ms, 0), limited: true } : void 0;
-    }
+  if (status !== 403 && status !== 429) return void 0;
+  if (headers["retry-after"] !== void 0) {
+    const seconds = Number(headers["retry-after"]);
+    const ms = Number.isFinite(seconds) ? seconds * 1e3 : Date.parse(headers["retry-after"]) - now;
+    return Number.isNaN(ms) ? void 0 : { ms: Math.max(ms, 0), limited: true, why: `GitHub asked to wait (retry-after: ${headers["retry-after"]})` };
+  }
+  if (headers["x-ratelimit-remaining"] === "0" && headers["x-ratelimit-reset"] !== void 0) {
+    const reset = Number(headers["x-ratelimit-reset"]) * 1e3;
+    if (!Number.isFinite(reset)) return void 0;
+    return { ms: Math.max(reset - now, 0), limited: true, why: `the rate limit resets at ${new Date(reset).toISOString().replace(/\.\d+Z$/, "Z")}` };
+  }
+  if (SECONDARY_LIMIT.test(String(reply.body ?? "").slice(0, 4096))) {
+    return { ms: SECONDARY_WAIT_MS * 2 ** (attempt - 1), limited: true, why: "GitHub's secondary rate limit, which asks to wait at least a minute" };
   }
   return void 0;
 }
@@ -474,9 +753,10 @@ function delay(ms) {
 
 // action/runner.mjs
 function marker(prefix, text) {
+  const upper = text.toUpperCase();
   for (; ; ) {
     const candidate = `${prefix}${Math.random().toString(36).slice(2)}${Math.random().toString(36).slice(2)}`;
-    if (!text.includes(candidate)) return candidate;
+    if (!upper.includes(candidate.toUpperCase())) return candidate;
   }
 }
 function inputs(env = process.env) {
@@ -539,15 +819,14 @@ function writeUntrusted(message, write) {
   write(message);
   write(`::${token}::`);
 }
+var LINE_BREAK = /\r\n|\r|\n/;
+var DOTNET_LEADING_SPACE = /^[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+/;
+var COLLATES_AS_NOTHING = /[\p{Cc}\p{Cf}\p{Default_Ignorable_Code_Point}]/gu;
 function commandLike(message) {
-  if (message.includes("##[")) return true;
-  for (let at = message.indexOf("::"); at !== -1; at = message.indexOf("::", at + 2)) {
-    let start2 = at;
-    while (start2 > 0 && message[start2 - 1].trim() === "") {
-      start2 -= 1;
-      if ("\n\r\u2028\u2029".includes(message[start2])) return true;
-    }
-    if (start2 === 0) return true;
+  if (message.indexOf(":", message.indexOf(":") + 1) === -1 && !message.includes("#")) return false;
+  for (const line of message.split(LINE_BREAK)) {
+    const visible = line.replace(COLLATES_AS_NOTHING, "").replace(DOTNET_LEADING_SPACE, "");
+    if (visible.startsWith("::") || visible.includes("##[")) return true;
   }
   return false;
 }
@@ -576,12 +855,14 @@ async function run(phase, env = process.env) {
   );
   if (!token) throw new Error("input `token` is empty: pass a token, for example `token: ${{ github.token }}`");
   const event = readFileSync(vars.GITHUB_EVENT_PATH);
-  const timeout = Number(env.DELIVERYBOT_REQUEST_TIMEOUT);
   const perform = createClient({
     apiUrl: vars.GITHUB_API_URL,
     token,
     userAgent: USER_AGENT,
-    ...Number.isFinite(timeout) && timeout >= 1 && timeout <= 600 ? { timeoutMs: timeout * 1e3 } : {}
+    // Seconds per try, 1 to 600; seconds for the whole run, 1 to 21600 (a job's own limit, 6 hours).
+    timeoutMs: milliseconds(env.DELIVERYBOT_REQUEST_TIMEOUT, 600),
+    runTimeoutMs: milliseconds(env.DELIVERYBOT_RUN_TIMEOUT, 21600),
+    log: (level, message) => log({ level, message })
   });
   const engine = createEngine(
     {
@@ -606,14 +887,15 @@ async function run(phase, env = process.env) {
   for (; ; ) {
     const { log: log2, next } = runStep(engine, reply, { eventName: vars.GITHUB_EVENT_NAME, after: last });
     for (const line of log2) log(line);
-    if (next.type === "done") {
-      if (coldLoaded()) log({ level: "debug", message: "this run needed the engine's rarely used code: it compiled dist/deliverybot.cold.wasm" });
-      return finish(next, env);
-    }
+    if (next.type === "done") return finish(next, env);
     log({ level: "debug", message: `${next.method} ${next.path}: ${next.purpose}` });
     last = `${next.method} ${next.path}`;
     reply = await perform(next);
   }
+}
+function milliseconds(seconds, max) {
+  const value = Number(seconds);
+  return Number.isFinite(value) && value >= 1 && value <= max ? value * 1e3 : void 0;
 }
 function withoutTrailingSlashes(url) {
   let end = url.length;

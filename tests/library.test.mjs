@@ -73,7 +73,7 @@ test('the engine is disposable, like the classes wasm-bindgen generates', () => 
 });
 
 test('validate answers with plain objects', () => {
-  assert.deepEqual(validate('staging:\n  environment: staging\n'), { targets: ['staging'], problems: [] });
+  assert.deepEqual(validate('staging:\n  environment: staging\n'), { targets: ['staging'], problems: [], warnings: [] });
 });
 
 test('a throw from inside the engine stops a run loop with where it happened, for both loops', () => {

@@ -73,7 +73,7 @@ for (const binary of NODES) {
       // The step API: start, requests, replies, the outcome.
       assert.equal(seen.steps[0], 'GET /repos/Codertocat/Hello-World/contents/.github/deploy.yml');
       assert.match(seen.stepSummary, /dry run: nothing was created/);
-      assert.deepEqual(seen.validation, { targets: [], problems: [{ line: 2, column: 15, message: '`auto_merge` must be true or false; this is the number 3' }] });
+      assert.deepEqual(seen.validation, { targets: [], problems: [{ line: 2, column: 15, message: '`auto_merge` must be true or false; this is the number 3' }], warnings: [] });
       assert.equal(seen.schemaTitle, 'Deliverybot deploy.yml');
       assert.equal(seen.schemaFileSame, true);
     });
