@@ -4,7 +4,7 @@
 //! asked what it needs next (`next`). The engine picks the flow from the event, keeps the log, and
 //! guarantees the protocol: one request out, one reply in, and nothing after the outcome.
 
-use crate::commands::Commands;
+use crate::flows::commands::Commands;
 use crate::event::{Event, PullRequest};
 use crate::flow::Flow;
 use crate::flows::deliver::Deliver;

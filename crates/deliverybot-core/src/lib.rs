@@ -18,7 +18,6 @@
 //! }
 //! ```
 
-mod commands;
 mod config;
 mod deployment;
 mod diagnostic;

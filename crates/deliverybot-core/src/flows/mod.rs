@@ -1,7 +1,9 @@
 //! The modes of the action, each a [`Flow`](crate::flow::Flow): apply the rules to an event
-//! (`deliver`), retire a closed pull request's deployments (`retire`), report a deployment's status
-//! (`status`); and the config file they start from (`config_file`).
+//! (`deliver`), run a pull request command (`commands`, which runs `deliver` for `/deploy`), retire
+//! a closed pull request's deployments (`retire`), report a deployment's status (`status`); and the
+//! config file they start from (`config_file`).
 
+pub mod commands;
 pub mod config_file;
 pub mod deliver;
 pub mod retire;
