@@ -84,7 +84,7 @@ export function scenarios() {
     { name: 'a push that deploys', eventName: 'push', payload: push, setup: none },
     { name: 'a push that deploys nothing', eventName: 'push', payload: { ...push, ref: 'refs/heads/other' }, setup: none },
     { name: 'a green status', eventName: 'status', payload: status, setup: (repo) => void repo.addCommitStatus(status.sha, { context: 'ci', state: 'success' }) },
-    { name: 'an opened pull request', eventName: 'pull_request', payload: pull, setup: none },
+    { name: 'an opened pull request', eventName: 'pull_request', payload: pull, setup: (repo) => void repo.setPull(2, { title: pull.pull_request.title, head: { ref: 'changes', sha: pull.pull_request.head.sha } }) },
     { name: 'a /deploy comment', eventName: 'issue_comment', payload: comment, setup: (repo) => void repo.setPermission(comment.comment.user.login, 'write') },
     // The deploy workflow's status steps: one step per state, or one step whose post step reports
     // how the job ended; and the same for a deployment named by id from another event.

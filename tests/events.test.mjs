@@ -135,12 +135,26 @@ test('deleting a branch or tag deploys nothing and reads nothing', async () => {
   assert.ok(run.lines.includes('refs/tags/simple-tag was deleted: nothing to deploy.'), run.stdout);
 });
 
-test('an opened pull request gets its review environment, rendered from the pull request', async () => {
+/** Pull request #2 of the examples, as GitHub has it: open, from branch `changes`. */
+const openedPullRequest = () => {
   const payload = webhookExample('pull_request', (p) => p.action === 'opened');
+  repo.setPull(2, { title: payload.pull_request.title, head: { ref: 'changes' } });
+  return payload;
+};
+
+test('an opened pull request gets its review environment, rendered from the pull request', async () => {
+  const payload = openedPullRequest();
   const run = await runAction({ fake, eventName: 'pull_request', payload });
 
   assert.equal(run.code, 0, run.stdout + run.stderr);
   assert.deepEqual(fake.invalid(), []);
+  assert.deepEqual(fake.requests.map((r) => `${r.method} ${r.path}`), [
+    'GET /repos/Codertocat/Hello-World/contents/.github/deploy.yml',
+    'GET /repos/Codertocat/Hello-World/pulls/2',
+    'GET /repos/Codertocat/Hello-World/deployments',
+    'GET /repos/Codertocat/Hello-World/git/matching-refs/deliverybot/locks/',
+    'POST /repos/Codertocat/Hello-World/deployments',
+  ]);
   const [deployment] = repo.deployments;
   assert.equal(deployment.environment, 'pr2');
   assert.equal(deployment.sha, PR_HEAD);
@@ -152,6 +166,27 @@ test('an opened pull request gets its review environment, rendered from the pull
     run_url: 'https://github.com/Codertocat/Hello-World/actions/runs/1658821493',
     pr: 2,
   });
+});
+
+test('a pull request event run after its head moved on deploys nothing: superseded', async () => {
+  const payload = openedPullRequest();
+  repo.setRef('heads/changes', NEWER);
+  const run = await runAction({ fake, eventName: 'pull_request', payload });
+
+  assert.equal(run.code, 0, run.stdout + run.stderr);
+  assert.deepEqual(fake.writes(), []);
+  assert.equal(fake.requests.length, 2, 'the config and the pull request');
+  assert.deepEqual(JSON.parse(run.outputs.skipped), [{ target: 'review', environment: '', ref: 'refs/heads/changes', sha: PR_HEAD, reason: 'superseded by 1111111' }]);
+});
+
+test('a pull request event run after the pull request closed does not bring its environment back', async () => {
+  const payload = openedPullRequest();
+  repo.setPull(2, { title: payload.pull_request.title, head: { ref: 'changes' }, state: 'closed' });
+  const run = await runAction({ fake, eventName: 'pull_request', payload });
+
+  assert.equal(run.code, 0, run.stdout + run.stderr);
+  assert.deepEqual(fake.writes(), []);
+  assert.equal(JSON.parse(run.outputs.skipped)[0].reason, 'pull request #2 is closed');
 });
 
 test('a pull request from a fork is not deployed automatically', async () => {

@@ -102,6 +102,7 @@ const REVIEW: &str = "review:\n  auto_deploy_on: pr\n  environment: pr${{ pr }}\
 #[test]
 fn an_opened_pull_request_gets_its_review_environment() {
     let mut github = GitHub::with_config(REVIEW);
+    github.pulls.insert(2, pull_request(2, SHA, false, false));
     let outcome = github.run(invocation("pull_request", json!({ "action": "opened", "number": 2, "pull_request": pull_request(2, SHA, false, false) })));
     assert_eq!(outcome.failure, None);
     let body = &github.created()[0];
@@ -122,8 +123,43 @@ fn fork_and_draft_pull_requests_are_skipped_unless_the_target_allows_them() {
         assert!(json_output(&outcome, "skipped")[0]["reason"].as_str().unwrap().contains(reason));
     }
     let mut github = GitHub::with_config(&format!("{REVIEW}  allow_forks: true\n  allow_drafts: true\n"));
+    github.pulls.insert(2, pull_request(2, SHA, true, true));
     github.run(invocation("pull_request", json!({ "action": "opened", "number": 2, "pull_request": pull_request(2, SHA, true, true) })));
     assert_eq!(github.created()[0]["payload"]["deliverybot"]["ref"], "refs/pull/2/head");
+}
+
+#[test]
+fn a_pull_request_deploys_only_while_its_head_is_the_events_and_it_is_open() {
+    let opened = || invocation("pull_request", json!({ "action": "synchronize", "number": 2, "pull_request": pull_request(2, SHA, false, false) }));
+    // Pushed to again since (a late or re-run event): the newer head deploys on its own event.
+    let mut github = GitHub::with_config(REVIEW);
+    github.pulls.insert(2, pull_request(2, OLD, false, false));
+    let outcome = github.run(opened());
+    assert_eq!(github.paths(), ["Get /repos/octo/app/contents/.github/deploy.yml", "Get /repos/octo/app/pulls/2"]);
+    assert!(github.writes().is_empty());
+    assert_eq!(json_output(&outcome, "skipped")[0]["reason"], "superseded by 0000000");
+
+    // Closed since: its review environment must not come back after it was retired.
+    let mut github = GitHub::with_config(REVIEW);
+    let mut closed = pull_request(2, SHA, false, false);
+    closed["state"] = json!("closed");
+    github.pulls.insert(2, closed);
+    let outcome = github.run(opened());
+    assert!(github.writes().is_empty());
+    assert_eq!(json_output(&outcome, "skipped")[0]["reason"], "pull request #2 is closed");
+
+    // GitHub will not show it: the run fails and names the permission.
+    let mut github = GitHub::with_config(REVIEW);
+    let mut engine = deliverybot_core::Engine::new(opened());
+    let mut reply = None;
+    let outcome = loop {
+        match engine.step(reply.take()).next {
+            deliverybot_core::Next::Request(request) if request.path.ends_with("/pulls/2") => reply = Some(Reply::ok(403, r#"{"message":"Resource not accessible by integration"}"#)),
+            deliverybot_core::Next::Request(request) => reply = Some(github.answer(&request)),
+            deliverybot_core::Next::Done(outcome) => break outcome,
+        }
+    };
+    assert!(outcome.failure.unwrap().ends_with("could not read pull request #2: GitHub answered 403: Resource not accessible by integration. The token may lack the permission: give the workflow `permissions: pull-requests: read` (or use a token that has it)."));
 }
 
 #[test]
@@ -192,6 +228,15 @@ fn a_workflow_dispatch_deploys_a_named_target_at_a_ref_even_if_deployed_before()
 }
 
 #[test]
+fn a_manual_deploy_of_an_older_commit_deploys_it_as_asked() {
+    // main has moved on to SHA: an automatic path would call OLD superseded; a dispatch is a rollback.
+    let mut github = GitHub::after_push("staging:\n  auto_deploy_on: refs/heads/main\n");
+    let outcome = github.run(invocation("workflow_dispatch", json!({ "inputs": { "target": "staging", "ref": OLD } })));
+    assert_eq!(outcome.failure, None, "{:?}", github.log);
+    assert_eq!(github.created()[0]["ref"], OLD);
+}
+
+#[test]
 fn a_dispatch_of_an_unknown_target_lists_the_targets() {
     let mut github = GitHub::with_config("production:\nstaging:\n");
     let outcome = github.run(invocation("repository_dispatch", json!({ "action": "deploy", "client_payload": { "target": "prod", "ref": "main" } })));
@@ -230,13 +275,13 @@ fn githubs_answers_to_a_create_are_each_explained() {
         (Reply::ok(409, r#"{"message":"Conflict merging main into feature."}"#), "skipped", "GitHub did not create it: Conflict merging main into feature."),
     ];
     for (answer, output_name, reason) in cases {
-        let mut github = GitHub::with_config("staging:\n  auto_deploy_on: refs/heads/main\n");
+        let mut github = GitHub::after_push("staging:\n  auto_deploy_on: refs/heads/main\n");
         github.create_answer = Some(answer);
         let outcome = github.run(deliverybot_core::Invocation::example_push("refs/heads/main"));
         assert_eq!(outcome.failure, None, "{reason}");
         assert_eq!(json_output(&outcome, output_name)[0]["reason"], reason);
     }
-    let mut github = GitHub::with_config("staging:\n  auto_deploy_on: refs/heads/main\n");
+    let mut github = GitHub::after_push("staging:\n  auto_deploy_on: refs/heads/main\n");
     github.create_answer = Some(Reply::ok(422, r#"{"message":"Validation Failed"}"#));
     let outcome = github.run(deliverybot_core::Invocation::example_push("refs/heads/main"));
     assert!(outcome.failure.unwrap().contains("could not create the production deployment: GitHub answered 422: Validation Failed."));
@@ -244,7 +289,7 @@ fn githubs_answers_to_a_create_are_each_explained() {
 
 #[test]
 fn the_dispatch_setting_starts_the_deploy_workflow_for_each_deployment() {
-    let mut github = GitHub::with_config("settings:\n  dispatch: deploy.yml\nstaging:\n  auto_deploy_on: refs/heads/main\n");
+    let mut github = GitHub::after_push("settings:\n  dispatch: deploy.yml\nstaging:\n  auto_deploy_on: refs/heads/main\n");
     let outcome = github.run(deliverybot_core::Invocation::example_push("refs/heads/main"));
     assert_eq!(outcome.failure, None);
     let dispatch = github.requests.last().unwrap();
@@ -256,7 +301,7 @@ fn the_dispatch_setting_starts_the_deploy_workflow_for_each_deployment() {
 #[test]
 fn a_lost_create_answer_is_looked_up_before_trying_again_and_never_duplicates() {
     // The answer is lost, but GitHub created it: found, reported as created, not created again.
-    let mut github = GitHub::with_config("staging:\n  auto_deploy_on: refs/heads/main\n");
+    let mut github = GitHub::after_push("staging:\n  auto_deploy_on: refs/heads/main\n");
     let mut engine = deliverybot_core::Engine::new(deliverybot_core::Invocation::example_push("refs/heads/main"));
     let mut reply = None;
     let mut creates = 0;
@@ -282,7 +327,7 @@ fn a_lost_create_answer_is_looked_up_before_trying_again_and_never_duplicates() 
     assert_eq!(output(&outcome, "deployment-id"), "100");
 
     // 502 twice before anything is created: looked up, tried again, created once.
-    let mut github = GitHub::with_config("staging:\n  auto_deploy_on: refs/heads/main\n");
+    let mut github = GitHub::after_push("staging:\n  auto_deploy_on: refs/heads/main\n");
     let mut failures = 2;
     let mut engine = deliverybot_core::Engine::new(deliverybot_core::Invocation::example_push("refs/heads/main"));
     let mut reply = None;
@@ -306,7 +351,7 @@ fn a_lost_create_answer_is_looked_up_before_trying_again_and_never_duplicates() 
     assert_eq!(posts, 3);
 
     // Always lost: gives up after three tries, and says what to check.
-    let mut github = GitHub::with_config("staging:\n  auto_deploy_on: refs/heads/main\n");
+    let mut github = GitHub::after_push("staging:\n  auto_deploy_on: refs/heads/main\n");
     let mut engine = deliverybot_core::Engine::new(deliverybot_core::Invocation::example_push("refs/heads/main"));
     let mut reply = None;
     let outcome = loop {
@@ -348,7 +393,7 @@ fn a_rollback_whose_answer_is_lost_does_not_mistake_the_old_deployment_for_the_n
 
 #[test]
 fn permissions_are_named_when_a_write_is_refused() {
-    let mut github = GitHub::with_config("staging:\n  auto_deploy_on: refs/heads/main\n");
+    let mut github = GitHub::after_push("staging:\n  auto_deploy_on: refs/heads/main\n");
     github.create_answer = Some(Reply::ok(403, r#"{"message":"Resource not accessible by integration"}"#));
     let outcome = github.run(deliverybot_core::Invocation::example_push("refs/heads/main"));
     assert!(outcome.failure.unwrap().contains("give the workflow `permissions: deployments: write`"));
@@ -379,7 +424,7 @@ fn a_schedule_plans_each_target_and_ref_once() {
 
 #[test]
 fn decisions_carry_the_create_request_for_tools() {
-    let mut github = GitHub::with_config("staging:\n  auto_deploy_on: refs/heads/main\n  environment: staging\n");
+    let mut github = GitHub::after_push("staging:\n  auto_deploy_on: refs/heads/main\n  environment: staging\n");
     let mut invocation = deliverybot_core::Invocation::example_push("refs/heads/main");
     invocation.inputs.insert("dry-run".into(), "true".into());
     let outcome = github.run(invocation);

@@ -136,6 +136,8 @@ fn a_body_crosses_as_bytes_and_is_read_as_utf8() {
     // The config's bytes as they came, one of them not UTF-8: read with U+FFFD, as the payload is.
     let config = b"staging:\n  auto_deploy_on: refs/heads/main\n  environment: st\xe9ging\n".to_vec();
     assert!(engine.answer(200, b"{}", config) > 0);
+    // Where main points now: still the pushed commit.
+    assert!(engine.answer(200, b"{}", br#"{"object":{"sha":"6113728f27ae82c7b1a177c8d03f9e96e0adf246","type":"commit"}}"#.to_vec()) > 0);
     let step = parsed();
     let query = step["next"]["query"].as_array().unwrap();
     assert!(query.contains(&json!(["environment", "st\u{fffd}ging"])), "{query:?}");

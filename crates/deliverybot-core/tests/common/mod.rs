@@ -27,6 +27,8 @@ pub struct GitHub {
     pub roles: BTreeMap<String, String>,
     /// Lock refs (`deliverybot/locks/production` → tag sha) and tag objects (sha → message).
     pub tags: BTreeMap<String, String>,
+    /// Annotated release tags: tag object sha → the commit it tags (its ref in `refs`).
+    pub tag_objects: BTreeMap<String, String>,
     /// Comments posted, and commit statuses created (`context` → sha).
     pub comments: Vec<String>,
     pub created_statuses: Vec<(String, String)>,
@@ -39,6 +41,12 @@ pub struct GitHub {
 impl GitHub {
     pub fn with_config(config: &str) -> GitHub {
         GitHub { config: Some(config.to_string()), ..GitHub::default() }
+    }
+
+    /// `config` on main, and main at `SHA`: the repository as the example push leaves it.
+    pub fn after_push(config: &str) -> GitHub {
+        let refs = BTreeMap::from([("heads/main".to_string(), SHA.to_string())]);
+        GitHub { refs, ..GitHub::with_config(config) }
     }
 
     pub fn run(&mut self, invocation: Invocation) -> Outcome {
@@ -157,7 +165,7 @@ impl GitHub {
             },
             (Method::Get, ["git", "ref", rest @ ..]) => match self.refs.get(&rest.join("/")) {
                 Some(sha) => {
-                    let kind = if rest[0] == "deliverybot" { "tag" } else { "commit" };
+                    let kind = if rest[0] == "deliverybot" || self.tag_objects.contains_key(sha) { "tag" } else { "commit" };
                     Reply::ok(200, json!({ "ref": format!("refs/{}", rest.join("/")), "object": { "sha": sha, "type": kind } }).to_string())
                 }
                 None => Reply::ok(404, r#"{"message":"Not Found"}"#),
@@ -194,6 +202,9 @@ impl GitHub {
                 let sha = format!("{:040}", self.tags.len() + 1);
                 self.tags.insert(sha.clone(), request.body.as_ref().unwrap()["message"].as_str().unwrap().to_string());
                 Reply::ok(201, json!({ "sha": sha }).to_string())
+            }
+            (Method::Get, ["git", "tags", sha]) if self.tag_objects.contains_key(*sha) => {
+                Reply::ok(200, json!({ "sha": sha, "object": { "sha": self.tag_objects[*sha], "type": "commit" } }).to_string())
             }
             (Method::Get, ["git", "tags", sha]) => match self.tags.get(*sha) {
                 Some(message) => Reply::ok(200, json!({ "sha": sha, "message": message, "tagger": { "name": "bot", "date": "2026-11-26T10:00:00Z" } }).to_string()),

@@ -5,8 +5,9 @@
 //! pair them with the targets they select (`candidates`); then for each pair gather the facts
 //! (`facts`) and decide (`decide`, by the gates of `rules::decide`), in order:
 //!
-//! 1. stale: the commit is no longer the tip of its ref → superseded (only for events that do not
-//!    themselves say it is the tip: checks, schedules);
+//! 1. stale: the commit is no longer the tip of its ref, or the head of its pull request →
+//!    superseded (on every automatic path: an event may arrive late or be run again after its ref
+//!    moved on; a manual deploy deploys what was asked);
 //! 2. already deployed: a deployment of this commit to the rendered environment exists → skip
 //!    (not for manual dispatches, which may redeploy on purpose, for a rollback);
 //! 3. checks: every `required_contexts` entry green → go on; pending or missing → waiting (a later
@@ -166,7 +167,7 @@ impl Deliver {
         let name = config.targets[target].name.clone();
         log.info(format!("{name}: deploying #{} ({}) on request{}.", pr.number, short_sha(&pr.head_sha), if force { ", skipping its checks" } else { "" }));
         let mut deliver = Deliver::start(repo, settings, context, "issue_comment", Some(default_branch), Origin::PullRequest(pr.clone()), Some(config));
-        let candidate = deliver.candidate(pr.git_ref(), pr.head_sha.clone(), Some(pr), Tip::Known, true);
+        let candidate = deliver.candidate(pr.git_ref(), pr.head_sha.clone(), Some(pr), Tip::Asked, true);
         deliver.candidates[candidate].force = force;
         deliver.plan(target, candidate, Progress::Render);
         deliver
