@@ -234,6 +234,67 @@ test('closing the pull request makes its active review deployments inactive, fou
   assert.equal(fake.writes().length, 3);
 });
 
+const REVIEW_AFTER_CI = `${CONFIG.replace('  production_environment: false\n', '  production_environment: false\n  required_contexts: [ci]\n')}`;
+
+/** The real `status` example, for a status on the pull request's head (the example lists `changes` at it). */
+function statusOnPullRequestHead(state) {
+  const payload = webhookExample('status');
+  payload.sha = PR_HEAD;
+  payload.state = state;
+  payload.context = 'ci';
+  return payload;
+}
+
+test('a status from external CI on a pull request head deploys its review app once its contexts are green', async () => {
+  repo.setFile('master', '.github/deploy.yml', REVIEW_AFTER_CI);
+  repo.setPull(2, { title: 'Update the README with new information.', head: { ref: 'changes' } });
+  repo.addCommitStatus(PR_HEAD, { context: 'ci', state: 'pending' });
+  const pending = await runAction({ fake, eventName: 'status', payload: statusOnPullRequestHead('pending') });
+
+  assert.equal(pending.code, 0, pending.stdout + pending.stderr);
+  assert.deepEqual(fake.invalid(), []);
+  assert.deepEqual(fake.writes(), []);
+  assert.deepEqual(fake.requests.slice(0, 2).map((r) => `${r.method} ${r.path}`), [
+    'GET /repos/Codertocat/Hello-World/contents/.github/deploy.yml',
+    `GET /repos/Codertocat/Hello-World/commits/${PR_HEAD}/pulls`,
+  ]);
+  assert.deepEqual(JSON.parse(pending.outputs.waiting), [{ target: 'review', environment: 'pr2', ref: 'refs/heads/changes', sha: PR_HEAD, reason: 'waiting for ci' }]);
+
+  repo.addCommitStatus(PR_HEAD, { context: 'ci', state: 'success' });
+  const green = await runAction({ fake, eventName: 'status', payload: statusOnPullRequestHead('success') });
+  assert.equal(green.code, 0, green.stdout + green.stderr);
+  assert.deepEqual(fake.invalid(), []);
+  assert.deepEqual(repo.deployments.map((d) => [d.environment, d.sha, d.payload.deliverybot.pr, d.payload.deliverybot.event]), [['pr2', PR_HEAD, 2, 'status']]);
+});
+
+test('a completed check suite that names no pull request (one from a fork) has them looked up', async () => {
+  repo.setPull(2, { title: 'Update the README with new information.', head: { ref: 'changes' } });
+  const payload = webhookExample('check_suite', (p) => p.action === 'completed' && p.check_suite.pull_requests.length > 0);
+  payload.check_suite.pull_requests = [];
+  const run = await runAction({ fake, eventName: 'check_suite', payload });
+
+  assert.equal(run.code, 0, run.stdout + run.stderr);
+  assert.deepEqual(fake.invalid(), []);
+  assert.ok(fake.requests.some((r) => r.path === `/repos/Codertocat/Hello-World/commits/${PR_HEAD}/pulls`));
+  assert.deepEqual(environments(), ['pr2']);
+});
+
+test('a schedule evaluates the open pull requests for the review target', async () => {
+  repo.setPull(2, { title: 'Update the README with new information.', head: { ref: 'changes' } });
+  repo.setRef('heads/draft', NEWER);
+  repo.setPull(3, { head: { ref: 'draft' }, draft: true });
+  repo.setPull(4, { head: { ref: 'gone' }, state: 'closed' });
+  const run = await runAction({ fake, eventName: 'schedule', payload: { schedule: '*/30 * * * *' } });
+
+  assert.equal(run.code, 0, run.stdout + run.stderr);
+  assert.deepEqual(fake.invalid(), []);
+  const list = fake.requests.filter((r) => r.path === '/repos/Codertocat/Hello-World/pulls');
+  assert.deepEqual(list.map((r) => r.query), [{ state: 'open', sort: 'updated', direction: 'desc', per_page: '100', page: '1' }]);
+  assert.deepEqual(environments(), ['pr2']);
+  assert.deepEqual(JSON.parse(run.outputs.skipped).map((s) => s.reason), ['#3 is a draft (set `allow_drafts: true` to deploy drafts)']);
+  assert.deepEqual(JSON.parse(run.outputs.waiting).map((w) => `${w.target} ${w.reason}`), ['staging waiting for ci (not reported yet)']);
+});
+
 test('a workflow_dispatch deploys the named target at the given ref (a rollback)', async () => {
   repo.setRef('tags/v1.0.0', NEWER);
   const payload = inHelloWorld(webhookExample('workflow_dispatch'));

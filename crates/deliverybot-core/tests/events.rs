@@ -485,3 +485,107 @@ fn a_list_that_always_has_a_next_page_is_read_up_to_a_bound() {
     assert_eq!(outcome.failure, None);
     assert!(steps < 120, "{steps} steps: 50 pages of statuses, 50 of check runs, and the rest");
 }
+
+const REVIEW_AFTER_CI: &str = "review:\n  auto_deploy_on: pr\n  environment: pr${{ pr }}\n  required_contexts: [ci]\n";
+
+/// A status from external CI on `SHA`, which is no branch's tip (GitHub's `branches` lists tips).
+fn status_on_a_pull_request() -> deliverybot_core::Invocation {
+    invocation("status", json!({ "sha": SHA, "state": "success", "context": "ci", "branches": [] }))
+}
+
+#[test]
+fn a_status_finds_the_open_pull_requests_whose_head_it_is_and_deploys_their_review_apps() {
+    let mut github = GitHub::with_config(REVIEW_AFTER_CI);
+    github.pulls.insert(2, pull_request(2, SHA, false, false));
+    let mut closed = pull_request(4, SHA, false, false);
+    closed["state"] = json!("closed");
+    github.pulls.insert(4, closed);
+    github.pulls.insert(5, pull_request(5, SHA, false, true));
+    github.statuses = vec![("ci".into(), "success".into())];
+    let outcome = github.run(status_on_a_pull_request());
+    assert_eq!(outcome.failure, None, "{:?}", github.log);
+    assert_eq!(
+        github.paths()[..2],
+        ["Get /repos/octo/app/contents/.github/deploy.yml".to_string(), format!("Get /repos/octo/app/commits/{SHA}/pulls")],
+        "one look-up, and no pull request read again: the look-up answers with them"
+    );
+    let created = github.created();
+    assert_eq!(created.len(), 1);
+    assert_eq!((created[0]["environment"].as_str(), created[0]["payload"]["deliverybot"]["pr"].as_u64()), (Some("pr2"), Some(2)));
+    assert_eq!(created[0]["payload"]["deliverybot"]["event"], "status");
+    // The draft follows the pull request event's rules; the closed one is no review candidate.
+    let skipped = json_output(&outcome, "skipped");
+    assert_eq!(skipped.as_array().unwrap().len(), 1);
+    assert!(skipped[0]["reason"].as_str().unwrap().contains("#5 is a draft"), "{skipped}");
+}
+
+#[test]
+fn a_status_waits_with_the_review_app_until_its_contexts_are_green() {
+    let mut github = GitHub::with_config(REVIEW_AFTER_CI);
+    github.pulls.insert(2, pull_request(2, SHA, false, false));
+    github.statuses = vec![("ci".into(), "pending".into())];
+    let outcome = github.run(status_on_a_pull_request());
+    assert!(github.writes().is_empty());
+    assert_eq!(json_output(&outcome, "waiting")[0]["reason"], "waiting for ci");
+    github.statuses = vec![("ci".into(), "success".into())];
+    github.run(status_on_a_pull_request());
+    assert_eq!(github.created().len(), 1, "the next status deploys it");
+}
+
+#[test]
+fn pull_requests_are_looked_up_only_when_a_target_deploys_them_or_the_check_names_none() {
+    // No `pr` target: no look-up.
+    let mut github = GitHub::with_config(STAGING_AFTER_CI);
+    github.run(status_on_a_pull_request());
+    assert_eq!(github.paths(), ["Get /repos/octo/app/contents/.github/deploy.yml"]);
+
+    // A check that names its pull request reads that one; one from a fork names none: looked up.
+    let mut github = GitHub::with_config(REVIEW);
+    github.pulls.insert(2, pull_request(2, SHA, true, false));
+    let event = json!({ "action": "completed", "check_suite": { "head_sha": SHA, "head_branch": "feature", "pull_requests": [] } });
+    let outcome = github.run(invocation("check_suite", event));
+    assert!(github.paths().contains(&format!("Get /repos/octo/app/commits/{SHA}/pulls")));
+    assert!(json_output(&outcome, "skipped")[0]["reason"].as_str().unwrap().contains("comes from a fork"));
+}
+
+#[test]
+fn a_failed_look_up_fails_the_run_and_names_the_permission() {
+    let mut engine = deliverybot_core::Engine::new(status_on_a_pull_request());
+    engine.step(None);
+    engine.step(Some(Reply::ok(200, REVIEW)));
+    let deliverybot_core::Next::Done(outcome) = engine.step(Some(Reply::ok(403, r#"{"message":"Resource not accessible by integration"}"#))).next else { panic!("nothing may follow") };
+    assert_eq!(
+        outcome.failure.as_deref(),
+        Some("could not find the pull requests of a1b2c3d: GitHub answered 403: Resource not accessible by integration. The token may lack the permission: give the workflow `permissions: pull-requests: read` (or use a token that has it).")
+    );
+}
+
+#[test]
+fn a_schedule_evaluates_the_open_pull_requests_for_the_review_targets() {
+    let mut github = GitHub::with_config(REVIEW);
+    github.pulls.insert(2, pull_request(2, SHA, false, false));
+    github.pulls.insert(3, pull_request(3, OLD, false, false));
+    github.deployments.push(json!({ "id": 9, "sha": OLD, "environment": "pr3" }));
+    let outcome = github.run(invocation("schedule", json!({})));
+    assert_eq!(outcome.failure, None);
+    let list = github.requests.iter().find(|r| r.path == "/repos/octo/app/pulls").unwrap();
+    assert_eq!(list.query.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>(), ["state=open", "sort=updated", "direction=desc", "per_page=100", "page=1"]);
+    let created: Vec<_> = github.created().iter().map(|b| b["environment"].clone()).collect();
+    assert_eq!(created, [json!("pr2")]);
+    assert_eq!(json_output(&outcome, "skipped")[0]["reason"], "already deployed (deployment 9)");
+}
+
+#[test]
+fn a_schedule_reads_a_bounded_number_of_open_pull_requests_and_says_so() {
+    let mut github = GitHub::with_config("review:\n  auto_deploy_on: pr\n  environment: review\n");
+    for number in 1..=305 {
+        github.pulls.insert(number, pull_request(number, SHA, false, false));
+    }
+    github.deployments.push(json!({ "id": 9, "sha": SHA, "environment": "review" }));
+    let outcome = github.run(invocation("schedule", json!({})));
+    assert_eq!(outcome.failure, None);
+    let pages: Vec<_> = github.requests.iter().filter(|r| r.path == "/repos/octo/app/pulls").map(|r| r.query.last().unwrap().1.clone()).collect();
+    assert_eq!(pages, ["1", "2", "3"]);
+    assert_eq!(outcome.decisions.len(), 300);
+    assert!(github.log.iter().any(|l| l.level == deliverybot_core::Level::Warning && l.message == "More than 300 open pull requests: only the 300 most recently updated are evaluated."));
+}

@@ -184,6 +184,16 @@ impl GitHub {
                     .collect();
                 Reply::ok(200, Value::Array(refs).to_string())
             }
+            // The pull requests whose head the commit is (GitHub also lists others that have it).
+            (Method::Get, ["commits", sha, "pulls"]) => {
+                let pulls: Vec<Value> = self.pulls.values().filter(|pr| pr["head"]["sha"] == json!(sha)).cloned().collect();
+                GitHub::page(pulls, request)
+            }
+            (Method::Get, ["pulls"]) => {
+                assert_eq!(GitHub::query(request, "state").as_deref(), Some("open"));
+                let pulls: Vec<Value> = self.pulls.values().rev().filter(|pr| pr["state"] == "open").cloned().collect();
+                GitHub::page(pulls, request)
+            }
             (Method::Get, ["pulls", number]) => match self.pulls.get(&number.parse::<u64>().unwrap()) {
                 Some(pr) => Reply::ok(200, pr.to_string()),
                 None => Reply::ok(404, r#"{"message":"Not Found"}"#),

@@ -4,6 +4,7 @@
 //! ref is read first. A dispatch names a ref to resolve; a schedule lists the refs of every
 //! automatic target.
 
+use super::pulls::{self, Lookup, PullLookup};
 use super::{Deliver, Progress};
 use crate::config::{Config, Trigger};
 use crate::event::{CheckEvent, Dispatch, Event, PullRequest, PullRequestEvent, Push, Repository};
@@ -13,7 +14,6 @@ use crate::protocol::{Outcome, Reply};
 use crate::refs::short_sha;
 use crate::report::Decision;
 use crate::rules::select::{self, Selection};
-use std::collections::BTreeSet;
 
 /// What the event asks the rules to look at.
 pub(super) enum Origin {
@@ -191,7 +191,8 @@ impl Deliver {
     }
 
     /// The commit may be the tip of a branch, of a tag (a tag's workflow run names the tag as its
-    /// "branch"), or the head of pull requests; reading the ref tells.
+    /// "branch"), or the head of pull requests; reading the ref tells. A check that names no pull
+    /// request (every `status`, a check on a fork's commit) has them looked up.
     fn select_check(&mut self, config: &Config, check: &CheckEvent, log: &mut Log) {
         for name in &check.names {
             for git_ref in [format!("refs/heads/{name}"), format!("refs/tags/{name}")] {
@@ -205,7 +206,10 @@ impl Deliver {
                 }
             }
         }
-        let pr_targets = config.targets.iter().any(|t| t.auto_deploy_on == Some(Trigger::PullRequest));
+        let pr_targets = pulls::wanted(config);
+        if pr_targets && check.pull_requests.is_empty() {
+            self.pull_lookup = Some(PullLookup::new(Lookup::OfCommit(check.sha.clone())));
+        }
         for &number in check.pull_requests.iter().filter(|_| pr_targets) {
             let candidate = self.candidate(format!("refs/pull/{number}/head"), check.sha.clone(), None, Tip::ReadPull(number), false);
             for target in 0..config.targets.len() {
@@ -214,8 +218,8 @@ impl Deliver {
                 }
             }
         }
-        self.unselected = config.targets.len().saturating_sub(self.plans.iter().map(|p| p.target).collect::<BTreeSet<_>>().len());
-        if self.plans.is_empty() {
+        self.count_unselected(config.targets.len());
+        if self.plans.is_empty() && self.pull_lookup.is_none() {
             log.info(format!("No target deploys {} on this check.", short_sha(&check.sha)));
         }
     }
@@ -243,7 +247,8 @@ impl Deliver {
     }
 
     /// A schedule deploys the tip of each automatic target's ref: a pattern's refs are listed
-    /// (by the prefix before its `*`), an exact ref is read.
+    /// (by the prefix before its `*`), an exact ref is read; and the head of each open pull request
+    /// for the `pr` targets.
     fn select_schedule(&mut self, config: &Config) {
         for (target, spec) in config.targets.iter().enumerate() {
             match &spec.auto_deploy_on {
@@ -259,9 +264,13 @@ impl Deliver {
                         self.plan(target, candidate, Progress::Tip);
                     }
                 },
-                _ => self.unselected += 1,
+                Some(Trigger::PullRequest) | None => {}
             }
         }
+        if pulls::wanted(config) {
+            self.pull_lookup = Some(PullLookup::new(Lookup::Open));
+        }
+        self.count_unselected(config.targets.len());
     }
 
     /// A schedule's listing of refs by prefix: each ref a candidate for the targets it selects.
@@ -292,6 +301,8 @@ impl Deliver {
                 self.plan(target, candidate, Progress::Tip);
             }
         }
+        let targets = self.config().targets.len();
+        self.count_unselected(targets);
     }
 }
 

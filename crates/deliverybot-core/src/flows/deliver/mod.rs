@@ -2,7 +2,8 @@
 //!
 //! The repository is the only state. Each run re-derives what to do: read the config from the
 //! default branch; turn the event into candidates (a ref and a commit, maybe a pull request) and
-//! pair them with the targets they select (`candidates`); then for each pair gather the facts
+//! pair them with the targets they select (`candidates`; the pull requests a check or a schedule
+//! must look up: `pulls`); then for each pair gather the facts
 //! (`facts`) and decide (`decide`, by the gates of `rules::decide`), in order:
 //!
 //! 1. stale: the commit is no longer the tip of its ref, or the head of its pull request →
@@ -19,6 +20,7 @@ mod candidates;
 mod create;
 mod decide;
 mod facts;
+mod pulls;
 
 use crate::config::Config;
 use crate::deployment::NewDeployment;
@@ -34,6 +36,7 @@ use crate::refs::{short_name, short_sha};
 use crate::report::{Decision, Report, Row};
 use candidates::{Candidate, Origin, Tip};
 use facts::{ChecksFetch, Fetch};
+use pulls::PullLookup;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -50,6 +53,8 @@ pub(crate) struct Deliver {
     /// Ref prefixes a schedule lists (`heads/release-`), and whether each is still to be read.
     /// (GitHub answers matching-refs with every match at once: there are no pages.)
     listings: Vec<(String, bool)>,
+    /// Pull requests to look up for the `pr` targets (a check that names none, a schedule).
+    pull_lookup: Option<PullLookup>,
     candidates: Vec<Candidate>,
     plans: Vec<Plan>,
     /// (target, candidate) pairs already planned.
@@ -75,6 +80,7 @@ pub(crate) struct Deliver {
 enum Awaiting {
     Config,
     Listing(usize),
+    Pulls,
     Tip(usize),
     Commit(String),
     Statuses(String),
@@ -136,6 +142,7 @@ impl Deliver {
             origin,
             config,
             listings: Vec::new(),
+            pull_lookup: None,
             candidates: Vec::new(),
             plans: Vec::new(),
             planned: BTreeSet::new(),
@@ -179,6 +186,12 @@ impl Deliver {
 
     fn target_name(&self, plan: usize) -> &str {
         &self.config().targets[self.plans[plan].target].name
+    }
+
+    /// Targets no candidate was planned for: not deployed by this event. (Checks and schedules
+    /// find their candidates as they read refs and pull requests, so they count as they go.)
+    fn count_unselected(&mut self, targets: usize) {
+        self.unselected = targets - self.plans.iter().map(|p| p.target).collect::<BTreeSet<_>>().len();
     }
 
     fn plan(&mut self, target: usize, candidate: usize, progress: Progress) {
@@ -255,6 +268,7 @@ impl Flow for Deliver {
         match self.awaiting.take() {
             Some(Awaiting::Config) => self.read_config(reply, log),
             Some(Awaiting::Listing(index)) => self.read_listing(index, reply, log),
+            Some(Awaiting::Pulls) => self.read_pulls(reply, log),
             Some(Awaiting::Tip(candidate)) => self.read_tip(candidate, reply),
             Some(Awaiting::Commit(sha)) => self.read_commit(sha, reply),
             Some(Awaiting::Statuses(sha)) => self.read_checks(sha, true, reply),
@@ -282,6 +296,9 @@ impl Flow for Deliver {
         if let Some(index) = self.listings.iter().position(|(_, unread)| *unread) {
             self.awaiting = Some(Awaiting::Listing(index));
             return Ok(github::matching_refs(&self.repo, &self.listings[index].0));
+        }
+        if let Some(request) = self.pulls_request() {
+            return Ok(request);
         }
         while let Some(plan) = self.plans.get(self.cursor) {
             let index = self.cursor;
