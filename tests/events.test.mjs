@@ -189,6 +189,28 @@ test('a pull request event run after the pull request closed does not bring its 
   assert.equal(JSON.parse(run.outputs.skipped)[0].reason, 'pull request #2 is closed');
 });
 
+test('with auto_merge, the branch is deployed by name; when it is behind, GitHub merges instead and the run says so', async () => {
+  repo.setFile('master', '.github/deploy.yml', CONFIG.replace('  production_environment: false\n', '  production_environment: false\n  auto_merge: true\n'));
+  repo.mergeRequired = true;
+  const behind = await runAction({ fake, eventName: 'pull_request', payload: openedPullRequest() });
+
+  assert.equal(behind.code, 0, behind.stdout + behind.stderr);
+  assert.deepEqual(fake.invalid(), []);
+  assert.deepEqual([fake.writes()[0].body.ref, fake.writes()[0].body.auto_merge], ['changes', true]);
+  assert.deepEqual(repo.deployments, []);
+  const reason =
+    'GitHub merged the default branch into the branch instead of deploying it ("Auto-merged master into changes on deployment."); ' +
+    'with `auto_merge` the merge commit deploys, on the next event about it: its push, its checks or a schedule (a merge made with the default GITHUB_TOKEN starts no workflow itself)';
+  assert.deepEqual(JSON.parse(behind.outputs.skipped).map((s) => s.reason), [reason]);
+  assert.ok(behind.commands.some((c) => c.command === 'warning' && c.message === `review: ${reason}`), behind.stdout);
+
+  // Up to date (here: the merge's own run), it deploys the branch.
+  repo.mergeRequired = false;
+  const merged = await runAction({ fake, eventName: 'pull_request', payload: openedPullRequest() });
+  assert.equal(merged.code, 0, merged.stdout + merged.stderr);
+  assert.deepEqual(repo.deployments.map((d) => [d.environment, d.ref, d.sha]), [['pr2', 'changes', PR_HEAD]]);
+});
+
 test('a pull request from a fork is not deployed automatically', async () => {
   const fork = fake.repo('hubot/Hello-World', { defaultBranch: 'master' });
   const payload = webhookExample('pull_request', (p) => p.action === 'opened');

@@ -258,10 +258,12 @@ fn a_schedule_re_evaluates_every_automatic_target_at_its_tip() {
     assert!(github.paths().contains(&"Get /repos/octo/app/git/matching-refs/tags/v".to_string()));
 }
 
+const MERGED_INSTEAD: &str = "GitHub merged the default branch into the branch instead of deploying it (\"Auto-merged main into feature on deployment.\"); with `auto_merge` the merge commit deploys, on the next event about it: its push, its checks or a schedule (a merge made with the default GITHUB_TOKEN starts no workflow itself)";
+
 #[test]
 fn githubs_answers_to_a_create_are_each_explained() {
     let cases = [
-        (Reply::ok(202, r#"{"message":"Auto-merged main into feature on deployment."}"#), "skipped", "GitHub merged the default branch into the ref instead of deploying (Auto-merged main into feature on deployment.); the merge commit deploys on its own push"),
+        (Reply::ok(202, r#"{"message":"Auto-merged main into feature on deployment."}"#), "skipped", MERGED_INSTEAD),
         (
             Reply::ok(409, r#"{"message":"Conflict: Commit status checks failed for main.","errors":[{"contexts":[{"context":"ci","state":"failure"},{"context":"lint","state":"success"}],"resource":"Deployment","field":"required_contexts","code":"invalid"}]}"#),
             "skipped",
@@ -588,4 +590,34 @@ fn a_schedule_reads_a_bounded_number_of_open_pull_requests_and_says_so() {
     assert_eq!(pages, ["1", "2", "3"]);
     assert_eq!(outcome.decisions.len(), 300);
     assert!(github.log.iter().any(|l| l.level == deliverybot_core::Level::Warning && l.message == "More than 300 open pull requests: only the 300 most recently updated are evaluated."));
+}
+
+#[test]
+fn with_auto_merge_a_pull_request_branch_is_deployed_by_name_and_a_merge_is_reported() {
+    let config = format!("{REVIEW}  auto_merge: true\n");
+    let opened = || invocation("pull_request", json!({ "action": "opened", "number": 2, "pull_request": pull_request(2, SHA, false, false) }));
+    let mut github = GitHub::with_config(&config);
+    github.pulls.insert(2, pull_request(2, SHA, false, false));
+    let outcome = github.run(opened());
+    assert_eq!(outcome.failure, None);
+    let body = &github.created()[0];
+    assert_eq!((body["ref"].as_str(), body["auto_merge"].as_bool()), (Some("feature"), Some(true)), "GitHub merges only into a branch named by name");
+    assert_eq!(json_output(&outcome, "deployments")[0]["sha"], SHA);
+
+    // The branch is behind: GitHub merges, creates nothing, and says so; the run does not fail.
+    let mut github = GitHub::with_config(&config);
+    github.pulls.insert(2, pull_request(2, SHA, false, false));
+    github.create_answer = Some(Reply::ok(202, r#"{"message":"Auto-merged main into feature on deployment."}"#));
+    let outcome = github.run(opened());
+    assert_eq!(outcome.failure, None);
+    assert_eq!(json_output(&outcome, "skipped")[0]["reason"], MERGED_INSTEAD);
+    assert!(github.log.iter().any(|l| l.level == deliverybot_core::Level::Warning && l.message == format!("review: {MERGED_INSTEAD}")));
+
+    // A fork's head is no branch of this repository: its exact commit, without merging.
+    let mut github = GitHub::with_config(&format!("{config}  allow_forks: true\n"));
+    github.pulls.insert(2, pull_request(2, SHA, true, false));
+    github.run(opened());
+    let body = &github.created()[0];
+    assert_eq!((body["ref"].as_str(), body["auto_merge"].as_bool()), (Some(SHA), Some(false)));
+    assert!(github.logged("review: `auto_merge` merges only into a branch; refs/pull/2/head is none, so its exact commit is deployed without merging."));
 }

@@ -307,3 +307,26 @@ fn a_ref_github_will_not_show_fails_the_target_with_the_fix() {
         Some("1 of 1 deployment failed. staging: could not read refs/heads/main: GitHub answered 403: Resource not accessible by integration. The token may lack the permission: give the workflow `permissions: contents: read` (or use a token that has it).")
     );
 }
+
+#[test]
+fn with_auto_merge_a_branch_is_deployed_by_name_and_a_tag_as_its_exact_commit() {
+    let config = "staging:\n  auto_deploy_on: refs/heads/*\n  auto_merge: true\nproduction:\n  auto_deploy_on: refs/tags/v*\n  auto_merge: true\n";
+    let mut github = GitHub::after_push(config);
+    let mut invocation = push("refs/heads/main");
+    invocation.inputs.insert("dry-run".into(), "true".into());
+    let outcome = github.run(invocation);
+    // What a dry run shows is what the run would send.
+    let request = serde_json::to_value(&outcome.decisions[0]).unwrap()["request"]["body"].clone();
+    assert_eq!((request["ref"].as_str(), request["auto_merge"].as_bool()), (Some("main"), Some(true)));
+
+    let mut github = GitHub::after_push(config);
+    github.run(push("refs/heads/main"));
+    assert_eq!(github.created()[0]["ref"], "main");
+
+    let mut github = GitHub::after_push(config);
+    github.refs.insert("tags/v1.2.3".into(), SHA.into());
+    github.run(push("refs/tags/v1.2.3"));
+    let body = &github.created()[0];
+    assert_eq!((body["ref"].as_str(), body["auto_merge"].as_bool()), (Some(SHA), Some(false)));
+    assert!(github.logged("production: `auto_merge` merges only into a branch; refs/tags/v1.2.3 is none, so its exact commit is deployed without merging."));
+}

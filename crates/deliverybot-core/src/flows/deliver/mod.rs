@@ -14,7 +14,8 @@
 //! 3. checks: every `required_contexts` entry green → go on; pending or missing → waiting (a later
 //!    event deploys it); failed → blocked;
 //! 4. locked: the environment is locked (`/lock`) → not deployed, from any path;
-//! 5. create the deployment, and start the `settings.dispatch` workflow for it (`create`).
+//! 5. create the deployment (of the exact commit; with `auto_merge`, of its branch by name, as
+//!    `rules::merge` says), and start the `settings.dispatch` workflow for it (`create`).
 
 mod candidates;
 mod create;
@@ -238,10 +239,10 @@ impl Deliver {
                     environment: plan.body.as_ref().map(|b| b.environment.clone()).unwrap_or_default(),
                     git_ref: candidate.git_ref.clone(),
                     sha: candidate.sha.clone(),
-                    request: plan.body.as_ref().map(|body| RequestRecord {
+                    request: plan.body.as_ref().map(|_| RequestRecord {
                         method: Method::Post,
                         path: format!("{}/deployments", github::repo_path(&self.repo)),
-                        body: body.to_json(),
+                        body: self.create_body(index),
                     }),
                     decision: match &plan.progress {
                         Progress::Decided(decision) => decision.clone(),
