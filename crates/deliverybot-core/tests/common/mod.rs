@@ -9,6 +9,9 @@ use std::collections::BTreeMap;
 pub const SHA: &str = "a1b2c3d4e5f60718293a4b5c6d7e8f9012345678";
 pub const OLD: &str = "0000000000000000000000000000000000000001";
 
+/// What a run says when GitHub answers a create with 202 (`auto_merge`: it merged instead).
+pub const MERGED_INSTEAD: &str = "GitHub merged the default branch into the branch instead of deploying it (\"Auto-merged main into feature on deployment.\"); with `auto_merge` the merge commit deploys, on the next event about it: its push, its checks or a schedule (a merge made with the default GITHUB_TOKEN starts no workflow itself)";
+
 #[derive(Default)]
 pub struct GitHub {
     pub config: Option<String>,
