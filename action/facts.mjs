@@ -76,6 +76,9 @@ export function factsResponder({ repository, config, facts = {} }) {
       const { environment, by, reason, pr } = lock;
       return ok({ sha, message: JSON.stringify({ environment, by, reason, pr }), tagger: { name: by, date: lock.since } });
     }],
+    // The pull requests of the facts (a pull request event's own by default): by head commit, or the open ones.
+    [/^\/commits\/([^/]+)\/pulls$/, ([sha], query) => page(Object.values(facts.pulls ?? {}).filter((pr) => pr?.head?.sha === sha), query)],
+    [/^\/pulls$/, (_, query) => page(Object.values(facts.pulls ?? {}).filter((pr) => (pr?.state ?? 'open') === 'open'), query)],
     [/^\/pulls\/(\d+)$/, ([number]) => (facts.pulls?.[number] ? ok(facts.pulls[number]) : notFound(`no pull request #${number} in the facts`))],
   ];
 

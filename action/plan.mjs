@@ -230,6 +230,8 @@ function gatherFacts(options, payload) {
   const merged = {
     ...facts,
     sha: facts.sha ?? eventCommit(payload),
+    // A pull request event's pull request is as the event has it, unless the facts say otherwise.
+    pulls: payload.pull_request?.number ? { [payload.pull_request.number]: payload.pull_request, ...facts.pulls } : facts.pulls,
     statuses: { ...facts.statuses },
     check_runs: { ...facts.check_runs },
     deployments: [...(facts.deployments ?? [])],

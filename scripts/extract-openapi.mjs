@@ -45,6 +45,8 @@ const OPERATIONS = [
   'GET /repos/{owner}/{repo}/collaborators/{username}/permission',
   'POST /repos/{owner}/{repo}/issues/{issue_number}/comments',
   'POST /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions',
+  'GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls',
+  'GET /repos/{owner}/{repo}/pulls',
   'GET /repos/{owner}/{repo}/pulls/{pull_number}',
   'POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches',
 ];

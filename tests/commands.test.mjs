@@ -201,7 +201,8 @@ test('/promote marks the head, and the next status event deploys it to productio
   status.branches = [{ name: 'changes', commit: { sha: HEAD, url: '' }, protected: false }];
   const run = await runAction({ fake, eventName: 'status', payload: status });
   assert.equal(run.code, 0, run.stdout + run.stderr);
-  assert.deepEqual(repo.deployments.map((d) => [d.environment, d.sha]), [['production', HEAD]]);
+  // (The status names no pull request: #1, whose head it is, is looked up, and its review app deploys too.)
+  assert.deepEqual(repo.deployments.map((d) => [d.environment, d.sha]), [['production', HEAD], ['pr1', HEAD]]);
 });
 
 test('/help answers anyone with the commands and the targets', async () => {

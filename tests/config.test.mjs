@@ -187,6 +187,7 @@ test('templates render on a push: branch, commit message (read only because it i
     assert.deepEqual(fake.invalid(), []);
     assert.deepEqual(fake.requests.map((r) => `${r.method} ${r.operationId}`), [
       'GET repos/get-content',
+      'GET git/get-ref',
       'GET repos/get-commit',
       'GET repos/list-deployments',
       'GET git/list-matching-refs',

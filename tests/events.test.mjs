@@ -135,12 +135,26 @@ test('deleting a branch or tag deploys nothing and reads nothing', async () => {
   assert.ok(run.lines.includes('refs/tags/simple-tag was deleted: nothing to deploy.'), run.stdout);
 });
 
-test('an opened pull request gets its review environment, rendered from the pull request', async () => {
+/** Pull request #2 of the examples, as GitHub has it: open, from branch `changes`. */
+const openedPullRequest = () => {
   const payload = webhookExample('pull_request', (p) => p.action === 'opened');
+  repo.setPull(2, { title: payload.pull_request.title, head: { ref: 'changes' } });
+  return payload;
+};
+
+test('an opened pull request gets its review environment, rendered from the pull request', async () => {
+  const payload = openedPullRequest();
   const run = await runAction({ fake, eventName: 'pull_request', payload });
 
   assert.equal(run.code, 0, run.stdout + run.stderr);
   assert.deepEqual(fake.invalid(), []);
+  assert.deepEqual(fake.requests.map((r) => `${r.method} ${r.path}`), [
+    'GET /repos/Codertocat/Hello-World/contents/.github/deploy.yml',
+    'GET /repos/Codertocat/Hello-World/pulls/2',
+    'GET /repos/Codertocat/Hello-World/deployments',
+    'GET /repos/Codertocat/Hello-World/git/matching-refs/deliverybot/locks/',
+    'POST /repos/Codertocat/Hello-World/deployments',
+  ]);
   const [deployment] = repo.deployments;
   assert.equal(deployment.environment, 'pr2');
   assert.equal(deployment.sha, PR_HEAD);
@@ -152,6 +166,49 @@ test('an opened pull request gets its review environment, rendered from the pull
     run_url: 'https://github.com/Codertocat/Hello-World/actions/runs/1658821493',
     pr: 2,
   });
+});
+
+test('a pull request event run after its head moved on deploys nothing: superseded', async () => {
+  const payload = openedPullRequest();
+  repo.setRef('heads/changes', NEWER);
+  const run = await runAction({ fake, eventName: 'pull_request', payload });
+
+  assert.equal(run.code, 0, run.stdout + run.stderr);
+  assert.deepEqual(fake.writes(), []);
+  assert.equal(fake.requests.length, 2, 'the config and the pull request');
+  assert.deepEqual(JSON.parse(run.outputs.skipped), [{ target: 'review', environment: '', ref: 'refs/heads/changes', sha: PR_HEAD, reason: 'superseded by 1111111' }]);
+});
+
+test('a pull request event run after the pull request closed does not bring its environment back', async () => {
+  const payload = openedPullRequest();
+  repo.setPull(2, { title: payload.pull_request.title, head: { ref: 'changes' }, state: 'closed' });
+  const run = await runAction({ fake, eventName: 'pull_request', payload });
+
+  assert.equal(run.code, 0, run.stdout + run.stderr);
+  assert.deepEqual(fake.writes(), []);
+  assert.equal(JSON.parse(run.outputs.skipped)[0].reason, 'pull request #2 is closed');
+});
+
+test('with auto_merge, the branch is deployed by name; when it is behind, GitHub merges instead and the run says so', async () => {
+  repo.setFile('master', '.github/deploy.yml', CONFIG.replace('  production_environment: false\n', '  production_environment: false\n  auto_merge: true\n'));
+  repo.mergeRequired = true;
+  const behind = await runAction({ fake, eventName: 'pull_request', payload: openedPullRequest() });
+
+  assert.equal(behind.code, 0, behind.stdout + behind.stderr);
+  assert.deepEqual(fake.invalid(), []);
+  assert.deepEqual([fake.writes()[0].body.ref, fake.writes()[0].body.auto_merge], ['changes', true]);
+  assert.deepEqual(repo.deployments, []);
+  const reason =
+    'GitHub merged the default branch into the branch instead of deploying it ("Auto-merged master into changes on deployment."); ' +
+    'with `auto_merge` the merge commit deploys, on the next event about it: its push, its checks or a schedule (a merge made with the default GITHUB_TOKEN starts no workflow itself)';
+  assert.deepEqual(JSON.parse(behind.outputs.skipped).map((s) => s.reason), [reason]);
+  assert.ok(behind.commands.some((c) => c.command === 'warning' && c.message === `review: ${reason}`), behind.stdout);
+
+  // Up to date (here: the merge's own run), it deploys the branch.
+  repo.mergeRequired = false;
+  const merged = await runAction({ fake, eventName: 'pull_request', payload: openedPullRequest() });
+  assert.equal(merged.code, 0, merged.stdout + merged.stderr);
+  assert.deepEqual(repo.deployments.map((d) => [d.environment, d.ref, d.sha]), [['pr2', 'changes', PR_HEAD]]);
 });
 
 test('a pull request from a fork is not deployed automatically', async () => {
@@ -197,6 +254,67 @@ test('closing the pull request makes its active review deployments inactive, fou
   const again = await runAction({ fake, eventName: 'pull_request', payload });
   assert.equal(again.code, 0);
   assert.equal(fake.writes().length, 3);
+});
+
+const REVIEW_AFTER_CI = `${CONFIG.replace('  production_environment: false\n', '  production_environment: false\n  required_contexts: [ci]\n')}`;
+
+/** The real `status` example, for a status on the pull request's head (the example lists `changes` at it). */
+function statusOnPullRequestHead(state) {
+  const payload = webhookExample('status');
+  payload.sha = PR_HEAD;
+  payload.state = state;
+  payload.context = 'ci';
+  return payload;
+}
+
+test('a status from external CI on a pull request head deploys its review app once its contexts are green', async () => {
+  repo.setFile('master', '.github/deploy.yml', REVIEW_AFTER_CI);
+  repo.setPull(2, { title: 'Update the README with new information.', head: { ref: 'changes' } });
+  repo.addCommitStatus(PR_HEAD, { context: 'ci', state: 'pending' });
+  const pending = await runAction({ fake, eventName: 'status', payload: statusOnPullRequestHead('pending') });
+
+  assert.equal(pending.code, 0, pending.stdout + pending.stderr);
+  assert.deepEqual(fake.invalid(), []);
+  assert.deepEqual(fake.writes(), []);
+  assert.deepEqual(fake.requests.slice(0, 2).map((r) => `${r.method} ${r.path}`), [
+    'GET /repos/Codertocat/Hello-World/contents/.github/deploy.yml',
+    `GET /repos/Codertocat/Hello-World/commits/${PR_HEAD}/pulls`,
+  ]);
+  assert.deepEqual(JSON.parse(pending.outputs.waiting), [{ target: 'review', environment: 'pr2', ref: 'refs/heads/changes', sha: PR_HEAD, reason: 'waiting for ci' }]);
+
+  repo.addCommitStatus(PR_HEAD, { context: 'ci', state: 'success' });
+  const green = await runAction({ fake, eventName: 'status', payload: statusOnPullRequestHead('success') });
+  assert.equal(green.code, 0, green.stdout + green.stderr);
+  assert.deepEqual(fake.invalid(), []);
+  assert.deepEqual(repo.deployments.map((d) => [d.environment, d.sha, d.payload.deliverybot.pr, d.payload.deliverybot.event]), [['pr2', PR_HEAD, 2, 'status']]);
+});
+
+test('a completed check suite that names no pull request (one from a fork) has them looked up', async () => {
+  repo.setPull(2, { title: 'Update the README with new information.', head: { ref: 'changes' } });
+  const payload = webhookExample('check_suite', (p) => p.action === 'completed' && p.check_suite.pull_requests.length > 0);
+  payload.check_suite.pull_requests = [];
+  const run = await runAction({ fake, eventName: 'check_suite', payload });
+
+  assert.equal(run.code, 0, run.stdout + run.stderr);
+  assert.deepEqual(fake.invalid(), []);
+  assert.ok(fake.requests.some((r) => r.path === `/repos/Codertocat/Hello-World/commits/${PR_HEAD}/pulls`));
+  assert.deepEqual(environments(), ['pr2']);
+});
+
+test('a schedule evaluates the open pull requests for the review target', async () => {
+  repo.setPull(2, { title: 'Update the README with new information.', head: { ref: 'changes' } });
+  repo.setRef('heads/draft', NEWER);
+  repo.setPull(3, { head: { ref: 'draft' }, draft: true });
+  repo.setPull(4, { head: { ref: 'gone' }, state: 'closed' });
+  const run = await runAction({ fake, eventName: 'schedule', payload: { schedule: '*/30 * * * *' } });
+
+  assert.equal(run.code, 0, run.stdout + run.stderr);
+  assert.deepEqual(fake.invalid(), []);
+  const list = fake.requests.filter((r) => r.path === '/repos/Codertocat/Hello-World/pulls');
+  assert.deepEqual(list.map((r) => r.query), [{ state: 'open', sort: 'updated', direction: 'desc', per_page: '100', page: '1' }]);
+  assert.deepEqual(environments(), ['pr2']);
+  assert.deepEqual(JSON.parse(run.outputs.skipped).map((s) => s.reason), ['#3 is a draft (set `allow_drafts: true` to deploy drafts)']);
+  assert.deepEqual(JSON.parse(run.outputs.waiting).map((w) => `${w.target} ${w.reason}`), ['staging waiting for ci (not reported yet)']);
 });
 
 test('closing the pull request also retires review deployments of its head made before the marker', async () => {

@@ -20,7 +20,7 @@ describe('openapi support', () => {
   test('the fixture is self-contained and every operation has a route in the fake', () => {
     const text = readFileSync(new URL('./fixtures/github-openapi.json', import.meta.url), 'utf8');
     assert.equal(text.includes('"$ref"'), false);
-    assert.equal(operations.length, 23);
+    assert.equal(operations.length, 25);
     assert.deepEqual(routedOperations.toSorted(), operations.map((op) => op.operationId).toSorted());
   });
 
@@ -639,6 +639,22 @@ describe('fake GitHub', () => {
       const merged = await pull(5);
       assert.deepEqual([merged.merged, merged.state, typeof merged.merged_at, typeof merged.closed_at], [true, 'closed', 'string', 'string']);
       assert.deepEqual([merged.base.ref, merged.base.repo.default_branch, merged.base.repo.id], ['release', 'release', repo.id]);
+    });
+
+    test('are listed by state, newest first and in pages, and found by their head commit', async () => {
+      repo.setRef('heads/topic', OTHER_SHA);
+      for (const number of [1, 2, 3]) repo.setPull(number, { head: { ref: number === 2 ? 'topic' : `pull-${number}` } });
+      repo.setPull(4, { head: { ref: 'topic' }, state: 'closed' });
+      const list = async (query) => call('GET', `${REPO}/pulls?${query}`);
+      assert.deepEqual((await list('state=open')).json.map((p) => p.number), [3, 2, 1]);
+      assert.deepEqual((await list('state=all&direction=asc')).json.map((p) => p.number), [1, 2, 3, 4]);
+      const first = await list('state=open&per_page=2');
+      assert.deepEqual(first.json.map((p) => p.number), [3, 2]);
+      assert.match(first.headers.get('link'), /page=2>; rel="next"/);
+      const ofCommit = await call('GET', `${REPO}/commits/${OTHER_SHA}/pulls`);
+      assert.deepEqual(ofCommit.json.map((p) => [p.number, p.state]), [[2, 'open'], [4, 'closed']]);
+      assert.deepEqual((await call('GET', `${REPO}/commits/${SHA}/pulls`)).json, []);
+      assert.deepEqual(fake.invalid(), []);
     });
 
     test('from a fork: head.repo is another repository, or null once the fork is deleted', async () => {

@@ -258,6 +258,7 @@ test('hostile text from the event is data: no workflow command is injected, noth
   );
   const payload = webhookExample('pull_request', (p) => p.action === 'opened');
   payload.pull_request.title = '::error::pwned\n::add-mask::x\n${{ sha }} "}]} <script>';
+  repo.setPull(2, { title: payload.pull_request.title, head: { ref: 'changes', sha: payload.pull_request.head.sha } });
   const run = await runAction({ fake, eventName: 'pull_request', payload });
 
   assert.equal(run.code, 0, run.stdout + run.stderr);

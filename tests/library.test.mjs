@@ -15,8 +15,9 @@ test('a lone surrogate in a reply becomes U+FFFD, as it does in a payload given 
   const engine = push();
   engine.step();
   const config = 'staging:\n  auto_deploy_on: refs/heads/master\n  environment: "st\uD800aging"\n';
-  const step = engine.step({ status: 200, headers: {}, body: config });
-  // Not an error about the reply: the engine read the config and goes on with that environment.
+  engine.step({ status: 200, headers: {}, body: config });
+  const step = engine.step({ status: 200, body: JSON.stringify({ ref: 'refs/heads/master', object: { sha: JSON.parse(PAYLOAD).after, type: 'commit' } }) });
+  // Not an error about the reply: the engine read the config (and master's tip) and goes on with that environment.
   assert.equal(step.next.type, 'request', JSON.stringify(step));
   assert.deepEqual(step.next.query.find(([name]) => name === 'environment'), ['environment', 'st\uFFFDaging']);
   engine.free();

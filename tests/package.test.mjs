@@ -170,6 +170,7 @@ function scenario() {
     executor: async (method, path, body) => {
       calls.push(method + ' ' + path);
       if (path.includes('/contents/')) return { status: 200, headers: { 'content-type': 'text/plain' }, body: config };
+      if (path.includes('/git/ref/')) return { status: 200, body: { ref: 'refs/heads/master', object: { sha: payload.after, type: 'commit' } } };
       if (method === 'POST') {
         created = body;
         return { status: 201, body: { id: 42, url: 'https://api.github.com/repos/Codertocat/Hello-World/deployments/42' } };

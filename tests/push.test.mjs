@@ -33,6 +33,7 @@ test('a push to master creates exactly one deployment of the pushed commit', asy
     fake.requests.map((r) => `${r.method} ${r.path}`),
     [
       'GET /repos/Codertocat/Hello-World/contents/.github/deploy.yml',
+      'GET /repos/Codertocat/Hello-World/git/ref/heads/master',
       'GET /repos/Codertocat/Hello-World/deployments',
       'GET /repos/Codertocat/Hello-World/git/matching-refs/deliverybot/locks/',
       'POST /repos/Codertocat/Hello-World/deployments',
@@ -121,7 +122,7 @@ test('a dry run reports the plan and writes nothing', async () => {
 
   assert.equal(run.code, 0, run.stdout + run.stderr);
   assert.deepEqual(fake.writes(), []);
-  assert.equal(fake.requests.length, 3, 'the config, the existing-deployment check and the locks, nothing more');
+  assert.equal(fake.requests.length, 4, "the config, master's tip, the existing-deployment check and the locks, nothing more");
   assert.deepEqual(repo.deployments, []);
   assert.match(run.summary, /\| `6113728` \| would create \| would create \(dry run\) \|/);
 });
@@ -136,6 +137,44 @@ test('a tag push deploys the tag targets', async () => {
   assert.equal(run.code, 0, run.stdout + run.stderr);
   assert.deepEqual(repo.deployments.map((d) => d.environment), ['production']);
   assert.equal(repo.deployments[0].payload.deliverybot.ref, 'refs/tags/v1.0.0');
+});
+
+test('a push run again after master moved on deploys nothing: superseded by the newer commit', async () => {
+  // A re-run of an old workflow, or a run that lost the race to a newer push: deploying its commit
+  // would roll staging back.
+  const NEWER = '1111111111111111111111111111111111111111';
+  repo.setFile('master', '.github/deploy.yml', CONFIG);
+  repo.setRef('heads/master', NEWER);
+  const run = await runAction({ fake, eventName: 'push', payload: pushToMaster() });
+
+  assert.equal(run.code, 0, run.stdout + run.stderr);
+  assert.deepEqual(fake.invalid(), []);
+  assert.deepEqual(fake.requests.map((r) => `${r.method} ${r.path}`), [
+    'GET /repos/Codertocat/Hello-World/contents/.github/deploy.yml',
+    'GET /repos/Codertocat/Hello-World/git/ref/heads/master',
+  ]);
+  assert.deepEqual(repo.deployments, []);
+  assert.deepEqual(JSON.parse(run.outputs.skipped), [
+    { target: 'staging', environment: '', ref: 'refs/heads/master', sha: SHA, reason: 'superseded by 1111111' },
+  ]);
+  assert.match(run.summary, /\| staging \| .* \| `6113728` \| superseded \| superseded by 1111111 \|/);
+});
+
+test('an annotated tag push names the tag object: the commit it tags is deployed', async () => {
+  repo.setFile('master', '.github/deploy.yml', CONFIG);
+  const tag = repo.setAnnotatedTag('v2.0.0', SHA);
+  const payload = pushToMaster();
+  payload.ref = 'refs/tags/v2.0.0';
+  payload.after = tag.sha;
+  const run = await runAction({ fake, eventName: 'push', payload });
+
+  assert.equal(run.code, 0, run.stdout + run.stderr);
+  assert.deepEqual(fake.invalid(), []);
+  assert.deepEqual(fake.requests.slice(1, 3).map((r) => r.path), [
+    '/repos/Codertocat/Hello-World/git/ref/tags/v2.0.0',
+    `/repos/Codertocat/Hello-World/git/tags/${tag.sha}`,
+  ]);
+  assert.deepEqual(repo.deployments.map((d) => [d.environment, d.ref, d.sha]), [['production', SHA, SHA]]);
 });
 
 test('a deleted branch deploys nothing', async () => {

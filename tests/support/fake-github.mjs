@@ -175,6 +175,23 @@ const ROUTES = {
     return reply(created ? 201 : 200, reaction);
   },
 
+  // GitHub lists the pull requests whose branch has the commit, and for a commit already on the
+  // default branch the one that merged it; the fake knows only heads, so those whose head it is.
+  'repos/list-pull-requests-associated-with-commit'({ repo, params, query, requestUrl }) {
+    const pulls = [...repo.pulls].map(([number, fields]) => pullJson(repo, number, fields));
+    const { items, headers } = paginate(pulls.filter((pull) => pull.head.sha === params.commit_sha), query, requestUrl);
+    return reply(200, items, headers);
+  },
+
+  // Every pull request here is created at once: newest first is by number.
+  'pulls/list'({ repo, query, requestUrl }) {
+    const state = query.state ?? 'open';
+    const pulls = [...repo.pulls].map(([number, fields]) => pullJson(repo, number, fields)).filter((pull) => state === 'all' || pull.state === state);
+    pulls.sort((a, b) => (query.direction === 'asc' ? a.number - b.number : b.number - a.number));
+    const { items, headers } = paginate(pulls, query, requestUrl);
+    return reply(200, items, headers);
+  },
+
   'pulls/get'({ repo, params }) {
     const number = Number(params.pull_number);
     return reply(200, pullJson(repo, number, orThrow(repo.pulls.get(number))));

@@ -157,6 +157,7 @@ fn a_lock_blocks_every_path_until_unlocked_and_says_who_holds_it() {
     // And so is an automatic deploy.
     let mut auto = GitHub::with_config("staging:\n  auto_deploy_on: refs/heads/main\n  environment: staging\n");
     auto.refs = github.refs.clone();
+    auto.refs.insert("heads/main".into(), common::SHA.into());
     auto.tags = github.tags.clone();
     let outcome = auto.run(deliverybot_core::Invocation::example_push("refs/heads/main"));
     assert_eq!(outcome.failure, None);

@@ -1,8 +1,9 @@
-//! The auto-deploy rules on every event: checks, pull requests, dispatches, schedules.
+//! The auto-deploy rules on every event: checks, dispatches, schedules, and GitHub's answers to a
+//! create. (Pull requests: pull_requests.rs.)
 
 mod common;
 
-use common::{invocation, json_output, output, pull_request, GitHub, OLD, SHA};
+use common::{invocation, json_output, output, GitHub, MERGED_INSTEAD, OLD, SHA};
 use deliverybot_core::{Method, Reply};
 use serde_json::{json, Value};
 
@@ -97,87 +98,6 @@ fn checks_that_have_not_completed_do_nothing() {
     assert!(github.requests.is_empty());
 }
 
-const REVIEW: &str = "review:\n  auto_deploy_on: pr\n  environment: pr${{ pr }}\n  description: ${{ pull_request.title }}\n  transient_environment: true\n";
-
-#[test]
-fn an_opened_pull_request_gets_its_review_environment() {
-    let mut github = GitHub::with_config(REVIEW);
-    let outcome = github.run(invocation("pull_request", json!({ "action": "opened", "number": 2, "pull_request": pull_request(2, SHA, false, false) })));
-    assert_eq!(outcome.failure, None);
-    let body = &github.created()[0];
-    assert_eq!(body["ref"], SHA);
-    assert_eq!(body["environment"], "pr2");
-    assert_eq!(body["description"], "Change #2");
-    assert_eq!(body["transient_environment"], true);
-    assert_eq!(body["payload"]["deliverybot"], json!({ "ref": "refs/heads/feature", "event": "pull_request", "run_url": "https://github.com/octo/app/actions/runs/42", "pr": 2 }));
-}
-
-#[test]
-fn fork_and_draft_pull_requests_are_skipped_unless_the_target_allows_them() {
-    for (fork, draft, reason) in [(true, false, "comes from a fork"), (false, true, "is a draft")] {
-        let mut github = GitHub::with_config(REVIEW);
-        let outcome = github.run(invocation("pull_request", json!({ "action": "synchronize", "number": 2, "pull_request": pull_request(2, SHA, fork, draft) })));
-        assert_eq!(outcome.failure, None);
-        assert!(github.writes().is_empty());
-        assert!(json_output(&outcome, "skipped")[0]["reason"].as_str().unwrap().contains(reason));
-    }
-    let mut github = GitHub::with_config(&format!("{REVIEW}  allow_forks: true\n  allow_drafts: true\n"));
-    github.run(invocation("pull_request", json!({ "action": "opened", "number": 2, "pull_request": pull_request(2, SHA, true, true) })));
-    assert_eq!(github.created()[0]["payload"]["deliverybot"]["ref"], "refs/pull/2/head");
-}
-
-#[test]
-fn pull_request_actions_other_than_new_code_do_nothing() {
-    let mut github = GitHub::with_config(REVIEW);
-    let outcome = github.run(invocation("pull_request", json!({ "action": "labeled", "number": 2, "pull_request": pull_request(2, SHA, false, false) })));
-    assert_eq!(outcome.failure, None);
-    assert!(github.requests.is_empty());
-}
-
-#[test]
-fn a_check_on_a_pull_request_head_reads_the_pull_request_and_deploys_it() {
-    let mut github = GitHub::with_config("review:\n  auto_deploy_on: pr\n  environment: pr${{ pr }}\n  required_contexts: [ci]\n");
-    github.pulls.insert(2, pull_request(2, SHA, false, false));
-    github.runs = vec![("ci".into(), "completed".into(), Some("success".into()))];
-    let event = json!({ "action": "completed", "check_suite": { "head_sha": SHA, "head_branch": "feature", "pull_requests": [{ "number": 2 }] } });
-    let outcome = github.run(invocation("check_suite", event));
-    assert_eq!(outcome.failure, None);
-    assert!(github.paths().contains(&"Get /repos/octo/app/pulls/2".to_string()));
-    assert_eq!(github.created()[0]["environment"], "pr2");
-
-    // A newer head: the checked commit is superseded.
-    let mut github = GitHub::with_config("review:\n  auto_deploy_on: pr\n  environment: pr${{ pr }}\n");
-    github.pulls.insert(2, pull_request(2, OLD, false, false));
-    let event = json!({ "action": "completed", "check_suite": { "head_sha": SHA, "head_branch": "feature", "pull_requests": [{ "number": 2 }] } });
-    let outcome = github.run(invocation("check_suite", event));
-    assert!(github.writes().is_empty());
-    assert_eq!(json_output(&outcome, "skipped")[0]["reason"], "superseded by 0000000");
-}
-
-#[test]
-fn closing_a_pull_request_retires_exactly_its_transient_deployments_on_every_page() {
-    let mut github = GitHub::with_config(REVIEW);
-    let ours = |id: u64| json!({ "id": id, "sha": SHA, "environment": "pr2", "transient_environment": true, "payload": { "deliverybot": { "pr": 2 } } });
-    for id in 1..=150 {
-        github.deployments.push(ours(id));
-    }
-    github.deployments.push(json!({ "id": 500, "sha": SHA, "environment": "pr2", "transient_environment": true, "payload": { "deliverybot": { "pr": 3 } } }));
-    github.deployments.push(json!({ "id": 501, "ref": "main", "sha": OLD, "environment": "pr2", "transient_environment": true, "payload": {} }));
-    github.deployments.push(json!({ "id": 502, "sha": SHA, "environment": "pr2", "transient_environment": false, "payload": { "deliverybot": { "pr": 2 } } }));
-    for id in 1..=100 {
-        github.deployment_states.insert(id, "inactive".into());
-    }
-    let outcome = github.run(invocation("pull_request", json!({ "action": "closed", "number": 2, "pull_request": pull_request(2, SHA, false, false) })));
-    assert_eq!(outcome.failure, None);
-    let lists: Vec<_> = github.requests.iter().filter(|r| r.path == "/repos/octo/app/deployments").collect();
-    assert_eq!(lists.len(), 2, "two pages of 100");
-    let retired: Vec<u64> = github.writes().iter().map(|r| r.path.split('/').nth(5).unwrap().parse().unwrap()).collect();
-    assert_eq!(retired, (101..=150).rev().collect::<Vec<_>>(), "only #2's transient deployments, and only those not already inactive");
-    assert!(github.writes().iter().all(|w| w.body.as_ref().unwrap()["state"] == "inactive"));
-    assert_eq!(json_output(&outcome, "inactive").as_array().unwrap().len(), 50);
-    assert!(outcome.summary.contains("50 deployments made inactive (100 already inactive)"), "{}", outcome.summary);
-}
-
 #[test]
 fn a_workflow_dispatch_deploys_a_named_target_at_a_ref_even_if_deployed_before() {
     let mut github = GitHub::with_config("production:\n  environment: production\n");
@@ -189,6 +109,15 @@ fn a_workflow_dispatch_deploys_a_named_target_at_a_ref_even_if_deployed_before()
     assert_eq!(created.len(), 1, "a rollback redeploys on purpose");
     assert_eq!(created[0]["ref"], OLD);
     assert_eq!(created[0]["payload"]["deliverybot"]["ref"], "refs/tags/v1.0.0");
+}
+
+#[test]
+fn a_manual_deploy_of_an_older_commit_deploys_it_as_asked() {
+    // main has moved on to SHA: an automatic path would call OLD superseded; a dispatch is a rollback.
+    let mut github = GitHub::after_push("staging:\n  auto_deploy_on: refs/heads/main\n");
+    let outcome = github.run(invocation("workflow_dispatch", json!({ "inputs": { "target": "staging", "ref": OLD } })));
+    assert_eq!(outcome.failure, None, "{:?}", github.log);
+    assert_eq!(github.created()[0]["ref"], OLD);
 }
 
 #[test]
@@ -216,7 +145,7 @@ fn a_schedule_re_evaluates_every_automatic_target_at_its_tip() {
 #[test]
 fn githubs_answers_to_a_create_are_each_explained() {
     let cases = [
-        (Reply::ok(202, r#"{"message":"Auto-merged main into feature on deployment."}"#), "skipped", "GitHub merged the default branch into the ref instead of deploying (Auto-merged main into feature on deployment.); the merge commit deploys on its own push"),
+        (Reply::ok(202, r#"{"message":"Auto-merged main into feature on deployment."}"#), "skipped", MERGED_INSTEAD),
         (
             Reply::ok(409, r#"{"message":"Conflict: Commit status checks failed for main.","errors":[{"contexts":[{"context":"ci","state":"failure"},{"context":"lint","state":"success"}],"resource":"Deployment","field":"required_contexts","code":"invalid"}]}"#),
             "skipped",
@@ -230,13 +159,13 @@ fn githubs_answers_to_a_create_are_each_explained() {
         (Reply::ok(409, r#"{"message":"Conflict merging main into feature."}"#), "skipped", "GitHub did not create it: Conflict merging main into feature."),
     ];
     for (answer, output_name, reason) in cases {
-        let mut github = GitHub::with_config("staging:\n  auto_deploy_on: refs/heads/main\n");
+        let mut github = GitHub::after_push("staging:\n  auto_deploy_on: refs/heads/main\n");
         github.create_answer = Some(answer);
         let outcome = github.run(deliverybot_core::Invocation::example_push("refs/heads/main"));
         assert_eq!(outcome.failure, None, "{reason}");
         assert_eq!(json_output(&outcome, output_name)[0]["reason"], reason);
     }
-    let mut github = GitHub::with_config("staging:\n  auto_deploy_on: refs/heads/main\n");
+    let mut github = GitHub::after_push("staging:\n  auto_deploy_on: refs/heads/main\n");
     github.create_answer = Some(Reply::ok(422, r#"{"message":"Validation Failed"}"#));
     let outcome = github.run(deliverybot_core::Invocation::example_push("refs/heads/main"));
     assert!(outcome.failure.unwrap().contains("could not create the production deployment: GitHub answered 422: Validation Failed."));
@@ -244,7 +173,7 @@ fn githubs_answers_to_a_create_are_each_explained() {
 
 #[test]
 fn the_dispatch_setting_starts_the_deploy_workflow_for_each_deployment() {
-    let mut github = GitHub::with_config("settings:\n  dispatch: deploy.yml\nstaging:\n  auto_deploy_on: refs/heads/main\n");
+    let mut github = GitHub::after_push("settings:\n  dispatch: deploy.yml\nstaging:\n  auto_deploy_on: refs/heads/main\n");
     let outcome = github.run(deliverybot_core::Invocation::example_push("refs/heads/main"));
     assert_eq!(outcome.failure, None);
     let dispatch = github.requests.last().unwrap();
@@ -256,7 +185,7 @@ fn the_dispatch_setting_starts_the_deploy_workflow_for_each_deployment() {
 #[test]
 fn a_lost_create_answer_is_looked_up_before_trying_again_and_never_duplicates() {
     // The answer is lost, but GitHub created it: found, reported as created, not created again.
-    let mut github = GitHub::with_config("staging:\n  auto_deploy_on: refs/heads/main\n");
+    let mut github = GitHub::after_push("staging:\n  auto_deploy_on: refs/heads/main\n");
     let mut engine = deliverybot_core::Engine::new(deliverybot_core::Invocation::example_push("refs/heads/main"));
     let mut reply = None;
     let mut creates = 0;
@@ -282,7 +211,7 @@ fn a_lost_create_answer_is_looked_up_before_trying_again_and_never_duplicates() 
     assert_eq!(output(&outcome, "deployment-id"), "100");
 
     // 502 twice before anything is created: looked up, tried again, created once.
-    let mut github = GitHub::with_config("staging:\n  auto_deploy_on: refs/heads/main\n");
+    let mut github = GitHub::after_push("staging:\n  auto_deploy_on: refs/heads/main\n");
     let mut failures = 2;
     let mut engine = deliverybot_core::Engine::new(deliverybot_core::Invocation::example_push("refs/heads/main"));
     let mut reply = None;
@@ -306,7 +235,7 @@ fn a_lost_create_answer_is_looked_up_before_trying_again_and_never_duplicates() 
     assert_eq!(posts, 3);
 
     // Always lost: gives up after three tries, and says what to check.
-    let mut github = GitHub::with_config("staging:\n  auto_deploy_on: refs/heads/main\n");
+    let mut github = GitHub::after_push("staging:\n  auto_deploy_on: refs/heads/main\n");
     let mut engine = deliverybot_core::Engine::new(deliverybot_core::Invocation::example_push("refs/heads/main"));
     let mut reply = None;
     let outcome = loop {
@@ -348,22 +277,10 @@ fn a_rollback_whose_answer_is_lost_does_not_mistake_the_old_deployment_for_the_n
 
 #[test]
 fn permissions_are_named_when_a_write_is_refused() {
-    let mut github = GitHub::with_config("staging:\n  auto_deploy_on: refs/heads/main\n");
+    let mut github = GitHub::after_push("staging:\n  auto_deploy_on: refs/heads/main\n");
     github.create_answer = Some(Reply::ok(403, r#"{"message":"Resource not accessible by integration"}"#));
     let outcome = github.run(deliverybot_core::Invocation::example_push("refs/heads/main"));
     assert!(outcome.failure.unwrap().contains("give the workflow `permissions: deployments: write`"));
-}
-
-#[test]
-fn a_dry_run_close_lists_what_it_would_make_inactive() {
-    let mut github = GitHub::with_config(REVIEW);
-    github.deployments.push(json!({ "id": 5, "sha": SHA, "environment": "pr2", "transient_environment": true, "payload": { "deliverybot": { "pr": 2 } } }));
-    let mut invocation = invocation("pull_request", json!({ "action": "closed", "number": 2, "pull_request": pull_request(2, SHA, false, false) }));
-    invocation.inputs.insert("dry-run".into(), "true".into());
-    let outcome = github.run(invocation);
-    assert!(github.writes().is_empty());
-    assert!(outcome.summary.contains("Dry run: would make inactive:\n- deployment 5 to pr2"), "{}", outcome.summary);
-    assert!(github.logged("Dry run: would make deployment 5 to pr2 inactive."));
 }
 
 #[test]
@@ -379,7 +296,7 @@ fn a_schedule_plans_each_target_and_ref_once() {
 
 #[test]
 fn decisions_carry_the_create_request_for_tools() {
-    let mut github = GitHub::with_config("staging:\n  auto_deploy_on: refs/heads/main\n  environment: staging\n");
+    let mut github = GitHub::after_push("staging:\n  auto_deploy_on: refs/heads/main\n  environment: staging\n");
     let mut invocation = deliverybot_core::Invocation::example_push("refs/heads/main");
     invocation.inputs.insert("dry-run".into(), "true".into());
     let outcome = github.run(invocation);
@@ -389,18 +306,6 @@ fn decisions_carry_the_create_request_for_tools() {
     assert_eq!(decision["request"]["path"], "/repos/octo/app/deployments");
     assert_eq!(decision["request"]["body"]["environment"], "staging");
     assert_eq!(decision["ref"], "refs/heads/main");
-}
-
-#[test]
-fn a_check_on_a_closed_pull_request_does_not_bring_its_environment_back() {
-    let mut github = GitHub::with_config("review:\n  auto_deploy_on: pr\n  environment: pr${{ pr }}\n");
-    let mut pr = pull_request(4, SHA, false, false);
-    pr["state"] = json!("closed");
-    github.pulls.insert(4, pr);
-    let event = json!({ "action": "completed", "check_suite": { "head_sha": SHA, "head_branch": "feature", "pull_requests": [{ "number": 4 }] } });
-    let outcome = github.run(invocation("check_suite", event));
-    assert!(github.writes().is_empty());
-    assert_eq!(json_output(&outcome, "skipped")[0]["reason"], "pull request #4 is closed");
 }
 
 #[test]

@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{json_output, output, GitHub, SHA};
+use common::{json_output, output, GitHub, OLD, SHA};
 use deliverybot_core::{Engine, Invocation, Level, Method, Next, Reply};
 use serde_json::json;
 
@@ -21,27 +21,28 @@ fn push(git_ref: &str) -> Invocation {
 
 #[test]
 fn a_push_to_main_creates_one_deployment_of_the_pushed_commit() {
-    let mut github = GitHub::with_config(CONFIG);
+    let mut github = GitHub::after_push(CONFIG);
     let outcome = github.run(push("refs/heads/main"));
     assert_eq!(outcome.failure, None);
 
     // The config comes from the default branch, whatever was pushed.
     assert_eq!(github.requests[0].query, [("ref".to_string(), "main".to_string())]);
     assert_eq!(
-        github.requests[1].query,
+        github.requests[2].query,
         [("sha".into(), SHA.into()), ("environment".into(), "staging".into()), ("task".into(), "deploy".into()), ("per_page".into(), "1".into())]
     );
     assert_eq!(
         github.paths(),
         [
             "Get /repos/octo/app/contents/.github/deploy.yml",
+            "Get /repos/octo/app/git/ref/heads/main",
             "Get /repos/octo/app/deployments",
             "Get /repos/octo/app/git/matching-refs/deliverybot/locks/",
             "Post /repos/octo/app/deployments",
         ],
-        "config, existing deployment, locks, create"
+        "config, main's tip, existing deployment, locks, create"
     );
-    let create = &github.requests[3];
+    let create = &github.requests[4];
     assert_eq!((create.method, create.path.as_str()), (Method::Post, "/repos/octo/app/deployments"));
     assert!(!create.idempotent);
     assert_eq!(
@@ -79,7 +80,8 @@ fn a_push_to_main_creates_one_deployment_of_the_pushed_commit() {
 
 #[test]
 fn a_tag_push_deploys_the_tag_targets_once_their_checks_are_green() {
-    let mut github = GitHub::with_config(CONFIG);
+    let mut github = GitHub::after_push(CONFIG);
+    github.refs.insert("tags/v1.2.3".into(), SHA.into());
     github.statuses = vec![("ci".into(), "success".into())];
     let outcome = github.run(push("refs/tags/v1.2.3"));
     assert_eq!(outcome.failure, None);
@@ -92,7 +94,7 @@ fn a_tag_push_deploys_the_tag_targets_once_their_checks_are_green() {
 
 #[test]
 fn a_push_no_target_matches_creates_nothing() {
-    let mut github = GitHub::with_config(CONFIG);
+    let mut github = GitHub::after_push(CONFIG);
     let outcome = github.run(push("refs/heads/feature"));
     assert_eq!(github.requests.len(), 1, "only the config is read");
     assert_eq!(outcome.failure, None);
@@ -104,16 +106,17 @@ fn a_push_no_target_matches_creates_nothing() {
 
 #[test]
 fn every_matching_target_gets_its_own_deployment() {
-    let mut github = GitHub::with_config("a:\n  auto_deploy_on: refs/heads/*\n  environment: one\nb:\n  auto_deploy_on: refs/heads/main\n  environment: two\n");
+    let mut github = GitHub::after_push("a:\n  auto_deploy_on: refs/heads/*\n  environment: one\nb:\n  auto_deploy_on: refs/heads/main\n  environment: two\n");
     let outcome = github.run(push("refs/heads/main"));
     let environments: Vec<_> = github.created().iter().map(|b| b["environment"].clone()).collect();
     assert_eq!(environments, [json!("one"), json!("two")]);
     assert_eq!(json_output(&outcome, "deployments").as_array().unwrap().len(), 2);
+    assert_eq!(github.paths().iter().filter(|p| p.contains("/git/ref/")).count(), 1, "one read of main for both targets");
 }
 
 #[test]
 fn a_commit_already_deployed_is_not_deployed_again() {
-    let mut github = GitHub::with_config(CONFIG);
+    let mut github = GitHub::after_push(CONFIG);
     github.deployments.push(json!({ "id": 7, "sha": SHA, "environment": "staging", "url": "https://api.github.com/repos/octo/app/deployments/7" }));
     let outcome = github.run(push("refs/heads/main"));
     assert!(github.writes().is_empty());
@@ -130,10 +133,10 @@ fn a_commit_already_deployed_is_not_deployed_again() {
 fn a_dry_run_reads_but_never_writes() {
     let mut invocation = push("refs/heads/main");
     invocation.inputs.insert("dry-run".into(), "true".into());
-    let mut github = GitHub::with_config(CONFIG);
+    let mut github = GitHub::after_push(CONFIG);
     let outcome = github.run(invocation);
     assert!(github.writes().is_empty());
-    assert_eq!(github.requests.len(), 3, "config, existing deployment, locks");
+    assert_eq!(github.requests.len(), 4, "config, main's tip, existing deployment, locks");
     assert_eq!(outcome.failure, None);
     assert!(outcome.summary.contains("(dry run: nothing was created): 0 deployments created."), "{}", outcome.summary);
     assert!(outcome.summary.contains("| `a1b2c3d` | would create | would create (dry run) |"), "{}", outcome.summary);
@@ -167,23 +170,23 @@ fn an_invalid_config_fails_with_every_problem_at_its_position_and_creates_nothin
 
 #[test]
 fn templates_render_with_the_push_and_the_commit_is_read_only_when_used() {
-    let mut github = GitHub::with_config("staging:\n  auto_deploy_on: refs/heads/*\n  environment: ${{ branch }}-env\n  description: ${{ commit.message }}\n");
+    let mut github = GitHub::after_push("staging:\n  auto_deploy_on: refs/heads/*\n  environment: ${{ branch }}-env\n  description: ${{ commit.message }}\n");
     github.commit = Some(json!({ "sha": SHA, "commit": { "message": "Fix <b> & \"q\"" } }));
     let outcome = github.run(push("refs/heads/main"));
     assert_eq!(outcome.failure, None);
-    assert_eq!(github.requests[1].path, format!("/repos/octo/app/commits/{SHA}"));
+    assert_eq!(github.requests[2].path, format!("/repos/octo/app/commits/{SHA}"));
     let body = &github.created()[0];
     assert_eq!(body["environment"], "main-env");
     assert_eq!(body["description"], "Fix <b> & \"q\"");
 
-    let mut github = GitHub::with_config("staging:\n  auto_deploy_on: refs/heads/*\n  environment: ${{ branch }}\n");
+    let mut github = GitHub::after_push("staging:\n  auto_deploy_on: refs/heads/*\n  environment: ${{ branch }}\n");
     github.run(push("refs/heads/main"));
     assert!(github.requests.iter().all(|r| !r.path.contains("/commits/")), "no commit read when no template uses it");
 }
 
 #[test]
 fn a_template_without_a_value_fails_its_target_only() {
-    let mut github = GitHub::with_config("review:\n  auto_deploy_on: refs/heads/main\n  environment: pr${{ pr }}\nstaging:\n  auto_deploy_on: refs/heads/main\n  environment: staging\n");
+    let mut github = GitHub::after_push("review:\n  auto_deploy_on: refs/heads/main\n  environment: pr${{ pr }}\nstaging:\n  auto_deploy_on: refs/heads/main\n  environment: staging\n");
     let outcome = github.run(push("refs/heads/main"));
     let environments: Vec<_> = github.created().iter().map(|b| b["environment"].clone()).collect();
     assert_eq!(environments, [json!("staging")]);
@@ -197,7 +200,7 @@ fn a_template_without_a_value_fails_its_target_only() {
 fn a_deleted_ref_deploys_nothing_and_reads_nothing() {
     let mut invocation = push("refs/heads/main");
     invocation.event = invocation.event.replace("\"deleted\":false", "\"deleted\":true");
-    let mut github = GitHub::with_config(CONFIG);
+    let mut github = GitHub::after_push(CONFIG);
     let outcome = github.run(invocation);
     assert!(github.requests.is_empty());
     assert_eq!(outcome.failure, None);
@@ -205,7 +208,7 @@ fn a_deleted_ref_deploys_nothing_and_reads_nothing() {
 
 #[test]
 fn a_refused_create_fails_the_run_and_says_why() {
-    let mut github = GitHub::with_config(CONFIG);
+    let mut github = GitHub::after_push(CONFIG);
     github.create_answer = Some(Reply::ok(422, r#"{"message":"No ref found for: a1b2c3d"}"#));
     let outcome = github.run(push("refs/heads/main"));
     assert_eq!(
@@ -221,6 +224,7 @@ fn when_the_existing_check_fails_nothing_is_created() {
     let mut engine = Engine::new(push("refs/heads/main"));
     engine.step(None);
     engine.step(Some(Reply::ok(200, CONFIG)));
+    engine.step(Some(Reply::ok(200, json!({ "ref": "refs/heads/main", "object": { "sha": SHA, "type": "commit" } }).to_string())));
     let Next::Done(outcome) = engine.step(Some(Reply::Lost { error: "socket hang up".into() })).next else { panic!("no create may follow") };
     assert!(outcome.failure.unwrap().contains("could not look for an existing deployment to staging: socket hang up"));
 }
@@ -239,9 +243,90 @@ fn an_unreadable_config_fails_with_githubs_words() {
 #[test]
 fn a_deployment_for_another_task_is_not_this_one() {
     // The README's canary: same environment as production, its own task.
-    let mut github = GitHub::with_config("production:\n  auto_deploy_on: refs/heads/main\n");
+    let mut github = GitHub::after_push("production:\n  auto_deploy_on: refs/heads/main\n");
     github.deployments.push(json!({ "id": 5, "sha": SHA, "environment": "production", "task": "deploy:canary" }));
     let outcome = github.run(push("refs/heads/main"));
     assert_eq!(outcome.failure, None);
     assert_eq!(github.created().len(), 1, "the canary's deployment does not count as production's");
+}
+
+#[test]
+fn a_push_whose_branch_has_moved_on_is_superseded_by_the_newer_commit() {
+    // A re-run of an old push, or a run that lost a race: deploying it would roll main back.
+    let mut github = GitHub::after_push(CONFIG);
+    github.refs.insert("heads/main".into(), OLD.into());
+    let outcome = github.run(push("refs/heads/main"));
+    assert_eq!(outcome.failure, None);
+    assert!(github.writes().is_empty());
+    assert_eq!(github.paths(), ["Get /repos/octo/app/contents/.github/deploy.yml", "Get /repos/octo/app/git/ref/heads/main"], "nothing else is read");
+    assert_eq!(
+        json_output(&outcome, "skipped"),
+        json!([{ "target": "staging", "environment": "", "ref": "refs/heads/main", "sha": SHA, "reason": format!("superseded by {}", &OLD[..7]) }])
+    );
+    assert!(outcome.summary.contains("superseded by 0000000"), "{}", outcome.summary);
+}
+
+#[test]
+fn a_tag_push_deploys_only_while_the_tag_still_points_at_the_commit() {
+    let mut github = GitHub::after_push(CONFIG);
+    github.refs.insert("tags/v1.2.3".into(), OLD.into());
+    let outcome = github.run(push("refs/tags/v1.2.3"));
+    assert!(github.writes().is_empty());
+    assert_eq!(json_output(&outcome, "skipped")[0]["reason"], "superseded by 0000000");
+
+    // Deleted since: nothing to deploy, and nothing to fail over.
+    let mut github = GitHub::after_push(CONFIG);
+    let outcome = github.run(push("refs/tags/v1.2.3"));
+    assert_eq!(outcome.failure, None);
+    assert_eq!(json_output(&outcome, "skipped")[0]["reason"], "refs/tags/v1.2.3 does not exist (any more)");
+}
+
+#[test]
+fn an_annotated_tag_push_names_the_tag_object_and_deploys_the_commit_it_tags() {
+    const TAG_OBJECT: &str = "7a9b0c1d2e3f40516273849a5b6c7d8e9f012345";
+    let mut github = GitHub::after_push("production:\n  auto_deploy_on: refs/tags/v*\n");
+    github.refs.insert("tags/v2.0.0".into(), TAG_OBJECT.into());
+    github.tag_objects.insert(TAG_OBJECT.into(), SHA.into());
+    let mut invocation = push("refs/tags/v2.0.0");
+    invocation.event = invocation.event.replace(SHA, TAG_OBJECT);
+    let outcome = github.run(invocation);
+    assert_eq!(outcome.failure, None, "{:?}", github.log);
+    assert_eq!(github.paths()[1..3], ["Get /repos/octo/app/git/ref/tags/v2.0.0".to_string(), format!("Get /repos/octo/app/git/tags/{TAG_OBJECT}")]);
+    assert_eq!(github.created()[0]["ref"], SHA, "the commit, not the tag object");
+    assert_eq!(json_output(&outcome, "deployments")[0]["sha"], SHA);
+}
+
+#[test]
+fn a_ref_github_will_not_show_fails_the_target_with_the_fix() {
+    let mut engine = Engine::new(push("refs/heads/main"));
+    engine.step(None);
+    engine.step(Some(Reply::ok(200, CONFIG)));
+    let Next::Done(outcome) = engine.step(Some(Reply::ok(403, r#"{"message":"Resource not accessible by integration"}"#))).next else { panic!("no create may follow") };
+    assert_eq!(
+        outcome.failure.as_deref(),
+        Some("1 of 1 deployment failed. staging: could not read refs/heads/main: GitHub answered 403: Resource not accessible by integration. The token may lack the permission: give the workflow `permissions: contents: read` (or use a token that has it).")
+    );
+}
+
+#[test]
+fn with_auto_merge_a_branch_is_deployed_by_name_and_a_tag_as_its_exact_commit() {
+    let config = "staging:\n  auto_deploy_on: refs/heads/*\n  auto_merge: true\nproduction:\n  auto_deploy_on: refs/tags/v*\n  auto_merge: true\n";
+    let mut github = GitHub::after_push(config);
+    let mut invocation = push("refs/heads/main");
+    invocation.inputs.insert("dry-run".into(), "true".into());
+    let outcome = github.run(invocation);
+    // What a dry run shows is what the run would send.
+    let request = serde_json::to_value(&outcome.decisions[0]).unwrap()["request"]["body"].clone();
+    assert_eq!((request["ref"].as_str(), request["auto_merge"].as_bool()), (Some("main"), Some(true)));
+
+    let mut github = GitHub::after_push(config);
+    github.run(push("refs/heads/main"));
+    assert_eq!(github.created()[0]["ref"], "main");
+
+    let mut github = GitHub::after_push(config);
+    github.refs.insert("tags/v1.2.3".into(), SHA.into());
+    github.run(push("refs/tags/v1.2.3"));
+    let body = &github.created()[0];
+    assert_eq!((body["ref"].as_str(), body["auto_merge"].as_bool()), (Some(SHA), Some(false)));
+    assert!(github.logged("production: `auto_merge` merges only into a branch; refs/tags/v1.2.3 is none, so its exact commit is deployed without merging."));
 }

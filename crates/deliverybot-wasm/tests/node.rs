@@ -183,7 +183,10 @@ fn a_body_crosses_as_bytes_and_is_read_as_utf8() {
     engine.step().unwrap();
     // The config's bytes as they came, one of them not UTF-8: read with U+FFFD, as the payload is.
     let config = b"staging:\n  auto_deploy_on: refs/heads/main\n  environment: st\xe9ging\n";
-    let step = parsed(engine.answer(200, js(&json!({})), &bytes(config)));
+    parsed(engine.answer(200, js(&json!({})), &bytes(config)));
+    // Where main points now: still the pushed commit.
+    let tip = br#"{"object":{"sha":"6113728f27ae82c7b1a177c8d03f9e96e0adf246","type":"commit"}}"#;
+    let step = parsed(engine.answer(200, js(&json!({})), &bytes(tip)));
     let query = step["next"]["query"].as_array().unwrap();
     assert!(query.contains(&json!(["environment", "st\u{fffd}ging"])), "{query:?}");
 }

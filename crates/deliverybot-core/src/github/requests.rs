@@ -76,6 +76,24 @@ pub fn get_pull(repo: &Repo, number: u64) -> Request {
     Request::get(format!("{}/pulls/{number}", repo_path(repo)), format!("read pull request #{number}"))
 }
 
+/// `GET /repos/{owner}/{repo}/commits/{sha}/pulls`: the pull requests a commit belongs to (the open
+/// ones whose branch has it; for a commit already on the default branch, the one that merged it).
+pub fn commit_pulls(repo: &Repo, sha: &str, page: u32) -> Request {
+    Request::get(format!("{}/commits/{}/pulls", repo_path(repo), encode(sha)), format!("find the pull requests of {}", short_sha(sha)))
+        .query("per_page", "100")
+        .query("page", page.to_string())
+}
+
+/// `GET /repos/{owner}/{repo}/pulls?state=open`: the open pull requests, most recently updated first.
+pub fn open_pulls(repo: &Repo, page: u32) -> Request {
+    Request::get(format!("{}/pulls", repo_path(repo)), "list the open pull requests".to_string())
+        .query("state", "open")
+        .query("sort", "updated")
+        .query("direction", "desc")
+        .query("per_page", "100")
+        .query("page", page.to_string())
+}
+
 /// `GET /repos/{owner}/{repo}/commits/{sha}/status`: the latest status of each context.
 pub fn combined_status(repo: &Repo, sha: &str, page: u32) -> Request {
     Request::get(format!("{}/commits/{}/status", repo_path(repo), encode(sha)), format!("read the commit statuses of {}", short_sha(sha)))

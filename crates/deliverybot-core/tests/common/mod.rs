@@ -9,6 +9,9 @@ use std::collections::BTreeMap;
 pub const SHA: &str = "a1b2c3d4e5f60718293a4b5c6d7e8f9012345678";
 pub const OLD: &str = "0000000000000000000000000000000000000001";
 
+/// What a run says when GitHub answers a create with 202 (`auto_merge`: it merged instead).
+pub const MERGED_INSTEAD: &str = "GitHub merged the default branch into the branch instead of deploying it (\"Auto-merged main into feature on deployment.\"); with `auto_merge` the merge commit deploys, on the next event about it: its push, its checks or a schedule (a merge made with the default GITHUB_TOKEN starts no workflow itself)";
+
 #[derive(Default)]
 pub struct GitHub {
     pub config: Option<String>,
@@ -27,6 +30,8 @@ pub struct GitHub {
     pub roles: BTreeMap<String, String>,
     /// Lock refs (`deliverybot/locks/production` → tag sha) and tag objects (sha → message).
     pub tags: BTreeMap<String, String>,
+    /// Annotated release tags: tag object sha → the commit it tags (its ref in `refs`).
+    pub tag_objects: BTreeMap<String, String>,
     /// Comments posted, and commit statuses created (`context` → sha).
     pub comments: Vec<String>,
     pub created_statuses: Vec<(String, String)>,
@@ -39,6 +44,12 @@ pub struct GitHub {
 impl GitHub {
     pub fn with_config(config: &str) -> GitHub {
         GitHub { config: Some(config.to_string()), ..GitHub::default() }
+    }
+
+    /// `config` on main, and main at `SHA`: the repository as the example push leaves it.
+    pub fn after_push(config: &str) -> GitHub {
+        let refs = BTreeMap::from([("heads/main".to_string(), SHA.to_string())]);
+        GitHub { refs, ..GitHub::with_config(config) }
     }
 
     pub fn run(&mut self, invocation: Invocation) -> Outcome {
@@ -157,7 +168,7 @@ impl GitHub {
             },
             (Method::Get, ["git", "ref", rest @ ..]) => match self.refs.get(&decode_path(rest)) {
                 Some(sha) => {
-                    let kind = if rest[0] == "deliverybot" { "tag" } else { "commit" };
+                    let kind = if rest[0] == "deliverybot" || self.tag_objects.contains_key(sha) { "tag" } else { "commit" };
                     Reply::ok(200, json!({ "ref": format!("refs/{}", rest.join("/")), "object": { "sha": sha, "type": kind } }).to_string())
                 }
                 None => Reply::ok(404, r#"{"message":"Not Found"}"#),
@@ -175,6 +186,16 @@ impl GitHub {
                     })
                     .collect();
                 Reply::ok(200, Value::Array(refs).to_string())
+            }
+            // The pull requests whose head the commit is (GitHub also lists others that have it).
+            (Method::Get, ["commits", sha, "pulls"]) => {
+                let pulls: Vec<Value> = self.pulls.values().filter(|pr| pr["head"]["sha"] == json!(sha)).cloned().collect();
+                GitHub::page(pulls, request)
+            }
+            (Method::Get, ["pulls"]) => {
+                assert_eq!(GitHub::query(request, "state").as_deref(), Some("open"));
+                let pulls: Vec<Value> = self.pulls.values().rev().filter(|pr| pr["state"] == "open").cloned().collect();
+                GitHub::page(pulls, request)
             }
             (Method::Get, ["pulls", number]) => match self.pulls.get(&number.parse::<u64>().unwrap()) {
                 Some(pr) => Reply::ok(200, pr.to_string()),
@@ -194,6 +215,9 @@ impl GitHub {
                 let sha = format!("{:040}", self.tags.len() + 1);
                 self.tags.insert(sha.clone(), request.body.as_ref().unwrap()["message"].as_str().unwrap().to_string());
                 Reply::ok(201, json!({ "sha": sha }).to_string())
+            }
+            (Method::Get, ["git", "tags", sha]) if self.tag_objects.contains_key(*sha) => {
+                Reply::ok(200, json!({ "sha": sha, "object": { "sha": self.tag_objects[*sha], "type": "commit" } }).to_string())
             }
             (Method::Get, ["git", "tags", sha]) => match self.tags.get(*sha) {
                 Some(message) => Reply::ok(200, json!({ "sha": sha, "message": message, "tagger": { "name": "bot", "date": "2026-11-26T10:00:00Z" } }).to_string()),

@@ -1,8 +1,10 @@
 //! From the event to candidates: the refs and commits it asks to deploy, each paired with the
-//! targets that select it. A push or a pull request names its commit; a check names a commit whose
-//! ref must be read; a dispatch names a ref to resolve; a schedule lists the refs of every
+//! targets that select it. A push or a pull request names its commit, and a check names a commit:
+//! each deploys only while it is still the tip of its ref (or the head of its pull request), so the
+//! ref is read first. A dispatch names a ref to resolve; a schedule lists the refs of every
 //! automatic target.
 
+use super::pulls::{self, Lookup, PullLookup};
 use super::{Deliver, Progress};
 use crate::config::{Config, Trigger};
 use crate::event::{CheckEvent, Dispatch, Event, PullRequest, PullRequestEvent, Push, Repository};
@@ -12,7 +14,6 @@ use crate::protocol::{Outcome, Reply};
 use crate::refs::short_sha;
 use crate::report::Decision;
 use crate::rules::select::{self, Selection};
-use std::collections::BTreeSet;
 
 /// What the event asks the rules to look at.
 pub(super) enum Origin {
@@ -77,22 +78,27 @@ pub(super) struct Candidate {
     pub fallbacks: Vec<String>,
 }
 
-/// What is known of where the candidate's ref points now.
+/// What is known of where the candidate's ref points now. Every automatic candidate reads it (an
+/// event may be delivered late or run again, after its ref has moved on); only a manual deploy of
+/// a named commit does not.
 pub(super) enum Tip {
-    /// The event itself says `sha` is the tip.
-    Known,
+    /// `/deploy` of the pull request's head it was asked for: deployed as asked.
+    Asked,
     /// Read the ref to learn whether `sha` is still its tip (or, with no `sha`, what the tip is).
     ReadRef,
-    /// The ref is an annotated tag: read the tag object for its commit.
+    /// The ref is an annotated tag: read the tag object for its commit. (A push of an annotated tag
+    /// names the tag object itself; the commit it tags is what deploys.)
     ReadTag(String),
-    /// Read the pull request for its head, draft state and fields.
+    /// Read the pull request for its head, state, draft state and fields.
     ReadPull(u64),
     /// Resolve a dispatch's ref (branch, tag or commit) to a commit.
     Resolve,
     /// Read: the commit the ref points to now.
     Read(String),
-    /// The ref is gone, or could not be read: why.
+    /// The ref (or pull request) is gone: why.
     Gone(String),
+    /// GitHub would not say where it points: why, with the fix.
+    Unreadable(String),
 }
 
 /// How a dispatch's `ref` input is read: a full ref as a ref (annotated tags included), a commit
@@ -122,12 +128,12 @@ impl Deliver {
     pub(super) fn select(&mut self, config: &Config, log: &mut Log) {
         match std::mem::replace(&mut self.origin, Origin::Schedule) {
             Origin::Push(push) => {
-                let candidate = self.candidate(push.git_ref.clone(), push.after.clone(), None, Tip::Known, false);
+                let candidate = self.candidate(push.git_ref.clone(), push.after.clone(), None, Tip::ReadRef, false);
                 self.select_ref(config, candidate, &push.git_ref, log);
                 self.origin = Origin::Push(push);
             }
             Origin::PullRequest(pr) => {
-                let candidate = self.candidate(pr.git_ref(), pr.head_sha.clone(), Some(pr.clone()), Tip::Known, false);
+                let candidate = self.candidate(pr.git_ref(), pr.head_sha.clone(), Some(pr.clone()), Tip::ReadPull(pr.number), false);
                 self.select_pull_request(config, candidate, log);
                 self.origin = Origin::PullRequest(pr);
             }
@@ -148,7 +154,7 @@ impl Deliver {
             match select::by_ref(spec, git_ref) {
                 Selection::Deploys => {
                     log.info(format!("{}: {git_ref} matches.", spec.name));
-                    self.plan(target, candidate, Progress::Render);
+                    self.plan(target, candidate, Progress::Tip);
                 }
                 Selection::Skipped { reason } | Selection::NotSelected { reason } => {
                     self.unselected += 1;
@@ -167,7 +173,7 @@ impl Deliver {
             match select::by_pull_request(spec, &pr) {
                 Selection::Deploys => {
                     log.info(format!("{}: deploys pull request #{}.", spec.name, pr.number));
-                    self.plan(target, candidate, Progress::Render);
+                    self.plan(target, candidate, Progress::Tip);
                 }
                 Selection::Skipped { reason } => {
                     log.info(format!("{}: skipped: {reason}.", spec.name));
@@ -185,7 +191,8 @@ impl Deliver {
     }
 
     /// The commit may be the tip of a branch, of a tag (a tag's workflow run names the tag as its
-    /// "branch"), or the head of pull requests; reading the ref tells.
+    /// "branch"), or the head of pull requests; reading the ref tells. A check that names no pull
+    /// request (every `status`, a check on a fork's commit) has them looked up.
     fn select_check(&mut self, config: &Config, check: &CheckEvent, log: &mut Log) {
         for name in &check.names {
             for git_ref in [format!("refs/heads/{name}"), format!("refs/tags/{name}")] {
@@ -199,7 +206,10 @@ impl Deliver {
                 }
             }
         }
-        let pr_targets = config.targets.iter().any(|t| t.auto_deploy_on == Some(Trigger::PullRequest));
+        let pr_targets = pulls::wanted(config);
+        if pr_targets && check.pull_requests.is_empty() {
+            self.pull_lookup = Some(PullLookup::new(Lookup::OfCommit(check.sha.clone())));
+        }
         for &number in check.pull_requests.iter().filter(|_| pr_targets) {
             let candidate = self.candidate(format!("refs/pull/{number}/head"), check.sha.clone(), None, Tip::ReadPull(number), false);
             for target in 0..config.targets.len() {
@@ -208,8 +218,8 @@ impl Deliver {
                 }
             }
         }
-        self.unselected = config.targets.len().saturating_sub(self.plans.iter().map(|p| p.target).collect::<BTreeSet<_>>().len());
-        if self.plans.is_empty() {
+        self.count_unselected(config.targets.len());
+        if self.plans.is_empty() && self.pull_lookup.is_none() {
             log.info(format!("No target deploys {} on this check.", short_sha(&check.sha)));
         }
     }
@@ -237,7 +247,8 @@ impl Deliver {
     }
 
     /// A schedule deploys the tip of each automatic target's ref: a pattern's refs are listed
-    /// (by the prefix before its `*`), an exact ref is read.
+    /// (by the prefix before its `*`), an exact ref is read; and the head of each open pull request
+    /// for the `pr` targets.
     fn select_schedule(&mut self, config: &Config) {
         for (target, spec) in config.targets.iter().enumerate() {
             match &spec.auto_deploy_on {
@@ -253,9 +264,13 @@ impl Deliver {
                         self.plan(target, candidate, Progress::Tip);
                     }
                 },
-                _ => self.unselected += 1,
+                Some(Trigger::PullRequest) | None => {}
             }
         }
+        if pulls::wanted(config) {
+            self.pull_lookup = Some(PullLookup::new(Lookup::Open));
+        }
+        self.count_unselected(config.targets.len());
     }
 
     /// A schedule's listing of refs by prefix: each ref a candidate for the targets it selects.
@@ -279,13 +294,15 @@ impl Deliver {
                 let config = self.config();
                 (0..config.targets.len()).filter(|&t| select::by_ref(&config.targets[t], &git_ref.name).deploys()).collect()
             };
-            // An annotated tag points to a tag object: read it for the commit.
-            let (sha, tip) = if git_ref.kind == "tag" { (String::new(), Tip::ReadTag(git_ref.sha)) } else { (git_ref.sha, Tip::Known) };
+            // Listed just now: the tip. An annotated tag points to a tag object: read it for the commit.
+            let (sha, tip) = if git_ref.kind == "tag" { (String::new(), Tip::ReadTag(git_ref.sha)) } else { (git_ref.sha.clone(), Tip::Read(git_ref.sha)) };
             let candidate = self.candidate(git_ref.name, sha, None, tip, false);
             for target in targets {
                 self.plan(target, candidate, Progress::Tip);
             }
         }
+        let targets = self.config().targets.len();
+        self.count_unselected(targets);
     }
 }
 

@@ -12,6 +12,7 @@ use crate::protocol::{Reply, Request};
 use crate::refs::short_sha;
 use crate::report::Decision;
 use crate::rules::checks::CheckState;
+use crate::rules::merge::{self, DeployedRef};
 use crate::template::Var;
 use serde_json::Value;
 
@@ -34,11 +35,8 @@ fn created(reply: &Reply, purpose: &str) -> Created {
             Ok(deployment) => Created::Yes(deployment),
             Err(reason) => Created::No(Decision::Failed { reason }),
         },
-        // 202: GitHub merged the default branch into the ref instead (auto_merge); the merge commit
-        // is a new push, which its own run deploys.
-        Answer::Success { body, .. } => Created::No(Decision::NotCreated {
-            reason: format!("GitHub merged the default branch into the ref instead of deploying ({}); the merge commit deploys on its own push", github::message_of(body)),
-        }),
+        // 202: `auto_merge`, and the branch was behind: GitHub merged instead of deploying.
+        Answer::Success { body, .. } => Created::No(Decision::NotCreated { reason: merge::merged_instead(&github::message_of(body)) }),
         // GitHub may have created it before failing to answer.
         lost @ (Answer::Refused { status: 500 | 502 | 503 | 504, .. } | Answer::Lost { .. }) => Created::Lost(lost.said()),
         Answer::Refused { status: 409, message } => Created::No(conflict(reply, message)),
@@ -104,6 +102,9 @@ impl Deliver {
                     // Forced: GitHub must not check them either.
                     rendered.body.required_contexts.clear();
                 }
+                if merge::deployed_ref(rendered.body.auto_merge, &candidate.git_ref) == DeployedRef::Unmergeable {
+                    log.notice(format!("{}: `auto_merge` merges only into a branch; {} is none, so its exact commit is deployed without merging.", target.name, candidate.git_ref));
+                }
                 self.plans[index].body = Some(rendered.body);
                 Progress::Existing
             }
@@ -117,10 +118,25 @@ impl Deliver {
         self.plans[index].progress = progress;
     }
 
+    /// The create request's body: the rendered deployment of the exact commit, or with `auto_merge`
+    /// of the branch by name. (Set here, after rendering: what it names depends on the candidate's
+    /// ref, not on the target's templates.)
+    pub(super) fn create_body(&self, index: usize) -> Value {
+        let plan = &self.plans[index];
+        let body = plan.body.as_ref().expect("rendered before it is created");
+        let mut json = body.to_json();
+        match merge::deployed_ref(body.auto_merge, &self.candidates[plan.candidate].git_ref) {
+            DeployedRef::Commit => {}
+            DeployedRef::Branch(branch) => json["ref"] = Value::String(branch.to_string()),
+            DeployedRef::Unmergeable => json["auto_merge"] = Value::Bool(false),
+        }
+        json
+    }
+
     pub(super) fn create_request(&mut self, index: usize, attempt: u8) -> Request {
         let body = self.plans[index].body.as_ref().expect("rendered before it is created");
         let purpose = format!("create the {} deployment for target {}", body.environment, self.target_name(index));
-        let request = github::create_deployment(&self.repo, body.to_json(), purpose);
+        let request = github::create_deployment(&self.repo, self.create_body(index), purpose);
         self.awaiting = Some(Awaiting::Create(index, attempt));
         request
     }
@@ -240,7 +256,8 @@ mod tests {
 
     #[test]
     fn a_202_is_a_merge_not_a_deployment() {
-        assert!(matches!(create(202, r#"{"message":"Auto-merged main into topic on deployment."}"#), Created::No(Decision::NotCreated { reason }) if reason.contains("Auto-merged main")));
+        let merged = create(202, r#"{"message":"Auto-merged main into topic on deployment."}"#);
+        assert_eq!(merged, Created::No(Decision::NotCreated { reason: merge::merged_instead("Auto-merged main into topic on deployment.") }));
     }
 
     #[test]

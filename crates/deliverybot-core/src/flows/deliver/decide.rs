@@ -13,14 +13,15 @@ use crate::rules::checks::Check;
 use crate::rules::decide::{self, Gate};
 
 impl Deliver {
-    /// The candidate's tip is known: only the tip deploys, and a pull request read after its event
-    /// only while it is open and taken by the target.
+    /// The candidate's tip is known: only the tip deploys (but what a manual deploy asked for), and a
+    /// pull request read after its event only while it is open and taken by the target.
     pub(super) fn judge_tip(&mut self, index: usize) {
         let candidate = &self.candidates[self.plans[index].candidate];
         let gate = match &candidate.tip {
             Tip::Gone(reason) => Gate::Stop(Decision::Skipped { reason: reason.clone() }),
+            Tip::Unreadable(reason) => Gate::Stop(Decision::Failed { reason: reason.clone() }),
             Tip::Read(tip) => decide::superseded(&candidate.sha, tip),
-            Tip::Known => Gate::Pass,
+            Tip::Asked => Gate::Pass,
             Tip::ReadRef | Tip::ReadTag(_) | Tip::ReadPull(_) | Tip::Resolve => unreachable!("judged once read"),
         };
         let gate = match (gate, &candidate.pull_request) {

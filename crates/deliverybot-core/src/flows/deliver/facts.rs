@@ -42,7 +42,7 @@ impl Deliver {
             Tip::ReadTag(sha) => github::get_tag(&self.repo, sha),
             Tip::ReadPull(number) => github::get_pull(&self.repo, *number),
             Tip::Resolve => github::get_commit(&self.repo, &candidate.git_ref),
-            Tip::Known | Tip::Read(_) | Tip::Gone(_) => return None,
+            Tip::Asked | Tip::Read(_) | Tip::Gone(_) | Tip::Unreadable(_) => return None,
         };
         self.awaiting = Some(Awaiting::Tip(candidate_index));
         Some(request)
@@ -68,8 +68,10 @@ impl Deliver {
                 candidate.tip = Tip::Gone(format!("{what} does not exist (any more)"));
                 return;
             }
+            // Not knowing where the ref points, deploying could roll it back: fail, with the fix.
             failed => {
-                candidate.tip = Tip::Gone(format!("could not read {what}: {}", failed.said()));
+                let permission = if matches!(candidate.tip, Tip::ReadPull(_)) { "pull-requests: read" } else { "contents: read" };
+                candidate.tip = Tip::Unreadable(failed.refusal(&format!("read {what}"), Some(permission)));
                 return;
             }
         };
@@ -78,29 +80,35 @@ impl Deliver {
             let found = github::text(&value, pointer).ok_or_else(|| github::missing(purpose, pointer))?.to_string();
             Ok((found, value))
         };
-        let fact: Result<(String, Tip), String> = match std::mem::replace(&mut candidate.tip, Tip::Known) {
+        let fact: Result<Tip, String> = match std::mem::replace(&mut candidate.tip, Tip::Asked) {
             Tip::ReadRef => field(body, "read a ref", "/object/sha").map(|(sha, value)| {
-                if github::text(&value, "/object/type") == Some("tag") { (String::new(), Tip::ReadTag(sha)) } else { (sha, Tip::Known) }
+                if github::text(&value, "/object/type") == Some("tag") { Tip::ReadTag(sha) } else { Tip::Read(sha) }
             }),
-            Tip::ReadTag(_) => field(body, "read a tag", "/object/sha").map(|(sha, _)| (sha, Tip::Known)),
-            Tip::Resolve => field(body, "resolve a ref", "/sha").map(|(sha, _)| (sha, Tip::Known)),
+            Tip::ReadTag(tag) => field(body, "read a tag", "/object/sha").map(|(commit, _)| {
+                // A push of an annotated tag names the tag object: still the tag's, so its commit deploys.
+                if candidate.sha == tag {
+                    candidate.sha = commit.clone();
+                }
+                Tip::Read(commit)
+            }),
+            Tip::Resolve => field(body, "resolve a ref", "/sha").map(|(sha, _)| Tip::Read(sha)),
             Tip::ReadPull(_) => github::json(body, "read a pull request").and_then(|object| PullRequest::from_object(object, 0)).map(|pr| {
                 let head = pr.head_sha.clone();
                 candidate.git_ref = pr.git_ref();
                 candidate.pull_request = Some(pr);
-                (head, Tip::Known)
+                Tip::Read(head)
             }),
-            other => Ok((candidate.sha.clone(), other)),
+            known @ (Tip::Asked | Tip::Read(_) | Tip::Gone(_) | Tip::Unreadable(_)) => Ok(known),
         };
         candidate.tip = match fact {
-            Ok((tip, Tip::Known)) => {
+            Ok(Tip::Read(tip)) => {
                 // A ref read without a commit named (a dispatch, a schedule): its tip is the commit.
                 if candidate.sha.is_empty() {
                     candidate.sha = tip.clone();
                 }
                 Tip::Read(tip)
             }
-            Ok((_, next)) => next,
+            Ok(next) => next,
             Err(reason) => Tip::Gone(reason),
         };
     }

@@ -2,22 +2,26 @@
 //!
 //! The repository is the only state. Each run re-derives what to do: read the config from the
 //! default branch; turn the event into candidates (a ref and a commit, maybe a pull request) and
-//! pair them with the targets they select (`candidates`); then for each pair gather the facts
+//! pair them with the targets they select (`candidates`; the pull requests a check or a schedule
+//! must look up: `pulls`); then for each pair gather the facts
 //! (`facts`) and decide (`decide`, by the gates of `rules::decide`), in order:
 //!
-//! 1. stale: the commit is no longer the tip of its ref → superseded (only for events that do not
-//!    themselves say it is the tip: checks, schedules);
+//! 1. stale: the commit is no longer the tip of its ref, or the head of its pull request →
+//!    superseded (on every automatic path: an event may arrive late or be run again after its ref
+//!    moved on; a manual deploy deploys what was asked);
 //! 2. already deployed: a deployment of this commit to the rendered environment exists → skip
 //!    (not for manual dispatches, which may redeploy on purpose, for a rollback);
 //! 3. checks: every `required_contexts` entry green → go on; pending or missing → waiting (a later
 //!    event deploys it); failed → blocked;
 //! 4. locked: the environment is locked (`/lock`) → not deployed, from any path;
-//! 5. create the deployment, and start the `settings.dispatch` workflow for it (`create`).
+//! 5. create the deployment (of the exact commit; with `auto_merge`, of its branch by name, as
+//!    `rules::merge` says), and start the `settings.dispatch` workflow for it (`create`).
 
 mod candidates;
 mod create;
 mod decide;
 mod facts;
+mod pulls;
 
 use crate::config::Config;
 use crate::deployment::NewDeployment;
@@ -33,6 +37,7 @@ use crate::refs::{short_name, short_sha};
 use crate::report::{Decision, Report, Row};
 use candidates::{Candidate, Origin, Tip};
 use facts::{ChecksFetch, Fetch};
+use pulls::PullLookup;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -49,6 +54,8 @@ pub(crate) struct Deliver {
     /// Ref prefixes a schedule lists (`heads/release-`), and whether each is still to be read.
     /// (GitHub answers matching-refs with every match at once: there are no pages.)
     listings: Vec<(String, bool)>,
+    /// Pull requests to look up for the `pr` targets (a check that names none, a schedule).
+    pull_lookup: Option<PullLookup>,
     candidates: Vec<Candidate>,
     plans: Vec<Plan>,
     /// (target, candidate) pairs already planned.
@@ -74,6 +81,7 @@ pub(crate) struct Deliver {
 enum Awaiting {
     Config,
     Listing(usize),
+    Pulls,
     Tip(usize),
     Commit(String),
     Statuses(String),
@@ -135,6 +143,7 @@ impl Deliver {
             origin,
             config,
             listings: Vec::new(),
+            pull_lookup: None,
             candidates: Vec::new(),
             plans: Vec::new(),
             planned: BTreeSet::new(),
@@ -166,7 +175,7 @@ impl Deliver {
         let name = config.targets[target].name.clone();
         log.info(format!("{name}: deploying #{} ({}) on request{}.", pr.number, short_sha(&pr.head_sha), if force { ", skipping its checks" } else { "" }));
         let mut deliver = Deliver::start(repo, settings, context, "issue_comment", Some(default_branch), Origin::PullRequest(pr.clone()), Some(config));
-        let candidate = deliver.candidate(pr.git_ref(), pr.head_sha.clone(), Some(pr), Tip::Known, true);
+        let candidate = deliver.candidate(pr.git_ref(), pr.head_sha.clone(), Some(pr), Tip::Asked, true);
         deliver.candidates[candidate].force = force;
         deliver.plan(target, candidate, Progress::Render);
         deliver
@@ -178,6 +187,12 @@ impl Deliver {
 
     fn target_name(&self, plan: usize) -> &str {
         &self.config().targets[self.plans[plan].target].name
+    }
+
+    /// Targets no candidate was planned for: not deployed by this event. (Checks and schedules
+    /// find their candidates as they read refs and pull requests, so they count as they go.)
+    fn count_unselected(&mut self, targets: usize) {
+        self.unselected = targets - self.plans.iter().map(|p| p.target).collect::<BTreeSet<_>>().len();
     }
 
     fn plan(&mut self, target: usize, candidate: usize, progress: Progress) {
@@ -224,10 +239,10 @@ impl Deliver {
                     environment: plan.body.as_ref().map(|b| b.environment.clone()).unwrap_or_default(),
                     git_ref: candidate.git_ref.clone(),
                     sha: candidate.sha.clone(),
-                    request: plan.body.as_ref().map(|body| RequestRecord {
+                    request: plan.body.as_ref().map(|_| RequestRecord {
                         method: Method::Post,
                         path: format!("{}/deployments", github::repo_path(&self.repo)),
-                        body: body.to_json(),
+                        body: self.create_body(index),
                     }),
                     decision: match &plan.progress {
                         Progress::Decided(decision) => decision.clone(),
@@ -254,6 +269,7 @@ impl Flow for Deliver {
         match self.awaiting.take() {
             Some(Awaiting::Config) => self.read_config(reply, log),
             Some(Awaiting::Listing(index)) => self.read_listing(index, reply, log),
+            Some(Awaiting::Pulls) => self.read_pulls(reply, log),
             Some(Awaiting::Tip(candidate)) => self.read_tip(candidate, reply),
             Some(Awaiting::Commit(sha)) => self.read_commit(sha, reply),
             Some(Awaiting::Statuses(sha)) => self.read_checks(sha, true, reply),
@@ -281,6 +297,9 @@ impl Flow for Deliver {
         if let Some(index) = self.listings.iter().position(|(_, unread)| *unread) {
             self.awaiting = Some(Awaiting::Listing(index));
             return Ok(github::matching_refs(&self.repo, &self.listings[index].0));
+        }
+        if let Some(request) = self.pulls_request() {
+            return Ok(request);
         }
         while let Some(plan) = self.plans.get(self.cursor) {
             let index = self.cursor;
