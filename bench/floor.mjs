@@ -2,8 +2,8 @@
 // tool on a push, with node:http, and do no other work. Nothing can be faster than this and still
 // talk to GitHub. `node bench/floor.mjs [tool]`, tool one of:
 //
-//   deliverybot (the default)  read the config, look for an existing deployment, read the
-//                              environment locks, create it
+//   deliverybot (the default)  read the config, read where the branch points, look for an existing
+//                              deployment, read the environment locks, create it
 //   bobheadxi                  bobheadxi/deployments `step: start`: create it, then its in_progress status
 //   chrnorm                    chrnorm/deployment-action: create it, then its pending status
 //
@@ -49,6 +49,7 @@ const tools = {
       'x-github-api-version': '2022-11-28',
     };
     await request('GET', `/repos/${repo}/contents/.github/deploy.yml?ref=master`, { ...headers, accept: 'application/vnd.github.raw+json' });
+    await request('GET', `/repos/${repo}/git/ref/heads/master`, headers);
     await request('GET', `/repos/${repo}/deployments?sha=${sha}&environment=staging&task=deploy&per_page=1`, headers);
     await request('GET', `/repos/${repo}/git/matching-refs/deliverybot/locks/`, headers);
     await request('POST', `/repos/${repo}/deployments`, headers, {
