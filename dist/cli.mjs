@@ -67,6 +67,9 @@ function factsResponder({ repository, config, facts = {} }) {
       const { environment, by, reason, pr } = lock;
       return ok({ sha, message: JSON.stringify({ environment, by, reason, pr }), tagger: { name: by, date: lock.since } });
     }],
+    // The pull requests of the facts (a pull request event's own by default): by head commit, or the open ones.
+    [/^\/commits\/([^/]+)\/pulls$/, ([sha], query) => page(Object.values(facts.pulls ?? {}).filter((pr) => pr?.head?.sha === sha), query)],
+    [/^\/pulls$/, (_, query) => page(Object.values(facts.pulls ?? {}).filter((pr) => (pr?.state ?? "open") === "open"), query)],
     [/^\/pulls\/(\d+)$/, ([number]) => facts.pulls?.[number] ? ok(facts.pulls[number]) : notFound(`no pull request #${number} in the facts`)]
   ];
   function page(items, query, wrap = (x) => x) {
@@ -507,6 +510,8 @@ function gatherFacts(options, payload) {
   const merged = {
     ...facts,
     sha: facts.sha ?? eventCommit(payload),
+    // A pull request event's pull request is as the event has it, unless the facts say otherwise.
+    pulls: payload.pull_request?.number ? { [payload.pull_request.number]: payload.pull_request, ...facts.pulls } : facts.pulls,
     statuses: { ...facts.statuses },
     check_runs: { ...facts.check_runs },
     deployments: [...facts.deployments ?? []],
