@@ -56,3 +56,44 @@ for (const [what, hidden] of hiding) {
     assert.deepEqual(run.state, {});
   });
 }
+
+// Names and titles reach templates: a branch name may hold any character from U+0080 on (git refuses
+// only ASCII's control characters, space and `~^:?*[\`), a pull request's title any at all. Rendered
+// into an environment or a task, one that ends a line, or another control character, fails that
+// target at its template, and the target creates nothing; shell syntax is left as data.
+const push = (ref) => ({ ...webhookExample('push', (p) => p.ref === 'refs/heads/master' && !p.deleted), ref });
+
+test('a branch named with U+0085 NEXT LINE fails the target whose environment renders it; nothing is created for it', async () => {
+  repo.setFile('master', '.github/deploy.yml', 'preview:\n  auto_deploy_on: refs/heads/*\n  environment: preview-${{ branch }}\nstaging:\n  auto_deploy_on: refs/heads/*\n  environment: staging\n');
+  const run = await runAction({ fake, eventName: 'push', payload: push('refs/heads/fix\u0085$(id)') });
+
+  assert.equal(run.code, 1, run.stdout + run.stderr);
+  assert.deepEqual(repo.deployments.map((d) => d.environment), ['staging'], 'the other target deploys');
+  const error = run.commands.find((c) => c.command === 'error' && c.properties.file);
+  assert.deepEqual(error.properties, { file: '.github/deploy.yml', line: '3', col: '16' });
+  assert.equal(error.message, '.github/deploy.yml:3:16: the environment renders to "preview-fix\\u{85}$(id)", which contains a next line (U+0085); an environment is a name of 1 to 255 characters (GitHub\'s limit) on one line, without control characters');
+  for (const name of acted(run)) assert.ok(['add-mask', 'debug', 'notice', 'warning', 'error', 'stop-commands', 'token'].includes(name), name);
+});
+
+const titled = [
+  ['\r', '\\r', 'a carriage return (U+000D)'],
+  ['\u2028', '\\u{2028}', 'a line separator (U+2028)'],
+  ['\u001b', '\\u{1b}', 'the control character U+001B'],
+];
+
+for (const [control, escaped, named] of titled) {
+  test(`a pull request title with ${hex(control)} fails the target whose task renders it, before any deployment is looked up or created`, async () => {
+    repo.setFile('master', '.github/deploy.yml', 'review:\n  auto_deploy_on: pr\n  environment: pr${{ pr }}\n  task: review:${{ pull_request.title }}\n');
+    const payload = webhookExample('pull_request', (p) => p.action === 'opened');
+    payload.pull_request.title = `Fix it${control}::save-state name=deployment::666`;
+    const run = await runAction({ fake, eventName: 'pull_request', payload });
+
+    assert.equal(run.code, 1, run.stdout + run.stderr);
+    assert.deepEqual(fake.writes(), []);
+    assert.ok(!fake.requests.some((r) => r.path.endsWith('/deployments')), 'not even a look for an earlier deployment');
+    const error = run.commands.find((c) => c.command === 'error' && c.properties.file);
+    assert.deepEqual(error.properties, { file: '.github/deploy.yml', line: '4', col: '9' });
+    assert.equal(error.message, `.github/deploy.yml:4:9: the task renders to "review:Fix it${escaped}::save-state name=deployment::666", which contains ${named}; a task is one line of text, without control characters`);
+    assert.deepEqual(run.state, {});
+  });
+}

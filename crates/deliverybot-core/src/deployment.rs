@@ -1,7 +1,7 @@
 //! The body of `POST /repos/{owner}/{repo}/deployments` for a target and a commit: the target's
 //! templates rendered with the variables of this event.
 
-use crate::config::{Payload, Target};
+use crate::config::{ControlCharacter, Payload, Target};
 use crate::refs::{short_name, short_sha};
 use crate::template::{Lookup, Template, Var};
 use crate::diagnostic::Diagnostic;
@@ -12,6 +12,8 @@ use serde_json::{json, Map, Value};
 pub const DESCRIPTION_LIMIT: usize = 140;
 /// GitHub's limit on environment names.
 pub const ENVIRONMENT_LIMIT: usize = 255;
+/// How much of a rendered value a message quotes: a commit message can be long.
+const QUOTED_LIMIT: usize = 100;
 
 /// Where a deployment comes from: the commit, the ref and event that chose it, and the run.
 #[derive(Debug, Clone)]
@@ -102,10 +104,11 @@ pub struct Rendered {
     pub notices: Vec<String>,
 }
 
-/// The environment a target deploys to for this source (to find its deployments again).
+/// The environment a target deploys to for this source (to find its deployments again, or to lock
+/// it): every path that names a target's environment renders it here, and so checks it.
 pub fn environment_of(target: &Target, source: &Source) -> Result<String, Vec<Diagnostic>> {
     let vars = Vars { source, target: &target.name, environment: None };
-    target.environment.render(&vars).map_err(|e| vec![e]).and_then(|name| valid_environment(name, &target.environment))
+    target.environment.render(&vars).and_then(|name| valid_environment(name, &target.environment)).map_err(|e| vec![e])
 }
 
 impl NewDeployment {
@@ -119,11 +122,11 @@ impl NewDeployment {
         let mut errors = Vec::new();
         let mut notices = Vec::new();
 
-        let environment = target.environment.render(&vars).map_err(|e| vec![e]).and_then(|name| valid_environment(name, &target.environment))?;
+        let environment = environment_of(target, source)?;
         vars.environment = Some(&environment);
 
         let mut collect = |result: Result<String, Diagnostic>| result.map_err(|e| errors.push(e)).unwrap_or_default();
-        let task = collect(target.task.render(&vars));
+        let task = collect(target.task.render(&vars).and_then(|task| valid_task(task, &target.task)));
         let description = match &target.description {
             Some(template) => collect(template.render(&vars)),
             None => format!("Deploy {} ({})", short_name(source.git_ref), short_sha(source.sha)),
@@ -168,19 +171,31 @@ impl NewDeployment {
     }
 }
 
-fn valid_environment(name: String, template: &Template) -> Result<String, Vec<Diagnostic>> {
+/// A rendered environment GitHub takes, on one line (see [`ControlCharacter`]).
+fn valid_environment(name: String, template: &Template) -> Result<String, Diagnostic> {
     let problem = if name.trim().is_empty() {
-        Some("is empty".to_string())
+        "is empty".to_string()
     } else if name.chars().count() > ENVIRONMENT_LIMIT {
-        Some(format!("is longer than GitHub's {ENVIRONMENT_LIMIT} characters"))
-    } else if name.chars().any(char::is_control) {
-        Some("contains a line break or another control character".to_string())
+        format!("is longer than GitHub's {ENVIRONMENT_LIMIT} characters")
+    } else if let Some((_, found)) = ControlCharacter::find(&name) {
+        format!("contains {found}")
     } else {
-        None
+        return Ok(name);
     };
-    match problem {
-        None => Ok(name),
-        Some(problem) => Err(vec![Diagnostic::at(template.pos, format!("the environment renders to {name:?}, which {problem}; GitHub needs a name of 1 to {ENVIRONMENT_LIMIT} characters on one line"))]),
+    Err(Diagnostic::at(
+        template.pos,
+        format!("the environment renders to {:?}, which {problem}; an environment is a name of 1 to {ENVIRONMENT_LIMIT} characters (GitHub's limit) on one line, without control characters", truncate(&name, QUOTED_LIMIT)),
+    ))
+}
+
+/// A rendered task on one line (see [`ControlCharacter`]).
+fn valid_task(task: String, template: &Template) -> Result<String, Diagnostic> {
+    match ControlCharacter::find(&task) {
+        None => Ok(task),
+        Some((_, found)) => Err(Diagnostic::at(
+            template.pos,
+            format!("the task renders to {:?}, which contains {found}; a task is one line of text, without control characters", truncate(&task, QUOTED_LIMIT)),
+        )),
     }
 }
 
@@ -225,7 +240,8 @@ pub fn truncate(text: &str, limit: usize) -> String {
 mod tests {
     use super::*;
     use serde_json::json;
-    use crate::config::Config;
+    use crate::config::{Config, CONTROLS};
+    use crate::diagnostic::Pos;
 
     const SHA: &str = "6113728f27ae82c7b1a177c8d03f9e96e0adf246";
 
@@ -326,11 +342,40 @@ web:
     fn the_rendered_environment_must_be_a_valid_name() {
         let long = "x".repeat(300);
         let errors = render(&format!("web:\n  environment: {long}\n")).unwrap_err();
-        assert!(errors[0].message.contains("is longer than GitHub's 255 characters"), "{}", errors[0]);
+        assert_eq!(errors[0].to_string(), format!("2:16: the environment renders to \"{}…\", which is longer than GitHub's 255 characters; an environment is a name of 1 to 255 characters (GitHub's limit) on one line, without control characters", "x".repeat(99)));
         let commit = json!({ "commit": { "message": "two\nlines" } });
         let config = Config::parse("web:\n  environment: ${{ commit.message }}\n").unwrap();
         let errors = NewDeployment::render(&config.targets[0], &source(None, Some(&commit))).unwrap_err();
-        assert_eq!(errors[0].to_string(), "2:16: the environment renders to \"two\\nlines\", which contains a line break or another control character; GitHub needs a name of 1 to 255 characters on one line");
+        assert_eq!(errors[0].to_string(), "2:16: the environment renders to \"two\\nlines\", which contains a line feed (U+000A); an environment is a name of 1 to 255 characters (GitHub's limit) on one line, without control characters");
+    }
+
+    #[test]
+    fn a_rendered_environment_or_task_with_a_control_character_fails_at_its_template() {
+        let config = Config::parse("review:\n  environment: review-${{ pull_request.title }}\nreview-task:\n  environment: pr${{ pr }}\n  task: deploy:${{ pull_request.head.ref }}\n").unwrap();
+        for &(control, named) in CONTROLS {
+            let pr = json!({ "number": 12, "title": format!("Fix{control}::save-state name=x::1"), "head": { "ref": format!("feature{control}$(id)") } });
+            let source = source(Some(&pr), None);
+            let errors = NewDeployment::render(&config.targets[0], &source).unwrap_err();
+            assert_eq!(errors.len(), 1);
+            assert_eq!(errors[0].pos, Some(Pos { line: 2, column: 16 }), "{named}");
+            assert!(errors[0].message.ends_with(&format!("which contains {named}; an environment is a name of 1 to 255 characters (GitHub's limit) on one line, without control characters")), "{}", errors[0]);
+            assert!(!errors[0].message.contains(control), "the message quotes the name escaped, on one line: {}", errors[0]);
+            assert_eq!(environment_of(&config.targets[0], &source), Err(errors), "locks and retiring render it the same way");
+
+            let errors = NewDeployment::render(&config.targets[1], &source).unwrap_err();
+            assert_eq!(errors[0].to_string(), format!("5:9: the task renders to {:?}, which contains {named}; a task is one line of text, without control characters", format!("deploy:feature{control}$(id)")));
+            assert_eq!(environment_of(&config.targets[1], &source), Ok("pr12".to_string()));
+        }
+    }
+
+    #[test]
+    fn shell_syntax_and_other_unicode_are_data_in_an_environment_and_a_task() {
+        // GitHub allows them; a deploy workflow passes these values to its shell through `env:`.
+        let pr = json!({ "number": 12, "title": "$(curl x | sh); `id` && echo 'a\"b' — Île\u{a0}de\u{3000}France \u{200b}\u{202e}", "head": { "ref": "feature/x" } });
+        let config = Config::parse("review:\n  environment: ${{ pull_request.title }}\n  task: ${{ pull_request.title }}\n").unwrap();
+        let body = NewDeployment::render(&config.targets[0], &source(Some(&pr), None)).unwrap().body;
+        assert_eq!(body.environment, pr["title"].as_str().unwrap());
+        assert_eq!(body.task, body.environment);
     }
 
     #[test]

@@ -28,6 +28,7 @@ mod value;
 
 use crate::diagnostic::{Diagnostic, Pos};
 use crate::template::{Template, Var};
+use std::fmt;
 
 /// A config, every target with its defaults applied.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -162,6 +163,41 @@ impl Payload {
     }
 }
 
+/// A character an environment or a task may not contain, as written in the config or as rendered:
+/// a control character (Unicode's Cc: C0, DEL and C1, U+0085 NEXT LINE among them) or the line and
+/// paragraph separators (U+2028, U+2029). Together these are every character Unicode says ends a
+/// line, so both values stay one line wherever they go: a log line, the job summary, and the deploy
+/// workflow that reads them from the deployment. Shell syntax (`$(...)`, backticks, `;`) is not
+/// refused: GitHub documents no rule for an environment name's characters beyond its length, a task
+/// is free text, and a deploy workflow keeps any value out of its shell's syntax by passing it
+/// through `env:`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ControlCharacter(pub char);
+
+impl ControlCharacter {
+    /// The first one in `text`, with its index in characters.
+    pub fn find(text: &str) -> Option<(usize, ControlCharacter)> {
+        text.chars().enumerate().find(|(_, c)| c.is_control() || matches!(c, '\u{2028}' | '\u{2029}')).map(|(i, c)| (i, ControlCharacter(c)))
+    }
+}
+
+/// `a line feed (U+000A)`, `the control character U+001B`.
+impl fmt::Display for ControlCharacter {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        let code = self.0 as u32;
+        let name = match self.0 {
+            '\t' => "a tab",
+            '\n' => "a line feed",
+            '\r' => "a carriage return",
+            '\u{85}' => "a next line",
+            '\u{2028}' => "a line separator",
+            '\u{2029}' => "a paragraph separator",
+            _ => return write!(f, "the control character U+{code:04X}"),
+        };
+        write!(f, "{name} (U+{code:04X})")
+    }
+}
+
 /// A payload value, with templates in its strings (keys and values).
 #[derive(Debug, Clone, PartialEq)]
 pub enum Payload {
@@ -185,6 +221,27 @@ fn errors(text: &str) -> Vec<String> {
     Config::parse(text).unwrap_err().into_iter().map(|d| d.to_string()).collect()
 }
 
+/// One character of each class [`ControlCharacter`] finds (C0, DEL, C1, the separators), as text
+/// from outside (a pull request title, a commit message, a fork's branch name) can carry it, and
+/// how messages name it: for the tests of the config and of rendering.
+#[cfg(test)]
+pub(crate) const CONTROLS: &[(char, &str)] = &[
+    ('\0', "the control character U+0000"),
+    ('\t', "a tab (U+0009)"),
+    ('\n', "a line feed (U+000A)"),
+    ('\u{b}', "the control character U+000B"),
+    ('\u{c}', "the control character U+000C"),
+    ('\r', "a carriage return (U+000D)"),
+    ('\u{1b}', "the control character U+001B"),
+    ('\u{7f}', "the control character U+007F"),
+    ('\u{80}', "the control character U+0080"),
+    ('\u{85}', "a next line (U+0085)"),
+    ('\u{9b}', "the control character U+009B"),
+    ('\u{9f}', "the control character U+009F"),
+    ('\u{2028}', "a line separator (U+2028)"),
+    ('\u{2029}', "a paragraph separator (U+2029)"),
+];
+
 /// A valid config's warnings as `line:column: message`, for the same tests.
 #[cfg(test)]
 fn warnings(text: &str) -> Vec<String> {
@@ -203,6 +260,16 @@ mod tests {
         assert_eq!(Role::NAMES.iter().map(|name| Role::parse(name).unwrap()).collect::<Vec<_>>(), [Role::Read, Role::Triage, Role::Write, Role::Maintain, Role::Admin]);
         assert!(Role::Read < Role::Write && Role::Write < Role::Admin, "from least to most access");
         assert_eq!(Role::parse("owner"), None);
+    }
+
+    #[test]
+    fn control_characters_are_those_that_end_a_line_or_control_a_terminal() {
+        for &(control, named) in CONTROLS {
+            assert_eq!(ControlCharacter::find(&format!("ab{control}c{control}")), Some((2, ControlCharacter(control))));
+            assert_eq!(ControlCharacter(control).to_string(), named);
+        }
+        // Shell syntax, spaces beyond ASCII, format characters (U+200B, U+202E) are text.
+        assert_eq!(ControlCharacter::find("staging-eu $(x) `y`; Île-de-France\u{a0}\u{3000}\u{2027}\u{200b}\u{202e}\u{fffd}"), None);
     }
 
     #[test]

@@ -7,7 +7,7 @@
 use super::keys::{self, SETTINGS_KEY, TARGET_KEYS};
 use super::legacy;
 use super::settings::read_settings;
-use super::value::{boolean, expected, payload_map, role, strings, template, trigger};
+use super::value::{boolean, expected, one_line_template, payload_map, role, strings, template, trigger};
 use super::{Config, Role, Settings, Target};
 use crate::diagnostic::{Diagnostic, Pos};
 use crate::template::{Place, Template};
@@ -117,8 +117,8 @@ fn read_target(name: String, pos: Pos, fields: Vec<(Node, Node)>, errors: &mut V
         }
         let result = match field {
             "auto_deploy_on" => trigger(&value).map(|t| target.auto_deploy_on = Some(t)),
-            "environment" => template(&value, field, Place::Environment).map(|t| target.environment = t),
-            "task" => template(&value, field, Place::Other).map(|t| target.task = t),
+            "environment" => one_line_template(&value, field, Place::Environment).map(|t| target.environment = t),
+            "task" => one_line_template(&value, field, Place::Other).map(|t| target.task = t),
             "description" => template(&value, field, Place::Other).map(|t| target.description = Some(t)),
             "payload" => match value.value {
                 Value::Map(entries) => payload_map(entries).map(|p| target.payload = p),

@@ -1,8 +1,8 @@
 //! The value of one key: what its key expects (true or false, a list of check names, a template,
 //! a ref pattern, a role, a payload), or the problems that say what it got instead.
 
-use super::{Payload, Role, Trigger};
-use crate::diagnostic::Diagnostic;
+use super::{ControlCharacter, Payload, Role, Trigger};
+use crate::diagnostic::{Diagnostic, Pos};
 use crate::refs::{self, PULL_REQUEST_REFS};
 use crate::template::{Place, Template};
 use crate::yaml::{Node, Text, Value};
@@ -53,6 +53,18 @@ pub(super) fn template(node: &Node, field: &str, place: Place) -> Result<Templat
         return Err(vec![Diagnostic::at(node.pos, format!("`{field}` cannot be empty"))]);
     }
     Template::compile(&text.value, node.pos, text.verbatim_at, place)
+}
+
+/// `environment` and `task`: as [`template`], and one line without control characters (see
+/// [`ControlCharacter`]), its quoted defaults included. The first such character is reported where
+/// it stands when the file holds the value one for one, else at the value.
+pub(super) fn one_line_template(node: &Node, field: &str, place: Place) -> Result<Template, Vec<Diagnostic>> {
+    let text = text(node, field)?;
+    if let Some((index, found)) = ControlCharacter::find(&text.value) {
+        let pos = text.verbatim_at.map_or(node.pos, |at| Pos { line: at.line, column: at.column + index });
+        return Err(vec![Diagnostic::at(pos, format!("`{field}` contains {found}; an environment or a task is one line without control characters"))]);
+    }
+    template(node, field, place)
 }
 
 /// `auto_deploy_on`: `pr`, or a full ref (a pattern like `main` would never match one). Pull
@@ -134,7 +146,6 @@ fn payload(node: Node) -> Result<Payload, Vec<Diagnostic>> {
 mod tests {
     use super::super::{errors, Config};
     use super::*;
-    use crate::diagnostic::Pos;
 
     #[test]
     fn templates_are_checked_when_the_config_is_read() {
@@ -147,7 +158,28 @@ mod tests {
         );
         // In quotes, an expression stands after the quote; after an escape, only the value's place is known.
         assert_eq!(errors("a:\n  task: 'x ${{ prr }}'\n")[0], "2:12: in `${{ prr }}`: unknown variable `prr`; did you mean `pr`?");
-        assert_eq!(errors("a:\n  task: \"\\tx ${{ prr }}\"\n")[0], "2:9: in `${{ prr }}`: unknown variable `prr`; did you mean `pr`?");
+        assert_eq!(errors("a:\n  description: \"\\tx ${{ prr }}\"\n")[0], "2:16: in `${{ prr }}`: unknown variable `prr`; did you mean `pr`?");
+    }
+
+    #[test]
+    fn an_environment_or_a_task_written_with_a_control_character_is_refused_where_it_stands() {
+        let rule = "an environment or a task is one line without control characters";
+        for &(control, named) in super::super::CONTROLS {
+            // Written with a YAML escape, it is placed at the value; `\u` spells every character.
+            let escaped = format!("\\u{:04X}", control as u32);
+            assert_eq!(errors(&format!("a:\n  environment: \"x{escaped}\"\nb:\n  task: \"deploy:{escaped}\"\n")), [
+                format!("2:16: `environment` contains {named}; {rule}"),
+                format!("4:9: `task` contains {named}; {rule}"),
+            ]);
+        }
+        // Where the file holds the value one for one, at the character itself.
+        assert_eq!(errors("a:\n  environment: stag\ting\n"), [format!("2:20: `environment` contains a tab (U+0009); {rule}")]);
+        assert_eq!(errors("a:\n  task: 'deploy \u{85}::x'\n"), [format!("2:17: `task` contains a next line (U+0085); {rule}")]);
+        // A block scalar's line breaks, and a quoted default, are in the value too.
+        assert_eq!(errors("a:\n  environment: |\n    staging\n"), [format!("3:5: `environment` contains a line feed (U+000A); {rule}")]);
+        assert_eq!(errors("a:\n  task: \"${{ tag || 'x\\ny' }}\"\n"), [format!("2:9: `task` contains a line feed (U+000A); {rule}")]);
+        // The description and the payload are free text.
+        assert!(Config::parse("a:\n  environment: >-\n    staging\n  description: \"two\\nlines\"\n  payload: { notes: \"\\u001b[31m\" }\n").is_ok());
     }
 
     #[test]
