@@ -191,9 +191,27 @@ fn any_of(value: &str, texts: &[String]) -> Result<String, String> {
         if text.chars().any(char::is_control) {
             return Err(format!("the check name {text:?} has a control character, which a workflow expression cannot hold"));
         }
-        tests.push(format!("{value} == '{}'", text.replace('\'', "''")));
+        tests.push(format!("{value} == {}", string(text)));
     }
     Ok(format!("({})", tests.join(" || ")))
+}
+
+/// A GitHub expression string for a text: `'it''s'`. GitHub would read a `${{` in it as the start
+/// of an expression, whatever the quotes, so a text that has one is put together by `format`
+/// from pieces that do not (`'$'` ends one piece, `'{{ ...'` starts the next).
+fn string(text: &str) -> String {
+    let quote = |piece: &str| format!("'{}'", piece.replace('\'', "''"));
+    let parts: Vec<&str> = text.split("${{").collect();
+    if parts.len() == 1 {
+        return quote(text);
+    }
+    let pieces: Vec<String> = parts
+        .iter()
+        .enumerate()
+        .map(|(at, part)| format!("{}{part}{}", if at > 0 { "{{" } else { "" }, if at + 1 < parts.len() { "$" } else { "" }))
+        .collect();
+    let slots: String = (0..pieces.len()).map(|at| format!("{{{at}}}")).collect();
+    format!("format('{slots}', {})", pieces.iter().map(|piece| quote(piece)).collect::<Vec<_>>().join(", "))
 }
 
 /// Five fields of the characters cron allows (GitHub refuses anything else when it loads the file).
@@ -229,6 +247,8 @@ mod tests {
     fn expressions_quote_their_strings() {
         assert_eq!(any_of("x", &["ci".into(), "it's".into()]).unwrap(), "(x == 'ci' || x == 'it''s')");
         assert!(any_of("x", &["a\nb".into()]).unwrap_err().contains("control character"));
+        assert_eq!(string("build (${{ matrix.os }})"), "format('{0}{1}', 'build ($', '{{ matrix.os }})')");
+        assert_eq!(string("a${{b${{c"), "format('{0}{1}{2}', 'a$', '{{b$', '{{c')");
     }
 
     #[test]
