@@ -4,7 +4,7 @@
 //! workflow; here it is held against the `on:` of the workflows that run Deliverybot.
 
 use super::filters::{glob_matches, Names, Selected};
-use super::repository::{Events, Workflow};
+use super::repository::{Events, Push, Workflow};
 use super::triggers::{Need, Refs, Source, TargetNeeds};
 use crate::diagnostic::Diagnostic;
 
@@ -21,7 +21,9 @@ pub fn check(all: &[TargetNeeds], workflows: &[Workflow]) -> Vec<Diagnostic> {
     for TargetNeeds { target, needs } in all {
         for need in needs {
             if !runners.iter().any(|w| met(need, &w.events)) {
-                found.push(Diagnostic::at(target.pos, unmet(&target.name, need, &names)));
+                let paths = matches!(need, Need::Push(refs) if runners.iter().any(|w| w.events.push.as_ref().is_some_and(|push| push.paths && pushes(push, refs))));
+                let message = unmet(&target.name, need, &names);
+                found.push(Diagnostic::at(target.pos, if paths { format!("{message} (its `paths` filter lets pushes that change other files start nothing)") } else { message }));
             }
         }
     }
@@ -34,9 +36,8 @@ fn met(need: &Need, events: &Events) -> bool {
     let scheduled = |on: &Refs| events.schedule && matches!(on, Refs::Selected(_));
     let check_runs = events.check_run.as_ref().is_some_and(|types| has(types, "completed"));
     match need {
-        Need::Push(refs) => events.schedule || events.push.as_ref().is_some_and(|push| {
-            each(&refs.branches, |branch| push.branch(branch)) && each(&refs.tags, |tag| push.tag(tag))
-        }),
+        // A `paths` filter lets pushes that change other files start nothing.
+        Need::Push(refs) => events.schedule || events.push.as_ref().is_some_and(|push| !push.paths && pushes(push, refs)),
         Need::NoPush(_) => events.schedule,
         Need::PullRequests => events.pull_request.as_ref().is_some_and(|types| has(types, "opened") && has(types, "synchronize")),
         Need::Closed => events.pull_request.as_ref().is_some_and(|types| types.as_ref().is_some_and(|t| t.iter().any(|t| t == "closed"))),
@@ -56,6 +57,11 @@ fn met(need: &Need, events: &Events) -> bool {
             (events.status && branches) || check_runs || scheduled(on)
         }
     }
+}
+
+/// Whether a push of each of these branches and tags starts the workflow, as far as ref filters go.
+fn pushes(push: &Push, refs: &Selected) -> bool {
+    each(&refs.branches, |branch| push.branch(branch)) && each(&refs.tags, |tag| push.tag(tag))
 }
 
 /// Whether a `types` list has an activity type; no list has all of the default ones.
@@ -134,6 +140,9 @@ mod tests {
         assert_eq!(found.len(), 2, "{found:#?}");
         assert!(found[0].starts_with("1:1: target `staging` deploys pushes of branches `main`, but no such push starts"), "{}", found[0]);
         assert!(found[1].starts_with("4:1: target `review` has transient environments, but"), "{}", found[1]);
+        let paths = findings("{ push: { branches: [main], paths: [src/**] }, workflow_run: { workflows: [CI] }, pull_request: { types: [opened, synchronize, closed] } }");
+        assert_eq!(paths.len(), 1);
+        assert!(paths[0].ends_with("(its `paths` filter lets pushes that change other files start nothing)"), "{}", paths[0]);
     }
 
     #[test]

@@ -189,7 +189,7 @@ mod tests {
             let filter = selected(pattern).branches.unwrap().filter();
             for branch in branches {
                 let want = pattern_matches(pattern, &format!("refs/heads/{branch}"));
-                assert_eq!(passes(&[filter.clone()], branch), want, "{pattern} as {filter} on {branch}");
+                assert_eq!(passes(std::slice::from_ref(&filter), branch), want, "{pattern} as {filter} on {branch}");
             }
         }
         assert_eq!(selected("refs/heads/release-*").branches.unwrap().filter(), "release-**");
