@@ -20,6 +20,9 @@ pub fn check(all: &[TargetNeeds], workflows: &[Workflow]) -> Vec<Diagnostic> {
     let mut found = Vec::new();
     for TargetNeeds { target, needs } in all {
         for need in needs {
+            if let Need::Finished { context, source: Source::Outside, .. } = need {
+                found.extend(bare_name(&target.name, context, workflows).map(|message| Diagnostic::at(target.pos, message)));
+            }
             if !runners.iter().any(|w| met(need, &w.events)) {
                 let paths = matches!(need, Need::Push(refs) if runners.iter().any(|w| w.events.push.as_ref().is_some_and(|push| push.paths && pushes(push, refs))));
                 let message = unmet(&target.name, need, &names);
@@ -28,6 +31,18 @@ pub fn check(all: &[TargetNeeds], workflows: &[Workflow]) -> Vec<Diagnostic> {
         }
     }
     found
+}
+
+/// A required context that is the bare name of a matrix job or of a call to a workflow, whose
+/// check runs all have more to their name: nothing ever reports the context itself.
+fn bare_name(target: &str, context: &str, workflows: &[Workflow]) -> Option<String> {
+    workflows.iter().filter(|w| !w.runs_deliverybot).find_map(|w| {
+        let job = w.checks.iter().find(|check| check.bare.as_deref() == Some(context))?;
+        Some(format!(
+            "target `{target}` waits for `{context}`, but job `{}` of {} makes no check run of that name: a matrix job's are named `{context} (values)`, a called workflow's `{context} / job`; require those names",
+            job.job, w.path
+        ))
+    })
 }
 
 /// Whether a workflow with these events starts after the event a need names.
@@ -143,6 +158,15 @@ mod tests {
         let paths = findings("{ push: { branches: [main], paths: [src/**] }, workflow_run: { workflows: [CI] }, pull_request: { types: [opened, synchronize, closed] } }");
         assert_eq!(paths.len(), 1);
         assert!(paths[0].ends_with("(its `paths` filter lets pushes that change other files start nothing)"), "{}", paths[0]);
+    }
+
+    #[test]
+    fn a_matrix_job_s_bare_name_is_never_reported() {
+        let config = Config::parse("staging:\n  auto_deploy_on: refs/heads/main\n  required_contexts: [test]\n").unwrap();
+        let ci = "on: push\njobs:\n  test:\n    strategy: { matrix: { node: [20, 24] } }\n    steps: [{ run: make }]\n";
+        let workflows = [Workflow::read(".github/workflows/ci.yml", ci).unwrap(), Workflow::read("d.yml", "on: [push, status]\njobs:\n  d:\n    steps: [{ uses: deliverybot/deliverybot@x }]\n").unwrap()];
+        let found: Vec<String> = check(&needs(&config, &workflows), &workflows).into_iter().map(|d| d.to_string()).collect();
+        assert_eq!(found, ["1:1: target `staging` waits for `test`, but job `test` of .github/workflows/ci.yml makes no check run of that name: a matrix job's are named `test (values)`, a called workflow's `test / job`; require those names"]);
     }
 
     #[test]

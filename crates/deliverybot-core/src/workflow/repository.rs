@@ -25,6 +25,9 @@ pub struct Workflow {
 pub struct CheckName {
     pub job: String,
     parts: Vec<Part>,
+    /// The job's name when its check runs only start with it: a matrix adds ` (values)`, a called
+    /// workflow ` / job`; no check run has the bare name.
+    pub bare: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -48,13 +51,15 @@ impl CheckName {
         }
         parts.push(Part::Text(rest.to_string()));
         let matrix = field(job, "strategy").and_then(|strategy| field(strategy, "matrix")).is_some();
+        let suffixed = parts.len();
         if matrix && !name.contains("matrix.") {
             parts.extend([Part::Text(" (".into()), Part::Any, Part::Text(")".into())]);
         }
         if field(job, "uses").is_some() {
             parts.extend([Part::Text(" / ".into()), Part::Any]);
         }
-        CheckName { job: id.to_string(), parts }
+        let bare = (parts.len() > suffixed && !name.contains("${{")).then(|| name.to_string());
+        CheckName { job: id.to_string(), parts, bare }
     }
 
     /// Whether a required context can be one of this job's check runs.
@@ -266,6 +271,8 @@ jobs:
         let job = |context: &str| ci.job_for(context).map(|check| check.job.as_str());
         assert_eq!(job("security"), Some("security"));
         assert_eq!(job("test"), None, "a matrix job's check runs carry the matrix values");
+        let bare: Vec<_> = ci.checks.iter().filter_map(|check| check.bare.as_deref()).collect();
+        assert_eq!(bare, ["test", "e2e"]);
         assert_eq!(job("test (20)"), Some("test"));
         assert_eq!(job("Lint main"), Some("lint"));
         assert_eq!(job("lint"), None);
