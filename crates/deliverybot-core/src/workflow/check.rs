@@ -5,7 +5,7 @@
 
 use super::filters::{glob_matches, Names, Selected};
 use super::repository::{Events, Push, Workflow};
-use super::triggers::{Need, Refs, Source, TargetNeeds};
+use super::triggers::{reached_by_statuses, Need, Refs, Source, TargetNeeds};
 use crate::diagnostic::Diagnostic;
 
 /// Why a need is not met, one for each target and need that nothing re-evaluates, at the target.
@@ -47,14 +47,15 @@ fn bare_name(target: &str, context: &str, workflows: &[Workflow]) -> Option<Stri
 
 /// Whether a workflow with these events starts after the event a need names.
 fn met(need: &Need, events: &Events) -> bool {
-    // A schedule evaluates every automatic target at the tip of its ref, sooner or later.
-    let scheduled = |on: &Refs| events.schedule && matches!(on, Refs::Selected(_));
+    // A schedule evaluates every automatic target, sooner or later: each ref's tip, and the open
+    // pull requests.
+    let scheduled = events.schedule;
     let check_runs = events.check_run.as_ref().is_some_and(|types| has(types, "completed"));
     match need {
         // A `paths` filter lets pushes that change other files start nothing.
-        Need::Push(refs) => events.schedule || events.push.as_ref().is_some_and(|push| !push.paths && pushes(push, refs)),
-        Need::NoPush(_) => events.schedule,
-        Need::PullRequests => events.pull_request.as_ref().is_some_and(|types| has(types, "opened") && has(types, "synchronize")),
+        Need::Push(refs) => scheduled || events.push.as_ref().is_some_and(|push| !push.paths && pushes(push, refs)),
+        Need::NoPush(_) => scheduled,
+        Need::PullRequests => scheduled || events.pull_request.as_ref().is_some_and(|types| has(types, "opened") && has(types, "synchronize")),
         Need::Closed => events.pull_request.as_ref().is_some_and(|types| types.as_ref().is_some_and(|t| t.iter().any(|t| t == "closed"))),
         Need::Finished { source: Source::Workflow { name, .. }, on, .. } => {
             let run = events.workflow_run.as_ref().is_some_and(|run| {
@@ -65,12 +66,9 @@ fn met(need: &Need, events: &Events) -> bool {
                         Refs::PullRequests => run.branches.only.is_none() && run.branches.ignore.is_none(),
                     }
             });
-            run || check_runs || scheduled(on)
+            run || check_runs || scheduled
         }
-        Need::Finished { source: Source::Outside, on, .. } => {
-            let branches = matches!(on, Refs::Selected(Selected { branches: Some(_), .. }));
-            (events.status && branches) || check_runs || scheduled(on)
-        }
+        Need::Finished { source: Source::Outside, on, .. } => (events.status && reached_by_statuses(on)) || check_runs || scheduled,
     }
 }
 
@@ -106,9 +104,9 @@ fn unmet(target: &str, need: &Need, workflows: &str) -> String {
             "target `{target}` waits for `{context}` (a job of {path}), but nothing starts {workflows} when `{name}` completes on its refs: add `workflow_run: {{ workflows: [{name}], types: [completed] }}`{hint}"
         ),
         Need::Finished { context, source: Source::Outside, on } => {
-            let how = match on {
-                Refs::Selected(Selected { branches: Some(_), .. }) => "`status` (a commit status) or `check_run` (a check run)",
-                _ => "`check_run` (status events name branches, never tags or pull requests)",
+            let how = match reached_by_statuses(on) {
+                true => "`status` (a commit status) or `check_run` (a check run)",
+                false => "`check_run` (status events never name a tag)",
             };
             format!("target `{target}` waits for `{context}`, which no workflow here makes, but nothing starts {workflows} when it is reported: add {how}{hint}")
         }
@@ -187,7 +185,7 @@ mod tests {
         };
         let with_status = found("[push, status]");
         assert_eq!(with_status.len(), 1);
-        assert!(with_status[0].starts_with("target `prod` waits for `ext`, which no workflow here makes") && with_status[0].contains("status events name branches, never tags"));
+        assert!(with_status[0].starts_with("target `prod` waits for `ext`, which no workflow here makes") && with_status[0].contains("status events never name a tag"));
         assert!(found("{ push: , check_run: { types: [completed] } }").is_empty());
     }
 }

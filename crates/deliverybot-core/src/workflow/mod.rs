@@ -55,7 +55,7 @@ pub fn answer(config: &str, files: &[(String, String)], options: Option<&Options
     Answer {
         problems: Vec::new(),
         unreadable,
-        workflow: options.map(|options| render::render(&triggers::plan(&config, &needs), options)),
+        workflow: options.map(|options| render::render(&triggers::plan(&config, &needs, options.schedule.is_some()), options)),
         findings: check::check(&needs, &workflows),
     }
 }

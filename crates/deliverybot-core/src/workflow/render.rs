@@ -90,7 +90,7 @@ pub fn render(plan: &Plan, options: &Options) -> Result<String, String> {
         line(w, 4, "required: false");
     }
     if let Some(cron) = &options.schedule {
-        line(w, 1, "schedule:                   # every automatic target at the tip of its ref");
+        line(w, 1, "schedule:                   # every automatic target: each ref's tip, the open pull requests");
         line(w, 2, &format!("- cron: {}", scalar(cron)));
     }
     for pattern in &plan.schedule_only {

@@ -118,7 +118,8 @@ pub struct Plan {
     pub workflow_runs: Vec<String>,
     pub workflow_run_branches: Option<Vec<String>>,
     /// Required checks that come from outside Actions: `check_run` for them, and `status` for
-    /// those a branch waits for (status events name branches, never tags or pull requests).
+    /// those a branch or a pull request waits for (a status event names the branches whose tip its
+    /// commit is, and the pull requests it heads are looked up; never a tag).
     pub outside: Vec<String>,
     pub statuses: Vec<String>,
     /// The targets a manual deploy can name.
@@ -130,8 +131,14 @@ pub struct Plan {
     pub command: Permissions,
 }
 
-/// The union of every target's needs.
-pub fn plan(config: &Config, all: &[TargetNeeds]) -> Plan {
+/// Whether a status event can re-evaluate a target on these refs: it names branches, and the pull
+/// requests its commit heads are looked up (flows/deliver/pulls.rs), but it never names a tag.
+pub fn reached_by_statuses(on: &Refs) -> bool {
+    matches!(on, Refs::PullRequests | Refs::Selected(Selected { branches: Some(_), .. }))
+}
+
+/// The union of every target's needs; `scheduled`: the workflow also runs on a schedule.
+pub fn plan(config: &Config, all: &[TargetNeeds], scheduled: bool) -> Plan {
     let mut plan = Plan { targets: config.targets.iter().map(|t| t.name.clone()).collect(), ..Plan::default() };
     let (mut opened, mut closed) = (false, false);
     let mut run_branches = Some(Vec::new());
@@ -154,7 +161,7 @@ pub fn plan(config: &Config, all: &[TargetNeeds]) -> Plan {
             }
             Need::Finished { source: Source::Outside, context, on } => {
                 add(&mut plan.outside, context.clone());
-                if matches!(on, Refs::Selected(Selected { branches: Some(_), .. })) {
+                if reached_by_statuses(on) {
                     add(&mut plan.statuses, context.clone());
                 }
             }
@@ -169,7 +176,7 @@ pub fn plan(config: &Config, all: &[TargetNeeds]) -> Plan {
     plan.workflow_run_branches = run_branches.map(collapse);
     plan.branches = collapse(std::mem::take(&mut plan.branches));
     plan.tags = collapse(std::mem::take(&mut plan.tags));
-    plan.deliver = deliver_permissions(config, &plan);
+    plan.deliver = deliver_permissions(config, &plan, scheduled);
     plan.command = command_permissions(config);
     plan
 }
@@ -197,9 +204,9 @@ fn collapse(filters: Vec<String>) -> Vec<String> {
 
 /// What the rules need, from the requests they make (github/requests.rs): the config, refs and
 /// commits are read (contents), deployments read and created; checks and statuses read for
-/// `required_contexts`; on a check event, the pull requests it names are read for `pr` targets;
-/// `settings.dispatch` starts a workflow (actions).
-fn deliver_permissions(config: &Config, plan: &Plan) -> Permissions {
+/// `required_contexts`; for `pr` targets, a check event's or a schedule's pull requests are read
+/// or looked up; `settings.dispatch` starts a workflow (actions).
+fn deliver_permissions(config: &Config, plan: &Plan, scheduled: bool) -> Permissions {
     let mut permissions = Permissions::default();
     permissions.grant("contents", Access::Read);
     permissions.grant("deployments", Access::Write);
@@ -208,7 +215,7 @@ fn deliver_permissions(config: &Config, plan: &Plan) -> Permissions {
         permissions.grant("statuses", Access::Read);
     }
     let pull_request_targets = config.targets.iter().any(|t| t.auto_deploy_on == Some(Trigger::PullRequest));
-    if pull_request_targets && (!plan.workflow_runs.is_empty() || !plan.outside.is_empty()) {
+    if pull_request_targets && (!plan.workflow_runs.is_empty() || !plan.outside.is_empty() || scheduled) {
         permissions.grant("pull-requests", Access::Read);
     }
     if config.settings.dispatch.is_some() {
@@ -245,7 +252,7 @@ mod tests {
     fn plan_of(config: &str) -> Plan {
         let config = Config::parse(config).unwrap();
         let workflows = [Workflow::read(".github/workflows/ci.yml", CI).unwrap()];
-        plan(&config, &needs(&config, &workflows))
+        plan(&config, &needs(&config, &workflows), false)
     }
 
     #[test]
@@ -262,7 +269,7 @@ mod tests {
                 Need::Finished { context: "external".into(), source: Source::Outside, on: Refs::Selected(main) },
             ]
         );
-        let plan = plan(&config, &all);
+        let plan = plan(&config, &all, false);
         assert_eq!((plan.branches, plan.tags), (vec!["main".to_string()], vec![]));
         assert_eq!((plan.workflow_runs, plan.workflow_run_branches), (vec!["CI".to_string()], Some(vec!["main".to_string()])));
         assert_eq!((plan.outside, plan.statuses), (vec!["external".to_string()], vec!["external".to_string()]));
@@ -275,8 +282,10 @@ mod tests {
         assert_eq!((plan.tags, plan.workflow_run_branches), (vec!["v**".to_string()], Some(vec!["v**".to_string()])));
         let plan = plan_of("prod:\n  auto_deploy_on: refs/tags/v*\n  required_contexts: [test]\nreview:\n  auto_deploy_on: pr\n  required_contexts: [test, ext]\n");
         assert_eq!(plan.workflow_run_branches, None, "a pull request's head can be on any branch");
-        assert_eq!((plan.outside, plan.statuses), (vec!["ext".to_string()], vec![]), "status events name no pull request");
         assert_eq!(plan.pull_request, ["opened", "synchronize", "reopened", "ready_for_review"]);
+        assert_eq!((plan.outside, plan.statuses), (vec!["ext".to_string()], vec!["ext".to_string()]), "a status's pull requests are looked up");
+        let plan = plan_of("prod:\n  auto_deploy_on: refs/tags/v*\n  required_contexts: [ext]\n");
+        assert_eq!((plan.outside, plan.statuses), (vec!["ext".to_string()], vec![]), "status events never name a tag");
     }
 
     #[test]
