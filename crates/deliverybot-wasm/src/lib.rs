@@ -98,8 +98,9 @@ pub fn workflow(request: JsValue) -> Result<JsValue, JsError> {
     #[derive(Serialize)]
     struct Unreadable {
         path: String,
-        #[serde(flatten)]
-        problem: Problem,
+        line: Option<usize>,
+        column: Option<usize>,
+        message: String,
     }
     #[derive(Serialize)]
     struct Answer {
@@ -124,7 +125,7 @@ pub fn workflow(request: JsValue) -> Result<JsValue, JsError> {
     };
     value(&Answer {
         problems: answer.problems.into_iter().map(Problem::from).collect(),
-        unreadable: answer.unreadable.into_iter().map(|(path, d)| Unreadable { path, problem: Problem::from(d) }).collect(),
+        unreadable: answer.unreadable.into_iter().map(|(path, d)| Unreadable { path, line: d.pos.map(|pos| pos.line), column: d.pos.map(|pos| pos.column), message: d.message }).collect(),
         workflow,
         error,
         findings: answer.findings.into_iter().map(Problem::from).collect(),
