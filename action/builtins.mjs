@@ -10,7 +10,7 @@ if (typeof process.getBuiltinModule !== 'function') {
 }
 
 const fs = process.getBuiltinModule('node:fs');
-export const { readFileSync, appendFileSync } = fs;
+export const { readFileSync, appendFileSync, readdirSync } = fs;
 
 /**
  * The bytes of the regular file at `path`, read no further than `limit` bytes. Anything else is

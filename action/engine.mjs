@@ -4,7 +4,7 @@
 // their own: a payload can be megabytes.
 
 import { readFileSync } from './builtins.mjs';
-import { initSync, Engine as WasmEngine, validate as validateConfig } from '../build/pkg/deliverybot_wasm.js';
+import { initSync, Engine as WasmEngine, validate as validateConfig, workflow as deriveWorkflow } from '../build/pkg/deliverybot_wasm.js';
 
 let compiling;
 let loaded = false;
@@ -139,4 +139,14 @@ function payloadBytes(event) {
 export function validate(text) {
   load();
   return validateConfig(text);
+}
+
+/**
+ * The workflow that runs Deliverybot for a deploy.yml's text, and the trigger check, from the
+ * repository's workflow files (`[{ path, text }]`); `options` (`{ config_path, schedule, action: {
+ * sha, version } }`) to write the workflow. `{ problems, unreadable, workflow, error, findings }`.
+ */
+export function workflow({ config, workflows, options }) {
+  load();
+  return deriveWorkflow({ config, workflows, options });
 }

@@ -313,7 +313,7 @@ test('schema prints the JSON Schema of deploy.yml', async () => {
 });
 
 test('every command has --help; no command or an unknown one is a usage error', async () => {
-  for (const command of ['validate', 'plan', 'schema']) {
+  for (const command of ['validate', 'plan', 'schema', 'workflow']) {
     const run = await cli([command, '--help']);
     assert.equal(run.code, 0, command);
     assert.match(run.stdout, new RegExp(`^Usage: deliverybot ${command}`));
@@ -321,6 +321,7 @@ test('every command has --help; no command or an unknown one is a usage error', 
   const help = await cli(['--help']);
   assert.equal(help.code, 0);
   assert.match(help.stdout, /plan +Show what Deliverybot would do/);
+  assert.match(help.stdout, /workflow +Print the \.github\/workflows\/deliverybot\.yml that the config needs/);
   assert.equal((await cli([])).code, 2);
   const unknown = await cli(['deploy']);
   assert.equal(unknown.code, 2);

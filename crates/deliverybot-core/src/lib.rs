@@ -37,6 +37,7 @@ mod rules;
 #[cfg(feature = "schema")]
 mod schema;
 mod template;
+pub mod workflow;
 mod yaml;
 
 pub use config::{Config, Target};

@@ -7,7 +7,7 @@
 
 use deliverybot_core::{Invocation, Reply};
 use js_sys::Uint8Array;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use wasm_bindgen::prelude::*;
 
@@ -52,25 +52,98 @@ impl Engine {
 #[wasm_bindgen]
 pub fn validate(text: &str) -> Result<JsValue, JsError> {
     #[derive(Serialize)]
-    struct Problem {
-        line: Option<usize>,
-        column: Option<usize>,
-        message: String,
-    }
-    #[derive(Serialize)]
     struct Validation {
         targets: Vec<String>,
         problems: Vec<Problem>,
         warnings: Vec<Problem>,
     }
-    let problems = |diagnostics: Vec<deliverybot_core::Diagnostic>| -> Vec<Problem> {
-        diagnostics.into_iter().map(|d| Problem { line: d.pos.map(|pos| pos.line), column: d.pos.map(|pos| pos.column), message: d.message }).collect()
-    };
+    let problems = |diagnostics: Vec<deliverybot_core::Diagnostic>| -> Vec<Problem> { diagnostics.into_iter().map(Problem::from).collect() };
     let validation = match deliverybot_core::Config::parse(text) {
         Ok(config) => Validation { targets: config.targets.into_iter().map(|t| t.name).collect(), problems: Vec::new(), warnings: problems(config.warnings) },
         Err(errors) => Validation { targets: Vec::new(), problems: problems(errors), warnings: Vec::new() },
     };
     value(&validation)
+}
+
+/// The workflow that runs Deliverybot for a config, and the trigger check (core `workflow`).
+/// `request`: `{ config, workflows: [{ path, text }], options?: { config_path, schedule?, action:
+/// { sha, version } } }`; the answer: `{ problems, unreadable: [{ path, line, column, message }],
+/// workflow, error, findings }`, where `workflow` is the generated text (null without `options`
+/// or when it cannot be written, and then `error` says why) and `findings` the targets that no
+/// trigger of the workflows running Deliverybot can re-evaluate. Problems are `validate`'s.
+#[wasm_bindgen]
+pub fn workflow(request: JsValue) -> Result<JsValue, JsError> {
+    #[derive(Deserialize)]
+    struct File {
+        path: String,
+        text: String,
+    }
+    #[derive(Deserialize)]
+    struct Options {
+        config_path: String,
+        schedule: Option<String>,
+        action: Pin,
+    }
+    #[derive(Deserialize)]
+    struct Pin {
+        sha: String,
+        version: String,
+    }
+    #[derive(Deserialize)]
+    struct Request {
+        config: String,
+        workflows: Vec<File>,
+        options: Option<Options>,
+    }
+    #[derive(Serialize)]
+    struct Unreadable {
+        path: String,
+        line: Option<usize>,
+        column: Option<usize>,
+        message: String,
+    }
+    #[derive(Serialize)]
+    struct Answer {
+        problems: Vec<Problem>,
+        unreadable: Vec<Unreadable>,
+        workflow: Option<String>,
+        error: Option<String>,
+        findings: Vec<Problem>,
+    }
+    let request: Request = read(request).map_err(|err| invalid("workflow request", err))?;
+    let files: Vec<(String, String)> = request.workflows.into_iter().map(|file| (file.path, file.text)).collect();
+    let options = request.options.map(|o| deliverybot_core::workflow::Options {
+        config_path: o.config_path,
+        schedule: o.schedule,
+        action: deliverybot_core::workflow::ActionPin { sha: o.action.sha, version: o.action.version },
+    });
+    let answer = deliverybot_core::workflow::answer(&request.config, &files, options.as_ref());
+    let (workflow, error) = match answer.workflow {
+        Some(Ok(text)) => (Some(text), None),
+        Some(Err(why)) => (None, Some(why)),
+        None => (None, None),
+    };
+    value(&Answer {
+        problems: answer.problems.into_iter().map(Problem::from).collect(),
+        unreadable: answer.unreadable.into_iter().map(|(path, d)| Unreadable { path, line: d.pos.map(|pos| pos.line), column: d.pos.map(|pos| pos.column), message: d.message }).collect(),
+        workflow,
+        error,
+        findings: answer.findings.into_iter().map(Problem::from).collect(),
+    })
+}
+
+/// A problem at its place in a file: `line` and `column` are null for one of the whole file.
+#[derive(Serialize)]
+struct Problem {
+    line: Option<usize>,
+    column: Option<usize>,
+    message: String,
+}
+
+impl From<deliverybot_core::Diagnostic> for Problem {
+    fn from(d: deliverybot_core::Diagnostic) -> Problem {
+        Problem { line: d.pos.map(|pos| pos.line), column: d.pos.map(|pos| pos.column), message: d.message }
+    }
 }
 
 /// A value as JavaScript sees JSON: objects (not `Map`s) for maps, `null` for `None`.

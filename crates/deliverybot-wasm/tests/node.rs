@@ -2,7 +2,7 @@
 //! in and out, the payload and bodies as bytes, and errors as thrown `Error`s, never traps.
 #![cfg(target_arch = "wasm32")]
 
-use deliverybot_wasm::{validate, Engine};
+use deliverybot_wasm::{validate, workflow, Engine};
 use js_sys::Uint8Array;
 use serde::Serialize;
 use serde_json::{json, Value};
@@ -189,4 +189,27 @@ fn a_body_crosses_as_bytes_and_is_read_as_utf8() {
     let step = parsed(engine.answer(200, js(&json!({})), &bytes(tip)));
     let query = step["next"]["query"].as_array().unwrap();
     assert!(query.contains(&json!(["environment", "st\u{fffd}ging"])), "{query:?}");
+}
+
+/// `workflow`: the generated text, why it cannot be written, the files not read and the trigger
+/// check's findings, as plain values; a malformed request is an error that names the field.
+#[wasm_bindgen_test]
+fn workflow_answers_with_the_text_and_the_findings() {
+    let config = "staging:\n  auto_deploy_on: refs/heads/main\n  required_contexts: [test]\n";
+    let ci = "name: CI\non: push\njobs:\n  test:\n    runs-on: x\n    steps: [{ run: make }]\n";
+    let action = json!({ "sha": "0123456789abcdef0123456789abcdef01234567", "version": "v1" });
+    let request = json!({ "config": config, "workflows": [{ "path": ".github/workflows/ci.yml", "text": ci }, { "path": "bad.yml", "text": "- x\n" }],
+        "options": { "config_path": ".github/deploy.yml", "schedule": null, "action": action } });
+    let answer = parsed(workflow(js(&request)));
+    assert!(answer["workflow"].as_str().unwrap().contains("    workflows: [CI]\n"), "{answer}");
+    assert_eq!(answer["error"], Value::Null);
+    assert_eq!(answer["problems"], json!([]));
+    assert_eq!(answer["unreadable"], json!([{ "path": "bad.yml", "line": 1, "column": 1, "message": "a workflow is a map; this is a list" }]));
+    assert_eq!(answer["findings"][0]["line"], Value::Null, "nothing runs Deliverybot yet");
+    let no_options = parsed(workflow(js(&json!({ "config": config, "workflows": [] }))));
+    assert_eq!((&no_options["workflow"], &no_options["error"]), (&Value::Null, &Value::Null));
+    let bad_cron = parsed(workflow(js(&json!({ "config": config, "workflows": [], "options": { "config_path": "d.yml", "schedule": "often", "action": action } }))));
+    assert!(bad_cron["error"].as_str().unwrap().starts_with("`often` is not a cron schedule"));
+    let err = workflow(js(&json!({ "config": config }))).unwrap_err();
+    assert!(message(err).starts_with("invalid workflow request: missing field `workflows`"));
 }
