@@ -1,11 +1,16 @@
 #!/usr/bin/env node
 import {
   readRegularFile,
+  readdirSync,
   run,
   schema,
   transport,
-  validate
-} from "./shared-3L5L75RY.mjs";
+  validate,
+  workflow
+} from "./shared-MTYGRP4H.mjs";
+
+// action/cli.mjs
+import { parseArgs as parseArgs2 } from "node:util";
 
 // action/plan.mjs
 import { relative, isAbsolute } from "node:path";
@@ -623,11 +628,16 @@ function paint(stream, style, text) {
 
 // action/cli.mjs
 var CONFIG_LIMIT = 1024 * 1024;
+var RELEASE = { sha: "", version: "v1" };
+var WORKFLOWS = ".github/workflows";
 var HELP2 = `Usage: deliverybot <command> [options]
 
 Commands:
   validate [path]   Check a deploy.yml (default: .github/deploy.yml). Prints each problem as
-                    path:line:column: message.
+                    path:line:column: message. With --workflows DIR, also names each target that
+                    no trigger of the workflows running Deliverybot can re-evaluate.
+  workflow          Print the .github/workflows/deliverybot.yml that the config needs: it starts a
+                    job only on events that can deploy. \`deliverybot workflow --help\` for its flags.
   plan              Show what Deliverybot would do for an event (a payload file, or --ref and
                     --sha), without writing anything. \`deliverybot plan --help\` for its flags.
   schema            Print the JSON Schema of deploy.yml.
@@ -645,6 +655,8 @@ async function main(args) {
       return planCommand(rest);
     case "schema":
       return schemaCommand(rest);
+    case "workflow":
+      return workflowCommand(rest);
     case "help":
     case "--help":
     case "-h":
@@ -658,34 +670,134 @@ ${HELP2}`);
       return 2;
   }
 }
+var VALIDATE_USAGE = "Usage: deliverybot validate [path] [--workflows DIR]";
 function validateCommand(args) {
   if (args.includes("--help") || args.includes("-h")) {
-    process.stdout.write("Usage: deliverybot validate [path]\n\nChecks a deploy.yml; prints path:line:column: message for each problem.\n");
+    process.stdout.write(`${VALIDATE_USAGE}
+
+Checks a deploy.yml; prints path:line:column: message for each problem. With --workflows
+DIR (the repository's .github/workflows), also warns of each target that no trigger of the
+workflows that run Deliverybot can re-evaluate (a target waiting for a check that nothing follows).
+`);
     return 0;
   }
-  const unknown = args.filter((a) => a.startsWith("-"));
-  if (unknown.length > 0 || args.length > 1) {
-    process.stderr.write(`deliverybot validate: unexpected ${unknown[0] ?? args[1]}
-Usage: deliverybot validate [path]
+  const positionals = [];
+  let workflowsDir;
+  for (let at = 0; at < args.length; at++) {
+    const arg = args[at];
+    if (arg === "--workflows" && at + 1 < args.length) workflowsDir = args[++at];
+    else if (arg.startsWith("--workflows=")) workflowsDir = arg.slice("--workflows=".length);
+    else if (arg.startsWith("-") || positionals.length > 0) {
+      process.stderr.write(`deliverybot validate: unexpected ${arg}
+${VALIDATE_USAGE}
 `);
-    return 2;
+      return 2;
+    } else positionals.push(arg);
   }
-  const path = args[0] ?? ".github/deploy.yml";
-  let text;
-  try {
-    text = readRegularFile(path, CONFIG_LIMIT).toString("utf8");
-  } catch (err) {
-    if (err.code === "EFBIG") return report2(path, [{ line: null, message: `the file is larger than ${CONFIG_LIMIT} bytes, the limit (1 MiB)` }]);
-    process.stderr.write(`deliverybot validate: cannot read ${path}: ${err.code === "ENOENT" ? "no such file" : err.message}
-`);
-    return 2;
-  }
+  const path = positionals[0] ?? ".github/deploy.yml";
+  const text = readConfig("validate", path);
+  if (typeof text === "number") return text;
   const { targets, problems, warnings } = validate(text);
   if (problems.length > 0) return report2(path, problems);
   for (const { line, column, message } of warnings) process.stderr.write(`${located(path, line, column)}: warning: ${message}
 `);
+  if (workflowsDir !== void 0) {
+    const files = readWorkflows("validate", workflowsDir, { required: true });
+    if (typeof files === "number") return files;
+    const { findings } = workflow({ config: text, workflows: files });
+    for (const { line, column, message } of findings) process.stderr.write(`${located(path, line, column)}: warning: ${message}
+`);
+  }
   process.stdout.write(`${path}: valid, ${targets.length} target${targets.length === 1 ? "" : "s"}${targets.length ? `: ${targets.join(", ")}` : ""}
 `);
+  return 0;
+}
+function readConfig(command, path) {
+  try {
+    return readRegularFile(path, CONFIG_LIMIT).toString("utf8");
+  } catch (err) {
+    if (err.code === "EFBIG") return report2(path, [{ line: null, message: `the file is larger than ${CONFIG_LIMIT} bytes, the limit (1 MiB)` }]);
+    process.stderr.write(`deliverybot ${command}: cannot read ${path}: ${err.code === "ENOENT" ? "no such file" : err.message}
+`);
+    return 2;
+  }
+}
+function readWorkflows(command, dir, { required }) {
+  let names;
+  try {
+    names = readdirSync(dir).filter((name) => /\.ya?ml$/.test(name)).sort();
+  } catch (err) {
+    if (err.code === "ENOENT" && !required) return [];
+    process.stderr.write(`deliverybot ${command}: cannot read ${dir}: ${err.code === "ENOENT" ? "no such directory" : err.message}
+`);
+    return 2;
+  }
+  const files = [];
+  for (const name of names) {
+    try {
+      files.push({ path: `${WORKFLOWS}/${name}`, text: readRegularFile(`${dir}/${name}`, CONFIG_LIMIT).toString("utf8") });
+    } catch (err) {
+      process.stderr.write(`${dir}/${name}: warning: not read: ${err.code === "EFBIG" ? "larger than 1 MiB" : err.message}
+`);
+    }
+  }
+  return files;
+}
+var WORKFLOW_HELP = `Usage: deliverybot workflow [--config PATH] [--workflows DIR] [--schedule CRON] [--action-ref SHA]
+
+Prints the workflow that runs Deliverybot for a deploy.yml, to save as
+.github/workflows/deliverybot.yml. It starts a job only on the events after which a target can
+deploy: pushes of the refs that targets deploy, pull requests if a target deploys them or has
+transient environments, the end of the workflows whose jobs make required checks, statuses and
+check runs from outside Actions, pull request commands and manual deploys.
+
+Options:
+  --config PATH       The deploy.yml (default: .github/deploy.yml).
+  --workflows DIR     The repository's workflows, to find which of them make the required
+                      checks (default: .github/workflows).
+  --schedule CRON     Also evaluate every automatic target on a schedule, like '*/30 * * * *'.
+  --action-ref SHA    The commit of the Deliverybot release to run (40 hex digits). Default: the
+                      release this package is${RELEASE.sha ? ` (${RELEASE.sha}, ${RELEASE.version})` : " (none: a package built from a checkout)"}.
+  --action-version V  The version the commit is, written beside it (default: ${RELEASE.version}).
+`;
+function workflowCommand(args) {
+  if (args.includes("--help") || args.includes("-h")) {
+    process.stdout.write(WORKFLOW_HELP);
+    return 0;
+  }
+  const options = { config: { type: "string" }, workflows: { type: "string" }, schedule: { type: "string" }, "action-ref": { type: "string" }, "action-version": { type: "string" } };
+  let values;
+  try {
+    ({ values } = parseArgs2({ args, options, strict: true, allowPositionals: false }));
+  } catch (err) {
+    process.stderr.write(`deliverybot workflow: ${err.message}
+
+${WORKFLOW_HELP}`);
+    return 2;
+  }
+  const sha = values["action-ref"] ?? RELEASE.sha;
+  if (!sha) {
+    process.stderr.write("deliverybot workflow: this package was not built by a release, so it knows no Deliverybot commit to pin: give one with --action-ref SHA\n");
+    return 2;
+  }
+  const path = values.config ?? ".github/deploy.yml";
+  const config = readConfig("workflow", path);
+  if (typeof config === "number") return config;
+  const files = readWorkflows("workflow", values.workflows ?? WORKFLOWS, { required: values.workflows !== void 0 });
+  if (typeof files === "number") return files;
+  const action = { sha, version: values["action-version"] ?? RELEASE.version };
+  const answer = workflow({ config, workflows: files, options: { config_path: path, schedule: values.schedule ?? null, action } });
+  if (answer.problems.length > 0) return report2(path, answer.problems);
+  for (const { path: file, line, column, message } of answer.unreadable) {
+    process.stderr.write(`${located(file, line, column)}: warning: not read: ${message}
+`);
+  }
+  if (answer.workflow === null) {
+    process.stderr.write(`deliverybot workflow: ${answer.error}
+`);
+    return 2;
+  }
+  process.stdout.write(answer.workflow);
   return 0;
 }
 function located(path, line, column) {

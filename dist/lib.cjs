@@ -36,7 +36,7 @@ if (typeof process.getBuiltinModule !== "function") {
   throw new Error(`Deliverybot needs Node.js 20.16 or newer; this is ${process.version}`);
 }
 var fs = process.getBuiltinModule("node:fs");
-var { readFileSync, appendFileSync } = fs;
+var { readFileSync, appendFileSync, readdirSync } = fs;
 
 // build/pkg/deliverybot_wasm.js
 var Engine = class _Engine {
@@ -236,6 +236,10 @@ function __wbg_get_imports() {
         result = false;
       }
       const ret = result;
+      return ret;
+    },
+    __wbg_isArray_bcf1376d0d732d08: function(arg0) {
+      const ret = Array.isArray(arg0);
       return ret;
     },
     __wbg_iterator_e4c5e8f68ada7b58: function() {

@@ -3,7 +3,7 @@ import {
   schema,
   start,
   validate
-} from "./shared-3L5L75RY.mjs";
+} from "./shared-MTYGRP4H.mjs";
 export {
   run as deliver,
   run,

@@ -128,7 +128,10 @@ fn a_number_javascript_cannot_hold_exactly_is_an_error_not_a_rounded_number() {
     let mut engine = engine();
     engine.step().unwrap();
     let config = b"staging:\n  auto_deploy_on: refs/heads/main\n  payload: { id: 9007199254740993 }\n";
-    let mut step = parsed(engine.answer(200, js(&json!({})), &bytes(config)));
+    parsed(engine.answer(200, js(&json!({})), &bytes(config)));
+    // Where main points now: still the pushed commit.
+    let tip = br#"{"object":{"sha":"6113728f27ae82c7b1a177c8d03f9e96e0adf246","type":"commit"}}"#;
+    let mut step = parsed(engine.answer(200, js(&json!({})), &bytes(tip)));
     while step["next"]["method"] == "GET" {
         step = match engine.answer(200, js(&json!({})), &bytes(b"[]")) {
             Ok(value) => serde_wasm_bindgen::from_value(value).unwrap(),

@@ -3,7 +3,7 @@ if (typeof process.getBuiltinModule !== "function") {
   throw new Error(`Deliverybot needs Node.js 20.16 or newer; this is ${process.version}`);
 }
 var fs = process.getBuiltinModule("node:fs");
-var { readFileSync, appendFileSync } = fs;
+var { readFileSync, appendFileSync, readdirSync } = fs;
 function readRegularFile(path, limit) {
   const fd = fs.openSync(path, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0));
   try {
@@ -123,6 +123,13 @@ function validate(text) {
   }
   return takeFromExternrefTable0(ret[0]);
 }
+function workflow(request) {
+  const ret = wasm.workflow(request);
+  if (ret[2]) {
+    throw takeFromExternrefTable0(ret[1]);
+  }
+  return takeFromExternrefTable0(ret[0]);
+}
 function __wbg_get_imports() {
   const import0 = {
     __proto__: null,
@@ -234,6 +241,10 @@ function __wbg_get_imports() {
         result = false;
       }
       const ret = result;
+      return ret;
+    },
+    __wbg_isArray_bcf1376d0d732d08: function(arg0) {
+      const ret = Array.isArray(arg0);
       return ret;
     },
     __wbg_iterator_e4c5e8f68ada7b58: function() {
@@ -580,6 +591,10 @@ function validate2(text) {
   load();
   return validate(text);
 }
+function workflow2({ config, workflows, options }) {
+  load();
+  return workflow({ config, workflows, options });
+}
 
 // action/lib.mjs
 function schema() {
@@ -693,9 +708,11 @@ function safeParse(text) {
 }
 
 export {
+  readdirSync,
   readRegularFile,
   transport,
   validate2 as validate,
+  workflow2 as workflow,
   schema,
   start,
   run
