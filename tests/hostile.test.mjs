@@ -65,7 +65,9 @@ const push = (ref) => ({ ...webhookExample('push', (p) => p.ref === 'refs/heads/
 
 test('a branch named with U+0085 NEXT LINE fails the target whose environment renders it; nothing is created for it', async () => {
   repo.setFile('master', '.github/deploy.yml', 'preview:\n  auto_deploy_on: refs/heads/*\n  environment: preview-${{ branch }}\nstaging:\n  auto_deploy_on: refs/heads/*\n  environment: staging\n');
-  const run = await runAction({ fake, eventName: 'push', payload: push('refs/heads/fix\u0085$(id)') });
+  const payload = push('refs/heads/fix\u0085$(id)');
+  repo.setRef('heads/fix\u0085$(id)', payload.after); // the branch still points at the pushed commit
+  const run = await runAction({ fake, eventName: 'push', payload });
 
   assert.equal(run.code, 1, run.stdout + run.stderr);
   assert.deepEqual(repo.deployments.map((d) => d.environment), ['staging'], 'the other target deploys');
@@ -86,6 +88,8 @@ for (const [control, escaped, named] of titled) {
     repo.setFile('master', '.github/deploy.yml', 'review:\n  auto_deploy_on: pr\n  environment: pr${{ pr }}\n  task: review:${{ pull_request.title }}\n');
     const payload = webhookExample('pull_request', (p) => p.action === 'opened');
     payload.pull_request.title = `Fix it${control}::save-state name=deployment::666`;
+    // As GitHub answers when the run reads the pull request again.
+    repo.setPull(payload.number, { title: payload.pull_request.title, head: { sha: payload.pull_request.head.sha, ref: payload.pull_request.head.ref } });
     const run = await runAction({ fake, eventName: 'pull_request', payload });
 
     assert.equal(run.code, 1, run.stdout + run.stderr);
