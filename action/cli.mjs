@@ -5,6 +5,7 @@
 //   deliverybot plan ...          what the engine would do for an event, without writing (plan.mjs)
 //   deliverybot schema            print the JSON Schema of deploy.yml
 //   deliverybot workflow ...      print the workflow that runs Deliverybot for a deploy.yml
+//   deliverybot --version         print the version
 //
 // Exit codes: 0 success, 1 invalid config (or a plan that would fail), 2 usage error or unreadable file.
 
@@ -13,6 +14,7 @@ import { readdirSync, readRegularFile } from './builtins.mjs';
 import { workflow } from './engine.mjs';
 import { schema, validate } from './lib.mjs';
 import { planCommand } from './plan.mjs';
+import { VERSION } from './version.mjs';
 
 /** The engine's limit on a deploy.yml (1 MiB): a larger file is not read further than that. */
 const CONFIG_LIMIT = 1024 * 1024;
@@ -39,6 +41,7 @@ Commands:
                     --sha), without writing anything. \`deliverybot plan --help\` for its flags.
   schema            Print the JSON Schema of deploy.yml.
   help              Show this help.
+  --version         Print the version.
 
 Exit status: 0 success, 1 invalid config (or a plan whose run would fail), 2 usage error or
 unreadable file. Errors go to stderr.
@@ -55,6 +58,9 @@ async function main(args) {
       return schemaCommand(rest);
     case 'workflow':
       return workflowCommand(rest);
+    case '--version':
+      process.stdout.write(`${VERSION}\n`);
+      return 0;
     case 'help':
     case '--help':
     case '-h':

@@ -6,6 +6,7 @@
 
 import { transport } from './builtins.mjs';
 import { proxyFor, throughProxy } from './proxy.mjs';
+import { VERSION } from './version.mjs';
 
 const TRANSIENT = new Set([500, 502, 503, 504]);
 const MAX_ATTEMPTS = 4;
@@ -22,6 +23,7 @@ const DOT_SEGMENTS = new Set(['.', '..', '%2e', '.%2e', '%2e.', '%2e%2e']);
  * `runTimeoutMs`: the ceiling of everything this client does, from now: tries, retries and waits
  * (`DELIVERYBOT_RUN_TIMEOUT`). Past it, nothing more is sent, and what was not answered in time is
  * handed to the engine as a request that got no answer. `log(level, message)` hears of waits.
+ * `userAgent` names the program (`deliverybot-action`); the version is added to it.
  */
 export function createClient({ apiUrl, token, userAgent, timeoutMs = 30_000, runTimeoutMs = 600_000, log = () => {}, sleep = delay, now = Date.now, env = process.env }) {
   const base = new URL(apiUrl.endsWith('/') ? apiUrl : `${apiUrl}/`);
@@ -48,7 +50,7 @@ export function createClient({ apiUrl, token, userAgent, timeoutMs = 30_000, run
     const headers = {
       accept: request.accept ?? 'application/vnd.github+json',
       authorization: `Bearer ${token}`,
-      'user-agent': userAgent,
+      'user-agent': `${userAgent}/${VERSION}`,
       'x-github-api-version': '2022-11-28',
     };
     if (body !== undefined) {

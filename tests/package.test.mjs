@@ -1,7 +1,8 @@
 // The npm package as a user gets it: `npm pack`, the tarball installed into an empty project that
 // cannot see this repository's sources, and every entry point used from there: ESM and CommonJS on
 // Node 20 and 24 (run() over a request function and over a real Octokit, the step API, validate, the
-// schema), the `deliverybot` bin, and a strict TypeScript consumer compiled against the shipped types.
+// schema), the `deliverybot` bin, a strict TypeScript consumer compiled against the shipped types,
+// and attw's check of every entry point under each module resolution.
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -45,10 +46,12 @@ function node(binary, args, env = {}) {
   return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
 }
 
-test('the tarball ships only the built package: dist/, schema/, README, LICENSE', (t) => {
+test('the tarball ships what the library and the CLI need: not the action\'s step bundles', (t) => {
   const files = packed.files.map((f) => f.path).sort();
-  for (const file of files) assert.match(file, /^(dist\/[^/]+|schema\/deploy\.schema\.json|README\.md|LICENSE|package\.json)$/);
+  for (const file of files) assert.match(file, /^(dist\/(cli\.mjs|lib\.(mjs|cjs|d\.mts|d\.cts)|shared-\w+\.mjs|deliverybot\.wasm)|schema\/deploy\.schema\.json|README\.md|LICENSE|package\.json)$/);
   for (const file of ['LICENSE', 'dist/cli.mjs', 'dist/deliverybot.wasm', 'dist/lib.cjs', 'dist/lib.d.cts', 'dist/lib.d.mts', 'dist/lib.mjs']) assert.ok(files.includes(file), file);
+  // The chunks the CLI and the library import are all there (the bins and imports below run them).
+  assert.ok(files.some((file) => /^dist\/shared-\w+\.mjs$/.test(file)));
   t.diagnostic(`${packed.filename}: ${files.length} files, ${(packed.size / 1024).toFixed(1)} KiB packed, ${(packed.unpackedSize / 1024).toFixed(1)} KiB unpacked`);
   assert.ok(packed.size < 1024 * 1024, 'under 1 MiB');
 });
@@ -108,6 +111,26 @@ test('the deliverybot bin of the installed package', async () => {
   assert.match(plan.stdout, /^staging +staging +6113728 +would create/m);
   const schema = await node(ACTION_NODE, [join(project, 'node_modules/.bin/deliverybot'), 'schema']);
   assert.equal(JSON.parse(schema.stdout).title, 'Deliverybot deploy.yml');
+});
+
+test('every entry point resolves under each resolution mode attw checks, schema.json included', () => {
+  // node10 (TypeScript's `moduleResolution: node`, which ignores `exports`), node16 from CommonJS and
+  // from ESM, and bundler; --no-definitely-typed: the package's own types, nothing from the registry.
+  let report;
+  try {
+    report = execFileSync(join(ROOT, 'node_modules/.bin/attw'), [join(work, packed.filename), '--format', 'json', '--no-definitely-typed'], { encoding: 'utf8' });
+  } catch (err) {
+    assert.fail(`attw found problems:\n${err.stdout}${err.stderr}`);
+  }
+  const { analysis } = JSON.parse(report);
+  assert.deepEqual(analysis.problems, []);
+  assert.deepEqual(Object.keys(analysis.entrypoints).sort(), ['.', './package.json', './schema.json']);
+  for (const [subpath, entry] of Object.entries(analysis.entrypoints)) {
+    assert.deepEqual(Object.keys(entry.resolutions).sort(), ['bundler', 'node10', 'node16-cjs', 'node16-esm']);
+    for (const [mode, { resolution }] of Object.entries(entry.resolutions)) assert.ok(resolution?.fileName, `${subpath} under ${mode}`);
+  }
+  const schemaFiles = Object.values(analysis.entrypoints['./schema.json'].resolutions).map(({ resolution }) => resolution.fileName);
+  assert.deepEqual([...new Set(schemaFiles)], ['/node_modules/@deliverybot/core/schema/deploy.schema.json']);
 });
 
 /** A strict TypeScript consumer's compiler options. */

@@ -2,14 +2,24 @@
 //! `schema/deploy.schema.json`). Editors use it through yaml-language-server to complete and check
 //! the file. The validator in `config/` reads the same language with positions; a test keeps the
 //! two in step, key for key.
+//!
+//! It is written as SchemaStore asks of a catalogue entry: draft-07 (what most editors' validators
+//! implement), an `$id` at the URL the `v1` tag serves, a `default` where Deliverybot has one,
+//! `examples`, and descriptions on one line (doc comments wrap; editors show a hard break as one).
 
-use schemars::JsonSchema;
-use serde_json::{Map, Value};
+use schemars::generate::SchemaSettings;
+use schemars::transform::RecursiveTransform;
+use schemars::{JsonSchema, Schema};
+use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
+
+/// Where the `v1` tag serves the schema: the `$id`, and the README's yaml-language-server modeline.
+pub const ID: &str = "https://raw.githubusercontent.com/deliverybot/deliverybot/v1/schema/deploy.schema.json";
 
 /// Deliverybot's `.github/deploy.yml`: a map of target name to target.
 #[derive(JsonSchema)]
 #[schemars(title = "Deliverybot deploy.yml")]
+#[schemars(example = config_example())]
 // Keys starting with `.` hold YAML anchors for targets to merge in; they are not targets.
 #[schemars(extend("patternProperties" = { "^\\.": {} }))]
 #[allow(dead_code)]
@@ -28,6 +38,7 @@ pub struct ConfigSpec {
 pub struct SettingsSpec {
     /// A workflow (file name, like `deploy.yml`, or id) to start with `workflow_dispatch` for each
     /// deployment created, with the input `deployment_id`.
+    #[schemars(example = &"deploy.yml")]
     dispatch: Option<String>,
     /// Pull request commands (`/deploy`, `/lock`, `/unlock`, `/promote`, `/help`).
     commands: Option<CommandsSpec>,
@@ -39,12 +50,22 @@ pub struct SettingsSpec {
 #[allow(dead_code)]
 pub struct CommandsSpec {
     /// The target of a bare `/deploy`.
+    #[schemars(example = &"staging")]
     default_target: Option<String>,
+    /// `/deploy <target>`.
+    #[schemars(extend("default" = "write"))]
     deploy: Option<RoleSpec>,
     /// `/deploy <target> --force`, which skips the required checks.
+    #[schemars(extend("default" = "admin"))]
     force: Option<RoleSpec>,
+    /// `/lock <environment or target> [reason]`.
+    #[schemars(extend("default" = "write"))]
     lock: Option<RoleSpec>,
+    /// `/unlock <environment or target>`.
+    #[schemars(extend("default" = "write"))]
     unlock: Option<RoleSpec>,
+    /// `/promote [target]`.
+    #[schemars(extend("default" = "write"))]
     promote: Option<RoleSpec>,
 }
 
@@ -69,6 +90,7 @@ pub struct TargetSpec {
     /// `*` (`refs/tags/v*`: everything from the `*` on matches), or `pr` for every pull request. A
     /// pattern that can select pull requests' refs (`refs/pull/*`, `refs/*`) is refused: use `pr`.
     #[schemars(regex(pattern = r"^(pr|refs/.*)$"))]
+    #[schemars(example = &"refs/heads/main", example = &"refs/tags/v*", example = &"pr")]
     auto_deploy_on: Option<String>,
     #[serde(flatten)]
     deployment: DeploymentSpec,
@@ -78,10 +100,13 @@ pub struct TargetSpec {
     deployments: Option<Vec<DeploymentSpec>>,
     /// Deploy pull requests from forks automatically. Default `false`: a fork's code is not the
     /// repository's.
+    #[schemars(extend("default" = false))]
     allow_forks: Option<bool>,
     /// Deploy draft pull requests automatically. Default `false`.
+    #[schemars(extend("default" = false))]
     allow_drafts: Option<bool>,
     /// The least role to `/deploy` or `/promote` this target, on top of the command's own.
+    #[schemars(extend("default" = "read"))]
     permission: Option<RoleSpec>,
 }
 
@@ -91,19 +116,25 @@ pub struct TargetSpec {
 #[allow(dead_code)]
 pub struct DeploymentSpec {
     /// The deployment's environment (default `production`). A template, like `pr${{ pr }}`.
-    #[schemars(length(min = 1))]
+    #[schemars(length(min = 1), extend("default" = "production"))]
+    #[schemars(example = &"staging", example = &"pr${{ pr }}")]
     environment: Option<String>,
     /// The deployment's task (default `deploy`). A template.
-    #[schemars(length(min = 1))]
+    #[schemars(length(min = 1), extend("default" = "deploy"))]
+    #[schemars(example = &"deploy:migrations")]
     task: Option<String>,
     /// Shown with the deployment; cut to 140 characters. A template. Default: `Deploy <ref> (<sha>)`.
+    #[schemars(example = &"${{ pull_request.title }}")]
     description: Option<String>,
     /// Data for the deploy workflow (`github.event.deployment.payload`); templates in keys and text
     /// values. `target` and `deliverybot` are added unless set here.
+    #[schemars(extend("default" = {}), example = json!({ "pr": "${{ pr }}", "team": "web" }))]
     payload: Option<Map<String, Value>>,
     /// Let GitHub merge the default branch into the ref before deploying. Default `false`.
+    #[schemars(extend("default" = false))]
     auto_merge: Option<bool>,
     /// Checks that must be green on the commit before it deploys. Default `[]`.
+    #[schemars(extend("default" = []), example = json!(["ci", "lint"]))]
     required_contexts: Option<Vec<String>>,
     /// Whether the environment goes away (review apps). Sent only when set.
     transient_environment: Option<bool>,
@@ -113,8 +144,34 @@ pub struct DeploymentSpec {
 
 /// The schema as pretty JSON, as committed in `schema/deploy.schema.json`.
 pub fn json() -> String {
-    let schema = schemars::schema_for!(ConfigSpec);
+    let generator = SchemaSettings::draft07().with_transform(RecursiveTransform(one_line as fn(&mut Schema))).into_generator();
+    let mut schema = generator.into_root_schema_for::<ConfigSpec>();
+    // `$id` first, where a reader (and SchemaStore's checks) look for it.
+    let fields = schema.as_object_mut().expect("the root schema is an object");
+    let mut ordered = Map::from_iter([("$id".to_string(), Value::from(ID))]);
+    ordered.append(fields);
+    *fields = ordered;
     format!("{}\n", serde_json::to_string_pretty(&schema).expect("a schema is JSON"))
+}
+
+/// A description on one line: doc comments wrap at the source's width, which is no place to break.
+fn one_line(schema: &mut Schema) {
+    if let Some(Value::String(text)) = schema.get_mut("description") {
+        *text = text.lines().map(str::trim).filter(|line| !line.is_empty()).collect::<Vec<_>>().join(" ");
+    }
+}
+
+/// The schema's example: a staging target and a production target behind checks.
+fn config_example() -> Value {
+    json!({
+        "staging": { "auto_deploy_on": "refs/heads/main", "environment": "staging" },
+        "production": {
+            "auto_deploy_on": "refs/tags/v*",
+            "environment": "production",
+            "required_contexts": ["ci"],
+            "production_environment": true
+        }
+    })
 }
 
 #[cfg(test)]
@@ -131,13 +188,35 @@ mod tests {
     fn the_schema_has_the_keys_the_validator_knows() {
         let schema: Value = serde_json::from_str(&json()).unwrap();
         let set = |list: &[&str]| list.iter().map(|s| s.to_string()).collect::<BTreeSet<_>>();
-        let deployment = keys(&schema, "/$defs/DeploymentSpec/properties");
-        let target: BTreeSet<_> = keys(&schema, "/$defs/TargetSpec/properties").union(&deployment).cloned().collect();
+        let deployment = keys(&schema, "/definitions/DeploymentSpec/properties");
+        let target: BTreeSet<_> = keys(&schema, "/definitions/TargetSpec/properties").union(&deployment).cloned().collect();
         assert_eq!(target, set(TARGET_KEYS));
         assert_eq!(deployment, set(LEGACY_KEYS));
-        assert_eq!(keys(&schema, "/$defs/SettingsSpec/properties"), set(SETTINGS_KEYS));
-        assert_eq!(keys(&schema, "/$defs/CommandsSpec/properties"), set(COMMANDS_KEYS));
+        assert_eq!(keys(&schema, "/definitions/SettingsSpec/properties"), set(SETTINGS_KEYS));
+        assert_eq!(keys(&schema, "/definitions/CommandsSpec/properties"), set(COMMANDS_KEYS));
         assert_eq!(keys(&schema, "/properties"), set(&[SETTINGS_KEY]));
+    }
+
+    #[test]
+    fn the_schema_is_draft_07_at_its_id_with_descriptions_on_one_line() {
+        let schema: Value = serde_json::from_str(&json()).unwrap();
+        assert_eq!(schema["$schema"], "http://json-schema.org/draft-07/schema#");
+        assert_eq!(schema["$id"], ID);
+        fn descriptions<'a>(value: &'a Value, found: &mut Vec<&'a str>) {
+            match value {
+                Value::Object(fields) => fields.iter().for_each(|(key, value)| match value {
+                    Value::String(text) if key == "description" => found.push(text),
+                    _ => descriptions(value, found),
+                }),
+                Value::Array(items) => items.iter().for_each(|item| descriptions(item, found)),
+                _ => {}
+            }
+        }
+        let mut found = Vec::new();
+        descriptions(&schema, &mut found);
+        assert!(found.len() > 20);
+        assert!(found.iter().any(|text| text.contains("templates in keys and text values")), "a wrapped doc comment, joined");
+        assert!(found.iter().all(|text| !text.contains('\n')), "{found:#?}");
     }
 
     #[test]
