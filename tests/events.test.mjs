@@ -355,6 +355,39 @@ test('a workflow_dispatch deploys the named target at the given ref (a rollback)
   assert.deepEqual(repo.deployments.map((d) => [d.environment, d.sha]), [['production', NEWER]]);
 });
 
+test('a workflow_dispatch may force a deploy past its checks when its sender may, with a task of its own', async () => {
+  repo.setPermission('Codertocat', 'admin');
+  repo.setPermission('octocat', 'write');
+  const dispatch = (sender) => {
+    const payload = inHelloWorld(webhookExample('workflow_dispatch', (p) => p.sender.login === sender));
+    payload.inputs = { target: 'staging', ref: 'master', force: 'true', task: 'deploy:hotfix' };
+    return payload;
+  };
+
+  const denied = await runAction({ fake, eventName: 'workflow_dispatch', payload: dispatch('octocat') });
+  assert.equal(denied.code, 1, denied.stdout + denied.stderr);
+  assert.deepEqual(repo.deployments, []);
+  assert.match(denied.summary, /@octocat may not force a deploy of staging: that needs the admin role/);
+
+  const run = await runAction({ fake, eventName: 'workflow_dispatch', payload: dispatch('Codertocat') });
+  assert.equal(run.code, 0, run.stdout + run.stderr);
+  assert.deepEqual(fake.invalid(), []);
+  assert.deepEqual(repo.deployments.map((d) => [d.environment, d.sha, d.task]), [['staging', MASTER, 'deploy:hotfix']]);
+  const reads = fake.requests.filter((r) => r.path.includes('/collaborators/')).map((r) => r.path);
+  assert.deepEqual(reads, ['/repos/Codertocat/Hello-World/collaborators/octocat/permission', '/repos/Codertocat/Hello-World/collaborators/Codertocat/permission']);
+  assert.ok(!fake.requests.some((r) => r.path.endsWith('/status') || r.path.endsWith('/check-runs')), 'the checks are not read');
+});
+
+test('a repository_dispatch without force reads no one\'s role', async () => {
+  const payload = inHelloWorld(webhookExample('repository_dispatch'));
+  payload.client_payload = { target: 'production', ref: 'master', force: false };
+  const run = await runAction({ fake, eventName: 'repository_dispatch', payload });
+
+  assert.equal(run.code, 0, run.stdout + run.stderr);
+  assert.deepEqual(repo.deployments.map((d) => d.environment), ['production']);
+  assert.ok(!fake.requests.some((r) => r.path.includes('/collaborators/')));
+});
+
 test('events the rules do not act on do nothing', async () => {
   const payload = webhookExample('check_run', (p) => p.action === 'created');
   const run = await runAction({ fake, eventName: 'check_run', payload });

@@ -95,6 +95,14 @@ pub struct NewDeployment {
     pub production_environment: Option<bool>,
 }
 
+/// What a person asked of one deploy by hand, over what the target's templates render. It is data
+/// from outside: never rendered, so a `${{ }}` in it stays as written.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Asked {
+    /// The deployment's task instead of the target's (one line, checked when it was read).
+    pub task: Option<String>,
+}
+
 /// A rendered deployment, and what the user should know about how it was rendered.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Rendered {
@@ -112,6 +120,13 @@ impl NewDeployment {
     /// The body GitHub's "create a deployment" takes, as a JSON value.
     pub fn to_json(&self) -> Value {
         serde_json::to_value(self).expect("a deployment's fields are JSON")
+    }
+
+    /// What was asked of this deploy by hand replaces what the target rendered.
+    pub fn ask(&mut self, asked: &Asked) {
+        if let Some(task) = &asked.task {
+            self.task = task.clone();
+        }
     }
 
     pub fn render(target: &Target, source: &Source) -> Result<Rendered, Vec<Diagnostic>> {
@@ -331,6 +346,15 @@ web:
         let config = Config::parse("web:\n  environment: ${{ commit.message }}\n").unwrap();
         let errors = NewDeployment::render(&config.targets[0], &source(None, Some(&commit))).unwrap_err();
         assert_eq!(errors[0].to_string(), "2:16: the environment renders to \"two\\nlines\", which contains a line break or another control character; GitHub needs a name of 1 to 255 characters on one line");
+    }
+
+    #[test]
+    fn a_task_asked_for_replaces_the_targets_and_is_never_rendered() {
+        let mut body = render("web:\n  task: deploy:${{ target }}\n").unwrap().body;
+        body.ask(&Asked::default());
+        assert_eq!(body.task, "deploy:web");
+        body.ask(&Asked { task: Some("migrate ${{ sha }}".into()) });
+        assert_eq!(body.task, "migrate ${{ sha }}");
     }
 
     #[test]

@@ -28,6 +28,7 @@ use crate::log::Log;
 use crate::protocol::{Outcome, Reply, Request};
 use crate::refs::short_sha;
 use crate::report::Decision;
+use crate::rules::permission::role_of;
 use parse::{parse, Command, Malformed, PROMOTION_CONTEXT};
 use permission::Permission;
 use serde_json::json;
@@ -152,10 +153,7 @@ impl Flow for Commands {
                 return Ok(Request::post(path, json!({ "content": "eyes" }), "react to the command with 👀"));
             }
             State::ReadingConfig(_) => return Ok(github::get_file(repo, &run.settings.config_path, Some(run.default_branch()))),
-            State::CheckingPermission(..) => {
-                let path = format!("{}/collaborators/{}/permission", github::repo_path(repo), encode(run.user()));
-                return Ok(Request::get(path, format!("check @{}'s permission", run.user())));
-            }
+            State::CheckingPermission(..) => return Ok(github::get_permission(repo, run.user())),
             State::ReadingPull(..) => return Ok(github::get_pull(repo, run.event.issue.number)),
             State::Delivering(deliver) => match deliver.next(log) {
                 Ok(request) => return Ok(request),
@@ -236,7 +234,7 @@ impl Run {
             },
             State::CheckingPermission(command, config) => match answer(&answered) {
                 Answer::Success { body, .. } => match github::json(body, "read the commenter's permission") {
-                    Ok(found) => self.permit(command, config, permission::role_of(&found), log),
+                    Ok(found) => self.permit(command, config, role_of(&found), log),
                     Err(reason) => State::Replying(Response::fails(format!("I could not check your permission ({reason})."), reason)),
                 },
                 // 404: not a collaborator at all.
