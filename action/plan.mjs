@@ -22,7 +22,7 @@ Event:
   --ref REF --sha SHA   Instead of --payload: a push of SHA to REF (refs/heads/main, refs/tags/v1).
   --pr N                With --event pull_request: pull request N, its head SHA on branch REF.
   --input NAME=VALUE    With --event workflow_dispatch or repository_dispatch: an input (target,
-                        ref, force, task, ...; client_payload for repository_dispatch), over the
+                        ref, force, task, params; client_payload for repository_dispatch), over the
                         payload's if there is one. Without --payload, --sha is the commit refs
                         point at. Repeatable.
   --repo OWNER/NAME     The repository (default: the payload's; owner/repo for --ref/--sha).

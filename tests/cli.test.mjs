@@ -180,6 +180,10 @@ test('a dispatch described by --input: force under the sender\'s role (--permiss
   const real = ['--config', 'examples/deploy.yml', '--event', 'workflow_dispatch', '--payload', payload, '--input', 'target=staging', '--input', 'force=true'];
   const facts = tempFile('facts.json', { sha: SHA, permissions: { [example.sender.login]: 'admin' } });
   assert.deepEqual(decisions(await planJson([...real, '--facts', facts])), ['staging staging would create: would create (dry run)']);
+
+  // Parameters: a target that declares none takes any, as text.
+  const params = await planJson([...dispatch, '--status', 'ci=success', '--input', 'params=region=eu note="two words"']);
+  assert.deepEqual(params.decisions[0].request.body.payload.params, { region: 'eu', note: 'two words' });
 });
 
 test('a facts file: refs, statuses, deployments (a real status event, superseded or deployed)', async () => {

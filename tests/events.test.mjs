@@ -388,6 +388,32 @@ test('a repository_dispatch without force reads no one\'s role', async () => {
   assert.ok(!fake.requests.some((r) => r.path.includes('/collaborators/')));
 });
 
+test('a workflow_dispatch gives parameters (JSON or name=value lines) the target takes, or fails naming them', async () => {
+  repo.setFile('master', '.github/deploy.yml', `${CONFIG}canary:
+  environment: canary
+  params:
+    region: { type: string, enum: [eu, us], required: true }
+    replicas: { type: number, default: 2 }
+`);
+  const dispatch = (params) => {
+    const payload = inHelloWorld(webhookExample('workflow_dispatch'));
+    payload.inputs = { target: 'canary', ref: 'master', params };
+    return payload;
+  };
+
+  const json = await runAction({ fake, eventName: 'workflow_dispatch', payload: dispatch('{"region": "us", "replicas": 3}') });
+  assert.equal(json.code, 0, json.stdout + json.stderr);
+  const lines = await runAction({ fake, eventName: 'workflow_dispatch', payload: dispatch('region=eu\n') });
+  assert.equal(lines.code, 0, lines.stdout + lines.stderr);
+  assert.deepEqual(fake.invalid(), []);
+  assert.deepEqual(repo.deployments.map((d) => d.payload.params), [{ region: 'us', replicas: 3 }, { region: 'eu', replicas: 2 }]);
+
+  const refused = await runAction({ fake, eventName: 'workflow_dispatch', payload: dispatch('replicas=3') });
+  assert.equal(refused.code, 1, refused.stdout + refused.stderr);
+  assert.equal(repo.deployments.length, 2, 'nothing more created');
+  assert.match(refused.summary, /`canary` needs the parameter `region`; it takes `region` \(one of `eu`, `us`; required\), `replicas` \(a number; default `2`\)/);
+});
+
 test('events the rules do not act on do nothing', async () => {
   const payload = webhookExample('check_run', (p) => p.action === 'created');
   const run = await runAction({ fake, eventName: 'check_run', payload });

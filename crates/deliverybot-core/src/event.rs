@@ -4,6 +4,7 @@
 
 use crate::github;
 use crate::json::null_as_default;
+use crate::params::{self, GivenParams};
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -123,6 +124,9 @@ pub struct Dispatch {
     pub force: bool,
     /// `task`: the deployment's task for this deploy, instead of the target's.
     pub task: Option<String>,
+    /// `params`: the parameters given, for the payload's `params` (what the target takes of them
+    /// is known once its config is read).
+    pub params: GivenParams,
     /// Who sent it (`sender.login`), whose role `force` needs; empty when the payload does not say.
     pub sender: String,
     pub repository: Repository,
@@ -277,8 +281,9 @@ impl CheckPayload {
 }
 
 /// A `workflow_dispatch` (its `inputs`) or `repository_dispatch` (its `client_payload`): what the
-/// user sent is free-form, so `target` and `ref` count only when they are text. `force` and `task`
-/// change what is deployed: a value of theirs that means nothing is refused, before any request.
+/// user sent is free-form, so `target` and `ref` count only when they are text. `force`, `task` and
+/// `params` change what is deployed: a value of theirs that means nothing is refused, before any
+/// request.
 #[derive(Deserialize)]
 struct DispatchPayload {
     inputs: Option<Value>,
@@ -306,6 +311,7 @@ impl DispatchPayload {
             git_ref: field("ref").or(if name == "workflow_dispatch" { self.git_ref } else { None }),
             force: flag(input("force")).ok_or_else(|| format!("{} must be `true` or `false`", called("force")))?,
             task: task(input("task")).map_err(|problem| format!("{} {problem}", called("task")))?,
+            params: input("params").map(params::from_input).transpose().map_err(|problem| format!("{} {problem}", called("params")))?.unwrap_or_default(),
             sender: self.sender.map(|sender| sender.login).unwrap_or_default(),
             repository: self.repository,
         }))
@@ -440,6 +446,23 @@ mod tests {
             "input `task` contains a line break or another control character; a task is one line of text"
         );
         assert_eq!(dispatch("repository_dispatch", json!({ "task": ["a"] })).unwrap_err(), "`client_payload.task` must be text, like `deploy:migrations`");
+    }
+
+    #[test]
+    fn dispatches_may_give_parameters_as_json_or_words() {
+        let dispatch = |name: &str, params: Value| {
+            let key = if name == "workflow_dispatch" { "inputs" } else { "client_payload" };
+            let payload = json!({ key: { "target": "web", "params": params }, "repository": { "full_name": "o/r", "default_branch": "main" } });
+            Event::parse(name, &payload.to_string())
+        };
+        let Event::Dispatch(d) = dispatch("workflow_dispatch", json!("region=eu note=\"two words\"")).unwrap() else { panic!() };
+        assert_eq!(d.params, [("region".to_string(), params::Given::Text("eu".into())), ("note".to_string(), params::Given::Text("two words".into()))]);
+        let Event::Dispatch(d) = dispatch("repository_dispatch", json!({ "replicas": 3 })).unwrap() else { panic!() };
+        assert_eq!(d.params, [("replicas".to_string(), params::Given::Number(3.into()))]);
+        let Event::Dispatch(d) = dispatch("workflow_dispatch", json!("")).unwrap() else { panic!() };
+        assert!(d.params.is_empty());
+        assert_eq!(dispatch("workflow_dispatch", json!("region='eu")).unwrap_err(), "input `params` cannot be read: a quote is not closed");
+        assert_eq!(dispatch("repository_dispatch", json!([1])).unwrap_err(), "`client_payload.params` must be a JSON object, or `name=value` pairs");
     }
 
     #[test]

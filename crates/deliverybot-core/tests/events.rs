@@ -202,6 +202,28 @@ fn a_dispatch_may_ask_for_its_own_task_which_is_never_rendered() {
 }
 
 #[test]
+fn a_dispatch_gives_parameters_the_target_takes_or_fails_naming_them() {
+    let config = "canary:\n  params:\n    region: { type: string, enum: [eu, us], required: true }\n    replicas: { type: number, default: 2 }\n";
+    let mut github = GitHub::after_push(config);
+    let outcome = github.run(forced("workflow_dispatch", "dev", json!({ "target": "canary", "params": "{\"region\": \"us\", \"replicas\": 5}" })));
+    assert_eq!(outcome.failure, None, "{:?}", github.log);
+    assert_eq!(github.created()[0]["payload"]["params"], json!({ "region": "us", "replicas": 5 }));
+
+    let mut github = GitHub::after_push(config);
+    let outcome = github.run(forced("repository_dispatch", "dev", json!({ "target": "canary", "params": { "region": "asia" } })));
+    assert_eq!(
+        outcome.failure.as_deref(),
+        Some("1 of 1 deployment failed. canary: the parameter `region` of `canary` must be one of `eu`, `us`; it takes `region` (one of `eu`, `us`; required), `replicas` (a number; default `2`)")
+    );
+    assert_eq!(github.paths(), ["Get /repos/octo/app/contents/.github/deploy.yml"], "nothing else asked, nothing created");
+
+    let mut github = GitHub::after_push(config);
+    let outcome = github.run(forced("workflow_dispatch", "dev", json!({ "target": "canary", "params": "region=eu region=us" })));
+    assert_eq!(outcome.failure.as_deref(), Some("input `params` cannot be read: a parameter is given twice"));
+    assert!(github.requests.is_empty());
+}
+
+#[test]
 fn a_schedule_re_evaluates_every_automatic_target_at_its_tip() {
     let mut github = GitHub::with_config("staging:\n  auto_deploy_on: refs/heads/main\n  environment: staging\nproduction:\n  auto_deploy_on: refs/tags/v*\n  environment: production\nmanual:\n");
     github.refs.insert("heads/main".into(), SHA.into());

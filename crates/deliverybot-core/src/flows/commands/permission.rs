@@ -65,7 +65,7 @@ production:
     }
 
     fn deploy(target: Option<&str>, force: bool) -> Command {
-        Command::Deploy { target: target.map(str::to_string), force }
+        Command::Deploy { target: target.map(str::to_string), force, params: Vec::new() }
     }
 
     #[test]

@@ -76,7 +76,7 @@ pub(super) struct Candidate {
     /// `/deploy --force`, or a dispatch's `force` its sender may ask for: the required checks are
     /// skipped (and not sent to GitHub).
     pub force: bool,
-    /// What a dispatch asked of the deploy beyond its target (its own task).
+    /// What a dispatch or a command asked of the deploy beyond its target (a task, parameters).
     pub asked: Asked,
     /// Other readings of a dispatch's short ref, tried in turn when one does not exist
     /// (`v1.2` → `refs/heads/v1.2`, then `refs/tags/v1.2`, then a commit named `v1.2`).
@@ -248,14 +248,24 @@ impl Deliver {
         let (first, tip, fallbacks) = dispatch_ref(git_ref);
         let candidate = self.candidate(first, String::new(), None, tip, true);
         self.candidates[candidate].fallbacks = fallbacks;
-        self.candidates[candidate].asked = Asked { task: dispatch.task.clone() };
+        self.unselected = config.targets.len() - 1;
+        // Parameters the target does not take fail the deploy, saying what it takes.
+        let params = match config.targets[target].params.accept(&dispatch.params) {
+            Ok(params) => params,
+            Err(refused) => {
+                let reason = config.targets[target].params.explain(name, &refused, &|text| format!("`{text}`"));
+                log.warning(format!("{name}: {reason}"));
+                self.plan(target, candidate, Progress::Decided(Decision::Failed { reason }));
+                return;
+            }
+        };
+        self.candidates[candidate].asked = Asked { task: dispatch.task.clone(), params };
         self.plan(target, candidate, Progress::Tip);
         if dispatch.force {
             // The workflow's actor when the payload names no sender (a payload made by hand).
             let sender = if dispatch.sender.is_empty() { self.context.actor.clone() } else { dispatch.sender.clone() };
             self.ask_force(config, &sender);
         }
-        self.unselected = config.targets.len() - 1;
     }
 
     /// A schedule deploys the tip of each automatic target's ref: a pattern's refs are listed

@@ -25,7 +25,7 @@ mod force;
 mod pulls;
 
 use crate::config::Config;
-use crate::deployment::NewDeployment;
+use crate::deployment::{Asked, NewDeployment};
 use crate::event::{Event, PullRequest};
 use crate::flow::Flow;
 use crate::flows::config_file::ConfigFile;
@@ -175,6 +175,7 @@ impl Deliver {
         pr: PullRequest,
         target: usize,
         force: bool,
+        asked: Asked,
         default_branch: String,
         log: &mut Log,
     ) -> Deliver {
@@ -183,6 +184,7 @@ impl Deliver {
         let mut deliver = Deliver::start(repo, settings, context, "issue_comment", Some(default_branch), Origin::PullRequest(pr.clone()), Some(config));
         let candidate = deliver.candidate(pr.git_ref(), pr.head_sha.clone(), Some(pr), Tip::Asked, true);
         deliver.candidates[candidate].force = force;
+        deliver.candidates[candidate].asked = asked;
         deliver.plan(target, candidate, Progress::Render);
         deliver
     }
