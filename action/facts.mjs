@@ -80,6 +80,12 @@ export function factsResponder({ repository, config, facts = {} }) {
     [/^\/commits\/([^/]+)\/pulls$/, ([sha], query) => page(Object.values(facts.pulls ?? {}).filter((pr) => pr?.head?.sha === sha), query)],
     [/^\/pulls$/, (_, query) => page(Object.values(facts.pulls ?? {}).filter((pr) => (pr?.state ?? 'open') === 'open'), query)],
     [/^\/pulls\/(\d+)$/, ([number]) => (facts.pulls?.[number] ? ok(facts.pulls[number]) : notFound(`no pull request #${number} in the facts`))],
+    // Someone's role: the facts', else write (the role a dispatch or a `/deploy` needs by default).
+    [/^\/collaborators\/([^/]+)\/permission$/, ([login]) => {
+      const role = facts.permissions?.[login] ?? 'write';
+      if (role === 'none') return notFound(`${login} is no collaborator`);
+      return ok({ permission: { maintain: 'write', triage: 'read' }[role] ?? role, role_name: role, user: { login } });
+    }],
   ];
 
   function page(items, query, wrap = (x) => x) {

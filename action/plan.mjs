@@ -11,7 +11,7 @@ import { run, validate } from './lib.mjs';
 import { factsResponder, refuseWrites } from './facts.mjs';
 import { createClient } from './github.mjs';
 
-export const HELP = `Usage: deliverybot plan --event NAME (--payload FILE | --ref REF --sha SHA [--pr N]) [options]
+export const HELP = `Usage: deliverybot plan --event NAME (--payload FILE | --ref REF --sha SHA [--pr N] | --input NAME=VALUE --sha SHA) [options]
 
 Shows what Deliverybot would do for an event, and writes nothing: the engine runs as a dry run and
 its read requests are answered from local facts or, with --repo and a token, by the GitHub API.
@@ -21,6 +21,10 @@ Event:
   --payload FILE        A webhook payload (JSON), for example a workflow run's $GITHUB_EVENT_PATH.
   --ref REF --sha SHA   Instead of --payload: a push of SHA to REF (refs/heads/main, refs/tags/v1).
   --pr N                With --event pull_request: pull request N, its head SHA on branch REF.
+  --input NAME=VALUE    With --event workflow_dispatch or repository_dispatch: an input (target,
+                        ref, force, task, params; client_payload for repository_dispatch), over the
+                        payload's if there is one. Without --payload, --sha is the commit refs
+                        point at. Repeatable.
   --repo OWNER/NAME     The repository (default: the payload's; owner/repo for --ref/--sha).
   --default-branch NAME The default branch, for --ref/--sha (default: main).
 
@@ -31,12 +35,15 @@ Config:
 
 Facts (offline; default: nothing deployed, no checks reported, nothing locked, every ref at the
 event's commit):
-  --facts FILE          A facts file: refs, statuses, check_runs, deployments, locks, pulls, commits.
+  --facts FILE          A facts file: refs, statuses, check_runs, deployments, locks, pulls, commits,
+                        permissions.
   --status CTX=STATE    Commit status CTX is STATE (success, pending, failure, error). Repeatable.
   --check NAME=RESULT   Check run NAME ended with RESULT (success, failure, ...) or is queued or
                         in_progress. Repeatable.
   --deployed ENV[@SHA]  ENV already has a deployment of SHA (default: of any commit). Repeatable.
   --locked ENV[=WHY]    ENV is locked. Repeatable.
+  --permission LOGIN=ROLE  LOGIN's role on the repository (read, triage, write, maintain, admin,
+                        none; default write). Repeatable.
 
 Online: with --repo and GITHUB_TOKEN, the facts are read from the GitHub API (GET requests only) at
 GITHUB_API_URL (default https://api.github.com). --offline ignores the token.
@@ -56,6 +63,7 @@ const OPTIONS = {
   ref: { type: 'string' },
   sha: { type: 'string' },
   pr: { type: 'string' },
+  input: { type: 'string', multiple: true, default: [] },
   repo: { type: 'string' },
   'default-branch': { type: 'string', default: 'main' },
   config: { type: 'string', default: '.github/deploy.yml' },
@@ -65,6 +73,7 @@ const OPTIONS = {
   check: { type: 'string', multiple: true, default: [] },
   deployed: { type: 'string', multiple: true, default: [] },
   locked: { type: 'string', multiple: true, default: [] },
+  permission: { type: 'string', multiple: true, default: [] },
   offline: { type: 'boolean', default: false },
   json: { type: 'boolean', default: false },
   verbose: { type: 'boolean', short: 'v', default: false },
@@ -108,7 +117,7 @@ async function plan(args, env, stdout, stderr) {
   const token = options.offline ? '' : (env.GITHUB_TOKEN ?? '').trim();
   const online = Boolean(options.repo && token);
   if (options['remote-config'] && !online) throw new UsageError('--remote-config reads from GitHub: it needs --repo and GITHUB_TOKEN');
-  const factFlags = ['facts', 'status', 'check', 'deployed', 'locked'].filter((name) => [options[name]].flat().filter(Boolean).length > 0);
+  const factFlags = ['facts', 'status', 'check', 'deployed', 'locked', 'permission'].filter((name) => [options[name]].flat().filter(Boolean).length > 0);
   if (online && factFlags.length > 0) throw new UsageError(`--${factFlags[0]} gives facts offline; online they come from GitHub (add --offline to use them)`);
 
   // The config: the local file (checked first, like `deliverybot validate`), or the repository's.
@@ -168,25 +177,38 @@ async function plan(args, env, stdout, stderr) {
 
 // ── the event ────────────────────────────────────────────────────────────────────────────────────
 
+const DISPATCHES = { workflow_dispatch: 'inputs', repository_dispatch: 'client_payload' };
+
 function eventPayload(options) {
   if (!options.event) throw new UsageError('--event is required (push, pull_request, ...)');
+  const inputs = dispatchInputs(options);
   const described = options.ref !== undefined || options.sha !== undefined || options.pr !== undefined;
   if (options.payload !== undefined) {
     if (described) throw new UsageError('give --payload, or describe the event with --ref/--sha, not both');
     const text = readText(options.payload, 'payload');
+    let payload;
     try {
-      const payload = JSON.parse(text);
+      payload = JSON.parse(text);
       if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) throw new Error('a payload is a JSON object');
-      return payload;
     } catch (err) {
       throw new UsageError(`${options.payload} is not a webhook payload: ${err.message}`);
     }
+    // The inputs given as flags, over the payload's own.
+    if (inputs) payload[DISPATCHES[options.event]] = { ...payload[DISPATCHES[options.event]], ...inputs };
+    return payload;
   }
-  if (!options.ref || !options.sha) throw new UsageError('give --payload FILE, or --ref and --sha to describe the event');
-  if (!/^[0-9a-f]{40}$/.test(options.sha)) throw new UsageError(`--sha must be a full 40-character commit sha, got ${JSON.stringify(options.sha)}`);
   const [owner, name] = (options.repo ?? 'owner/repo').split('/');
   const repository = { id: 1, name, full_name: `${owner}/${name}`, owner: { login: owner }, default_branch: options['default-branch'] };
   const sender = { login: owner };
+  if (inputs) {
+    // A dispatch described by its inputs: refs point at --sha, as in a push described by flags.
+    if (options.ref !== undefined || options.pr !== undefined) throw new UsageError('a dispatch names its ref as an input: --input ref=REF');
+    if (!/^[0-9a-f]{40}$/.test(options.sha ?? '')) throw new UsageError('a dispatch described by --input needs --sha, the full 40-character commit its ref points at');
+    const payload = { [DISPATCHES[options.event]]: inputs, repository, sender };
+    return options.event === 'workflow_dispatch' ? { ...payload, ref: `refs/heads/${repository.default_branch}` } : { action: 'deploy', ...payload };
+  }
+  if (!options.ref || !options.sha) throw new UsageError('give --payload FILE, or --ref and --sha to describe the event');
+  if (!/^[0-9a-f]{40}$/.test(options.sha)) throw new UsageError(`--sha must be a full 40-character commit sha, got ${JSON.stringify(options.sha)}`);
   switch (options.event) {
     case 'push':
       if (!options.ref.startsWith('refs/')) throw new UsageError(`--ref must be a full ref, like refs/heads/main, got ${JSON.stringify(options.ref)}`);
@@ -212,6 +234,19 @@ function eventPayload(options) {
   }
 }
 
+/** The --input flags as an object (`null`: none given); only a dispatch has inputs. */
+function dispatchInputs(options) {
+  if (options.input.length === 0) return null;
+  if (!DISPATCHES[options.event]) throw new UsageError(`--input gives a dispatch's inputs (workflow_dispatch, repository_dispatch), not \`${options.event}\`'s`);
+  const inputs = {};
+  for (const text of options.input) {
+    const at = text.indexOf('=');
+    if (at < 1) throw new UsageError(`--input takes NAME=VALUE, like target=production; got ${JSON.stringify(text)}`);
+    inputs[text.slice(0, at)] = text.slice(at + 1);
+  }
+  return inputs;
+}
+
 /** The commit the event is about, where its payload says: refs point there unless the facts say otherwise. */
 function eventCommit(payload) {
   return [payload.after, payload.pull_request?.head?.sha, payload.sha, payload.check_run?.head_sha, payload.check_suite?.head_sha, payload.workflow_run?.head_sha]
@@ -229,13 +264,14 @@ function gatherFacts(options, payload) {
     });
   const merged = {
     ...facts,
-    sha: facts.sha ?? eventCommit(payload),
+    sha: facts.sha ?? eventCommit(payload) ?? options.sha,
     // A pull request event's pull request is as the event has it, unless the facts say otherwise.
     pulls: payload.pull_request?.number ? { [payload.pull_request.number]: payload.pull_request, ...facts.pulls } : facts.pulls,
     statuses: { ...facts.statuses },
     check_runs: { ...facts.check_runs },
     deployments: [...(facts.deployments ?? [])],
     locks: { ...facts.locks },
+    permissions: { ...facts.permissions },
   };
   for (const [context, state] of pairs('status', '=')) {
     if (!context || !state) throw new UsageError(`--status takes CONTEXT=STATE, like ci=success; got ${JSON.stringify(`${context}${state === undefined ? '' : `=${state}`}`)}`);
@@ -253,8 +289,14 @@ function gatherFacts(options, payload) {
     if (!environment) throw new UsageError('--locked takes ENVIRONMENT or ENVIRONMENT=REASON');
     merged.locks[environment] = { by: 'you', reason: reason ?? '' };
   }
+  for (const [login, role] of pairs('permission', '=')) {
+    if (!login || !ROLES.includes(role)) throw new UsageError(`--permission takes LOGIN=ROLE, the role one of ${ROLES.join(', ')}; got ${JSON.stringify(login)}`);
+    merged.permissions[login] = role;
+  }
   return merged;
 }
+
+const ROLES = ['read', 'triage', 'write', 'maintain', 'admin', 'none'];
 
 function readFacts(path) {
   let facts;
@@ -272,7 +314,7 @@ function readFacts(path) {
 /** What is wrong with a facts file's shape, if anything (README, "Facts"). */
 function factsProblem(facts) {
   if (facts === null || typeof facts !== 'object' || Array.isArray(facts)) return 'a facts file is a JSON object';
-  const notMap = ['refs', 'statuses', 'check_runs', 'locks', 'pulls', 'commits'].find((k) => facts[k] !== undefined && (facts[k] === null || typeof facts[k] !== 'object' || Array.isArray(facts[k])));
+  const notMap = ['refs', 'statuses', 'check_runs', 'locks', 'pulls', 'commits', 'permissions'].find((k) => facts[k] !== undefined && (facts[k] === null || typeof facts[k] !== 'object' || Array.isArray(facts[k])));
   if (notMap) return `\`${notMap}\` must be an object`;
   if (facts.deployments !== undefined && !(Array.isArray(facts.deployments) && facts.deployments.every((d) => typeof d?.environment === 'string'))) {
     return '`deployments` must be a list of objects with an `environment`';

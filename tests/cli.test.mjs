@@ -158,6 +158,34 @@ test('a described pull request: --event pull_request --pr N', async () => {
   assert.deepEqual(decisions(plan), ['review pr7 would create: would create (dry run)']);
 });
 
+test('a dispatch described by --input: force under the sender\'s role (--permission), a task of its own', async () => {
+  const dispatch = ['--config', 'examples/deploy.yml', '--event', 'workflow_dispatch', '--input', 'target=production', '--input', 'ref=v1.0.0', '--sha', SHA];
+  assert.deepEqual(decisions(await planJson(dispatch)), ['production production waiting: waiting for ci (not reported yet)']);
+
+  const forced = [...dispatch, '--input', 'force=true', '--input', 'task=deploy:hotfix'];
+  // The sender (the repository's owner) has write unless told otherwise: force needs admin.
+  const denied = await cli(['plan', '--json', ...forced]);
+  assert.equal(denied.code, 1, denied.stderr);
+  assert.match(JSON.parse(denied.stdout).failure, /@owner may not force a deploy of production: that needs the admin role .* and @owner has write$/);
+  const plan = await planJson([...forced, '--permission', 'owner=admin']);
+  assert.deepEqual(decisions(plan), ['production production would create: would create (dry run)']);
+  assert.equal(plan.decisions[0].request.body.task, 'deploy:hotfix');
+  assert.deepEqual(plan.decisions[0].request.body.required_contexts, []);
+  assert.deepEqual(plan.requests.filter((r) => r.path.includes('collaborators')).map((r) => r.path), ['/repos/owner/repo/collaborators/owner/permission']);
+
+  // A real payload, its inputs from flags: the sender is the payload's.
+  const example = webhookExample('workflow_dispatch');
+  example.repository = webhookExample('push').repository;
+  const payload = tempFile('dispatch.json', example);
+  const real = ['--config', 'examples/deploy.yml', '--event', 'workflow_dispatch', '--payload', payload, '--input', 'target=staging', '--input', 'force=true'];
+  const facts = tempFile('facts.json', { sha: SHA, permissions: { [example.sender.login]: 'admin' } });
+  assert.deepEqual(decisions(await planJson([...real, '--facts', facts])), ['staging staging would create: would create (dry run)']);
+
+  // Parameters: a target that declares none takes any, as text.
+  const params = await planJson([...dispatch, '--status', 'ci=success', '--input', 'params=region=eu note="two words"']);
+  assert.deepEqual(params.decisions[0].request.body.payload.params, { region: 'eu', note: 'two words' });
+});
+
 test('a facts file: refs, statuses, deployments (a real status event, superseded or deployed)', async () => {
   const status = webhookExample('status');
   status.branches = [{ name: 'master', commit: { sha: status.sha } }];
@@ -258,6 +286,11 @@ const ERRORS = [
   ['a malformed --status', [...EXAMPLE, '--status', 'ci'], 2, /--status takes CONTEXT=STATE/],
   ['--remote-config offline', [...EXAMPLE, '--remote-config'], 2, /--remote-config reads from GitHub: it needs --repo and GITHUB_TOKEN/],
   ['a bad --repo', [...EXAMPLE, '--repo', 'nope'], 2, /--repo must be owner\/name/],
+  ['--input on an event that is no dispatch', [...EXAMPLE, '--input', 'force=true'], 2, /--input gives a dispatch's inputs .*not `push`'s/],
+  ['a malformed --input', ['--event', 'workflow_dispatch', '--input', 'force', '--sha', SHA], 2, /--input takes NAME=VALUE/],
+  ['a described dispatch without --sha', ['--event', 'workflow_dispatch', '--input', 'target=staging'], 2, /a dispatch described by --input needs --sha/],
+  ['a described dispatch with --ref', ['--event', 'repository_dispatch', '--input', 'target=staging', '--ref', 'refs/heads/x', '--sha', SHA], 2, /--input ref=REF/],
+  ['a malformed --permission', [...EXAMPLE, '--permission', 'octocat=owner'], 2, /--permission takes LOGIN=ROLE/],
 ];
 
 for (const [what, args, code, message] of ERRORS) {

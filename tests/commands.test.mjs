@@ -209,7 +209,7 @@ test('/help answers anyone with the commands and the targets', async () => {
   const run = await runAction({ fake, eventName: 'issue_comment', payload: comment('/help', { login: 'hubot' }) });
 
   assert.equal(run.code, 0, run.stdout + run.stderr);
-  assert.match(replies()[0], /`\/deploy <target> \[--force\]`[\s\S]*Targets: `staging`, `review`, `production`\./);
+  assert.match(replies()[0], /`\/deploy <target> \[--force\] \[name=value \.\.\.\]`[\s\S]*Targets: `staging`, `review`, `production`\./);
 });
 
 test('a comment carrying a legacy ##[command] cannot inject a workflow command into the log', async () => {
@@ -246,4 +246,40 @@ test('markup in a command is not repeated under the token: not to a writer, not 
   assert.equal(repo.refs.has('deliverybot/locks/staging'), false);
   // The job summary shows who asked what, as code: nothing in it renders.
   assert.match(runs[0].summary, /^@Codertocat: `\/deploy !\[x\]\(http:\/\/evil\) @org\/team \[link\]\(http:\/\/x\)`$/m);
+});
+
+test('/deploy with parameters: typed by the target, defaults filled in, in the payload as data', async () => {
+  repo.setFile('master', '.github/deploy.yml', `${CONFIG}canary:
+  environment: canary
+  params:
+    region: { type: string, enum: [eu, us], required: true }
+    replicas: { type: number, default: 2 }
+    note:
+`);
+  const run = await runAction({ fake, eventName: 'issue_comment', payload: comment('/deploy canary region=eu note="ship it \\"now\\" ${{ secrets.X }}"') });
+
+  assert.equal(run.code, 0, run.stdout + run.stderr);
+  assert.deepEqual(fake.invalid(), []);
+  assert.deepEqual(repo.deployments.map((d) => [d.environment, d.sha]), [['canary', HEAD]]);
+  assert.deepEqual(repo.deployments[0].payload.params, { region: 'eu', replicas: 2, note: 'ship it "now" ${{ secrets.X }}' });
+});
+
+test('/deploy with parameters the target does not take: the reply says what it takes, nothing is created', async () => {
+  repo.setFile('master', '.github/deploy.yml', `${CONFIG}canary:
+  environment: canary
+  params:
+    region: { type: string, enum: [eu, us], required: true }
+`);
+  const run = await runAction({ fake, eventName: 'issue_comment', payload: comment('/deploy canary region=asia') });
+
+  assert.equal(run.code, 0, run.stdout + run.stderr);
+  assert.deepEqual(repo.deployments, []);
+  assert.deepEqual(replies(), ['@Codertocat Not deployed: the parameter `region` of `canary` must be one of `eu`, `us`; it takes `region` (one of `eu`, `us`; required).']);
+});
+
+test('/deploy to a target that declares no parameters takes any, as text', async () => {
+  const run = await runAction({ fake, eventName: 'issue_comment', payload: comment("/deploy review replicas=3 note='two words'") });
+
+  assert.equal(run.code, 0, run.stdout + run.stderr);
+  assert.deepEqual(repo.deployments[0].payload.params, { replicas: '3', note: 'two words' });
 });

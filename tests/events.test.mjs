@@ -355,6 +355,65 @@ test('a workflow_dispatch deploys the named target at the given ref (a rollback)
   assert.deepEqual(repo.deployments.map((d) => [d.environment, d.sha]), [['production', NEWER]]);
 });
 
+test('a workflow_dispatch may force a deploy past its checks when its sender may, with a task of its own', async () => {
+  repo.setPermission('Codertocat', 'admin');
+  repo.setPermission('octocat', 'write');
+  const dispatch = (sender) => {
+    const payload = inHelloWorld(webhookExample('workflow_dispatch', (p) => p.sender.login === sender));
+    payload.inputs = { target: 'staging', ref: 'master', force: 'true', task: 'deploy:hotfix' };
+    return payload;
+  };
+
+  const denied = await runAction({ fake, eventName: 'workflow_dispatch', payload: dispatch('octocat') });
+  assert.equal(denied.code, 1, denied.stdout + denied.stderr);
+  assert.deepEqual(repo.deployments, []);
+  assert.match(denied.summary, /@octocat may not force a deploy of staging: that needs the admin role/);
+
+  const run = await runAction({ fake, eventName: 'workflow_dispatch', payload: dispatch('Codertocat') });
+  assert.equal(run.code, 0, run.stdout + run.stderr);
+  assert.deepEqual(fake.invalid(), []);
+  assert.deepEqual(repo.deployments.map((d) => [d.environment, d.sha, d.task]), [['staging', MASTER, 'deploy:hotfix']]);
+  const reads = fake.requests.filter((r) => r.path.includes('/collaborators/')).map((r) => r.path);
+  assert.deepEqual(reads, ['/repos/Codertocat/Hello-World/collaborators/octocat/permission', '/repos/Codertocat/Hello-World/collaborators/Codertocat/permission']);
+  assert.ok(!fake.requests.some((r) => r.path.endsWith('/status') || r.path.endsWith('/check-runs')), 'the checks are not read');
+});
+
+test('a repository_dispatch without force reads no one\'s role', async () => {
+  const payload = inHelloWorld(webhookExample('repository_dispatch'));
+  payload.client_payload = { target: 'production', ref: 'master', force: false };
+  const run = await runAction({ fake, eventName: 'repository_dispatch', payload });
+
+  assert.equal(run.code, 0, run.stdout + run.stderr);
+  assert.deepEqual(repo.deployments.map((d) => d.environment), ['production']);
+  assert.ok(!fake.requests.some((r) => r.path.includes('/collaborators/')));
+});
+
+test('a workflow_dispatch gives parameters (JSON or name=value lines) the target takes, or fails naming them', async () => {
+  repo.setFile('master', '.github/deploy.yml', `${CONFIG}canary:
+  environment: canary
+  params:
+    region: { type: string, enum: [eu, us], required: true }
+    replicas: { type: number, default: 2 }
+`);
+  const dispatch = (params) => {
+    const payload = inHelloWorld(webhookExample('workflow_dispatch'));
+    payload.inputs = { target: 'canary', ref: 'master', params };
+    return payload;
+  };
+
+  const json = await runAction({ fake, eventName: 'workflow_dispatch', payload: dispatch('{"region": "us", "replicas": 3}') });
+  assert.equal(json.code, 0, json.stdout + json.stderr);
+  const lines = await runAction({ fake, eventName: 'workflow_dispatch', payload: dispatch('region=eu\n') });
+  assert.equal(lines.code, 0, lines.stdout + lines.stderr);
+  assert.deepEqual(fake.invalid(), []);
+  assert.deepEqual(repo.deployments.map((d) => d.payload.params), [{ region: 'us', replicas: 3 }, { region: 'eu', replicas: 2 }]);
+
+  const refused = await runAction({ fake, eventName: 'workflow_dispatch', payload: dispatch('replicas=3') });
+  assert.equal(refused.code, 1, refused.stdout + refused.stderr);
+  assert.equal(repo.deployments.length, 2, 'nothing more created');
+  assert.match(refused.summary, /`canary` needs the parameter `region`; it takes `region` \(one of `eu`, `us`; required\), `replicas` \(a number; default `2`\)/);
+});
+
 test('events the rules do not act on do nothing', async () => {
   const payload = webhookExample('check_run', (p) => p.action === 'created');
   const run = await runAction({ fake, eventName: 'check_run', payload });

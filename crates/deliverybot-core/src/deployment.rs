@@ -97,6 +97,17 @@ pub struct NewDeployment {
     pub production_environment: Option<bool>,
 }
 
+/// What a person asked of one deploy by hand, over what the target's templates render. It is data
+/// from outside: never rendered, so a `${{ }}` in it stays as written.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Asked {
+    /// The deployment's task instead of the target's (one line, checked when it was read).
+    pub task: Option<String>,
+    /// The payload's `params`, as the target accepted them (its defaults filled in): `None` when
+    /// none were given to a target that declares none.
+    pub params: Option<Map<String, Value>>,
+}
+
 /// A rendered deployment, and what the user should know about how it was rendered.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Rendered {
@@ -115,6 +126,16 @@ impl NewDeployment {
     /// The body GitHub's "create a deployment" takes, as a JSON value.
     pub fn to_json(&self) -> Value {
         serde_json::to_value(self).expect("a deployment's fields are JSON")
+    }
+
+    /// What was asked of this deploy by hand replaces what the target rendered.
+    pub fn ask(&mut self, asked: &Asked) {
+        if let Some(task) = &asked.task {
+            self.task = task.clone();
+        }
+        if let Some(params) = &asked.params {
+            self.payload.insert("params".to_string(), Value::Object(params.clone()));
+        }
     }
 
     pub fn render(target: &Target, source: &Source) -> Result<Rendered, Vec<Diagnostic>> {
@@ -142,6 +163,11 @@ impl NewDeployment {
             }
             same => same,
         };
+        // A target that declares parameters carries their defaults on every deploy (a deploy by hand
+        // then gets what was given, by `ask`): its deploy workflow can count on them.
+        if let Some(defaults) = target.params.defaults() {
+            payload.insert("params".to_string(), Value::Object(defaults));
+        }
         // The deploy workflow learns which target it runs for; a `target` set in the config wins.
         payload.entry("target").or_insert_with(|| Value::String(target.name.clone()));
         // The deployment's `ref` is a commit, so the branch or tag it came from travels here, along
@@ -376,6 +402,26 @@ web:
         let body = NewDeployment::render(&config.targets[0], &source(Some(&pr), None)).unwrap().body;
         assert_eq!(body.environment, pr["title"].as_str().unwrap());
         assert_eq!(body.task, body.environment);
+    }
+
+    #[test]
+    fn a_task_asked_for_replaces_the_targets_and_is_never_rendered() {
+        let mut body = render("web:\n  task: deploy:${{ target }}\n").unwrap().body;
+        body.ask(&Asked::default());
+        assert_eq!(body.task, "deploy:web");
+        body.ask(&Asked { task: Some("migrate ${{ sha }}".into()), params: None });
+        assert_eq!(body.task, "migrate ${{ sha }}");
+        assert_eq!(body.payload.get("params"), None);
+    }
+
+    #[test]
+    fn parameters_land_in_the_payload_as_data_and_declared_defaults_always_do() {
+        let mut body = render("web:\n  payload: { params: mine }\n").unwrap().body;
+        let given = json!({ "note": "${{ sha }}" }).as_object().unwrap().clone();
+        body.ask(&Asked { task: None, params: Some(given) });
+        assert_eq!(body.payload["params"], json!({ "note": "${{ sha }}" }), "never rendered; over the config's own `params`");
+        let body = render("web:\n  params:\n    replicas: { type: number, default: 2 }\n    region:\n").unwrap().body;
+        assert_eq!(body.payload["params"], json!({ "replicas": 2 }), "an automatic deploy carries the defaults");
     }
 
     #[test]

@@ -30,6 +30,7 @@ mod invocation;
 mod json;
 mod locks;
 mod log;
+mod params;
 mod protocol;
 mod refs;
 mod report;

@@ -108,6 +108,51 @@ pub struct TargetSpec {
     /// The least role to `/deploy` or `/promote` this target, on top of the command's own.
     #[schemars(extend("default" = "read"))]
     permission: Option<RoleSpec>,
+    /// The parameters a deploy by hand may give (`/deploy staging region=eu`, a dispatch's `params`),
+    /// which the deployment's payload carries under `params`, as data (never rendered). Without this
+    /// key, any parameters are taken as text; with it, these only, and their defaults fill in.
+    #[schemars(extend("propertyNames" = { "pattern": "^[A-Za-z_][A-Za-z0-9_.-]*$", "maxLength": 64 }, "maxProperties" = 20))]
+    params: Option<BTreeMap<String, Option<ParamSpec>>>,
+}
+
+/// A parameter of a deploy by hand. Alone (`region:`), any text.
+#[derive(JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+pub struct ParamSpec {
+    /// The value's type (default `string`).
+    #[serde(rename = "type")]
+    kind: Option<ParamType>,
+    /// The values allowed, of the type.
+    #[serde(rename = "enum")]
+    #[schemars(length(min = 1))]
+    allowed: Option<Vec<ParamValue>>,
+    /// A deploy without it is refused (not with a `default`, nor on a target that deploys
+    /// automatically).
+    required: Option<bool>,
+    /// Its value when a deploy does not give it, automatic deploys included; of the type, and one of
+    /// the `enum`.
+    default: Option<ParamValue>,
+}
+
+/// A parameter's type.
+#[derive(JsonSchema)]
+#[serde(rename_all = "lowercase")]
+#[allow(dead_code)]
+pub enum ParamType {
+    String,
+    Number,
+    Boolean,
+}
+
+/// A parameter's value: text, a number or a boolean.
+#[derive(JsonSchema)]
+#[serde(untagged)]
+#[allow(dead_code)]
+pub enum ParamValue {
+    Text(String),
+    Number(f64),
+    Boolean(bool),
 }
 
 /// The deployment a target creates. Text may use `${{ expression }}` templates.
@@ -178,6 +223,7 @@ fn config_example() -> Value {
 mod tests {
     use super::*;
     use crate::config::keys::{COMMANDS_KEYS, LEGACY_KEYS, SETTINGS_KEYS, SETTINGS_KEY, TARGET_KEYS};
+    use crate::config::PARAM_KEYS;
     use std::collections::BTreeSet;
 
     fn keys(schema: &Value, pointer: &str) -> BTreeSet<String> {
@@ -194,6 +240,7 @@ mod tests {
         assert_eq!(deployment, set(LEGACY_KEYS));
         assert_eq!(keys(&schema, "/definitions/SettingsSpec/properties"), set(SETTINGS_KEYS));
         assert_eq!(keys(&schema, "/definitions/CommandsSpec/properties"), set(COMMANDS_KEYS));
+        assert_eq!(keys(&schema, "/definitions/ParamSpec/properties"), set(PARAM_KEYS));
         assert_eq!(keys(&schema, "/properties"), set(&[SETTINGS_KEY]));
     }
 

@@ -130,7 +130,7 @@ fn help_lists_the_commands_and_targets_for_anyone() {
     let mut github = repo();
     github.run(comment("/help", "stranger"));
     let text = reply(&github);
-    assert!(text.contains("`/deploy <target> [--force]`") && text.contains("Targets: `review`, `staging`, `production`."), "{text}");
+    assert!(text.contains("`/deploy <target> [--force] [name=value ...]`") && text.contains("Targets: `review`, `staging`, `production`."), "{text}");
     assert!(!github.paths().iter().any(|p| p.contains("/permission")), "no permission needed");
 }
 
@@ -371,4 +371,59 @@ fn a_lock_on_a_name_no_target_has_does_not_repeat_it() {
     let mut github = repo();
     github.run(comment("/unlock prodution", "writer"));
     assert_eq!(reply(&github), "@writer The environment you named was not locked.");
+}
+
+const PARAMETERISED: &str = "\
+canary:
+  environment: canary
+  params:
+    region: { type: string, enum: [eu, us], required: true }
+    replicas: { type: number, default: 2 }
+anything:
+  environment: anything
+";
+
+#[test]
+fn deploy_with_parameters_puts_them_in_the_payload_typed_with_defaults() {
+    let mut github = repo_with(PARAMETERISED);
+    let outcome = github.run(comment(r#"/deploy canary region=eu"#, "writer"));
+    assert_eq!(outcome.failure, None, "{:?}", github.log);
+    assert_eq!(github.created()[0]["payload"]["params"], json!({ "region": "eu", "replicas": 2 }));
+
+    let mut github = repo_with(PARAMETERISED);
+    github.run(comment(r#"/deploy anything note="two words" n=3 t='${{ sha }}'"#, "writer"));
+    assert_eq!(github.created()[0]["payload"]["params"], json!({ "note": "two words", "n": "3", "t": "${{ sha }}" }), "any, as text, never rendered");
+}
+
+#[test]
+fn parameters_the_target_does_not_take_are_refused_naming_what_it_takes() {
+    let takes = "it takes `region` (one of `eu`, `us`; required), `replicas` (a number; default `2`).";
+    for (body, why) in [
+        ("/deploy canary region=asia", "the parameter `region` of `canary` must be one of `eu`, `us`"),
+        ("/deploy canary region=eu replicas=many", "the parameter `replicas` of `canary` must be a number"),
+        ("/deploy canary replicas=3", "`canary` needs the parameter `region`"),
+        ("/deploy canary region=eu regoin=us", "`canary` takes no parameter `regoin`"),
+    ] {
+        let mut github = repo_with(PARAMETERISED);
+        let outcome = github.run(comment(body, "writer"));
+        assert_eq!(outcome.failure, None);
+        assert!(github.created().is_empty());
+        assert_eq!(reply(&github), format!("@writer Not deployed: {why}; {takes}"));
+    }
+}
+
+#[test]
+fn parameters_that_cannot_be_read_are_explained_without_repeating_them() {
+    let mut github = repo_with(PARAMETERISED);
+    github.run(comment(r#"/deploy canary region="![x](http://evil)"#, "writer"));
+    assert!(github.created().is_empty());
+    assert_eq!(reply(&github), "@writer `/deploy` parameters are `name=value` or `name=\"two words\"`, and a quote is not closed. `/help` lists the commands.");
+}
+
+#[test]
+fn parameters_need_the_role_deploy_needs() {
+    let mut github = repo_with(PARAMETERISED);
+    github.run(comment("/deploy canary region=eu", "reader"));
+    assert!(github.created().is_empty());
+    assert!(reply(&github).starts_with("@reader Sorry @reader, `/deploy` needs the **write** role"));
 }

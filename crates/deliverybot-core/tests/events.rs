@@ -128,6 +128,101 @@ fn a_dispatch_of_an_unknown_target_lists_the_targets() {
     assert!(github.writes().is_empty());
 }
 
+const GUARDED: &str = "production:\n  environment: production\n  required_contexts: [ci]\n";
+
+fn forced(event: &str, sender: &str, fields: Value) -> deliverybot_core::Invocation {
+    let key = if event == "workflow_dispatch" { "inputs" } else { "client_payload" };
+    invocation(event, json!({ key: fields, "ref": "refs/heads/main", "sender": { "login": sender } }))
+}
+
+#[test]
+fn a_forced_dispatch_by_someone_who_may_skips_the_required_checks() {
+    let mut github = GitHub::after_push(GUARDED);
+    github.roles.insert("boss".into(), "admin".into());
+    let outcome = github.run(forced("workflow_dispatch", "boss", json!({ "target": "production", "force": "true" })));
+    assert_eq!(outcome.failure, None, "{:?}", github.log);
+    assert_eq!(
+        github.paths(),
+        [
+            "Get /repos/octo/app/contents/.github/deploy.yml",
+            "Get /repos/octo/app/collaborators/boss/permission",
+            "Get /repos/octo/app/git/ref/heads/main",
+            "Get /repos/octo/app/deployments",
+            "Get /repos/octo/app/git/matching-refs/deliverybot/locks/",
+            "Post /repos/octo/app/deployments",
+        ],
+        "no checks read"
+    );
+    assert_eq!(github.created()[0]["required_contexts"], json!([]), "GitHub is not asked to check them either");
+    assert!(github.logged("production: @boss (admin) may force it: its required checks are skipped."));
+}
+
+#[test]
+fn a_forced_dispatch_by_someone_who_may_not_fails_naming_the_role_and_creates_nothing() {
+    let config = format!("settings:\n  commands:\n    force: maintain\n{GUARDED}  permission: admin\n");
+    for (sender, role) in [("dev", Some("maintain")), ("stranger", None)] {
+        let mut github = GitHub::after_push(&config);
+        if let Some(role) = role {
+            github.roles.insert(sender.into(), role.into());
+        }
+        let outcome = github.run(forced("repository_dispatch", sender, json!({ "target": "production", "force": true })));
+        let has = role.unwrap_or("none");
+        assert_eq!(
+            outcome.failure.unwrap(),
+            format!("1 of 1 deployment failed. production: @{sender} may not force a deploy of production: that needs the admin role (`settings.commands.force` and the target's `permission`), and @{sender} has {has}")
+        );
+        assert!(github.writes().is_empty());
+        assert_eq!(github.paths().len(), 2, "the config and the role: {:?}", github.paths());
+    }
+}
+
+#[test]
+fn a_dispatch_without_force_reads_no_role_and_waits_for_its_checks() {
+    let mut github = GitHub::after_push(GUARDED);
+    let outcome = github.run(forced("workflow_dispatch", "dev", json!({ "target": "production", "force": "false" })));
+    assert_eq!(outcome.failure, None);
+    assert!(!github.paths().iter().any(|p| p.contains("collaborators")));
+    assert_eq!(json_output(&outcome, "waiting")[0]["reason"], "waiting for ci (not reported yet)");
+}
+
+#[test]
+fn a_dispatch_may_ask_for_its_own_task_which_is_never_rendered() {
+    let mut github = GitHub::after_push("production:\n  task: deploy:${{ target }}\n");
+    github.deployments.push(json!({ "id": 4, "sha": SHA, "environment": "production", "task": "deploy:production" }));
+    let outcome = github.run(forced("workflow_dispatch", "dev", json!({ "target": "production", "task": "db:migrate ${{ sha }}" })));
+    assert_eq!(outcome.failure, None, "{:?}", github.log);
+    assert_eq!(github.created()[0]["task"], "db:migrate ${{ sha }}");
+    let existing = github.requests.iter().find(|r| r.path.ends_with("/deployments") && r.method == Method::Get).unwrap();
+    assert!(existing.query.contains(&("task".to_string(), "db:migrate ${{ sha }}".to_string())), "already deployed for this task?");
+
+    let mut github = GitHub::after_push("production:\n");
+    let outcome = github.run(forced("workflow_dispatch", "dev", json!({ "target": "production", "task": "a\tb" })));
+    assert_eq!(outcome.failure.as_deref(), Some("input `task` contains a line break or another control character; a task is one line of text"));
+    assert!(github.requests.is_empty());
+}
+
+#[test]
+fn a_dispatch_gives_parameters_the_target_takes_or_fails_naming_them() {
+    let config = "canary:\n  params:\n    region: { type: string, enum: [eu, us], required: true }\n    replicas: { type: number, default: 2 }\n";
+    let mut github = GitHub::after_push(config);
+    let outcome = github.run(forced("workflow_dispatch", "dev", json!({ "target": "canary", "params": "{\"region\": \"us\", \"replicas\": 5}" })));
+    assert_eq!(outcome.failure, None, "{:?}", github.log);
+    assert_eq!(github.created()[0]["payload"]["params"], json!({ "region": "us", "replicas": 5 }));
+
+    let mut github = GitHub::after_push(config);
+    let outcome = github.run(forced("repository_dispatch", "dev", json!({ "target": "canary", "params": { "region": "asia" } })));
+    assert_eq!(
+        outcome.failure.as_deref(),
+        Some("1 of 1 deployment failed. canary: the parameter `region` of `canary` must be one of `eu`, `us`; it takes `region` (one of `eu`, `us`; required), `replicas` (a number; default `2`)")
+    );
+    assert_eq!(github.paths(), ["Get /repos/octo/app/contents/.github/deploy.yml"], "nothing else asked, nothing created");
+
+    let mut github = GitHub::after_push(config);
+    let outcome = github.run(forced("workflow_dispatch", "dev", json!({ "target": "canary", "params": "region=eu region=us" })));
+    assert_eq!(outcome.failure.as_deref(), Some("input `params` cannot be read: a parameter is given twice"));
+    assert!(github.requests.is_empty());
+}
+
 #[test]
 fn a_schedule_re_evaluates_every_automatic_target_at_its_tip() {
     let mut github = GitHub::with_config("staging:\n  auto_deploy_on: refs/heads/main\n  environment: staging\nproduction:\n  auto_deploy_on: refs/tags/v*\n  environment: production\nmanual:\n");

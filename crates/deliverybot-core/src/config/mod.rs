@@ -22,11 +22,15 @@
 
 pub(crate) mod keys;
 mod legacy;
+mod params;
 mod read;
 mod settings;
 mod value;
 
 use crate::diagnostic::{Diagnostic, Pos};
+use crate::params::Params;
+#[cfg(all(test, feature = "schema"))]
+pub(crate) use params::PARAM_KEYS;
 use crate::template::{Template, Var};
 use std::fmt;
 
@@ -136,6 +140,8 @@ pub struct Target {
     pub allow_drafts: bool,
     /// The least role to `/deploy` or `/promote` this target (on top of the command's own).
     pub permission: Role,
+    /// The parameters a deploy by hand may give (`params:`), or any, as text.
+    pub params: Params,
 }
 
 impl Target {

@@ -76,6 +76,12 @@ pub fn get_pull(repo: &Repo, number: u64) -> Request {
     Request::get(format!("{}/pulls/{number}", repo_path(repo)), format!("read pull request #{number}"))
 }
 
+/// `GET /repos/{owner}/{repo}/collaborators/{user}/permission`: someone's role on the repository
+/// (404: no collaborator at all).
+pub fn get_permission(repo: &Repo, user: &str) -> Request {
+    Request::get(format!("{}/collaborators/{}/permission", repo_path(repo), encode(user)), format!("check @{user}'s permission"))
+}
+
 /// `GET /repos/{owner}/{repo}/commits/{sha}/pulls`: the pull requests a commit belongs to (the open
 /// ones whose branch has it; for a commit already on the default branch, the one that merged it).
 pub fn commit_pulls(repo: &Repo, sha: &str, page: u32) -> Request {

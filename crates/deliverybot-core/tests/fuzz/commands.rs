@@ -22,10 +22,10 @@ pub(crate) fn commands() {
     });
 }
 
-pub(crate) const COMMANDS_CONFIG: &str = "settings:\n  commands:\n    default_target: review\nreview:\n  auto_deploy_on: pr\n  environment: pr${{ pr }}\n  transient_environment: true\nstaging:\n  environment: staging\n  required_contexts: [ci]\nproduction:\n  required_contexts: [ci, deliverybot/promotion]\n  permission: admin\n";
+pub(crate) const COMMANDS_CONFIG: &str = "settings:\n  commands:\n    default_target: review\nreview:\n  auto_deploy_on: pr\n  environment: pr${{ pr }}\n  transient_environment: true\nstaging:\n  environment: staging\n  required_contexts: [ci]\n  params:\n    region: { enum: [eu, us] }\nproduction:\n  required_contexts: [ci, deliverybot/promotion]\n  permission: admin\n";
 
 pub(crate) const COMMAND_WORDS: &[&str] = &["deploy", "lock", "unlock", "promote", "help", "Deploy", "LOCK", "assign", "", "deploy-now"];
-pub(crate) const COMMAND_ARGS: &[&str] = &["review", "staging", "production", "Production", "pr2", "prod", "--force", "--now", "-f", "incident", "é", "${{ sha }}", "::error::x", "a/b", "x.lock"];
+pub(crate) const COMMAND_ARGS: &[&str] = &["review", "staging", "production", "Production", "pr2", "prod", "--force", "--now", "-f", "incident", "é", "${{ sha }}", "::error::x", "a/b", "x.lock", "region=eu", "n=\"two words\"", "x='y", "a=\\q", "=", "region=eu region=us"];
 
 #[derive(Clone, Debug)]
 pub(crate) struct CommandsCase {

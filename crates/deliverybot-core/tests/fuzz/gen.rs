@@ -73,6 +73,7 @@ fn key() -> impl Strategy<Value = String> {
     let known = vec![
         "auto_deploy_on", "environment", "task", "description", "payload", "auto_merge", "required_contexts", "transient_environment",
         "production_environment", "deployments", "allow_forks", "allow_drafts", "<<", "settings", "dispatch", "permission", "commands",
+        "params", "type", "enum", "required", "default",
     ];
     let odd = vec!["enviroment", "auto_deploy", "payloads", "Environment", ".hidden", "? x", "'q'", "\"d\"", "1", "~"];
     prop_oneof![6 => select(known).prop_map(str::to_string), 1 => select(odd).prop_map(str::to_string), 1 => "[a-z_]{1,10}"]
@@ -82,7 +83,7 @@ fn scalar() -> impl Strategy<Value = String> {
     let special = vec![
         "~", "null", "", "true", "false", "yes", "0", "-1", "0x1F", "0o17", "1.5", ".inf", "-.nan", "1e999", "123456789012345678901234567890",
         "''", "\"\"", "!!str 1", "!!int x", "!!bool maybe", "!binary aGk=", "!!map {}", "refs/heads/main", "refs/tags/v*", "pr", "*",
-        "refs/heads/*", "deploy.yml", "admin", "maintain", "|\n  block", ">-\n  folded",
+        "refs/heads/*", "deploy.yml", "admin", "maintain", "|\n  block", ">-\n  folded", "string", "number", "boolean",
     ];
     prop_oneof![
         4 => (template(), 0u8..3).prop_map(|(t, style)| quoted(&t, style)),

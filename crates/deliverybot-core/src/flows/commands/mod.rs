@@ -1,10 +1,11 @@
 //! Pull request commands: `/deploy`, `/lock`, `/unlock`, `/promote`, `/help`.
 //!
-//! A command is the first line of a new comment on a pull request, starting with `/`. The run
-//! reacts 👀 at once, checks that the commenter may run the command (repository role; `settings.
-//! commands` and a target's `permission` can ask for more), does it, and replies once with the
-//! outcome. Edited and deleted comments, comments on plain issues, and slash words that are not
-//! ours (another bot's `/assign`) are left alone.
+//! A command is the first line of a new comment on a pull request, starting with `/`; `/deploy` may
+//! give parameters (`region=eu`), which the target must take. The run reacts 👀 at once, checks
+//! that the commenter may run the command (repository role; `settings.commands` and a target's
+//! `permission` can ask for more), does it, and replies once with the outcome. Edited and deleted
+//! comments, comments on plain issues, and slash words that are not ours (another bot's `/assign`)
+//! are left alone.
 //!
 //! One request at a time, each [`State`] asks one thing (`next`) and the answer decides the state
 //! after it (`absorb`): 👀 → the config → the commenter's permission → the pull request (its head
@@ -18,7 +19,7 @@ mod target;
 use crate::config::{Config, Role};
 use crate::flows::config_file::{self, ConfigFile};
 use crate::flows::deliver::Deliver;
-use crate::deployment::Source;
+use crate::deployment::{Asked, Source};
 use crate::flow::Flow;
 use crate::event::{CommentEvent, PullRequest};
 use crate::github::{self, answer, encode, Answer};
@@ -28,6 +29,7 @@ use crate::log::Log;
 use crate::protocol::{Outcome, Reply, Request};
 use crate::refs::short_sha;
 use crate::report::Decision;
+use crate::rules::permission::role_of;
 use parse::{parse, Command, Malformed, PROMOTION_CONTEXT};
 use permission::Permission;
 use serde_json::json;
@@ -152,10 +154,7 @@ impl Flow for Commands {
                 return Ok(Request::post(path, json!({ "content": "eyes" }), "react to the command with 👀"));
             }
             State::ReadingConfig(_) => return Ok(github::get_file(repo, &run.settings.config_path, Some(run.default_branch()))),
-            State::CheckingPermission(..) => {
-                let path = format!("{}/collaborators/{}/permission", github::repo_path(repo), encode(run.user()));
-                return Ok(Request::get(path, format!("check @{}'s permission", run.user())));
-            }
+            State::CheckingPermission(..) => return Ok(github::get_permission(repo, run.user())),
             State::ReadingPull(..) => return Ok(github::get_pull(repo, run.event.issue.number)),
             State::Delivering(deliver) => match deliver.next(log) {
                 Ok(request) => return Ok(request),
@@ -236,7 +235,7 @@ impl Run {
             },
             State::CheckingPermission(command, config) => match answer(&answered) {
                 Answer::Success { body, .. } => match github::json(body, "read the commenter's permission") {
-                    Ok(found) => self.permit(command, config, permission::role_of(&found), log),
+                    Ok(found) => self.permit(command, config, role_of(&found), log),
                     Err(reason) => State::Replying(Response::fails(format!("I could not check your permission ({reason})."), reason)),
                 },
                 // 404: not a collaborator at all.
@@ -310,8 +309,12 @@ impl Run {
         let dry_run = self.settings.dry_run;
         match command {
             Command::Help => says(reply::help(&config)),
-            Command::Deploy { target, force } => match target::aim(&config, target.as_deref(), pr.fork) {
-                Aim::Target(index) => State::Delivering(Box::new(self.deliver(config, pr, index, force, log))),
+            Command::Deploy { target, force, params } => match target::aim(&config, target.as_deref(), pr.fork) {
+                // Parameters the target does not take are refused, saying what it takes.
+                Aim::Target(index) => match config.targets[index].params.accept(&params) {
+                    Ok(params) => State::Delivering(Box::new(self.deliver(config, pr, index, force, Asked { task: None, params }, log))),
+                    Err(refused) => says(reply::params_refused(&config.targets[index], &refused)),
+                },
                 Aim::NotNamed => says(reply::which_target(&config)),
                 Aim::Unknown => says(reply::no_such_target(&config)),
                 Aim::Fork(index) => says(reply::fork(&config.targets[index].name)),
@@ -336,9 +339,9 @@ impl Run {
     }
 
     /// `/deploy`: the deliver flow for one target and this pull request's head.
-    fn deliver(&self, config: Config, pr: PullRequest, target: usize, force: bool, log: &mut Log) -> Deliver {
+    fn deliver(&self, config: Config, pr: PullRequest, target: usize, force: bool, asked: Asked, log: &mut Log) -> Deliver {
         let (repo, settings, context) = (self.repo.clone(), self.settings.clone(), self.context.clone());
-        Deliver::for_command(repo, settings, context, config, pr, target, force, self.default_branch().to_string(), log)
+        Deliver::for_command(repo, settings, context, config, pr, target, force, asked, self.default_branch().to_string(), log)
     }
 
     /// The environment a `/lock` or `/unlock` name stands for on this pull request.

@@ -1,5 +1,10 @@
 //! A comment → the command it asks for. The command is the comment's first line; a comment whose
-//! first line does not start with one of our words is not ours (another bot's `/assign`).
+//! first line does not start with one of our words is not ours (another bot's `/assign`). `/deploy`
+//! reads its line strictly ([`words`]): a target, `--force`, and parameters, `region=eu` or
+//! `note="two words"`.
+
+use crate::params::words::{self, Problem, Word};
+use crate::params::{Given, GivenParams};
 
 /// The status context `/promote` sets: production targets list it in `required_contexts`.
 pub const PROMOTION_CONTEXT: &str = "deliverybot/promotion";
@@ -9,8 +14,8 @@ const REASON_LIMIT: usize = 200;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Command {
-    /// `/deploy [target] [--force]`.
-    Deploy { target: Option<String>, force: bool },
+    /// `/deploy [target] [--force] [name=value ...]`.
+    Deploy { target: Option<String>, force: bool, params: GivenParams },
     /// `/lock <environment|target> [reason]`.
     Lock { name: String, reason: String },
     /// `/unlock <environment|target>`.
@@ -42,6 +47,8 @@ pub enum Malformed {
     Flag(&'static str),
     /// `/deploy a b`.
     DeployTargets,
+    /// `/deploy` with words that cannot be read as parameters (an open quote, a name given twice, ...).
+    Params(Problem),
     /// `/promote a b`.
     PromoteTargets,
     /// `/unlock a b`.
@@ -55,12 +62,13 @@ pub enum Malformed {
 /// Reads a comment. `None`: not a command of ours (say nothing). `Some(Err)`: ours but malformed.
 pub fn parse(body: &str) -> Option<Result<Command, Malformed>> {
     let line = body.lines().next()?.trim();
-    let mut words = line.strip_prefix('/')?.split_whitespace();
-    let word = words.next()?.to_ascii_lowercase();
-    let args: Vec<&str> = words.collect();
+    let line = line.strip_prefix('/')?.trim_start();
+    let (word, rest) = line.split_once(char::is_whitespace).unwrap_or((line, ""));
+    let word = word.to_ascii_lowercase();
+    let args: Vec<&str> = rest.split_whitespace().collect();
     let (flags, names): (Vec<&str>, Vec<&str>) = args.iter().partition(|a| a.starts_with("--"));
     Some(match word.as_str() {
-        "deploy" => deploy(&flags, &names),
+        "deploy" => deploy(rest),
         "lock" => no_flags("lock", &flags).and_then(|()| lock(&names, body)),
         "unlock" => no_flags("unlock", &flags).and_then(|()| unlock(&names)),
         "promote" => no_flags("promote", &flags).and_then(|()| promote(&names)),
@@ -70,14 +78,22 @@ pub fn parse(body: &str) -> Option<Result<Command, Malformed>> {
     })
 }
 
-fn deploy(flags: &[&str], names: &[&str]) -> Result<Command, Malformed> {
-    if flags.iter().any(|f| *f != "--force") {
+fn deploy(rest: &str) -> Result<Command, Malformed> {
+    let (mut flags, mut names, mut params) = (Vec::new(), Vec::new(), Vec::new());
+    for word in words::split(rest).map_err(Malformed::Params)? {
+        match word {
+            Word::Bare(flag) if flag.starts_with("--") => flags.push(flag),
+            Word::Bare(name) => names.push(name),
+            Word::Param(name, value) => params.push((name, Given::Text(value))),
+        }
+    }
+    if flags.iter().any(|f| f != "--force") {
         return Err(Malformed::DeployFlag);
     }
-    match names {
-        [] | [_] => Ok(Command::Deploy { target: names.first().map(|s| s.to_string()), force: !flags.is_empty() }),
-        _ => Err(Malformed::DeployTargets),
+    if names.len() > 1 {
+        return Err(Malformed::DeployTargets);
     }
+    Ok(Command::Deploy { target: names.pop(), force: !flags.is_empty(), params })
 }
 
 fn no_flags(word: &'static str, flags: &[&str]) -> Result<(), Malformed> {
@@ -124,11 +140,16 @@ mod tests {
         parse(body).unwrap().unwrap_err()
     }
 
+    fn deploy(target: Option<&str>, force: bool) -> Command {
+        Command::Deploy { target: target.map(str::to_string), force, params: Vec::new() }
+    }
+
     #[test]
     fn commands_are_the_first_line_whatever_the_case_and_spacing() {
-        assert_eq!(ok("/deploy staging"), Command::Deploy { target: Some("staging".into()), force: false });
-        assert_eq!(ok("  /Deploy   staging  --force \nthanks!"), Command::Deploy { target: Some("staging".into()), force: true });
-        assert_eq!(ok("/deploy"), Command::Deploy { target: None, force: false });
+        assert_eq!(ok("/deploy staging"), deploy(Some("staging"), false));
+        assert_eq!(ok("  /Deploy   staging  --force \nthanks!"), deploy(Some("staging"), true));
+        assert_eq!(ok("/deploy"), deploy(None, false));
+        assert_eq!(ok("/ deploy\tstaging"), deploy(Some("staging"), false));
         assert_eq!(ok("/LOCK production incident 42"), Command::Lock { name: "production".into(), reason: "incident 42".into() });
         assert_eq!(ok("/lock production\nDatabase migration\nrunning"), Command::Lock { name: "production".into(), reason: "Database migration running".into() });
         assert_eq!(ok("/unlock production"), Command::Unlock { name: "production".into() });
@@ -136,6 +157,18 @@ mod tests {
         assert_eq!(ok("/promote production"), Command::Promote { target: Some("production".into()) });
         assert_eq!(ok("/help"), Command::Help);
         assert_eq!(ok("/help me please"), Command::Help);
+    }
+
+    #[test]
+    fn deploy_takes_parameters_anywhere_on_its_line() {
+        let text = |name: &str, value: &str| (name.to_string(), Given::Text(value.to_string()));
+        assert_eq!(
+            ok(r#"/deploy region=eu staging note="two words" --force url=a=b"#),
+            Command::Deploy { target: Some("staging".into()), force: true, params: vec![text("region", "eu"), text("note", "two words"), text("url", "a=b")] }
+        );
+        assert_eq!(ok("/deploy replicas=3\nnot=a-parameter"), Command::Deploy { target: None, force: false, params: vec![text("replicas", "3")] });
+        // `/lock` reasons are free text, quotes included.
+        assert_eq!(ok("/lock staging it's \"broken\""), Command::Lock { name: "staging".into(), reason: "it's \"broken\"".into() });
     }
 
     #[test]
@@ -158,6 +191,10 @@ mod tests {
     fn malformed_commands_say_what_is_wrong() {
         assert_eq!(err("/deploy staging --now"), Malformed::DeployFlag);
         assert_eq!(err("/deploy staging production"), Malformed::DeployTargets);
+        assert_eq!(err("/deploy staging --now=1"), Malformed::DeployFlag);
+        assert_eq!(err(r#"/deploy staging note="two words"#), Malformed::Params(Problem::UnclosedQuote));
+        assert_eq!(err("/deploy staging a=1 a=2"), Malformed::Params(Problem::Twice));
+        assert_eq!(err("/deploy 'staging'"), Malformed::Params(Problem::QuoteOutsideValue));
         assert_eq!(err("/lock"), Malformed::LockNothing);
         assert_eq!(err("/lock --force production"), Malformed::Flag("lock"));
         assert_eq!(err("/unlock"), Malformed::UnlockNothing);

@@ -1,10 +1,11 @@
 //! Who may run what: the commenter's repository role against the least role the command needs
-//! (`settings.commands`, and for `/deploy` and `/promote` the target's own `permission`).
+//! (`settings.commands`, and for `/deploy` and `/promote` the target's own `permission`; `/deploy`
+//! by [the rule every deploy by hand follows](crate::rules::permission)).
 
 use super::parse::{Command, PROMOTION_CONTEXT};
 use super::target::find_target;
 use crate::config::{Config, Role};
-use serde_json::Value;
+use crate::rules::permission::to_deploy;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Permission {
@@ -24,12 +25,11 @@ pub fn required_role(command: &Command, config: &Config) -> Role {
     let settings = &config.settings.commands;
     // A target's own `permission`; a name that is no target asks for nothing more (the command
     // then says there is no such target).
-    let target_role = |name: Option<&str>| name.and_then(|n| find_target(&config.targets, n)).map_or(Role::Read, |i| config.targets[i].permission);
+    let target = |name: Option<&str>| name.and_then(|n| find_target(&config.targets, n)).map(|i| &config.targets[i]);
+    let target_role = |name: Option<&str>| target(name).map_or(Role::Read, |t| t.permission);
     match command {
-        Command::Deploy { target, force } => {
-            let base = if *force { settings.deploy.max(settings.force) } else { settings.deploy };
-            base.max(target_role(target.as_deref().or(settings.default_target.as_deref())))
-        }
+        // The same rule as a dispatch's `force`.
+        Command::Deploy { target: named, force, .. } => to_deploy(config, target(named.as_deref().or(settings.default_target.as_deref())), *force),
         Command::Lock { .. } => settings.lock,
         Command::Unlock { .. } => settings.unlock,
         // The promotion status opens every target that requires it, whichever is named: it needs
@@ -42,17 +42,9 @@ pub fn required_role(command: &Command, config: &Config) -> Role {
     }
 }
 
-/// The role in GitHub's answer to "the commenter's permission". A custom role has a name of its
-/// own; its base permission says what it can do.
-pub fn role_of(found: &Value) -> Role {
-    let named = crate::github::text(found, "/role_name").and_then(Role::parse);
-    named.or_else(|| crate::github::text(found, "/permission").and_then(Role::parse)).unwrap_or(Role::None)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
 
     const CONFIG: &str = "\
 settings:
@@ -73,7 +65,7 @@ production:
     }
 
     fn deploy(target: Option<&str>, force: bool) -> Command {
-        Command::Deploy { target: target.map(str::to_string), force }
+        Command::Deploy { target: target.map(str::to_string), force, params: Vec::new() }
     }
 
     #[test]
@@ -106,14 +98,5 @@ production:
         assert_eq!(check(&deploy(Some("staging"), false), &config, Role::Read), Permission::Denied { needed: Role::Write });
         assert_eq!(check(&deploy(Some("production"), false), &config, Role::Maintain), Permission::Denied { needed: Role::Admin });
         assert_eq!(check(&Command::Help, &config, Role::None), Permission::Granted);
-    }
-
-    #[test]
-    fn a_custom_role_counts_by_its_base_permission() {
-        assert_eq!(role_of(&json!({ "permission": "write", "role_name": "write" })), Role::Write);
-        assert_eq!(role_of(&json!({ "permission": "write", "role_name": "deployer" })), Role::Write);
-        assert_eq!(role_of(&json!({ "permission": "admin", "role_name": "maintain" })), Role::Maintain);
-        assert_eq!(role_of(&json!({ "permission": "none" })), Role::None);
-        assert_eq!(role_of(&json!({})), Role::None);
     }
 }

@@ -8,9 +8,10 @@
 
 use super::parse::{Malformed, PROMOTION_CONTEXT};
 use super::target::{Environment, Unrendered};
-use crate::config::{Config, Role};
+use crate::config::{Config, Role, Target};
 use crate::invocation::RunContext;
 use crate::locks::Lock;
+use crate::params::Refusal;
 use crate::refs::short_sha;
 use crate::report::{Decision, Row};
 
@@ -18,7 +19,7 @@ pub fn help(config: &Config) -> String {
     format!(
         "**Deliverybot commands** (the first line of a comment):\n\n\
          | command | does |\n|---|---|\n\
-         | `/deploy <target> [--force]` | Deploys this pull request's head to the target; `--force` skips its required checks. |\n\
+         | `/deploy <target> [--force] [name=value ...]` | Deploys this pull request's head to the target; `--force` skips its required checks; parameters (`region=eu`, `note=\"two words\"`) go to the deploy workflow. |\n\
          | `/lock <environment or target> [reason]` | Stops every deployment to the environment until it is unlocked. |\n\
          | `/unlock <environment or target>` | Lifts the lock. |\n\
          | `/promote [target]` | Marks this head with the `{PROMOTION_CONTEXT}` status, which targets can require. |\n\
@@ -38,6 +39,7 @@ pub fn malformed(malformed: Malformed) -> String {
         Malformed::DeployFlag => "`/deploy` has one flag, `--force` (skip the required checks)".to_string(),
         Malformed::Flag(word) => format!("`/{word}` takes no flags"),
         Malformed::DeployTargets => "`/deploy` takes one target: `/deploy <target> [--force]`".to_string(),
+        Malformed::Params(problem) => format!("`/deploy` parameters are `name=value` or `name=\"two words\"`, and {problem}"),
         Malformed::PromoteTargets => "`/promote` takes one target: `/promote [target]`".to_string(),
         Malformed::UnlockNames => "`/unlock` takes one environment or target: `/unlock production`".to_string(),
         Malformed::LockNothing => "`/lock` needs an environment or a target: `/lock production [reason]`".to_string(),
@@ -56,6 +58,12 @@ pub fn which_target(config: &Config) -> String {
 
 pub fn no_such_target(config: &Config) -> String {
     format!("There is no target of that name. The targets are {}.", targets(config))
+}
+
+/// The target does not take the parameters given: which one and why (a name that is a valid name,
+/// never a value), and what it takes.
+pub fn params_refused(target: &Target, refused: &Refusal) -> String {
+    format!("Not deployed: {}.", target.params.explain(&target.name, refused, &|text| code(text)))
 }
 
 pub fn fork(target: &str) -> String {

@@ -1,12 +1,14 @@
 //! From the event to candidates: the refs and commits it asks to deploy, each paired with the
 //! targets that select it. A push or a pull request names its commit, and a check names a commit:
 //! each deploys only while it is still the tip of its ref (or the head of its pull request), so the
-//! ref is read first. A dispatch names a ref to resolve; a schedule lists the refs of every
-//! automatic target.
+//! ref is read first. A dispatch names a ref to resolve (and may ask for `force`, which its
+//! sender's role allows or not: `force`, and for a task of its own); a schedule lists the refs of
+//! every automatic target.
 
 use super::pulls::{self, Lookup, PullLookup};
 use super::{Deliver, Progress};
 use crate::config::{Config, Trigger};
+use crate::deployment::Asked;
 use crate::event::{CheckEvent, Dispatch, Event, PullRequest, PullRequestEvent, Push, Repository};
 use crate::github::{self, answer, Answer};
 use crate::log::Log;
@@ -71,8 +73,11 @@ pub(super) struct Candidate {
     pub tip: Tip,
     /// A dispatch or a command: deploys even what is already deployed (a rollback).
     pub manual: bool,
-    /// `/deploy --force`: the required checks are skipped (and not sent to GitHub).
+    /// `/deploy --force`, or a dispatch's `force` its sender may ask for: the required checks are
+    /// skipped (and not sent to GitHub).
     pub force: bool,
+    /// What a dispatch or a command asked of the deploy beyond its target (a task, parameters).
+    pub asked: Asked,
     /// Other readings of a dispatch's short ref, tried in turn when one does not exist
     /// (`v1.2` → `refs/heads/v1.2`, then `refs/tags/v1.2`, then a commit named `v1.2`).
     pub fallbacks: Vec<String>,
@@ -120,7 +125,7 @@ impl Deliver {
         if let Some(existing) = self.candidates.iter().position(|c| c.git_ref == git_ref && c.pull_request.is_none() && pull_request.is_none()) {
             return existing;
         }
-        self.candidates.push(Candidate { git_ref, sha, pull_request, tip, manual, force: false, fallbacks: Vec::new() });
+        self.candidates.push(Candidate { git_ref, sha, pull_request, tip, manual, force: false, asked: Asked::default(), fallbacks: Vec::new() });
         self.candidates.len() - 1
     }
 
@@ -238,12 +243,29 @@ impl Deliver {
             self.end = Some(Outcome::failed(format!("a `{}` needs a `ref` input", self.event_name)));
             return;
         };
-        log.info(format!("{name}: deploying {git_ref} on request."));
+        let forced = if dispatch.force { ", without its required checks if its sender may" } else { "" };
+        log.info(format!("{name}: deploying {git_ref} on request{forced}."));
         let (first, tip, fallbacks) = dispatch_ref(git_ref);
         let candidate = self.candidate(first, String::new(), None, tip, true);
         self.candidates[candidate].fallbacks = fallbacks;
-        self.plan(target, candidate, Progress::Tip);
         self.unselected = config.targets.len() - 1;
+        // Parameters the target does not take fail the deploy, saying what it takes.
+        let params = match config.targets[target].params.accept(&dispatch.params) {
+            Ok(params) => params,
+            Err(refused) => {
+                let reason = config.targets[target].params.explain(name, &refused, &|text| format!("`{text}`"));
+                log.warning(format!("{name}: {reason}"));
+                self.plan(target, candidate, Progress::Decided(Decision::Failed { reason }));
+                return;
+            }
+        };
+        self.candidates[candidate].asked = Asked { task: dispatch.task.clone(), params };
+        self.plan(target, candidate, Progress::Tip);
+        if dispatch.force {
+            // The workflow's actor when the payload names no sender (a payload made by hand).
+            let sender = if dispatch.sender.is_empty() { self.context.actor.clone() } else { dispatch.sender.clone() };
+            self.ask_force(config, &sender);
+        }
     }
 
     /// A schedule deploys the tip of each automatic target's ref: a pattern's refs are listed

@@ -98,6 +98,7 @@ impl Deliver {
                 for notice in rendered.notices {
                     log.notice(notice);
                 }
+                rendered.body.ask(&candidate.asked);
                 if candidate.force {
                     // Forced: GitHub must not check them either.
                     rendered.body.required_contexts.clear();

@@ -21,10 +21,11 @@ mod candidates;
 mod create;
 mod decide;
 mod facts;
+mod force;
 mod pulls;
 
 use crate::config::Config;
-use crate::deployment::NewDeployment;
+use crate::deployment::{Asked, NewDeployment};
 use crate::event::{Event, PullRequest};
 use crate::flow::Flow;
 use crate::flows::config_file::ConfigFile;
@@ -37,6 +38,7 @@ use crate::refs::{short_name, short_sha};
 use crate::report::{Decision, Report, Row};
 use candidates::{Candidate, Origin, Tip};
 use facts::{ChecksFetch, Fetch};
+use force::ForceCheck;
 use pulls::PullLookup;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
@@ -56,6 +58,8 @@ pub(crate) struct Deliver {
     listings: Vec<(String, bool)>,
     /// Pull requests to look up for the `pr` targets (a check that names none, a schedule).
     pull_lookup: Option<PullLookup>,
+    /// A dispatch's `force`: its sender's role, to be read.
+    force: Option<ForceCheck>,
     candidates: Vec<Candidate>,
     plans: Vec<Plan>,
     /// (target, candidate) pairs already planned.
@@ -82,6 +86,7 @@ enum Awaiting {
     Config,
     Listing(usize),
     Pulls,
+    Force,
     Tip(usize),
     Commit(String),
     Statuses(String),
@@ -144,6 +149,7 @@ impl Deliver {
             config,
             listings: Vec::new(),
             pull_lookup: None,
+            force: None,
             candidates: Vec::new(),
             plans: Vec::new(),
             planned: BTreeSet::new(),
@@ -169,6 +175,7 @@ impl Deliver {
         pr: PullRequest,
         target: usize,
         force: bool,
+        asked: Asked,
         default_branch: String,
         log: &mut Log,
     ) -> Deliver {
@@ -177,6 +184,7 @@ impl Deliver {
         let mut deliver = Deliver::start(repo, settings, context, "issue_comment", Some(default_branch), Origin::PullRequest(pr.clone()), Some(config));
         let candidate = deliver.candidate(pr.git_ref(), pr.head_sha.clone(), Some(pr), Tip::Asked, true);
         deliver.candidates[candidate].force = force;
+        deliver.candidates[candidate].asked = asked;
         deliver.plan(target, candidate, Progress::Render);
         deliver
     }
@@ -270,6 +278,7 @@ impl Flow for Deliver {
             Some(Awaiting::Config) => self.read_config(reply, log),
             Some(Awaiting::Listing(index)) => self.read_listing(index, reply, log),
             Some(Awaiting::Pulls) => self.read_pulls(reply, log),
+            Some(Awaiting::Force) => self.read_force(reply, log),
             Some(Awaiting::Tip(candidate)) => self.read_tip(candidate, reply),
             Some(Awaiting::Commit(sha)) => self.read_commit(sha, reply),
             Some(Awaiting::Statuses(sha)) => self.read_checks(sha, true, reply),
@@ -299,6 +308,9 @@ impl Flow for Deliver {
             return Ok(github::matching_refs(&self.repo, &self.listings[index].0));
         }
         if let Some(request) = self.pulls_request() {
+            return Ok(request);
+        }
+        if let Some(request) = self.force_request() {
             return Ok(request);
         }
         while let Some(plan) = self.plans.get(self.cursor) {

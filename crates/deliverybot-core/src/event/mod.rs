@@ -7,6 +7,11 @@ use crate::json::null_as_default;
 use serde::Deserialize;
 use serde_json::Value;
 
+mod dispatch;
+
+pub use dispatch::Dispatch;
+use dispatch::DispatchPayload;
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum Event {
     Push(Push),
@@ -113,13 +118,6 @@ pub struct CheckEvent {
     pub repository: Repository,
 }
 
-#[derive(Debug, Clone, PartialEq)]
-pub struct Dispatch {
-    pub target: Option<String>,
-    pub git_ref: Option<String>,
-    pub repository: Repository,
-}
-
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct CommentEvent {
     pub action: String,
@@ -173,7 +171,7 @@ impl Event {
             "pull_request" | "pull_request_target" => Event::PullRequest(crate::json::from_str(payload).map_err(read)?),
             "status" => crate::json::from_str::<StatusPayload>(payload).map_err(read)?.into_event(),
             "check_run" | "check_suite" | "workflow_run" => crate::json::from_str::<CheckPayload>(payload).map_err(read)?.into_event(name).map_err(read)?,
-            "workflow_dispatch" | "repository_dispatch" => crate::json::from_str::<DispatchPayload>(payload).map_err(read)?.into_event(name),
+            "workflow_dispatch" | "repository_dispatch" => crate::json::from_str::<DispatchPayload>(payload).map_err(read)?.into_event(name)?,
             "schedule" => {
                 crate::json::from_str::<serde::de::IgnoredAny>(payload).map_err(read)?;
                 Event::Schedule
@@ -268,33 +266,6 @@ impl CheckPayload {
     }
 }
 
-/// A `workflow_dispatch` (its `inputs`) or `repository_dispatch` (its `client_payload`): what the
-/// user sent is free-form, so `target` and `ref` count only when they are text.
-#[derive(Deserialize)]
-struct DispatchPayload {
-    inputs: Option<Value>,
-    client_payload: Option<Value>,
-    #[serde(rename = "ref")]
-    git_ref: Option<String>,
-    repository: Repository,
-}
-
-impl DispatchPayload {
-    fn into_event(self, name: &str) -> Event {
-        let fields = if name == "workflow_dispatch" { self.inputs } else { self.client_payload };
-        let field = |key: &str| {
-            let text = fields.as_ref().and_then(|fields| fields.get(key)).and_then(Value::as_str).map(str::trim);
-            text.filter(|text| !text.is_empty()).map(str::to_string)
-        };
-        Event::Dispatch(Dispatch {
-            target: field("target"),
-            // A workflow_dispatch defaults to the ref it ran on.
-            git_ref: field("ref").or(if name == "workflow_dispatch" { self.git_ref } else { None }),
-            repository: self.repository,
-        })
-    }
-}
-
 /// Why a payload could not be read; an empty one (a host that passed no event) says so plainly.
 fn unreadable(name: &str, payload: &str, err: String) -> String {
     if payload.trim().is_empty() {
@@ -357,19 +328,6 @@ mod tests {
         assert_eq!(check.pull_requests, [4]);
         let requested = payload.replace("completed", "created");
         assert!(matches!(Event::parse("check_run", &requested).unwrap(), Event::Other { .. }));
-    }
-
-    #[test]
-    fn dispatches_carry_a_target_and_a_ref() {
-        let payload = format!(r#"{{"inputs":{{"target":"production","ref":"v1.2.0"}},"ref":"refs/heads/main",{REPO}}}"#);
-        let Event::Dispatch(d) = Event::parse("workflow_dispatch", &payload).unwrap() else { panic!() };
-        assert_eq!((d.target.as_deref(), d.git_ref.as_deref()), (Some("production"), Some("v1.2.0")));
-        let payload = format!(r#"{{"inputs":{{"target":"production"}},"ref":"refs/heads/main",{REPO}}}"#);
-        let Event::Dispatch(d) = Event::parse("workflow_dispatch", &payload).unwrap() else { panic!() };
-        assert_eq!(d.git_ref.as_deref(), Some("refs/heads/main"), "defaults to the ref the workflow ran on");
-        let payload = format!(r#"{{"action":"deploy","client_payload":{{"target":"web","ref":"abc"}},{REPO}}}"#);
-        let Event::Dispatch(d) = Event::parse("repository_dispatch", &payload).unwrap() else { panic!() };
-        assert_eq!((d.target.as_deref(), d.git_ref.as_deref()), (Some("web"), Some("abc")));
     }
 
     #[test]
