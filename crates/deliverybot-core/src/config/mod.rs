@@ -22,6 +22,7 @@
 
 pub(crate) mod keys;
 mod legacy;
+pub(crate) mod pipeline;
 mod read;
 mod settings;
 mod value;
@@ -135,6 +136,20 @@ pub struct Target {
     pub allow_drafts: bool,
     /// The least role to `/deploy` or `/promote` this target (on top of the command's own).
     pub permission: Role,
+    /// `after: staging`: a commit deploys here automatically only once it succeeded there.
+    pub after: Option<After>,
+    /// `serialize: true`: no new deployment while the environment has one in progress.
+    pub serialize: bool,
+}
+
+/// A promotion: the target whose environment a commit must have succeeded in first, and how long
+/// that success must be old (`soak`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct After {
+    pub target: String,
+    pub soak: Option<std::time::Duration>,
+    /// Where `after` is written.
+    pub pos: Pos,
 }
 
 impl Target {

@@ -27,7 +27,7 @@ pub enum State {
 }
 
 impl State {
-    fn parse(text: &str) -> Option<State> {
+    pub(crate) fn parse(text: &str) -> Option<State> {
         Some(match text {
             "pending" => State::Pending,
             "queued" => State::Queued,

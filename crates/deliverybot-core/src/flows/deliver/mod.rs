@@ -8,20 +8,28 @@
 //!
 //! 1. stale: the commit is no longer the tip of its ref, or the head of its pull request →
 //!    superseded (on every automatic path: an event may arrive late or be run again after its ref
-//!    moved on; a manual deploy deploys what was asked);
+//!    moved on; a manual deploy deploys what was asked). A target with `after` deploys instead the
+//!    newest commit of its ref that succeeded (and soaked) in the `after` target's environment
+//!    (`pipeline`, with the environments' facts from `environments`);
 //! 2. already deployed: a deployment of this commit to the rendered environment exists → skip
 //!    (not for manual dispatches, which may redeploy on purpose, for a rollback);
 //! 3. checks: every `required_contexts` entry green → go on; pending or missing → waiting (a later
 //!    event deploys it); failed → blocked;
 //! 4. locked: the environment is locked (`/lock`) → not deployed, from any path;
-//! 5. create the deployment (of the exact commit; with `auto_merge`, of its branch by name, as
+//! 5. serialize: with `serialize: true`, the environment has a deployment in progress → waiting
+//!    (the `deployment_status` that ends it evaluates the target again);
+//! 6. create the deployment (of the exact commit; with `auto_merge`, of its branch by name, as
 //!    `rules::merge` says), and start the `settings.dispatch` workflow for it (`create`).
 
 mod candidates;
 mod create;
 mod decide;
+mod environments;
 mod facts;
+mod pipeline;
 mod pulls;
+
+pub(crate) use pipeline::ends;
 
 use crate::config::Config;
 use crate::deployment::NewDeployment;
@@ -35,7 +43,9 @@ use crate::log::Log;
 use crate::protocol::{Method, Outcome, Reply, Request, RequestRecord};
 use crate::refs::{short_name, short_sha};
 use crate::report::{Decision, Report, Row};
+use crate::rules::pipeline::{Latest, Listed};
 use candidates::{Candidate, Origin, Tip};
+use environments::Destination;
 use facts::{ChecksFetch, Fetch};
 use pulls::PullLookup;
 use serde_json::Value;
@@ -67,6 +77,12 @@ pub(crate) struct Deliver {
     locks: Fetch<Vec<(String, String)>>,
     /// The locks of environments a plan would deploy to, read when needed.
     lock_details: BTreeMap<String, Lock>,
+    /// Environments' newest deployments (`after`, `serialize`), read once each.
+    environments: BTreeMap<String, Fetch<Vec<Listed>>>,
+    /// Deployments' latest statuses (`None`: none yet), read once each.
+    latest: BTreeMap<u64, Fetch<Option<Latest>>>,
+    /// Where the targets of a pipeline deploy, by target, for the summary's chart.
+    chart_places: BTreeMap<usize, Destination>,
     /// Targets the event does not deploy.
     unselected: usize,
     /// Plans before this index are decided; planning stays linear in the number of targets.
@@ -88,6 +104,8 @@ enum Awaiting {
     Runs(String),
     Locks,
     LockDetail(String),
+    Environment(String),
+    Latest(u64),
     Existing(usize),
     Create(usize, u8),
     Recover(usize, u8, String),
@@ -114,6 +132,10 @@ enum Progress {
     Checks,
     /// Is the environment locked (`/lock`)?
     Lock,
+    /// `after`: which commit of the ref passed the `after` target (replaces the candidate's).
+    Pipeline,
+    /// `serialize`: is a deployment in progress in the environment?
+    Serialize,
     /// Create it; `attempt` counts the tries whose answer was lost.
     Create { attempt: u8 },
     /// A create's answer was lost (no answer, or a 5xx after which GitHub may have created it):
@@ -151,6 +173,9 @@ impl Deliver {
             checks: BTreeMap::new(),
             locks: Fetch::Unread,
             lock_details: BTreeMap::new(),
+            environments: BTreeMap::new(),
+            latest: BTreeMap::new(),
+            chart_places: BTreeMap::new(),
             unselected: 0,
             cursor: 0,
             awaiting: None,
@@ -223,6 +248,7 @@ impl Deliver {
             rows: self.rows(),
             unselected: self.unselected,
             dry_run: self.settings.dry_run,
+            chart: self.chart(),
         }
         .outcome()
     }
@@ -260,6 +286,10 @@ impl Deliver {
             Origin::Check(check) => format!("`{}` on `{}`", self.event_name, short_sha(&check.sha)),
             Origin::Dispatch(dispatch) => format!("`{}` of `{}`", self.event_name, dispatch.target.as_deref().unwrap_or("?")),
             Origin::Schedule => "Scheduled check of every automatic target".to_string(),
+            Origin::DeploymentStatus(status) => {
+                let deployment = &status.deployment;
+                format!("Deployment {} of `{}` to `{}`: {}", deployment.id, short_sha(&deployment.sha), deployment.environment, status.deployment_status.state)
+            }
         }
     }
 }
@@ -276,6 +306,8 @@ impl Flow for Deliver {
             Some(Awaiting::Runs(sha)) => self.read_checks(sha, false, reply),
             Some(Awaiting::Locks) => self.read_locks(reply),
             Some(Awaiting::LockDetail(environment)) => self.read_lock_detail(environment, reply),
+            Some(Awaiting::Environment(environment)) => self.read_environment(environment, reply),
+            Some(Awaiting::Latest(id)) => self.read_latest(id, reply),
             Some(Awaiting::Existing(index)) => self.read_existing(index, reply, log),
             Some(Awaiting::Create(index, attempt)) => self.read_create(index, attempt, reply, log),
             Some(Awaiting::Recover(index, attempt, error)) => self.read_recover(index, attempt, error, reply, log),
@@ -323,6 +355,16 @@ impl Flow for Deliver {
                     Some(request) => return Ok(request),
                     None => self.judge_lock(index, log),
                 },
+                Progress::Pipeline => {
+                    if let Some(request) = self.promotion(index, log) {
+                        return Ok(request);
+                    }
+                }
+                Progress::Serialize => {
+                    if let Some(request) = self.serialization(index, log) {
+                        return Ok(request);
+                    }
+                }
                 Progress::Create { attempt } => return Ok(self.create_request(index, *attempt)),
                 Progress::Recover { attempt, error } => return Ok(self.recover_request(index, *attempt, error.clone())),
                 Progress::Dispatch(id, _) => return Ok(self.dispatch_request(index, *id)),
