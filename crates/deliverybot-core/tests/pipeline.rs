@@ -87,6 +87,9 @@ fn a_schedule_promotes_the_newest_commit_that_passed_and_says_what_each_target_w
         ]
     );
     assert!(github.created().is_empty());
+    // Each row says where its target deploys, and the soaking one the commit that deploys once soaked.
+    assert_eq!(outcome.decisions.iter().map(|d| d.environment.as_str()).collect::<Vec<_>>(), ["dev", "staging", "production"]);
+    assert_eq!((outcome.decisions[1].sha.as_str(), outcome.decisions[2].sha.as_str()), (C3, C2));
     // Bounded: the config, main's tip, dev's existing deployment, and per environment one list and
     // the statuses the rules asked for.
     assert_eq!(

@@ -152,8 +152,14 @@ fn same_ref(deployed: &str, followed: &str) -> bool {
 
 /// A time for people: `14:20 UTC`, with the date when it is not the day of `now`.
 pub fn clock(at: Timestamp, now: Option<Timestamp>) -> String {
-    let same_day = now.is_some_and(|now| now.strftime("%F").to_string() == at.strftime("%F").to_string());
-    if same_day { at.strftime("%H:%M UTC").to_string() } else { at.strftime("%F %H:%M UTC").to_string() }
+    let utc = |t: Timestamp| jiff::tz::Offset::UTC.to_datetime(t);
+    let time = utc(at);
+    let (date, hour, minute) = (time.date(), time.hour(), time.minute());
+    if now.is_some_and(|now| utc(now).date() == date) {
+        format!("{hour:02}:{minute:02} UTC")
+    } else {
+        format!("{date} {hour:02}:{minute:02} UTC")
+    }
 }
 
 #[cfg(test)]

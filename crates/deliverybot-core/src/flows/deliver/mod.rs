@@ -81,8 +81,8 @@ pub(crate) struct Deliver {
     environments: BTreeMap<String, Fetch<Vec<Listed>>>,
     /// Deployments' latest statuses (`None`: none yet), read once each.
     latest: BTreeMap<u64, Fetch<Option<Latest>>>,
-    /// Where the targets of a pipeline deploy, by target, for the summary's chart.
-    chart_places: BTreeMap<usize, Destination>,
+    /// Where the targets of a pipeline deploy (for the ref evaluated), by target, for the summary.
+    destinations: BTreeMap<usize, Destination>,
     /// Targets the event does not deploy.
     unselected: usize,
     /// Plans before this index are decided; planning stays linear in the number of targets.
@@ -175,7 +175,7 @@ impl Deliver {
             lock_details: BTreeMap::new(),
             environments: BTreeMap::new(),
             latest: BTreeMap::new(),
-            chart_places: BTreeMap::new(),
+            destinations: BTreeMap::new(),
             unselected: 0,
             cursor: 0,
             awaiting: None,
@@ -262,7 +262,8 @@ impl Deliver {
                 let candidate = &self.candidates[plan.candidate];
                 Row {
                     target: self.target_name(index).to_string(),
-                    environment: plan.body.as_ref().map(|b| b.environment.clone()).unwrap_or_default(),
+                    // Decided before rendering, a pipeline's target still says where it deploys.
+                    environment: plan.body.as_ref().map(|b| &b.environment).or_else(|| self.destinations.get(&plan.target).map(|d| &d.environment)).cloned().unwrap_or_default(),
                     git_ref: candidate.git_ref.clone(),
                     sha: candidate.sha.clone(),
                     request: plan.body.as_ref().map(|_| RequestRecord {

@@ -84,8 +84,8 @@ impl Deliver {
             Ok(places) => places,
             Err(reason) => return self.decide(index, Decision::Failed { reason }, log),
         };
-        self.chart_places.insert(upstream, theirs.clone());
-        self.chart_places.insert(target, ours.clone());
+        self.destinations.insert(upstream, theirs.clone());
+        self.destinations.insert(target, ours.clone());
         for environment in [&theirs.environment, &ours.environment] {
             if let Some(request) = self.environment_request(environment) {
                 return Some(request);
@@ -112,14 +112,25 @@ impl Deliver {
             },
             Promotion::Deploy(sha) => {
                 log.info(format!("{}: {} is the newest commit of {git_ref} that passed {}.", self.target_name(index), short_sha(&sha), after.target));
-                // A candidate of its own: the commit differs from the tip others deploy.
-                self.candidates.push(super::candidates::Candidate { git_ref, sha: sha.clone(), pull_request: None, tip: Tip::Read(sha), manual: false, force: false, fallbacks: Vec::new() });
-                self.plans[index].candidate = self.candidates.len() - 1;
+                self.promote_to(index, git_ref, sha);
                 self.plans[index].progress = Progress::Render;
                 None
             }
-            Promotion::Stop(decision) => self.decide(index, decision, log),
+            Promotion::Stop(decision) => {
+                // The row names the commit that deploys once soaked, not the tip.
+                if let Decision::Soaking { sha, .. } = &decision {
+                    self.promote_to(index, git_ref, sha.clone());
+                }
+                self.decide(index, decision, log)
+            }
         }
+    }
+
+    /// The plan goes on with `sha` of `git_ref`: a candidate of its own, as the commit differs from
+    /// the tip other targets deploy.
+    fn promote_to(&mut self, index: usize, git_ref: String, sha: String) {
+        self.candidates.push(super::candidates::Candidate { git_ref, sha: sha.clone(), pull_request: None, tip: Tip::Read(sha), manual: false, force: false, fallbacks: Vec::new() });
+        self.plans[index].candidate = self.candidates.len() - 1;
     }
 
     /// The serialize gate, past the lock: the next fact it needs, or on to create.
@@ -182,7 +193,7 @@ impl Deliver {
         (0..config.targets.len())
             .filter(|&t| chained(t))
             .map(|t| {
-                let runs = self.chart_places.get(&t).and_then(|place| match self.environments.get(&place.environment) {
+                let runs = self.destinations.get(&t).and_then(|place| match self.environments.get(&place.environment) {
                     Some(Fetch::Read(list)) => list.iter().find(|d| d.task == place.task).map(|d| d.sha.clone()),
                     _ => None,
                 });
