@@ -109,6 +109,8 @@ export interface Context {
   job?: string;
   /** The branch the run is on (`GITHUB_REF_NAME`); a schedule's default branch. Default: empty. */
   ref_name?: string;
+  /** The time of the run (RFC 3339), which `soak` and `serialize` judge ages by. Default: the clock. */
+  now?: string;
 }
 
 export interface StartOptions {
