@@ -61,7 +61,7 @@ export interface Decision {
   environment: string;
   ref: string;
   sha: string;
-  decision: 'created' | 'would create' | 'already deployed' | 'superseded' | 'waiting' | 'blocked' | 'locked' | 'skipped' | 'not created' | 'failed';
+  decision: 'created' | 'would create' | 'already deployed' | 'superseded' | 'waiting' | 'soaking' | 'blocked' | 'locked' | 'skipped' | 'not created' | 'failed';
   reason: string;
   deployment_id?: number;
   /** The create request made (or, in a dry run, the one that would have been). */

@@ -328,7 +328,7 @@ function report({ level, message, annotation }, verbose, stderr) {
   stderr.write(`${where}${label}${message}\n`);
 }
 
-const DECISION_COLOURS = { created: 'green', 'would create': 'green', waiting: 'yellow', locked: 'yellow', blocked: 'red', failed: 'red', 'not created': 'red' };
+const DECISION_COLOURS = { created: 'green', 'would create': 'green', waiting: 'yellow', soaking: 'yellow', locked: 'yellow', blocked: 'red', failed: 'red', 'not created': 'red' };
 
 /**
  * For a terminal: the summary's text, with the engine's decisions as aligned columns where its

@@ -34,7 +34,8 @@ pub(crate) fn ends(state: &str) -> Option<bool> {
 }
 
 impl Deliver {
-    /// The one place the no-status bound of `serialize` is taken from.
+    /// The one place the no-status bound of `serialize` is taken from: `settings.stuck_after` when
+    /// the config sets it (once the config has that key), else an hour.
     fn stuck_after(&self) -> Duration {
         DEFAULT_STUCK_AFTER
     }
