@@ -42,7 +42,7 @@ use crate::locks::Lock;
 use crate::log::Log;
 use crate::protocol::{Method, Outcome, Reply, Request, RequestRecord};
 use crate::refs::{short_name, short_sha};
-use crate::report::{Decision, Report, Row};
+use crate::report::{escape, Decision, Report, Row};
 use crate::rules::pipeline::{Latest, Listed};
 use candidates::{Candidate, Origin, Tip};
 use environments::Destination;
@@ -289,7 +289,8 @@ impl Deliver {
             Origin::Schedule => "Scheduled check of every automatic target".to_string(),
             Origin::DeploymentStatus(status) => {
                 let deployment = &status.deployment;
-                format!("Deployment {} of `{}` to `{}`: {}", deployment.id, short_sha(&deployment.sha), deployment.environment, status.deployment_status.state)
+                let (environment, state) = (escape(&deployment.environment), escape(&status.deployment_status.state));
+                format!("Deployment {} of `{}` to `{environment}`: {state}", deployment.id, short_sha(&deployment.sha))
             }
         }
     }
