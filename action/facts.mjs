@@ -45,7 +45,8 @@ export function factsResponder({ repository, config, facts = {} }) {
     }],
     [/^\/deployments\/(\d+)\/statuses$/, ([id]) => {
       const found = deployments.find((d) => String(d.id) === id);
-      return found ? ok(found.state ? [{ id: Number(id) * 10, state: found.state }] : []) : notFound(`no deployment ${id}`);
+      const status = found && { id: Number(id) * 10, state: found.state, created_at: found.status_at ?? found.created_at ?? '2020-01-01T00:00:00Z' };
+      return found ? ok(found.state ? [status] : []) : notFound(`no deployment ${id}`);
     }],
     [/^\/commits\/([^/]+)\/status$/, ([sha], query) =>
       page(Object.entries(facts.statuses ?? {}).map(([context, state]) => ({ context, state })), query, (items) => ({ sha, total_count: items.length, statuses: items }))],
@@ -115,7 +116,8 @@ function deploymentJson(d, sha) {
     ref: d.ref ?? '',
     task: d.task ?? 'deploy',
     environment: d.environment,
-    payload: d.payload ?? {},
+    // Deliverybot's own say the ref they came from in their payload.
+    payload: d.payload ?? (d.ref?.startsWith('refs/') ? { deliverybot: { ref: d.ref } } : {}),
     transient_environment: d.transient_environment ?? false,
     production_environment: d.production_environment ?? false,
     created_at: d.created_at ?? '2020-01-01T00:00:00Z',

@@ -43,6 +43,7 @@ export function start({ eventName, payload, inputs = {}, context = {}, phase = '
       actor: context.actor ?? parsed?.sender?.login ?? '',
       job: context.job ?? '',
       ref_name: context.ref_name ?? '',
+      now: context.now ?? new Date().toISOString(),
     },
   });
 }

@@ -40,10 +40,14 @@ event's commit):
   --status CTX=STATE    Commit status CTX is STATE (success, pending, failure, error). Repeatable.
   --check NAME=RESULT   Check run NAME ended with RESULT (success, failure, ...) or is queued or
                         in_progress. Repeatable.
-  --deployed ENV[@SHA]  ENV already has a deployment of SHA (default: of any commit). Repeatable.
+  --deployed ENV[@SHA][=STATE]
+                        ENV already has a deployment of SHA (default: of any commit), its latest
+                        status STATE (success, in_progress, ...). Repeatable, newest first.
   --locked ENV[=WHY]    ENV is locked. Repeatable.
   --permission LOGIN=ROLE  LOGIN's role on the repository (read, triage, write, maintain, admin,
                         none; default write). Repeatable.
+  --now TIME            The time of the run (RFC 3339, like 2026-12-06T14:20:00Z), which \`soak\`
+                        and \`serialize\` judge ages by. Default: now.
 
 Online: with --repo and GITHUB_TOKEN, the facts are read from the GitHub API (GET requests only) at
 GITHUB_API_URL (default https://api.github.com). --offline ignores the token.
@@ -74,6 +78,7 @@ const OPTIONS = {
   deployed: { type: 'string', multiple: true, default: [] },
   locked: { type: 'string', multiple: true, default: [] },
   permission: { type: 'string', multiple: true, default: [] },
+  now: { type: 'string' },
   offline: { type: 'boolean', default: false },
   json: { type: 'boolean', default: false },
   verbose: { type: 'boolean', short: 'v', default: false },
@@ -151,7 +156,7 @@ async function plan(args, env, stdout, stderr) {
     eventName: options.event,
     payload,
     inputs: { 'dry-run': 'true', config: config.path },
-    context: { repository, run_id: '0', server_url: env.GITHUB_SERVER_URL || 'https://github.com' },
+    context: { repository, run_id: '0', server_url: env.GITHUB_SERVER_URL || 'https://github.com', now: runTime(options.now) },
     executor: async (...call) => {
       const reply = await executor(...call);
       if (verbose) stderr.write(`${paint(stderr, 'dim', `${call[0]} ${call[1]} → ${reply.status ?? reply.error}`)}\n`);
@@ -173,6 +178,14 @@ async function plan(args, env, stdout, stderr) {
     return 1;
   }
   return 0;
+}
+
+/** `--now` as RFC 3339 UTC (the engine's form), or the clock's time. */
+function runTime(text) {
+  if (text === undefined) return new Date().toISOString();
+  const time = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/i.test(text.trim()) ? new Date(text.trim()) : null;
+  if (!time || Number.isNaN(time.getTime())) throw new UsageError(`--now must be a time like 2026-12-06T14:20:00Z (RFC 3339, with its offset), got ${JSON.stringify(text)}`);
+  return time.toISOString();
 }
 
 // ── the event ────────────────────────────────────────────────────────────────────────────────────
@@ -269,7 +282,8 @@ function gatherFacts(options, payload) {
     pulls: payload.pull_request?.number ? { [payload.pull_request.number]: payload.pull_request, ...facts.pulls } : facts.pulls,
     statuses: { ...facts.statuses },
     check_runs: { ...facts.check_runs },
-    deployments: [...(facts.deployments ?? [])],
+    // Deployments say the ref they came from; by default, the default branch.
+    deployments: (facts.deployments ?? []).map((d) => ({ ref: `refs/heads/${payload.repository?.default_branch ?? options['default-branch']}`, ...d })),
     locks: { ...facts.locks },
     permissions: { ...facts.permissions },
   };
@@ -281,9 +295,12 @@ function gatherFacts(options, payload) {
     if (!name || !result) throw new UsageError(`--check takes NAME=RESULT, like build=success; got ${JSON.stringify(name)}`);
     merged.check_runs[name] = result;
   }
-  for (const [environment, sha] of pairs('deployed', '@')) {
-    if (!environment) throw new UsageError('--deployed takes ENVIRONMENT or ENVIRONMENT@SHA');
-    merged.deployments.push(sha ? { environment, sha } : { environment });
+  const ref = `refs/heads/${payload.repository?.default_branch ?? options['default-branch']}`;
+  for (const text of options.deployed) {
+    const [where, state] = text.split('=', 2);
+    const [environment, sha] = where.split('@', 2);
+    if (!environment || state === '') throw new UsageError('--deployed takes ENVIRONMENT, ENVIRONMENT@SHA or ENVIRONMENT@SHA=STATE');
+    merged.deployments.push({ environment, ref, ...(sha ? { sha } : {}), ...(state ? { state } : {}) });
   }
   for (const [environment, reason] of pairs('locked', '=')) {
     if (!environment) throw new UsageError('--locked takes ENVIRONMENT or ENVIRONMENT=REASON');
@@ -353,7 +370,7 @@ function report({ level, message, annotation }, verbose, stderr) {
   stderr.write(`${where}${label}${message}\n`);
 }
 
-const DECISION_COLOURS = { created: 'green', 'would create': 'green', waiting: 'yellow', locked: 'yellow', blocked: 'red', failed: 'red', 'not created': 'red' };
+const DECISION_COLOURS = { created: 'green', 'would create': 'green', waiting: 'yellow', soaking: 'yellow', locked: 'yellow', blocked: 'red', failed: 'red', 'not created': 'red' };
 
 /**
  * For a terminal: the summary's text, with the engine's decisions as aligned columns where its

@@ -53,6 +53,8 @@ export async function run(phase, env = process.env) {
         actor: env.GITHUB_ACTOR ?? '',
         job: env.GITHUB_JOB ?? '',
         ref_name: env.GITHUB_REF_NAME ?? '',
+        // The engine reads no clock: `soak` and `serialize` judge ages against this.
+        now: new Date().toISOString(),
       },
     },
     await compiling,

@@ -7,7 +7,7 @@
 use crate::flows::commands::Commands;
 use crate::event::{Event, PullRequest};
 use crate::flow::Flow;
-use crate::flows::deliver::Deliver;
+use crate::flows::deliver::{ends, Deliver};
 use crate::flows::retire::Retire;
 use crate::flows::status;
 use crate::invocation::{Invocation, Phase, Repo, Settings};
@@ -79,6 +79,12 @@ fn start(invocation: Invocation, log: &mut Log) -> Result<Box<dyn Flow>, Outcome
     }
     Ok(match event {
         Event::Deployment(_) | Event::Other { .. } => return Err(nothing_to_do(&invocation.event_name, &event, log)),
+        // A deployment that has not ended frees no environment and promotes nothing: no request.
+        Event::DeploymentStatus(status) if ends(&status.deployment_status.state).is_none() => {
+            let (id, state) = (status.deployment.id, &status.deployment_status.state);
+            log.info(format!("Deployment {id} is {state}: nothing to do until it ends."));
+            return Err(Outcome::nothing_to_do(format!("Deployment {id} is `{state}`: nothing to do until it ends.")));
+        }
         Event::Comment(comment) => Box::new(Commands::new(repo, settings, invocation.context, comment, log)?),
         Event::PullRequest(closed) if closed.action == "closed" => {
             let pr = PullRequest::from_object(closed.pull_request, closed.repository.id).map_err(Outcome::failed)?;

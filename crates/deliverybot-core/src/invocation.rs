@@ -3,12 +3,13 @@
 //! bad input is reported the same way from the action, the CLI or any other host.
 
 use crate::json::null_as_default;
+use jiff::Timestamp;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
 /// Its JSON form: `{ event_name, event?, inputs?, context, phase?, state? }`, with the context
-/// `{ repository, run_id, server_url, actor?, job?, ref_name? }`, every value text; `null` is the
-/// same as left out.
+/// `{ repository, run_id, server_url, actor?, job?, ref_name?, now? }`, every value text; `null` is
+/// the same as left out.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct Invocation {
     /// `GITHUB_EVENT_NAME`, e.g. `push`.
@@ -61,6 +62,19 @@ pub struct RunContext {
     /// `GITHUB_REF_NAME`: the branch the run is on (a schedule's is the default branch).
     #[serde(default, deserialize_with = "null_as_default")]
     pub ref_name: String,
+    /// The time of the run (RFC 3339, like `2026-12-06T14:20:00Z`): the engine reads no clock, so
+    /// the action passes its own, and tests and `deliverybot plan --now` choose one. `soak` needs it.
+    #[serde(default, deserialize_with = "rfc3339")]
+    pub now: Option<Timestamp>,
+}
+
+/// `now`: an RFC 3339 time, or nothing.
+fn rfc3339<'de, D: serde::Deserializer<'de>>(reader: D) -> Result<Option<Timestamp>, D::Error> {
+    let Some(text) = Option::<String>::deserialize(reader)?.filter(|t| !t.trim().is_empty()) else { return Ok(None) };
+    text.trim()
+        .parse::<Timestamp>()
+        .map(Some)
+        .map_err(|_| serde::de::Error::custom(format!("`now` must be a time like 2026-12-06T14:20:00Z (RFC 3339), got {text:?}")))
 }
 
 impl RunContext {
@@ -165,6 +179,7 @@ impl Invocation {
                 actor: "octocat".to_string(),
                 job: "deliver".to_string(),
                 ref_name: "main".to_string(),
+                now: None,
             },
         }
     }
@@ -203,6 +218,11 @@ mod tests {
             "invalid type: boolean `true`, expected a string at line 1 column 45"
         );
         assert_eq!(read(r#"{"event_name":"push","context":{"repository":"o/r"}}"#), "missing field `run_id` at line 1 column 51");
+        let now = |value: &str| Invocation::from_json(&format!(r#"{{"event_name":"push","context":{{"repository":"o/r","run_id":"7","server_url":"s","now":{value}}}}}"#)).map(|run| run.context.now);
+        assert_eq!(now(r#""2026-12-06T14:20:00Z""#).unwrap(), Some("2026-12-06T14:20:00Z".parse().unwrap()));
+        assert_eq!(now(r#""2026-12-06T15:20:00+01:00""#).unwrap(), Some("2026-12-06T14:20:00Z".parse().unwrap()));
+        assert_eq!(now("null").unwrap(), None);
+        assert_eq!(now(r#""14:20""#).unwrap_err(), "`now` must be a time like 2026-12-06T14:20:00Z (RFC 3339), got \"14:20\" at line 1 column 95");
         assert_eq!(read(r#"{"event_name":"push","context":"o/r"}"#), "invalid type: string \"o/r\", expected struct RunContext at line 1 column 36");
         assert_eq!(read("3"), "invalid type: integer `3`, expected struct Invocation at line 1 column 1");
     }

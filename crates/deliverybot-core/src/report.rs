@@ -3,62 +3,8 @@
 
 use crate::protocol::{DecisionRecord, Outcome, RequestRecord};
 use crate::refs::short_sha;
+use crate::rules::Decision;
 use serde_json::{json, Value};
-
-/// What happened to one selected target.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Decision {
-    Created { id: u64, url: String },
-    /// Dry run: the deployment would have been created.
-    WouldCreate,
-    /// This commit already has a deployment to this environment.
-    AlreadyDeployed { id: u64 },
-    /// The commit is no longer the tip of its ref: only the newest commit is deployed.
-    Superseded { by: String },
-    /// Required checks are pending or not reported yet; a later event deploys it.
-    Waiting { contexts: Vec<String> },
-    /// Required checks failed.
-    Blocked { contexts: Vec<String> },
-    /// The environment is locked (`/lock`): "locked by @octocat since ...: reason".
-    Locked { description: String },
-    /// Not for this event after all (a fork, a draft, a ref that is gone).
-    Skipped { reason: String },
-    /// GitHub did not create it, for a reason that is not an error of this run.
-    NotCreated { reason: String },
-    /// Something went wrong; the step fails.
-    Failed { reason: String },
-}
-
-impl Decision {
-    /// The reason in words, for the summary and the `skipped`/`waiting` outputs.
-    pub fn reason(&self) -> String {
-        match self {
-            Decision::Created { id, .. } => format!("created deployment {id}"),
-            Decision::WouldCreate => "would create (dry run)".to_string(),
-            Decision::AlreadyDeployed { id } => format!("already deployed (deployment {id})"),
-            Decision::Superseded { by } => format!("superseded by {}", short_sha(by)),
-            Decision::Waiting { contexts } => format!("waiting for {}", contexts.join(", ")),
-            Decision::Blocked { contexts } => format!("blocked by {}", contexts.join(", ")),
-            Decision::Locked { description } => description.clone(),
-            Decision::Skipped { reason } | Decision::NotCreated { reason } | Decision::Failed { reason } => reason.clone(),
-        }
-    }
-
-    fn label(&self) -> &'static str {
-        match self {
-            Decision::Created { .. } => "created",
-            Decision::WouldCreate => "would create",
-            Decision::AlreadyDeployed { .. } => "already deployed",
-            Decision::Superseded { .. } => "superseded",
-            Decision::Waiting { .. } => "waiting",
-            Decision::Blocked { .. } => "blocked",
-            Decision::Locked { .. } => "locked",
-            Decision::Skipped { .. } => "skipped",
-            Decision::NotCreated { .. } => "not created",
-            Decision::Failed { .. } => "failed",
-        }
-    }
-}
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Row {
@@ -111,6 +57,20 @@ pub struct Report {
     /// Targets the event does not deploy, counted rather than listed (a config may have thousands).
     pub unselected: usize,
     pub dry_run: bool,
+    /// The promotion pipelines the run looked at, drawn in the summary; empty when none.
+    pub chart: Vec<ChartNode>,
+}
+
+/// A target of a promotion pipeline, as the summary's chart draws it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChartNode {
+    pub target: String,
+    /// The target it comes after.
+    pub after: Option<String>,
+    /// The commit its environment last deployed, when the run read it.
+    pub runs: Option<String>,
+    /// This run's decision for it, when the run planned it.
+    pub standing: Option<Decision>,
 }
 
 impl Outcome {
@@ -154,7 +114,7 @@ impl Report {
                 | Decision::Locked { .. }
                 | Decision::Skipped { .. }
                 | Decision::NotCreated { .. } => skipped.push(row.explained()),
-                Decision::Waiting { .. } => waiting.push(row.explained()),
+                Decision::Waiting { .. } | Decision::WaitingFor { .. } | Decision::Soaking { .. } | Decision::InProgress { .. } => waiting.push(row.explained()),
                 Decision::WouldCreate | Decision::Failed { .. } => {}
             }
         }
@@ -206,6 +166,9 @@ impl Report {
         if self.unselected > 0 {
             out.push_str(&format!("{} other target{} not deployed by this event.\n", self.unselected, if self.unselected == 1 { " is" } else { "s are" }));
         }
+        if !self.chart.is_empty() {
+            out.push_str(&chart(&self.chart));
+        }
         out
     }
 
@@ -216,6 +179,53 @@ impl Report {
         let page = format!("{}/{}/deployments/{}", self.server_url, self.repository, crate::github::encode(environment));
         format!("[{}]({page})", escape(environment))
     }
+}
+
+/// The pipelines as a Mermaid flowchart (GitHub renders it): each target, the commit it runs, and
+/// where this run's commit stands there.
+fn chart(nodes: &[ChartNode]) -> String {
+    let id = |name: &str| nodes.iter().position(|n| n.target == name).map(|i| format!("t{i}"));
+    let mut out = String::from("\n```mermaid\nflowchart LR\n");
+    for (i, node) in nodes.iter().enumerate() {
+        let mut label = mermaid_text(&node.target);
+        if let Some(sha) = &node.runs {
+            label.push_str(&format!("<br/>runs {}", short_sha(sha)));
+        }
+        if let Some(decision) = &node.standing {
+            let standing = match decision {
+                Decision::Created { .. } => "deploying now".to_string(),
+                Decision::WouldCreate => "would deploy (dry run)".to_string(),
+                Decision::AlreadyDeployed { .. } => "deployed".to_string(),
+                Decision::Soaking { sha, until, .. } => format!("{} soaking until {until}", short_sha(sha)),
+                Decision::WaitingFor { .. } | Decision::InProgress { .. } | Decision::Waiting { .. } => format!("waiting: {}", decision.reason()),
+                other => format!("{}: {}", other.label(), other.reason()),
+            };
+            label.push_str(&format!("<br/>{}", mermaid_text(&standing)));
+        }
+        out.push_str(&format!("  t{i}[\"{label}\"]\n"));
+        if let Some(upstream) = node.after.as_deref().and_then(id) {
+            out.push_str(&format!("  {upstream} --> t{i}\n"));
+        }
+    }
+    out.push_str("```\n");
+    out
+}
+
+/// Text inside a Mermaid label: its own entities for what would end the label or open markup.
+fn mermaid_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("#quot;"),
+            '<' => out.push_str("#lt;"),
+            '>' => out.push_str("#gt;"),
+            '#' => out.push_str("#35;"),
+            '`' => out.push_str("#96;"),
+            '\n' | '\r' => out.push(' '),
+            _ => out.push(c),
+        }
+    }
+    out
 }
 
 /// Text from users or GitHub inside Markdown: no table breaks, no raw HTML.
@@ -235,4 +245,48 @@ pub fn escape(text: &str) -> String {
 
 pub(crate) fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::pipeline::Standing;
+
+    #[test]
+    fn the_pipeline_is_drawn_with_where_the_commit_stands() {
+        let node = |target: &str, after: Option<&str>, runs: Option<&str>, standing: Option<Decision>| ChartNode {
+            target: target.into(),
+            after: after.map(str::to_string),
+            runs: runs.map(str::to_string),
+            standing,
+        };
+        let nodes = [
+            node("dev", None, Some("5fe84fb0000"), None),
+            node("staging", Some("dev"), Some("1234567000"), Some(Decision::Soaking { after: "dev".into(), sha: "5fe84fb0000".into(), until: "14:20 UTC".into() })),
+            node("prod \"eu\"", Some("staging"), None, Some(Decision::WaitingFor { after: "staging".into(), sha: "5fe84fb0000".into(), standing: Standing::NotDeployed })),
+        ];
+        assert_eq!(
+            chart(&nodes),
+            "\n```mermaid\nflowchart LR\n  t0[\"dev<br/>runs 5fe84fb\"]\n  t1[\"staging<br/>runs 1234567<br/>5fe84fb soaking until 14:20 UTC\"]\n  t0 --> t1\n  t2[\"prod #quot;eu#quot;<br/>waiting: after staging: 5fe84fb not yet deployed there\"]\n  t1 --> t2\n```\n"
+        );
+    }
+
+    #[test]
+    fn waits_of_the_pipeline_are_waiting_outputs() {
+        let row = |decision| Row { target: "production".into(), environment: "production".into(), git_ref: "refs/heads/main".into(), sha: "abc".into(), decision, request: None };
+        let report = Report {
+            heading: "x".into(),
+            server_url: "https://github.com".into(),
+            repository: "o/r".into(),
+            rows: vec![row(Decision::InProgress { deployment: 123 }), row(Decision::Soaking { after: "staging".into(), sha: "abc".into(), until: "14:20 UTC".into() })],
+            unselected: 0,
+            dry_run: false,
+            chart: Vec::new(),
+        };
+        let outcome = report.outcome();
+        let waiting: Vec<serde_json::Value> = serde_json::from_str(&outcome.outputs[4].1).unwrap();
+        assert_eq!(waiting[0]["reason"], "waiting for deployment 123 to finish");
+        assert_eq!(waiting[1]["reason"], "after staging: abc soaking until 14:20 UTC");
+        assert!(!outcome.summary.contains("mermaid"));
+    }
 }

@@ -108,6 +108,16 @@ pub struct TargetSpec {
     /// The least role to `/deploy` or `/promote` this target, on top of the command's own.
     #[schemars(extend("default" = "read"))]
     permission: Option<RoleSpec>,
+    /// A promotion pipeline: deploy a commit of `auto_deploy_on`'s ref automatically only once its
+    /// deployment to this other target's environment succeeded; the newest such commit deploys.
+    #[schemars(length(min = 1))]
+    after: Option<String>,
+    /// With `after`: how long that success must be old first, like `30m`, `2h` or `1d`.
+    #[schemars(regex(pattern = crate::config::pipeline::DURATION_PATTERN))]
+    soak: Option<String>,
+    /// One deploy at a time: no new deployment while the environment has one in progress (queued,
+    /// pending or in progress). Default `false`.
+    serialize: Option<bool>,
     /// The parameters a deploy by hand may give (`/deploy staging region=eu`, a dispatch's `params`),
     /// which the deployment's payload carries under `params`, as data (never rendered). Without this
     /// key, any parameters are taken as text; with it, these only, and their defaults fill in.

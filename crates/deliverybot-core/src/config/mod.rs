@@ -23,6 +23,7 @@
 pub(crate) mod keys;
 mod legacy;
 mod params;
+pub(crate) mod pipeline;
 mod read;
 mod settings;
 mod value;
@@ -142,6 +143,20 @@ pub struct Target {
     pub permission: Role,
     /// The parameters a deploy by hand may give (`params:`), or any, as text.
     pub params: Params,
+    /// `after: staging`: a commit deploys here automatically only once it succeeded there.
+    pub after: Option<After>,
+    /// `serialize: true`: no new deployment while the environment has one in progress.
+    pub serialize: bool,
+}
+
+/// A promotion: the target whose environment a commit must have succeeded in first, and how long
+/// that success must be old (`soak`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct After {
+    pub target: String,
+    pub soak: Option<std::time::Duration>,
+    /// Where `after` is written.
+    pub pos: Pos,
 }
 
 impl Target {

@@ -7,6 +7,7 @@
 use super::keys::{self, SETTINGS_KEY, TARGET_KEYS};
 use super::legacy;
 use super::params;
+use super::pipeline;
 use super::settings::read_settings;
 use super::value::{boolean, expected, one_line_template, payload_map, role, strings, template, trigger};
 use super::{Config, Role, Settings, Target};
@@ -43,6 +44,7 @@ fn read_config(root: Option<Node>) -> Result<Config, Vec<Diagnostic>> {
             errors.push(Diagnostic { pos: None, message: format!("`settings.commands.default_target` is `{default}`, which is not a target") });
         }
     }
+    pipeline::check_chains(&targets, &mut errors);
     if errors.is_empty() {
         warnings.sort_by_key(|d| d.pos);
         return Ok(Config { targets, settings, warnings });
@@ -111,7 +113,10 @@ fn read_target(name: String, pos: Pos, fields: Vec<(Node, Node)>, errors: &mut V
         allow_drafts: false,
         permission: Role::Read,
         params: Params::Any,
+        after: None,
+        serialize: false,
     };
+    let (mut upstream, mut soak) = (None, None);
     for (key, value) in fields {
         let field = key.as_str().unwrap_or_default();
         if matches!(value.value, Value::Null) {
@@ -136,6 +141,9 @@ fn read_target(name: String, pos: Pos, fields: Vec<(Node, Node)>, errors: &mut V
             "allow_drafts" => boolean(&value, field).map(|b| target.allow_drafts = b),
             "permission" => role(&value, field).map(|r| target.permission = r),
             "params" => params::params(value).map(|p| target.params = p),
+            "after" => pipeline::upstream(&value).map(|u| upstream = Some(u)),
+            "soak" => pipeline::duration(&value, field).map(|d| soak = Some((d, value.pos))),
+            "serialize" => boolean(&value, field).map(|b| target.serialize = b),
             _ => unreachable!("keys::known and legacy::fold keep known keys only"),
         };
         if let Err(found) = result {
@@ -150,6 +158,7 @@ fn read_target(name: String, pos: Pos, fields: Vec<(Node, Node)>, errors: &mut V
             ));
         }
     }
+    target.after = pipeline::after(upstream, soak, errors);
     (errors.len() == before).then_some(target)
 }
 
@@ -247,7 +256,7 @@ production:
             config.warnings.iter().map(|d| d.to_string()).collect::<Vec<_>>(),
             [
                 "2:3: unknown key `enviroment` in target `staging` is ignored; did you mean `environment`?",
-                "5:3: unknown key `colour` in target `production` is ignored; the keys are `auto_deploy_on`, `environment`, `task`, `description`, `payload`, `auto_merge`, `required_contexts`, `transient_environment`, `production_environment`, `deployments`, `allow_forks`, `allow_drafts`, `permission`, `params`",
+                "5:3: unknown key `colour` in target `production` is ignored; the keys are `auto_deploy_on`, `environment`, `task`, `description`, `payload`, `auto_merge`, `required_contexts`, `transient_environment`, `production_environment`, `deployments`, `allow_forks`, `allow_drafts`, `permission`, `params`, `after`, `soak`, `serialize`",
             ]
         );
         // The misspelt key is not read: the environment keeps its default.
@@ -271,8 +280,8 @@ b:
             warnings(text),
             [
                 "3:7: unknown key `tsk` in a `deployments` entry is ignored; did you mean `task`?",
-                "5:3: unknown key `colr` in target `a` is ignored; the keys are `auto_deploy_on`, `environment`, `task`, `description`, `payload`, `auto_merge`, `required_contexts`, `transient_environment`, `production_environment`, `deployments`, `allow_forks`, `allow_drafts`, `permission`, `params`",
-                "7:3: unknown key `zz` in target `b` is ignored; the keys are `auto_deploy_on`, `environment`, `task`, `description`, `payload`, `auto_merge`, `required_contexts`, `transient_environment`, `production_environment`, `deployments`, `allow_forks`, `allow_drafts`, `permission`, `params`",
+                "5:3: unknown key `colr` in target `a` is ignored; the keys are `auto_deploy_on`, `environment`, `task`, `description`, `payload`, `auto_merge`, `required_contexts`, `transient_environment`, `production_environment`, `deployments`, `allow_forks`, `allow_drafts`, `permission`, `params`, `after`, `soak`, `serialize`",
+                "7:3: unknown key `zz` in target `b` is ignored; the keys are `auto_deploy_on`, `environment`, `task`, `description`, `payload`, `auto_merge`, `required_contexts`, `transient_environment`, `production_environment`, `deployments`, `allow_forks`, `allow_drafts`, `permission`, `params`, `after`, `soak`, `serialize`",
             ]
         );
         assert!(Config::parse("a:
@@ -299,7 +308,7 @@ b:
     fn keys_starting_with_a_dot_hold_shared_settings_and_are_not_targets() {
         let text = ".defaults: &defaults\n  task: ship\n  colour: any\nweb:\n  <<: *defaults\n  environment: web\n";
         // A merged key is reported where it is written.
-        assert_eq!(warnings(text), ["3:3: unknown key `colour` in target `web` is ignored; the keys are `auto_deploy_on`, `environment`, `task`, `description`, `payload`, `auto_merge`, `required_contexts`, `transient_environment`, `production_environment`, `deployments`, `allow_forks`, `allow_drafts`, `permission`, `params`"]);
+        assert_eq!(warnings(text), ["3:3: unknown key `colour` in target `web` is ignored; the keys are `auto_deploy_on`, `environment`, `task`, `description`, `payload`, `auto_merge`, `required_contexts`, `transient_environment`, `production_environment`, `deployments`, `allow_forks`, `allow_drafts`, `permission`, `params`, `after`, `soak`, `serialize`"]);
         let config = Config::parse(".defaults: &d\n  task: ship\nweb:\n  <<: *d\n").unwrap();
         assert_eq!(config.targets.len(), 1);
         assert_eq!(config.targets[0].task, Template::literal("ship", Pos { line: 2, column: 9 }));

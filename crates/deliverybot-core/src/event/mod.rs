@@ -24,6 +24,9 @@ pub enum Event {
     /// `issue_comment`: maybe a command on a pull request (`/deploy staging`).
     Comment(CommentEvent),
     Deployment(DeploymentEvent),
+    /// `deployment_status`: a deployment moved on; its end can let a promotion or a waiting
+    /// deployment go (`after`, `serialize`).
+    DeploymentStatus(DeploymentStatusEvent),
     /// An event Deliverybot does not act on; the run says so and succeeds.
     Other { name: String },
 }
@@ -161,6 +164,25 @@ pub struct EventDeployment {
     pub environment: String,
     #[serde(default, deserialize_with = "null_as_default")]
     pub sha: String,
+    /// What the deployment was made from: a branch or tag name, or a commit.
+    #[serde(default, rename = "ref", deserialize_with = "null_as_default")]
+    pub git_ref: String,
+    /// Deliverybot's deployments say the full ref they came from here (`deliverybot.ref`).
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub payload: Value,
+}
+
+/// `deployment_status`: the deployment, and the state it is in now.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct DeploymentStatusEvent {
+    pub deployment_status: EventStatus,
+    pub deployment: EventDeployment,
+    pub repository: Repository,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct EventStatus {
+    pub state: String,
 }
 
 impl Event {
@@ -178,6 +200,7 @@ impl Event {
             }
             "issue_comment" => Event::Comment(crate::json::from_str(payload).map_err(read)?),
             "deployment" => Event::Deployment(crate::json::from_str(payload).map_err(read)?),
+            "deployment_status" => Event::DeploymentStatus(crate::json::from_str(payload).map_err(read)?),
             _ => Event::Other { name: name.to_string() },
         })
     }

@@ -6,52 +6,13 @@
 use crate::deployment::{truncate, DESCRIPTION_LIMIT};
 use crate::flow::Flow;
 use crate::event::Event;
+use crate::github::deployment_status::State;
 use crate::github::{self, answer, Answer};
 use crate::invocation::{input, parse_bool, Invocation, Repo};
 use crate::log::Log;
 use crate::protocol::{Outcome, Reply, Request};
 use crate::report::escape;
 use serde::Serialize;
-
-/// A deployment status state, as the REST API names it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum State {
-    Pending,
-    Queued,
-    InProgress,
-    Success,
-    Failure,
-    Error,
-    Inactive,
-}
-
-impl State {
-    fn parse(text: &str) -> Option<State> {
-        Some(match text {
-            "pending" => State::Pending,
-            "queued" => State::Queued,
-            "in_progress" => State::InProgress,
-            "success" => State::Success,
-            "failure" => State::Failure,
-            "error" => State::Error,
-            "inactive" => State::Inactive,
-            _ => return None,
-        })
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            State::Pending => "pending",
-            State::Queued => "queued",
-            State::InProgress => "in_progress",
-            State::Success => "success",
-            State::Failure => "failure",
-            State::Error => "error",
-            State::Inactive => "inactive",
-        }
-    }
-}
 
 /// What the `state` input asks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

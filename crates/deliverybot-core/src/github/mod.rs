@@ -3,6 +3,7 @@
 //! fields are typed; GitHub may add others freely.
 
 pub mod answer;
+pub mod deployment_status;
 pub mod requests;
 
 pub use answer::{answer, message_of, Answer};

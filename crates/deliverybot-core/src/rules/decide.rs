@@ -7,7 +7,7 @@ use super::select::{by_pull_request, Selection};
 use crate::config::Target;
 use crate::event::PullRequest;
 use crate::locks::Lock;
-use crate::report::Decision;
+use crate::rules::Decision;
 
 /// What a gate says about a pair.
 #[derive(Debug, Clone, PartialEq)]

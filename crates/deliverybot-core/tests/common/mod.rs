@@ -19,6 +19,8 @@ pub struct GitHub {
     pub deployments: Vec<Value>,
     /// Latest status state of deployments by id.
     pub deployment_states: BTreeMap<u64, String>,
+    /// When that latest status was set (`created_at`), where a test says.
+    pub status_times: BTreeMap<u64, String>,
     /// Commit statuses and check runs, for every commit.
     pub statuses: Vec<(String, String)>,
     pub runs: Vec<(String, String, Option<String>)>,
@@ -138,7 +140,11 @@ impl GitHub {
             }
             (Method::Get, ["deployments", id, "statuses"]) => {
                 let id: u64 = id.parse().unwrap();
-                let states: Vec<Value> = self.deployment_states.get(&id).map(|s| vec![json!({ "state": s })]).unwrap_or_default();
+                let status = |state: &String| match self.status_times.get(&id) {
+                    Some(at) => json!({ "state": state, "created_at": at }),
+                    None => json!({ "state": state }),
+                };
+                let states: Vec<Value> = self.deployment_states.get(&id).map(|s| vec![status(s)]).unwrap_or_default();
                 Reply::ok(200, Value::Array(states).to_string())
             }
             (Method::Post, ["deployments", id, "statuses"]) => {

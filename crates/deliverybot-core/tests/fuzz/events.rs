@@ -5,7 +5,7 @@ use super::*;
 /// The events of the rules and status modes, and two that the engine does not act on.
 pub(crate) const EVENTS: &[&str] = &[
     "push", "pull_request", "pull_request_target", "status", "check_run", "check_suite", "workflow_run", "workflow_dispatch",
-    "repository_dispatch", "schedule", "deployment", "gollum", "",
+    "repository_dispatch", "schedule", "deployment", "deployment_status", "gollum", "",
 ];
 
 /// Mutated real webhook payloads (and garbage) for every event, run to the end against a canned
@@ -52,6 +52,12 @@ review:
   allow_drafts: true
 main:
   auto_deploy_on: refs/heads/main
+promoted:
+  auto_deploy_on: refs/heads/main
+  environment: promoted
+  after: main
+  soak: 1m
+  serialize: true
 ";
 
 #[derive(Clone, Debug)]

@@ -28,7 +28,7 @@ use crate::locks::{self, Lock};
 use crate::log::Log;
 use crate::protocol::{Outcome, Reply, Request};
 use crate::refs::short_sha;
-use crate::report::Decision;
+use crate::rules::Decision;
 use crate::rules::permission::role_of;
 use parse::{parse, Command, Malformed, PROMOTION_CONTEXT};
 use permission::Permission;

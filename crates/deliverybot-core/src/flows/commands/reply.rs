@@ -13,7 +13,8 @@ use crate::invocation::RunContext;
 use crate::locks::Lock;
 use crate::params::Refusal;
 use crate::refs::short_sha;
-use crate::report::{Decision, Row};
+use crate::report::Row;
+use crate::rules::Decision;
 
 pub fn help(config: &Config) -> String {
     format!(

@@ -9,12 +9,12 @@ use super::pulls::{self, Lookup, PullLookup};
 use super::{Deliver, Progress};
 use crate::config::{Config, Trigger};
 use crate::deployment::Asked;
-use crate::event::{CheckEvent, Dispatch, Event, PullRequest, PullRequestEvent, Push, Repository};
+use crate::event::{CheckEvent, DeploymentStatusEvent, Dispatch, Event, PullRequest, PullRequestEvent, Push, Repository};
 use crate::github::{self, answer, Answer};
 use crate::log::Log;
 use crate::protocol::{Outcome, Reply};
 use crate::refs::short_sha;
-use crate::report::Decision;
+use crate::rules::Decision;
 use crate::rules::select::{self, Selection};
 
 /// What the event asks the rules to look at.
@@ -24,6 +24,8 @@ pub(super) enum Origin {
     Check(CheckEvent),
     Dispatch(Dispatch),
     Schedule,
+    /// A deployment ended: the targets waiting on its environment (`after`, `serialize`).
+    DeploymentStatus(DeploymentStatusEvent),
 }
 
 impl Origin {
@@ -49,6 +51,10 @@ impl Origin {
                 (Origin::Dispatch(dispatch), Some(repository))
             }
             Event::Schedule => (Origin::Schedule, None),
+            Event::DeploymentStatus(status) => {
+                let repository = status.repository.clone();
+                (Origin::DeploymentStatus(status), Some(repository))
+            }
             Event::Deployment(_) | Event::Comment(_) | Event::Other { .. } => unreachable!("the engine routes only rules events here"),
         })
     }
@@ -151,6 +157,10 @@ impl Deliver {
                 self.origin = Origin::Dispatch(dispatch);
             }
             Origin::Schedule => self.select_schedule(config),
+            Origin::DeploymentStatus(status) => {
+                self.select_deployment_status(config, &status, log);
+                self.origin = Origin::DeploymentStatus(status);
+            }
         }
     }
 

@@ -10,7 +10,7 @@ use crate::github::{self, answer, Answer, Deployment};
 use crate::log::Log;
 use crate::protocol::{Reply, Request};
 use crate::refs::short_sha;
-use crate::report::Decision;
+use crate::rules::Decision;
 use crate::rules::checks::CheckState;
 use crate::rules::merge::{self, DeployedRef};
 use crate::template::Var;

@@ -8,7 +8,7 @@ use super::facts::{ChecksFetch, Fetch};
 use super::{Deliver, Progress};
 use crate::log::Log;
 use crate::refs::short_sha;
-use crate::report::Decision;
+use crate::rules::Decision;
 use crate::rules::checks::Check;
 use crate::rules::decide::{self, Gate};
 
@@ -17,9 +17,12 @@ impl Deliver {
     /// pull request read after its event only while it is open and taken by the target.
     pub(super) fn judge_tip(&mut self, index: usize) {
         let candidate = &self.candidates[self.plans[index].candidate];
+        // With `after`, the pipeline picks the commit: the newest that passed, tip or not.
+        let promotes = self.promotes(index);
         let gate = match &candidate.tip {
             Tip::Gone(reason) => Gate::Stop(Decision::Skipped { reason: reason.clone() }),
             Tip::Unreadable(reason) => Gate::Stop(Decision::Failed { reason: reason.clone() }),
+            Tip::Read(_) if promotes => Gate::Pass,
             Tip::Read(tip) => decide::superseded(&candidate.sha, tip),
             Tip::Asked => Gate::Pass,
             Tip::ReadRef | Tip::ReadTag(_) | Tip::ReadPull(_) | Tip::Resolve => unreachable!("judged once read"),
@@ -28,7 +31,7 @@ impl Deliver {
             (Gate::Pass, Some(pr)) => decide::pull_request(&self.config().targets[self.plans[index].target], pr),
             (gate, _) => gate,
         };
-        self.pass_to(index, gate, Progress::Render, None);
+        self.pass_to(index, gate, if promotes { Progress::Pipeline } else { Progress::Render }, None);
     }
 
     /// The newest deployment of this commit to this environment (if any) is known.
@@ -58,17 +61,21 @@ impl Deliver {
         self.pass_to(index, gate, Progress::Lock, Some(log));
     }
 
-    /// The locks are known: a locked environment is not deployed to; past it, create.
+    /// The locks are known: a locked environment is not deployed to; past it, create (or first, with
+    /// `serialize`, wait for the environment to be free).
     pub(super) fn judge_lock(&mut self, index: usize, log: &mut Log) {
         let environment = &self.plans[index].body.as_ref().expect("rendered before its lock is checked").environment;
+        let serialize = self.config().targets[self.plans[index].target].serialize;
         let gate = match &self.locks {
             Fetch::Failed(reason) => Gate::Stop(Decision::Failed { reason: reason.clone() }),
             _ => match decide::locked(environment, self.lock_details.get(environment)) {
+                Gate::Pass if serialize => Gate::Pass,
                 Gate::Pass => decide::create(self.settings.dry_run),
                 locked => locked,
             },
         };
-        self.pass_to(index, gate, Progress::Create { attempt: 0 }, Some(log));
+        let next = if serialize { Progress::Serialize } else { Progress::Create { attempt: 0 } };
+        self.pass_to(index, gate, next, Some(log));
     }
 
     /// Moves the plan on to `next`, or decides it, saying so in the log when a gate has words for it.

@@ -10,7 +10,7 @@ use crate::locks::{self, Lock};
 use crate::log::Log;
 use crate::protocol::{Reply, Request};
 use crate::refs::short_sha;
-use crate::report::Decision;
+use crate::rules::Decision;
 use crate::rules::checks::{Check, CheckState};
 use crate::template::Var;
 use serde_json::Value;

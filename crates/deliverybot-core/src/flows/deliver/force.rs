@@ -9,7 +9,7 @@ use crate::config::{Config, Role};
 use crate::github::{self, answer, Answer};
 use crate::log::Log;
 use crate::protocol::{Reply, Request};
-use crate::report::Decision;
+use crate::rules::Decision;
 use crate::rules::permission::{role_of, to_deploy};
 
 /// The sender's role, to be read for a forced dispatch.

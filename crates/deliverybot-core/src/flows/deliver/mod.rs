@@ -8,21 +8,29 @@
 //!
 //! 1. stale: the commit is no longer the tip of its ref, or the head of its pull request →
 //!    superseded (on every automatic path: an event may arrive late or be run again after its ref
-//!    moved on; a manual deploy deploys what was asked);
+//!    moved on; a manual deploy deploys what was asked). A target with `after` deploys instead the
+//!    newest commit of its ref that succeeded (and soaked) in the `after` target's environment
+//!    (`pipeline`, with the environments' facts from `environments`);
 //! 2. already deployed: a deployment of this commit to the rendered environment exists → skip
 //!    (not for manual dispatches, which may redeploy on purpose, for a rollback);
 //! 3. checks: every `required_contexts` entry green → go on; pending or missing → waiting (a later
 //!    event deploys it); failed → blocked;
 //! 4. locked: the environment is locked (`/lock`) → not deployed, from any path;
-//! 5. create the deployment (of the exact commit; with `auto_merge`, of its branch by name, as
+//! 5. serialize: with `serialize: true`, the environment has a deployment in progress → waiting
+//!    (the `deployment_status` that ends it evaluates the target again);
+//! 6. create the deployment (of the exact commit; with `auto_merge`, of its branch by name, as
 //!    `rules::merge` says), and start the `settings.dispatch` workflow for it (`create`).
 
 mod candidates;
 mod create;
 mod decide;
+mod environments;
 mod facts;
 mod force;
+mod pipeline;
 mod pulls;
+
+pub(crate) use pipeline::ends;
 
 use crate::config::Config;
 use crate::deployment::{Asked, NewDeployment};
@@ -35,8 +43,11 @@ use crate::locks::Lock;
 use crate::log::Log;
 use crate::protocol::{Method, Outcome, Reply, Request, RequestRecord};
 use crate::refs::{short_name, short_sha};
-use crate::report::{Decision, Report, Row};
+use crate::report::{escape, Report, Row};
+use crate::rules::Decision;
+use crate::rules::pipeline::{Latest, Listed};
 use candidates::{Candidate, Origin, Tip};
+use environments::Destination;
 use facts::{ChecksFetch, Fetch};
 use force::ForceCheck;
 use pulls::PullLookup;
@@ -71,6 +82,12 @@ pub(crate) struct Deliver {
     locks: Fetch<Vec<(String, String)>>,
     /// The locks of environments a plan would deploy to, read when needed.
     lock_details: BTreeMap<String, Lock>,
+    /// Environments' newest deployments (`after`, `serialize`), read once each.
+    environments: BTreeMap<String, Fetch<Vec<Listed>>>,
+    /// Deployments' latest statuses (`None`: none yet), read once each.
+    latest: BTreeMap<u64, Fetch<Option<Latest>>>,
+    /// Where the targets of a pipeline deploy (for the ref evaluated), by target, for the summary.
+    destinations: BTreeMap<usize, Destination>,
     /// Targets the event does not deploy.
     unselected: usize,
     /// Plans before this index are decided; planning stays linear in the number of targets.
@@ -93,6 +110,8 @@ enum Awaiting {
     Runs(String),
     Locks,
     LockDetail(String),
+    Environment(String),
+    Latest(u64),
     Existing(usize),
     Create(usize, u8),
     Recover(usize, u8, String),
@@ -119,6 +138,10 @@ enum Progress {
     Checks,
     /// Is the environment locked (`/lock`)?
     Lock,
+    /// `after`: which commit of the ref passed the `after` target (replaces the candidate's).
+    Pipeline,
+    /// `serialize`: is a deployment in progress in the environment?
+    Serialize,
     /// Create it; `attempt` counts the tries whose answer was lost.
     Create { attempt: u8 },
     /// A create's answer was lost (no answer, or a 5xx after which GitHub may have created it):
@@ -157,6 +180,9 @@ impl Deliver {
             checks: BTreeMap::new(),
             locks: Fetch::Unread,
             lock_details: BTreeMap::new(),
+            environments: BTreeMap::new(),
+            latest: BTreeMap::new(),
+            destinations: BTreeMap::new(),
             unselected: 0,
             cursor: 0,
             awaiting: None,
@@ -231,6 +257,7 @@ impl Deliver {
             rows: self.rows(),
             unselected: self.unselected,
             dry_run: self.settings.dry_run,
+            chart: self.chart(),
         }
         .outcome()
     }
@@ -244,7 +271,8 @@ impl Deliver {
                 let candidate = &self.candidates[plan.candidate];
                 Row {
                     target: self.target_name(index).to_string(),
-                    environment: plan.body.as_ref().map(|b| b.environment.clone()).unwrap_or_default(),
+                    // Decided before rendering, a pipeline's target still says where it deploys.
+                    environment: plan.body.as_ref().map(|b| &b.environment).or_else(|| self.destinations.get(&plan.target).map(|d| &d.environment)).cloned().unwrap_or_default(),
                     git_ref: candidate.git_ref.clone(),
                     sha: candidate.sha.clone(),
                     request: plan.body.as_ref().map(|_| RequestRecord {
@@ -268,6 +296,11 @@ impl Deliver {
             Origin::Check(check) => format!("`{}` on `{}`", self.event_name, short_sha(&check.sha)),
             Origin::Dispatch(dispatch) => format!("`{}` of `{}`", self.event_name, dispatch.target.as_deref().unwrap_or("?")),
             Origin::Schedule => "Scheduled check of every automatic target".to_string(),
+            Origin::DeploymentStatus(status) => {
+                let deployment = &status.deployment;
+                let (environment, state) = (escape(&deployment.environment), escape(&status.deployment_status.state));
+                format!("Deployment {} of `{}` to `{environment}`: {state}", deployment.id, short_sha(&deployment.sha))
+            }
         }
     }
 }
@@ -285,6 +318,8 @@ impl Flow for Deliver {
             Some(Awaiting::Runs(sha)) => self.read_checks(sha, false, reply),
             Some(Awaiting::Locks) => self.read_locks(reply),
             Some(Awaiting::LockDetail(environment)) => self.read_lock_detail(environment, reply),
+            Some(Awaiting::Environment(environment)) => self.read_environment(environment, reply),
+            Some(Awaiting::Latest(id)) => self.read_latest(id, reply),
             Some(Awaiting::Existing(index)) => self.read_existing(index, reply, log),
             Some(Awaiting::Create(index, attempt)) => self.read_create(index, attempt, reply, log),
             Some(Awaiting::Recover(index, attempt, error)) => self.read_recover(index, attempt, error, reply, log),
@@ -335,6 +370,16 @@ impl Flow for Deliver {
                     Some(request) => return Ok(request),
                     None => self.judge_lock(index, log),
                 },
+                Progress::Pipeline => {
+                    if let Some(request) = self.promotion(index, log) {
+                        return Ok(request);
+                    }
+                }
+                Progress::Serialize => {
+                    if let Some(request) = self.serialization(index, log) {
+                        return Ok(request);
+                    }
+                }
                 Progress::Create { attempt } => return Ok(self.create_request(index, *attempt)),
                 Progress::Recover { attempt, error } => return Ok(self.recover_request(index, *attempt, error.clone())),
                 Progress::Dispatch(id, _) => return Ok(self.dispatch_request(index, *id)),
