@@ -25,6 +25,8 @@ pub const TARGET_KEYS: &[&str] = &[
     "allow_forks",
     "allow_drafts",
     "permission",
+    "paths",
+    "paths_ignore",
 ];
 
 /// The keys of an entry of the legacy `deployments:` list.
@@ -124,7 +126,7 @@ mod tests {
             warnings(include_str!("../../../../tests/fixtures/configs/unknown-keys.yml")),
             [
                 "3:3: unknown key `enviroment` in target `staging` is ignored; did you mean `environment`?",
-                "4:3: unknown key `colour` in target `staging` is ignored; the keys are `auto_deploy_on`, `environment`, `task`, `description`, `payload`, `auto_merge`, `required_contexts`, `transient_environment`, `production_environment`, `deployments`, `allow_forks`, `allow_drafts`, `permission`",
+                "4:3: unknown key `colour` in target `staging` is ignored; the keys are `auto_deploy_on`, `environment`, `task`, `description`, `payload`, `auto_merge`, `required_contexts`, `transient_environment`, `production_environment`, `deployments`, `allow_forks`, `allow_drafts`, `permission`, `paths`, `paths_ignore`",
             ]
         );
     }

@@ -22,12 +22,15 @@
 
 pub(crate) mod keys;
 mod legacy;
+mod paths;
 mod read;
 mod settings;
 mod value;
 
 use crate::diagnostic::{Diagnostic, Pos};
 use crate::template::{Template, Var};
+
+pub use paths::Paths;
 
 /// A config, every target with its defaults applied.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -135,6 +138,8 @@ pub struct Target {
     pub allow_drafts: bool,
     /// The least role to `/deploy` or `/promote` this target (on top of the command's own).
     pub permission: Role,
+    /// `paths`, `paths_ignore`: the files whose changes deploy the target automatically.
+    pub paths: Paths,
 }
 
 impl Target {
