@@ -16,7 +16,7 @@ use serde_json::Value;
 pub(super) const DEPLOYMENT_PAGES: u32 = 3;
 
 /// An environment's deployments read so far, newest first.
-pub(super) struct TargetDeployments {
+pub(super) struct EnvironmentDeployments {
     listed: Vec<Listed>,
     /// The next page to read; `None` once every page is read, or the bound is reached.
     next_page: Option<u32>,
@@ -81,7 +81,7 @@ impl Deliver {
         let body = self.plans[index].body.as_ref().expect("rendered before its changes");
         let (environment, task, head) = (body.environment.clone(), body.task.clone(), body.sha.clone());
         let target = body.payload.get("target").cloned();
-        let listing = self.deployed.entry(environment.clone()).or_insert(TargetDeployments { listed: Vec::new(), next_page: Some(1), bounded: false, failed: None });
+        let listing = self.deployed.entry(environment.clone()).or_insert(EnvironmentDeployments { listed: Vec::new(), next_page: Some(1), bounded: false, failed: None });
         if let Some(reason) = &listing.failed {
             return Known::Changes(Err(reason.clone()));
         }

@@ -1,8 +1,8 @@
 //! The rules' gates ([`rules::decide`](crate::rules::decide)) applied to each plan as its facts
 //! come in, in order: the tip (superseded, a pull request closed or not taken), the files changed
 //! (`paths`, [`rules::paths`](crate::rules::paths)), already deployed, the required checks, the
-//! lock, and create. A gate that stops a plan decides it, and the decision
-//! is logged from the same value the summary renders.
+//! lock, and create. A gate that stops a plan decides it, and the decision is logged from the same
+//! value the summary renders.
 
 use super::candidates::Tip;
 use super::facts::{ChecksFetch, Fetch};

@@ -40,7 +40,7 @@ use crate::protocol::{Method, Outcome, Reply, Request, RequestRecord};
 use crate::refs::{short_name, short_sha};
 use crate::report::{Decision, Report, Row};
 use candidates::{Candidate, Origin, Tip};
-use changes::{Compared, TargetDeployments};
+use changes::{Compared, EnvironmentDeployments};
 use facts::{ChecksFetch, Fetch};
 use pulls::PullLookup;
 use serde_json::Value;
@@ -71,7 +71,7 @@ pub(crate) struct Deliver {
     /// For `paths`: an environment's deployments, newest first, read page by page while a plan
     /// looks for its target's last one there; and the comparisons of a commit last deployed with
     /// a new one (base, head), each read once.
-    deployed: BTreeMap<String, TargetDeployments>,
+    deployed: BTreeMap<String, EnvironmentDeployments>,
     comparisons: BTreeMap<(String, String), Fetch<Compared>>,
     /// Locked environments (environment → the lock's tag), read once, only when about to create.
     locks: Fetch<Vec<(String, String)>>,
