@@ -80,6 +80,12 @@ export function factsResponder({ repository, config, facts = {} }) {
     [/^\/commits\/([^/]+)\/pulls$/, ([sha], query) => page(Object.values(facts.pulls ?? {}).filter((pr) => pr?.head?.sha === sha), query)],
     [/^\/pulls$/, (_, query) => page(Object.values(facts.pulls ?? {}).filter((pr) => (pr?.state ?? 'open') === 'open'), query)],
     [/^\/pulls\/(\d+)$/, ([number]) => (facts.pulls?.[number] ? ok(facts.pulls[number]) : notFound(`no pull request #${number} in the facts`))],
+    // What changed since a target's last deployment (`paths:`): the facts' files, whatever the
+    // commits compared; without them, nothing to compare with (the engine then deploys, saying so).
+    [/^\/compare\/([^/]+)\.\.\.([^/]+)$/, () =>
+      Array.isArray(facts.changed)
+        ? ok({ status: 'ahead', ahead_by: 1, behind_by: 0, total_commits: 1, commits: [], files: facts.changed.map((filename) => ({ filename, status: 'modified' })) })
+        : notFound('no changed files in the facts: give --changed')],
   ];
 
   function page(items, query, wrap = (x) => x) {
