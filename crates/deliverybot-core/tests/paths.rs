@@ -247,3 +247,24 @@ fn a_renamed_file_changed_under_both_names() {
     assert_eq!(decisions(&outcome), [("web".into(), "created".into())]);
     assert!(github.logged("web: services/web/moved.ts changed since 0000000."));
 }
+
+#[test]
+fn a_schedule_deploys_the_tip_only_to_the_services_whose_files_changed() {
+    let mut github = monorepo();
+    github.comparisons.insert(format!("{OLD}...{SHA}"), comparison("ahead", &["services/web/app.ts"]));
+    let outcome = github.run(invocation("schedule", json!({ "schedule": "*/15 * * * *" })));
+    assert_eq!(outcome.failure, None, "{:?}", github.log);
+    assert_eq!(decisions(&outcome), [("web".into(), "created".into()), ("api".into(), "unchanged".into()), ("worker".into(), "unchanged".into())]);
+}
+
+#[test]
+fn a_review_app_with_paths_deploys_its_pull_request_when_its_files_changed() {
+    let mut github = GitHub::with_config("review:\n  auto_deploy_on: pr\n  environment: pr${{ pr }}\n  paths: ['web/**']\n");
+    github.pulls.insert(7, common::pull_request(7, SHA, false, false));
+    github.deployments.push(json!({ "id": 1, "sha": OLD, "environment": "pr7", "task": "deploy", "payload": { "target": "review" } }));
+    github.comparisons.insert(format!("{OLD}...{SHA}"), comparison("ahead", &["api/x.go"]));
+    let event = json!({ "action": "synchronize", "number": 7, "pull_request": common::pull_request(7, SHA, false, false), "repository": { "id": 7, "full_name": "octo/app", "default_branch": "main" } });
+    let outcome = github.run(invocation("pull_request", event));
+    assert_eq!(outcome.failure, None, "{:?}", github.log);
+    assert_eq!(decisions(&outcome), [("review".into(), "unchanged".into())]);
+}
