@@ -246,6 +246,14 @@ fn a_renamed_file_changed_under_both_names() {
     let outcome = github.run(push());
     assert_eq!(decisions(&outcome), [("web".into(), "created".into())]);
     assert!(github.logged("web: services/web/moved.ts changed since 0000000."));
+
+    // 299 renames name 598 files, and are every file changed: nothing is hidden.
+    let mut github = GitHub::after_push("web:\n  auto_deploy_on: refs/heads/main\n  environment: ${{ target }}\n  paths: ['services/web/**']\n");
+    github.deployments.push(deployed(1, "web", OLD));
+    let files: Vec<Value> = (0..299).map(|i| json!({ "filename": format!("new/{i}"), "previous_filename": format!("old/{i}"), "status": "renamed" })).collect();
+    github.comparisons.insert(format!("{OLD}...{SHA}"), Reply::ok(200, json!({ "status": "ahead", "files": files }).to_string()));
+    let outcome = github.run(push());
+    assert_eq!(decisions(&outcome), [("web".into(), "unchanged".into())]);
 }
 
 #[test]

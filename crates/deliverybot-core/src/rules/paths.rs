@@ -29,8 +29,10 @@ pub enum Changes {
 pub struct Comparison {
     /// `ahead`, `identical`, `behind` or `diverged`.
     pub status: String,
-    /// The files changed (a renamed file under both names), at most [`COMPARE_FILE_LIMIT`].
+    /// The files changed, a renamed file under both of its names.
     pub files: Vec<String>,
+    /// How many files GitHub listed (a rename is one): at [`COMPARE_FILE_LIMIT`], there may be more.
+    pub listed: usize,
 }
 
 /// What the changes mean for the target.
@@ -67,7 +69,7 @@ pub fn changed(paths: &Paths, changes: &Changes) -> Verdict {
         )),
         Changes::Compared { base, comparison } => match comparison.files.iter().find(|file| paths.names(file)) {
             Some(file) => Verdict::Changed { file: file.clone(), since: base.clone() },
-            None if comparison.files.len() >= COMPARE_FILE_LIMIT => anyway(format!(
+            None if comparison.listed >= COMPARE_FILE_LIMIT => anyway(format!(
                 "GitHub lists only the first {COMPARE_FILE_LIMIT} files changed since {} (its last deployment), and none of those is the target's",
                 short_sha(base)
             )),
@@ -88,7 +90,7 @@ mod tests {
     }
 
     fn compared(status: &str, files: &[&str]) -> Changes {
-        Changes::Compared { base: BASE.into(), comparison: Comparison { status: status.into(), files: files.iter().map(|f| f.to_string()).collect() } }
+        Changes::Compared { base: BASE.into(), comparison: Comparison { status: status.into(), files: files.iter().map(|f| f.to_string()).collect(), listed: files.len() } }
     }
 
     #[test]

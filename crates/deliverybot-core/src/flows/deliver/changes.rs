@@ -140,15 +140,16 @@ impl Deliver {
         let fact = match answer(&reply) {
             Answer::Success { body, .. } => match github::json(body, &purpose) {
                 Ok(value) => {
+                    let listed = github::items_at(&value, "/files");
                     // A renamed file changed under both of its names.
-                    let files = github::items_at(&value, "/files")
+                    let files = listed
                         .iter()
                         .flat_map(|file| [github::text(file, "/filename"), github::text(file, "/previous_filename")])
                         .flatten()
                         .map(str::to_string)
                         .collect();
                     let status = github::text(&value, "/status").unwrap_or("ahead").to_string();
-                    Fetch::Read(Compared::Yes(Comparison { status, files }))
+                    Fetch::Read(Compared::Yes(Comparison { status, files, listed: listed.len() }))
                 }
                 Err(reason) => Fetch::Failed(reason),
             },
