@@ -87,6 +87,12 @@ export function factsResponder({ repository, config, facts = {} }) {
       if (role === 'none') return notFound(`${login} is no collaborator`);
       return ok({ permission: { maintain: 'write', triage: 'read' }[role] ?? role, role_name: role, user: { login } });
     }],
+    // What changed since a target's last deployment (`paths:`): the facts' files, whatever the
+    // commits compared; without them, nothing to compare with (the engine then deploys, saying so).
+    [/^\/compare\/([^/]+)\.\.\.([^/]+)$/, () =>
+      Array.isArray(facts.changed)
+        ? ok({ status: 'ahead', ahead_by: 1, behind_by: 0, total_commits: 1, commits: [], files: facts.changed.map((filename) => ({ filename, status: 'modified' })) })
+        : notFound('no changed files in the facts: give --changed')],
   ];
 
   function page(items, query, wrap = (x) => x) {

@@ -36,13 +36,18 @@ Config:
 Facts (offline; default: nothing deployed, no checks reported, nothing locked, every ref at the
 event's commit):
   --facts FILE          A facts file: refs, statuses, check_runs, deployments, locks, pulls, commits,
-                        permissions.
+                        permissions, changed.
   --status CTX=STATE    Commit status CTX is STATE (success, pending, failure, error). Repeatable.
   --check NAME=RESULT   Check run NAME ended with RESULT (success, failure, ...) or is queued or
                         in_progress. Repeatable.
   --deployed ENV[@SHA][=STATE]
                         ENV already has a deployment of SHA (default: of any commit), its latest
                         status STATE (success, in_progress, ...). Repeatable, newest first.
+  --deployed-by TARGET@SHA
+                        TARGET last deployed SHA (to whatever environment it renders), for
+                        \`paths:\`. Repeatable.
+  --changed PATH,...    The files changed since a target's last deployment, for \`paths:\`.
+                        Repeatable.
   --locked ENV[=WHY]    ENV is locked. Repeatable.
   --permission LOGIN=ROLE  LOGIN's role on the repository (read, triage, write, maintain, admin,
                         none; default write). Repeatable.
@@ -76,6 +81,8 @@ const OPTIONS = {
   status: { type: 'string', multiple: true, default: [] },
   check: { type: 'string', multiple: true, default: [] },
   deployed: { type: 'string', multiple: true, default: [] },
+  'deployed-by': { type: 'string', multiple: true, default: [] },
+  changed: { type: 'string', multiple: true, default: [] },
   locked: { type: 'string', multiple: true, default: [] },
   permission: { type: 'string', multiple: true, default: [] },
   now: { type: 'string' },
@@ -122,7 +129,7 @@ async function plan(args, env, stdout, stderr) {
   const token = options.offline ? '' : (env.GITHUB_TOKEN ?? '').trim();
   const online = Boolean(options.repo && token);
   if (options['remote-config'] && !online) throw new UsageError('--remote-config reads from GitHub: it needs --repo and GITHUB_TOKEN');
-  const factFlags = ['facts', 'status', 'check', 'deployed', 'locked', 'permission'].filter((name) => [options[name]].flat().filter(Boolean).length > 0);
+  const factFlags = ['facts', 'status', 'check', 'deployed', 'deployed-by', 'changed', 'locked', 'permission'].filter((name) => [options[name]].flat().filter(Boolean).length > 0);
   if (online && factFlags.length > 0) throw new UsageError(`--${factFlags[0]} gives facts offline; online they come from GitHub (add --offline to use them)`);
 
   // The config: the local file (checked first, like `deliverybot validate`), or the repository's.
@@ -302,6 +309,13 @@ function gatherFacts(options, payload) {
     if (!environment || state === '') throw new UsageError('--deployed takes ENVIRONMENT, ENVIRONMENT@SHA or ENVIRONMENT@SHA=STATE');
     merged.deployments.push({ environment, ref, ...(sha ? { sha } : {}), ...(state ? { state } : {}) });
   }
+  for (const [target, sha] of pairs('deployed-by', '@')) {
+    if (!target || !sha) throw new UsageError('--deployed-by takes TARGET@SHA');
+    // No environment: the deployment counts in whichever one the target renders.
+    merged.deployments.push({ sha, payload: { target } });
+  }
+  const changed = options.changed.flatMap((list) => list.split(',')).map((path) => path.trim()).filter(Boolean);
+  if (changed.length > 0 || facts.changed !== undefined) merged.changed = [...(facts.changed ?? []), ...changed];
   for (const [environment, reason] of pairs('locked', '=')) {
     if (!environment) throw new UsageError('--locked takes ENVIRONMENT or ENVIRONMENT=REASON');
     merged.locks[environment] = { by: 'you', reason: reason ?? '' };
@@ -333,9 +347,11 @@ function factsProblem(facts) {
   if (facts === null || typeof facts !== 'object' || Array.isArray(facts)) return 'a facts file is a JSON object';
   const notMap = ['refs', 'statuses', 'check_runs', 'locks', 'pulls', 'commits', 'permissions'].find((k) => facts[k] !== undefined && (facts[k] === null || typeof facts[k] !== 'object' || Array.isArray(facts[k])));
   if (notMap) return `\`${notMap}\` must be an object`;
-  if (facts.deployments !== undefined && !(Array.isArray(facts.deployments) && facts.deployments.every((d) => typeof d?.environment === 'string'))) {
-    return '`deployments` must be a list of objects with an `environment`';
+  const placed = (d) => typeof d?.environment === 'string' || typeof d?.payload?.target === 'string';
+  if (facts.deployments !== undefined && !(Array.isArray(facts.deployments) && facts.deployments.every(placed))) {
+    return '`deployments` must be a list of objects with an `environment` (or a `payload.target`)';
   }
+  if (facts.changed !== undefined && !(Array.isArray(facts.changed) && facts.changed.every((path) => typeof path === 'string'))) return '`changed` must be a list of file paths';
   if (facts.sha !== undefined && !/^[0-9a-f]{40}$/.test(facts.sha)) return '`sha` must be a full commit sha';
   return null;
 }

@@ -3,7 +3,7 @@
 //
 //   node bench/run.mjs [--runs 60] [--dist DIR]... [--peers DIR] [--out FILE] [--skip-native] [--only cold,sizes,...]
 //
-// --only runs some sections (sizes, cold, requests, instantiate, planning) and writes no JSON unless
+// --only runs some sections (sizes, cold, requests, instantiate, planning, monorepo) and writes no JSON unless
 // --out is given, so a quick before/after of one number does not overwrite the recorded results.
 // --dist times another build of the action (default: dist/), so that a before and an after can be
 // measured on one machine: copy the other build's dist/ somewhere and pass that folder. Given more
@@ -18,7 +18,9 @@
 // each against its floor (a plain node:http script making that tool's own requests), as
 // distributions of interleaved runs, on Node 24 and Node 20; requests per scenario; engine planning
 // time by number of targets and by payload size, inside WebAssembly from Node and natively; the
-// library's first call; peak memory. Run scripts/build.sh first (./dev test does).
+// library's first call; peak memory; the README's monorepo recipe (twenty services, a push that
+// touches one): its requests, the action's step end to end, and the engine's time inside
+// WebAssembly. Run scripts/build.sh first (./dev test does).
 
 import { spawn, execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -30,6 +32,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { EXAMPLE_SHA as SHA, exampleRepo, runAction, webhookExample } from '../tests/support/action.mjs';
+import { deployed, HEAD, monorepo as monorepoRepo, pushed, RECIPE, ROOT as FIRST_COMMIT, SERVICES } from '../tests/support/monorepo.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const { values: options } = parseArgs({
@@ -42,7 +45,7 @@ const { values: options } = parseArgs({
     only: { type: 'string' },
   },
 });
-const SECTIONS = ['sizes', 'cold', 'requests', 'instantiate', 'planning'];
+const SECTIONS = ['sizes', 'cold', 'requests', 'instantiate', 'planning', 'monorepo'];
 const only = options.only ? options.only.split(',').map((s) => s.trim()) : SECTIONS;
 for (const s of only) if (!SECTIONS.includes(s)) throw new Error(`--only: unknown section ${s} (known: ${SECTIONS.join(', ')})`);
 const OUT = options.out ?? (options.only ? null : join(ROOT, 'bench/results.json'));
@@ -360,6 +363,73 @@ function nativePlanning() {
   return JSON.parse(out);
 }
 
+// ── the monorepo recipe ─────────────────────────────────────────────────────────────────────────
+/**
+ * The README's monorepo recipe, every service last deployed at one commit, and a push that touches
+ * one service: the requests and the step's time end to end against the fake (a fresh fake each run),
+ * and the engine's own time for the same run inside WebAssembly, through the library, GitHub's
+ * answers canned (what the fake answers, cut to the fields the engine reads).
+ */
+async function monorepoPush() {
+  const CHANGED = 'services/payments/src/charge.ts';
+  const steps = [];
+  let requests;
+  let writes;
+  for (let i = 0; i < Math.max(5, Math.min(RUNS, 20)); i++) {
+    const { fake, repo } = await monorepoRepo();
+    for (const service of SERVICES) deployed(repo, service, FIRST_COMMIT);
+    const payload = pushed(repo, FIRST_COMMIT, [CHANGED]);
+    const started = performance.now();
+    const outcome = await runAction({ fake, eventName: 'push', payload, action: ACTION });
+    steps.push(performance.now() - started);
+    if (outcome.code !== 0 || repo.deployments.length !== SERVICES.length + 1) throw new Error(`the monorepo push did not deploy one service: ${outcome.stdout}`);
+    [requests, writes] = [fake.requests.length, fake.writes().length];
+    await fake.close();
+  }
+
+  const { start } = await import(join(ACTION, 'dist/lib.mjs'));
+  const context = { repository: 'Codertocat/Hello-World', run_id: '42', server_url: 'https://github.com', actor: 'Codertocat' };
+  const event = JSON.stringify({ ref: 'refs/heads/main', after: HEAD, deleted: false, repository: { full_name: 'Codertocat/Hello-World', default_branch: 'main' }, sender: { login: 'Codertocat' } });
+  const json = (body) => ({ status: 200, headers: {}, body: JSON.stringify(body) });
+  const answer = (next) => {
+    const query = Object.fromEntries(next.query ?? []);
+    if (next.path.endsWith('/contents/.github/deploy.yml')) return { status: 200, headers: {}, body: RECIPE };
+    if (next.path.endsWith('/git/ref/heads/main')) return json({ ref: 'refs/heads/main', object: { sha: HEAD, type: 'commit' } });
+    if (next.method === 'POST') return { status: 201, headers: {}, body: '{"id":7,"url":"https://api.github.com/repos/Codertocat/Hello-World/deployments/7"}' };
+    if (next.path.endsWith('/deployments') && query.sha) return json([]);
+    if (next.path.endsWith('/deployments')) return json([{ id: 1, sha: FIRST_COMMIT, task: 'deploy', environment: query.environment, payload: { target: query.environment } }]);
+    if (next.path.includes('/compare/')) return json({ status: 'ahead', files: [{ filename: CHANGED, status: 'modified' }] });
+    if (next.path.endsWith('/status')) return json({ state: 'success', statuses: [{ context: 'ci', state: 'success' }] });
+    if (next.path.endsWith('/check-runs')) return json({ total_count: 0, check_runs: [] });
+    return json([]);
+  };
+  const plan = () => {
+    const engine = start({ eventName: 'push', payload: event, context });
+    let reply;
+    let made = 0;
+    for (;;) {
+      const { next } = engine.step(reply);
+      if (next.type === 'done') {
+        engine.free();
+        if (next.failure) throw new Error(next.failure);
+        return made;
+      }
+      made++;
+      reply = answer(next);
+    }
+  };
+  const engineRequests = plan();
+  if (engineRequests !== requests) throw new Error(`the engine made ${engineRequests} requests on canned answers, ${requests} against the fake`);
+  const samples = [];
+  const began = performance.now();
+  while (samples.length < 20 || (samples.length < 200 && performance.now() - began < 3000)) {
+    const t = performance.now();
+    plan();
+    samples.push(performance.now() - t);
+  }
+  return { services: SERVICES.length, requests, writes, step_ms: distribution(steps), engine_ms: distribution(samples) };
+}
+
 /** The library's first call in a fresh process: import, compile and instantiate the engine, validate a config. */
 async function instantiate(node) {
   const script = `
@@ -462,6 +532,15 @@ if (wanted('planning')) {
     const n = result.planning.native[i];
     console.log(`  ${w.workload.padEnd(12)} ${String(w.targets).padStart(7)} ${kb(w.payload_bytes).padStart(10)} ${String(w.requests).padStart(8)} ${fmt(w.ms, 3).padStart(9)} ${(n ? fmt(n.ms, 3) : '-').padStart(9)}`);
   });
+}
+
+if (wanted('monorepo')) {
+  const r = await monorepoPush();
+  result.monorepo = r;
+  console.log(`\nThe README's monorepo recipe: ${r.services} services, a push that touches one (every service last deployed at one commit)`);
+  console.log(`  requests            ${r.requests} (${r.writes} write)`);
+  console.log(`  the step, end to end against the fake: median ${fmt(r.step_ms.median)} ms (p10 ${fmt(r.step_ms.p10)}, p90 ${fmt(r.step_ms.p90)})`);
+  console.log(`  the engine, inside WebAssembly, answers canned: median ${fmt(r.engine_ms.median, 3)} ms (p10 ${fmt(r.engine_ms.p10, 3)}, p90 ${fmt(r.engine_ms.p90, 3)})`);
 }
 
 if (OUT) {

@@ -203,6 +203,31 @@ test('a facts file: refs, statuses, deployments (a real status event, superseded
   assert.deepEqual(decisions(plan), ['staging staging already deployed: already deployed (deployment 1)', 'preview preview would create: would create (dry run)']);
 });
 
+test('paths: the files changed are facts (--changed, --deployed-by, or the facts file)', async () => {
+  const config = tempFile('deploy.yml', "web:\n  auto_deploy_on: refs/heads/main\n  paths: ['web/**']\napi:\n  auto_deploy_on: refs/heads/main\n  environment: api\n  paths: ['api/**']\n");
+  const push = ['--config', config, '--event', 'push', '--ref', 'refs/heads/main', '--sha', SHA];
+  const first = await planJson(push);
+  assert.deepEqual(first.decisions.map((d) => d.decision), ['would create', 'would create'], 'nothing deployed yet');
+  assert.ok(first.log.some((l) => l.message === 'web: deploying without knowing whether its files changed: it has no earlier deployment to compare with.'));
+
+  const since = [...push, '--deployed-by', `web@${OTHER}`, '--deployed-by', `api@${OTHER}`];
+  assert.deepEqual(decisions(await planJson([...since, '--changed', 'api/main.go,README.md'])), [
+    'web production unchanged: none of its files changed since f95f852',
+    'api api would create: would create (dry run)',
+  ]);
+  const facts = tempFile('facts.json', { deployments: [{ sha: OTHER, payload: { target: 'web' } }, { environment: 'api', sha: OTHER, payload: { target: 'api' } }], changed: ['web/x'] });
+  assert.deepEqual(decisions(await planJson([...push, '--facts', facts])).map((d) => d.split(': ')[0]), ['web production would create', 'api api unchanged']);
+  // Without the files changed, nothing can be compared: each deploys, saying so.
+  const unknown = await planJson(since);
+  assert.deepEqual(unknown.decisions.map((d) => d.decision), ['would create', 'would create']);
+  assert.ok(unknown.log.some((l) => l.message.endsWith('could not be compared: GitHub answered 404: Not Found (no changed files in the facts: give --changed).')), JSON.stringify(unknown.log));
+
+  const bad = await cli(['plan', ...push, '--facts', tempFile('facts.json', { changed: 'web/x' })]);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /`changed` must be a list of file paths/);
+  assert.match((await cli(['plan', ...push, '--deployed-by', 'web'])).stderr, /--deployed-by takes TARGET@SHA/);
+});
+
 test('--verbose prints the engine log and each request on stderr', async () => {
   const run = await cli(['plan', ...EXAMPLE, '--verbose']);
   assert.equal(run.code, 0);

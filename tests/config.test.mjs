@@ -53,6 +53,12 @@ const INVALID = {
     '8:7: unknown key `required_context` in a `deployments` entry; did you mean `required_contexts`? A misspelt `required_contexts` is an error, not a warning: ignoring it would deploy without the protection it asks for',
   ],
   'alias-bomb': ['6:29: the config expands to more than 1000000 values (through YAML aliases); it is refused'],
+  'bad-paths': [
+    "3:31: `paths` pattern `/abs/**`: paths start from the repository's root without a `/`: `docs/**`, not `/docs/**`",
+    '3:43: `paths` pattern `v[0-9`: `[` is not closed by a `]`',
+    "5:10: `paths` has only `!` patterns, which take files out of none, so no change would deploy the target; list the files that should (like `['services/web/**']`), and leave files out with `!` after them or with `paths_ignore`",
+    "6:17: `paths_ignore` must be a list of file patterns, like `['services/web/**']`; this is the string \"**/*.md\"",
+  ],
 };
 
 // Fixtures the original Deliverybot accepted (unknown keys, more than one legacy `deployments`

@@ -20,7 +20,7 @@ describe('openapi support', () => {
   test('the fixture is self-contained and every operation has a route in the fake', () => {
     const text = readFileSync(new URL('./fixtures/github-openapi.json', import.meta.url), 'utf8');
     assert.equal(text.includes('"$ref"'), false);
-    assert.equal(operations.length, 25);
+    assert.equal(operations.length, 26);
     assert.deepEqual(routedOperations.toSorted(), operations.map((op) => op.operationId).toSorted());
   });
 
@@ -730,6 +730,57 @@ describe('fake GitHub', () => {
       await new Promise((resolve) => setTimeout(resolve, 50));
       await fake.close();
       await assert.rejects(pending);
+    });
+  });
+
+  describe('compare', () => {
+    // main: A (root) <- B (services/web) <- C (services/api, renames); side: A <- D.
+    const [A, B, C, D] = ['a', 'b', 'c', 'd'].map((c) => c.repeat(40));
+    beforeEach(() => {
+      repo.setCommit(A);
+      repo.setCommit(B, { parents: [A], files: ['services/web/app.ts'] });
+      repo.setCommit(C, { parents: [B], files: ['services/api/main.go', { filename: 'libs/x.ts', status: 'renamed', previous_filename: 'services/web/x.ts' }] });
+      repo.setCommit(D, { parents: [A], files: ['docs/readme.md'] });
+      repo.setRef('heads/master', C);
+    });
+    const compare = (basehead, query = '') => call('GET', `${REPO}/compare/${basehead}${query}`);
+
+    test('lists the commits head has and base lacks, oldest first, and the files they changed', async () => {
+      const { status, json } = await compare(`${A}...master`);
+      assert.equal(status, 200);
+      assert.deepEqual([json.status, json.ahead_by, json.behind_by, json.total_commits], ['ahead', 2, 0, 2]);
+      assert.deepEqual(json.commits.map((c) => c.sha), [B, C]);
+      assert.equal(json.merge_base_commit.sha, A);
+      assert.deepEqual(
+        json.files.map((f) => [f.filename, f.status, f.previous_filename]),
+        [['services/web/app.ts', 'modified', undefined], ['services/api/main.go', 'modified', undefined], ['libs/x.ts', 'renamed', 'services/web/x.ts']],
+      );
+      assert.deepEqual(fake.invalid(), []);
+    });
+
+    test('says behind, diverged or identical, and 404 for a commit it does not know', async () => {
+      assert.deepEqual([(await compare(`${C}...${A}`)).json.status, (await compare(`${C}...${A}`)).json.behind_by], ['behind', 2]);
+      const diverged = (await compare(`${D}...${C}`)).json;
+      assert.deepEqual([diverged.status, diverged.ahead_by, diverged.behind_by, diverged.files.length], ['diverged', 2, 1, 3]);
+      assert.deepEqual([(await compare(`${C}...${C}`)).json.status, (await compare(`${C}...${C}`)).json.files], ['identical', []]);
+      assert.equal((await compare(`${OTHER_SHA}...${C}`)).status, 404);
+      assert.equal((await compare(`${C}`)).status, 404, 'no `...`');
+    });
+
+    test('pages the commits and lists the files on the first page only, 300 at the most', async () => {
+      let parent = C;
+      for (let i = 0; i < 310; i++) {
+        const sha = String(i).padStart(40, 'e');
+        repo.setCommit(sha, { parents: [parent], files: [`f/${i}`] });
+        parent = sha;
+      }
+      const first = await compare(`${C}...${parent}`, '?per_page=1');
+      assert.deepEqual([first.json.commits.length, first.json.files.length, first.json.total_commits], [1, 300, 310]);
+      assert.match(first.headers.get('link'), /rel="next"/);
+      const second = await compare(`${C}...${parent}`, '?per_page=1&page=2');
+      assert.equal(second.json.files, undefined);
+      assert.equal((await compare(`${C}...${parent}`)).json.commits.length, 250, 'unpaged: the last 250');
+      assert.deepEqual(fake.invalid(), []);
     });
   });
 });

@@ -44,7 +44,7 @@ export class FakeRepo {
   statuses = new Map(); // commit sha -> commit statuses, oldest first
   checkRuns = new Map(); // commit sha -> check runs, oldest first
   refs = new Map(); // 'heads/main' or 'tags/v1.0.0' -> sha
-  commits = new Map(); // sha -> { message, author, parents }
+  commits = new Map(); // sha -> { message, author, parents, files }
   tags = new Map(); // tag object sha -> annotated tag
   permissions = new Map(); // login -> role name
   pulls = new Map(); // number -> fields given to setPull
@@ -99,10 +99,12 @@ export class FakeRepo {
     return tag;
   }
 
-  // parents lets PATCH git/refs tell a fast-forward from a rewrite.
-  setCommit(sha, { message = 'Update', author = {}, parents = [] } = {}) {
+  // parents lets PATCH git/refs tell a fast-forward from a rewrite, and the compare route tell
+  // ahead from diverged; files (paths, or { filename, status, previous_filename }) are what the
+  // commit changed, which the compare route lists.
+  setCommit(sha, { message = 'Update', author = {}, parents = [], files = [] } = {}) {
     const person = { ...DEFAULT_AUTHOR, date: timestamp(), ...author };
-    this.commits.set(sha, { message, author: person, parents });
+    this.commits.set(sha, { message, author: person, parents, files });
   }
 
   // role: admin, maintain, write, triage, read or none.
@@ -427,6 +429,37 @@ export class FakeRepo {
 
   deleteRef(name) {
     if (!this.refs.delete(name)) throw new ApiError(422, 'Reference does not exist');
+  }
+
+  // GET compare/{base}...{head}: the commits of head that base lacks, oldest first, and the files
+  // they changed (each commit's own, in order; at most 300, as GitHub lists). GitHub diffs the
+  // merge base with head, so a change undone later is not listed there; the fake lists it.
+  // Returns { status, ahead, behind, mergeBase, files } or throws GitHub's 404.
+  compare(base, head) {
+    const [baseSha, headSha] = [this.resolveCommit(base), this.resolveCommit(head)];
+    if (!baseSha || !headSha || !this.commitInfo(baseSha) || !this.commitInfo(headSha)) throw notFound();
+    const headAncestors = this.#ancestors(headSha);
+    const baseAncestors = this.#ancestors(baseSha);
+    const mergeBase = headAncestors.find((sha) => baseAncestors.includes(sha));
+    if (!mergeBase) throw new ApiError(404, `No common ancestor between ${base} and ${head}.`);
+    const ahead = headAncestors.filter((sha) => !baseAncestors.includes(sha)).reverse();
+    const behind = baseAncestors.filter((sha) => !headAncestors.includes(sha));
+    const status = ahead.length === 0 ? (behind.length === 0 ? 'identical' : 'behind') : behind.length === 0 ? 'ahead' : 'diverged';
+    const files = ahead.flatMap((sha) => this.commits.get(sha)?.files ?? []).map((f) => (typeof f === 'string' ? { filename: f, status: 'modified' } : f));
+    return { status, ahead, behind, mergeBase, baseSha, files: files.slice(0, 300) };
+  }
+
+  // sha and every commit reachable through recorded parents, nearest first.
+  #ancestors(sha) {
+    const order = [];
+    const queue = [sha];
+    while (queue.length > 0) {
+      const next = queue.shift();
+      if (order.includes(next)) continue;
+      order.push(next);
+      queue.push(...(this.commits.get(next)?.parents ?? []));
+    }
+    return order;
   }
 
   // Walks parents recorded with setCommit.

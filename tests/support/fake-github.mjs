@@ -9,7 +9,7 @@
 
 import { createServer, STATUS_CODES } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { commitJson, contentJson, pullJson } from './fake-github-objects.mjs';
+import { commitJson, contentJson, gitSha, pullJson } from './fake-github-objects.mjs';
 import { ApiError, FakeRepo, notFound } from './fake-github-repo.mjs';
 import { matchOperation, validateBody, validateQuery } from './openapi.mjs';
 
@@ -120,6 +120,49 @@ const ROUTES = {
     const sha = repo.resolveCommit(params.ref);
     const info = orThrow(sha && repo.commitInfo(sha), new ApiError(422, `No commit found for SHA: ${params.ref}`));
     return reply(200, commitJson(repo, sha, info));
+  },
+
+  // Commits are paged (oldest first; without per_page or page, the first 250); the files, at most
+  // 300 for the whole comparison, come on the first page only, as GitHub documents.
+  'repos/compare-commits-with-basehead'({ repo, params, query, requestUrl }) {
+    const [base, head, ...rest] = params.basehead.split('...');
+    if (!base || !head || rest.length > 0) throw notFound();
+    const { status, ahead, behind, mergeBase, baseSha, files } = repo.compare(base, head);
+    const paged = query.per_page !== undefined || query.page !== undefined;
+    const { items, headers } = paged ? paginate(ahead, query, requestUrl) : { items: ahead.slice(-250), headers: {} };
+    const commit = (sha) => commitJson(repo, sha, repo.commitInfo(sha));
+    const first = !paged || (Math.trunc(Number(query.page)) || 1) === 1;
+    const fileJson = (file) => ({
+      sha: gitSha('blob', file.filename),
+      filename: file.filename,
+      status: file.status ?? 'modified',
+      additions: 1,
+      deletions: 1,
+      changes: 2,
+      blob_url: `https://github.com/${repo.fullName}/blob/${head}/${file.filename}`,
+      raw_url: `https://github.com/${repo.fullName}/raw/${head}/${file.filename}`,
+      contents_url: `${repo.url}/contents/${file.filename}?ref=${head}`,
+      ...(file.previous_filename ? { previous_filename: file.previous_filename } : {}),
+    });
+    return reply(
+      200,
+      {
+        url: `${repo.url}/compare/${params.basehead}`,
+        html_url: `https://github.com/${repo.fullName}/compare/${params.basehead}`,
+        permalink_url: `https://github.com/${repo.fullName}/compare/${repo.owner}:${baseSha}...${repo.owner}:${ahead.at(-1) ?? baseSha}`,
+        diff_url: `https://github.com/${repo.fullName}/compare/${params.basehead}.diff`,
+        patch_url: `https://github.com/${repo.fullName}/compare/${params.basehead}.patch`,
+        base_commit: commit(baseSha),
+        merge_base_commit: commit(mergeBase),
+        status,
+        ahead_by: ahead.length,
+        behind_by: behind.length,
+        total_commits: ahead.length,
+        commits: items.map(commit),
+        ...(first ? { files: files.map(fileJson) } : {}),
+      },
+      headers,
+    );
   },
 
   'repos/create-commit-status'({ repo, params, body }) {

@@ -23,6 +23,7 @@ mod deployment;
 mod diagnostic;
 mod engine;
 mod event;
+mod filter_pattern;
 mod flow;
 mod flows;
 mod github;

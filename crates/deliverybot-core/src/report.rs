@@ -110,6 +110,7 @@ impl Report {
                 }
                 Decision::AlreadyDeployed { .. }
                 | Decision::Superseded { .. }
+                | Decision::Unchanged { .. }
                 | Decision::Blocked { .. }
                 | Decision::Locked { .. }
                 | Decision::Skipped { .. }

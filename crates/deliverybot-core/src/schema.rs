@@ -108,6 +108,15 @@ pub struct TargetSpec {
     /// The least role to `/deploy` or `/promote` this target, on top of the command's own.
     #[schemars(extend("default" = "read"))]
     permission: Option<RoleSpec>,
+    /// Deploy automatically only when one of these files changed since the commit this target last
+    /// deployed to its environment. GitHub's filter patterns, as in a workflow's `on.push.paths`:
+    /// `*` (not `/`), `**` (anything; `**/` also no directory), `?` and `+` (zero or one, one or
+    /// more of the character before), `[a-z0-9]`, and `!` first to leave files out again.
+    #[schemars(length(min = 1))]
+    paths: Option<Vec<String>>,
+    /// Files whose changes never deploy this target automatically, even when `paths` names them.
+    /// Same patterns as `paths`.
+    paths_ignore: Option<Vec<String>>,
     /// A promotion pipeline: deploy a commit of `auto_deploy_on`'s ref automatically only once its
     /// deployment to this other target's environment succeeded; the newest such commit deploys.
     #[schemars(length(min = 1))]

@@ -29,6 +29,8 @@ pub const TARGET_KEYS: &[&str] = &[
     "after",
     "soak",
     "serialize",
+    "paths",
+    "paths_ignore",
 ];
 
 /// The keys of an entry of the legacy `deployments:` list.
@@ -128,7 +130,7 @@ mod tests {
             warnings(include_str!("../../../../tests/fixtures/configs/unknown-keys.yml")),
             [
                 "3:3: unknown key `enviroment` in target `staging` is ignored; did you mean `environment`?",
-                "4:3: unknown key `colour` in target `staging` is ignored; the keys are `auto_deploy_on`, `environment`, `task`, `description`, `payload`, `auto_merge`, `required_contexts`, `transient_environment`, `production_environment`, `deployments`, `allow_forks`, `allow_drafts`, `permission`, `params`, `after`, `soak`, `serialize`",
+                "4:3: unknown key `colour` in target `staging` is ignored; the keys are `auto_deploy_on`, `environment`, `task`, `description`, `payload`, `auto_merge`, `required_contexts`, `transient_environment`, `production_environment`, `deployments`, `allow_forks`, `allow_drafts`, `permission`, `params`, `after`, `soak`, `serialize`, `paths`, `paths_ignore`",
             ]
         );
     }

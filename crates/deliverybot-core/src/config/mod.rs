@@ -24,6 +24,7 @@ pub(crate) mod keys;
 mod legacy;
 mod params;
 pub(crate) mod pipeline;
+mod paths;
 mod read;
 mod settings;
 mod value;
@@ -34,6 +35,8 @@ use crate::params::Params;
 pub(crate) use params::PARAM_KEYS;
 use crate::template::{Template, Var};
 use std::fmt;
+
+pub use paths::Paths;
 
 /// A config, every target with its defaults applied.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -141,6 +144,8 @@ pub struct Target {
     pub allow_drafts: bool,
     /// The least role to `/deploy` or `/promote` this target (on top of the command's own).
     pub permission: Role,
+    /// `paths`, `paths_ignore`: the files whose changes deploy the target automatically.
+    pub paths: Paths,
     /// The parameters a deploy by hand may give (`params:`), or any, as text.
     pub params: Params,
     /// `after: staging`: a commit deploys here automatically only once it succeeded there.

@@ -131,6 +131,15 @@ pub fn list_deployments(repo: &Repo, environment: &str, page: u32) -> Request {
         .query("page", page.to_string())
 }
 
+/// `GET /repos/{owner}/{repo}/compare/{base}...{head}`: the files changed between two commits, and
+/// whether `base` is an ancestor of `head` (`status`). With a page size, GitHub lists every changed
+/// file it lists at all (at most 300) on the first page and pages only the commits, which the
+/// engine does not read: so one page, of one commit, is the whole answer.
+pub fn compare(repo: &Repo, base: &str, head: &str) -> Request {
+    Request::get(format!("{}/compare/{}...{}", repo_path(repo), encode(base), encode(head)), format!("compare {} with {}", short_sha(base), short_sha(head)))
+        .query("per_page", "1")
+}
+
 /// `GET /repos/{owner}/{repo}/deployments/{id}/statuses?per_page=1`: the latest status.
 pub fn latest_status(repo: &Repo, id: u64) -> Request {
     Request::get(format!("{}/deployments/{id}/statuses", repo_path(repo)), format!("read the state of deployment {id}")).query("per_page", "1")
@@ -171,5 +180,13 @@ mod tests {
         let request = delete_ref(&repo(), "deliverybot/locks/eu%20west", "unlock eu west".into());
         assert_eq!(request.path, "/repos/octo/app/git/refs/deliverybot/locks/eu%2520west");
         assert_eq!(get_ref(&repo(), "tags/v1+x").path, "/repos/octo/app/git/ref/tags/v1%2Bx");
+    }
+
+    #[test]
+    fn a_comparison_names_both_commits_and_asks_for_one_page() {
+        let request = compare(&repo(), "1111111aaaa", "2222222bbbb");
+        assert_eq!(request.path, "/repos/octo/app/compare/1111111aaaa...2222222bbbb");
+        assert_eq!(request.query, [("per_page".to_string(), "1".to_string())]);
+        assert_eq!(request.purpose, "compare 1111111 with 2222222");
     }
 }

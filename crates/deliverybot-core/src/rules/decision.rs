@@ -14,6 +14,8 @@ pub enum Decision {
     AlreadyDeployed { id: u64 },
     /// The commit is no longer the tip of its ref: only the newest commit is deployed.
     Superseded { by: String },
+    /// None of the files the target names (`paths`) changed since `since`, the commit it last deployed.
+    Unchanged { since: String },
     /// Required checks are pending or not reported yet; a later event deploys it.
     Waiting { contexts: Vec<String> },
     /// Required checks failed.
@@ -42,6 +44,7 @@ impl Decision {
             Decision::WouldCreate => "would create (dry run)".to_string(),
             Decision::AlreadyDeployed { id } => format!("already deployed (deployment {id})"),
             Decision::Superseded { by } => format!("superseded by {}", short_sha(by)),
+            Decision::Unchanged { since } => format!("none of its files changed since {}", short_sha(since)),
             Decision::Waiting { contexts } => format!("waiting for {}", contexts.join(", ")),
             Decision::Blocked { contexts } => format!("blocked by {}", contexts.join(", ")),
             Decision::WaitingFor { after, sha, standing } => {
@@ -67,6 +70,7 @@ impl Decision {
             Decision::WouldCreate => "would create",
             Decision::AlreadyDeployed { .. } => "already deployed",
             Decision::Superseded { .. } => "superseded",
+            Decision::Unchanged { .. } => "unchanged",
             Decision::Waiting { .. } => "waiting",
             Decision::Blocked { .. } => "blocked",
             Decision::WaitingFor { .. } | Decision::InProgress { .. } => "waiting",

@@ -37,6 +37,8 @@ pub struct GitHub {
     /// Comments posted, and commit statuses created (`context` → sha).
     pub comments: Vec<String>,
     pub created_statuses: Vec<(String, String)>,
+    /// Answers to `GET /compare/{base}...{head}`, by `base...head`; others are 404.
+    pub comparisons: BTreeMap<String, Reply>,
     /// Answer the next create with this instead of creating.
     pub create_answer: Option<Reply>,
     pub requests: Vec<Request>,
@@ -207,6 +209,10 @@ impl GitHub {
                 Some(pr) => Reply::ok(200, pr.to_string()),
                 None => Reply::ok(404, r#"{"message":"Not Found"}"#),
             },
+            (Method::Get, ["compare", basehead]) => {
+                assert_eq!(GitHub::query(request, "per_page").as_deref(), Some("1"), "one page holds every file GitHub lists");
+                self.comparisons.get(*basehead).cloned().unwrap_or_else(|| Reply::ok(404, r#"{"message":"Not Found"}"#))
+            }
             (Method::Post, ["actions", "workflows", _, "dispatches"]) => Reply::ok(204, ""),
             (Method::Post, ["issues", "comments", _, "reactions"]) => Reply::ok(201, r#"{"id":1,"content":"eyes"}"#),
             (Method::Post, ["issues", _, "comments"]) => {

@@ -107,7 +107,7 @@ impl Deliver {
                     log.notice(format!("{}: `auto_merge` merges only into a branch; {} is none, so its exact commit is deployed without merging.", target.name, candidate.git_ref));
                 }
                 self.plans[index].body = Some(rendered.body);
-                Progress::Existing
+                Progress::Paths
             }
             Err(errors) => {
                 // Each problem at its place in the config.

@@ -1,7 +1,8 @@
 //! The rules' gates ([`rules::decide`](crate::rules::decide)) applied to each plan as its facts
-//! come in, in order: the tip (superseded, a pull request closed or not taken), already deployed,
-//! the required checks, the lock, and create. A gate that stops a plan decides it, and the decision
-//! is logged from the same value the summary renders.
+//! come in, in order: the tip (superseded, a pull request closed or not taken), the files changed
+//! (`paths`, [`rules::paths`](crate::rules::paths)), already deployed, the required checks, the
+//! lock, and create. A gate that stops a plan decides it, and the decision is logged from the same
+//! value the summary renders.
 
 use super::candidates::Tip;
 use super::facts::{ChecksFetch, Fetch};
@@ -11,6 +12,7 @@ use crate::refs::short_sha;
 use crate::rules::Decision;
 use crate::rules::checks::Check;
 use crate::rules::decide::{self, Gate};
+use crate::rules::paths::{self, Verdict};
 
 impl Deliver {
     /// The candidate's tip is known: only the tip deploys (but what a manual deploy asked for), and a
@@ -32,6 +34,29 @@ impl Deliver {
             (gate, _) => gate,
         };
         self.pass_to(index, gate, if promotes { Progress::Pipeline } else { Progress::Render }, None);
+    }
+
+    /// What changed since the target last deployed to the environment is known (or that it last
+    /// deployed this very commit, which the already-deployed rule decides on).
+    pub(super) fn judge_paths(&mut self, index: usize, log: &mut Log) {
+        let gate = match self.known_changes(index) {
+            None => Gate::Pass,
+            Some(Err(reason)) => {
+                log.warning(format!("{}: {reason}", self.target_name(index)));
+                Gate::Stop(Decision::Failed { reason })
+            }
+            Some(Ok(changes)) => {
+                let verdict = paths::changed(&self.config().targets[self.plans[index].target].paths, &changes);
+                let name = self.target_name(index);
+                match &verdict {
+                    Verdict::Changed { file, since } => log.info(format!("{name}: {file} changed since {}.", short_sha(since))),
+                    Verdict::Anyway { why } => log.notice(format!("{name}: deploying without knowing whether its files changed: {why}.")),
+                    Verdict::Unchanged { .. } => {}
+                }
+                verdict.gate()
+            }
+        };
+        self.pass_to(index, gate, Progress::Existing, Some(log));
     }
 
     /// The newest deployment of this commit to this environment (if any) is known.
@@ -97,6 +122,7 @@ impl Deliver {
         let body = self.plans[index].body.as_ref().expect("rendered before it is judged");
         let (sha, environment) = (short_sha(&body.sha), &body.environment);
         match decision {
+            Decision::Unchanged { since } => log.info(format!("{name}: none of its files changed since {}; not deploying {sha} to {environment}.", short_sha(since))),
             Decision::AlreadyDeployed { id } => log.info(format!("{name}: {sha} is already deployed to {environment} (deployment {id}); not deploying it again.")),
             Decision::Waiting { contexts } => log.info(format!("{name}: waiting for {} on {sha}; a later event deploys it.", contexts.join(", "))),
             Decision::Blocked { contexts } => log.warning(format!("{name}: {} failed on {sha}; not deploying it.", contexts.join(", "))),

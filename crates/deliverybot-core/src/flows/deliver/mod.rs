@@ -11,17 +11,21 @@
 //!    moved on; a manual deploy deploys what was asked). A target with `after` deploys instead the
 //!    newest commit of its ref that succeeded (and soaked) in the `after` target's environment
 //!    (`pipeline`, with the environments' facts from `environments`);
-//! 2. already deployed: a deployment of this commit to the rendered environment exists → skip
+//! 2. unchanged: a target with `paths`/`paths_ignore` whose files did not change since the commit it
+//!    last deployed to the environment → not deployed (automatic paths only; `changes`,
+//!    `rules::paths`);
+//! 3. already deployed: a deployment of this commit to the rendered environment exists → skip
 //!    (not for manual dispatches, which may redeploy on purpose, for a rollback);
-//! 3. checks: every `required_contexts` entry green → go on; pending or missing → waiting (a later
+//! 4. checks: every `required_contexts` entry green → go on; pending or missing → waiting (a later
 //!    event deploys it); failed → blocked;
-//! 4. locked: the environment is locked (`/lock`) → not deployed, from any path;
-//! 5. serialize: with `serialize: true`, the environment has a deployment in progress → waiting
+//! 5. locked: the environment is locked (`/lock`) → not deployed, from any path;
+//! 6. serialize: with `serialize: true`, the environment has a deployment in progress → waiting
 //!    (the `deployment_status` that ends it evaluates the target again);
-//! 6. create the deployment (of the exact commit; with `auto_merge`, of its branch by name, as
+//! 7. create the deployment (of the exact commit; with `auto_merge`, of its branch by name, as
 //!    `rules::merge` says), and start the `settings.dispatch` workflow for it (`create`).
 
 mod candidates;
+mod changes;
 mod create;
 mod decide;
 mod environments;
@@ -48,6 +52,7 @@ use crate::rules::Decision;
 use crate::rules::pipeline::{Latest, Listed};
 use candidates::{Candidate, Origin, Tip};
 use environments::Destination;
+use changes::{Compared, EnvironmentDeployments};
 use facts::{ChecksFetch, Fetch};
 use force::ForceCheck;
 use pulls::PullLookup;
@@ -78,6 +83,11 @@ pub(crate) struct Deliver {
     /// Facts about commits, read once each and shared by every plan that needs them.
     commits: BTreeMap<String, Fetch<Value>>,
     checks: BTreeMap<String, ChecksFetch>,
+    /// For `paths`: an environment's deployments, newest first, read page by page while a plan
+    /// looks for its target's last one there; and the comparisons of a commit last deployed with
+    /// a new one (base, head), each read once.
+    deployed: BTreeMap<String, EnvironmentDeployments>,
+    comparisons: BTreeMap<(String, String), Fetch<Compared>>,
     /// Locked environments (environment → the lock's tag), read once, only when about to create.
     locks: Fetch<Vec<(String, String)>>,
     /// The locks of environments a plan would deploy to, read when needed.
@@ -108,6 +118,8 @@ enum Awaiting {
     Commit(String),
     Statuses(String),
     Runs(String),
+    Deployed(String),
+    Compare((String, String)),
     Locks,
     LockDetail(String),
     Environment(String),
@@ -134,6 +146,8 @@ struct Plan {
 enum Progress {
     Tip,
     Render,
+    /// Did a file the target names (`paths`) change since its last deployment?
+    Paths,
     Existing,
     Checks,
     /// Is the environment locked (`/lock`)?
@@ -178,6 +192,8 @@ impl Deliver {
             planned: BTreeSet::new(),
             commits: BTreeMap::new(),
             checks: BTreeMap::new(),
+            deployed: BTreeMap::new(),
+            comparisons: BTreeMap::new(),
             locks: Fetch::Unread,
             lock_details: BTreeMap::new(),
             environments: BTreeMap::new(),
@@ -316,6 +332,8 @@ impl Flow for Deliver {
             Some(Awaiting::Commit(sha)) => self.read_commit(sha, reply),
             Some(Awaiting::Statuses(sha)) => self.read_checks(sha, true, reply),
             Some(Awaiting::Runs(sha)) => self.read_checks(sha, false, reply),
+            Some(Awaiting::Deployed(key)) => self.read_deployed(key, reply),
+            Some(Awaiting::Compare(key)) => self.read_comparison(key, reply),
             Some(Awaiting::Locks) => self.read_locks(reply),
             Some(Awaiting::LockDetail(environment)) => self.read_lock_detail(environment, reply),
             Some(Awaiting::Environment(environment)) => self.read_environment(environment, reply),
@@ -358,6 +376,11 @@ impl Flow for Deliver {
                 Progress::Render => match self.commit_request(index) {
                     Some(request) => return Ok(request),
                     None => self.render(index, log),
+                },
+                Progress::Paths if !self.paths_apply(index) => self.plans[index].progress = Progress::Existing,
+                Progress::Paths => match self.changes_request(index) {
+                    Some(request) => return Ok(request),
+                    None => self.judge_paths(index, log),
                 },
                 Progress::Existing => return Ok(self.existing_request(index)),
                 // Nothing to wait for.
