@@ -95,7 +95,7 @@ export async function parseWorkflow(name, text) {
   if (errors.length > 0) throw new Error(`${name}: ${errors.join('; ')}`);
   // The parser writes a job's `if:` as GitHub runs it: `success() && (...)`, or `success()` when none.
   const jobs = template.jobs.map((job) => ({ id: job.id.value, if: job.if?.expr ?? 'success()' }));
-  return { name: text.match(/^name:\s*(.+)$/m)?.[1] ?? name, on: template.events, jobs };
+  return { on: template.events, jobs };
 }
 
 // ── does an event start a job? ───────────────────────────────────────────────────────────────────
@@ -139,11 +139,21 @@ function passes(name, include, ignore) {
 // Activity types an event triggers on when `on:` names none (GitHub's documentation of each event).
 const DEFAULT_TYPES = { pull_request: ['opened', 'synchronize', 'reopened'] };
 
+// The filters modelled, by event; another (`paths`, say) is refused rather than read as no filter.
+const MODELLED_FILTERS = {
+  push: ['branches', 'branches-ignore', 'tags', 'tags-ignore'],
+  pull_request: ['types', 'branches', 'branches-ignore'],
+  workflow_run: ['workflows', 'types', 'branches', 'branches-ignore'],
+  workflow_dispatch: ['inputs'],
+};
+
 /** Whether GitHub starts a run of a workflow with these triggers for an event. */
 export function triggers(on, { name, payload, cron }) {
   if (!Object.hasOwn(on, name)) return false;
   const filter = on[name] ?? {};
   if (name === 'schedule') return filter.some((entry) => entry.cron === cron);
+  const unmodelled = Object.keys(filter).filter((key) => !(MODELLED_FILTERS[name] ?? ['types']).includes(key));
+  if (unmodelled.length > 0) throw new Error(`on.${name}.${unmodelled[0]} is not modelled`);
   const types = filter.types ?? DEFAULT_TYPES[name];
   if (types && payload.action !== undefined && !types.includes(payload.action)) return false;
   if (name === 'push') {

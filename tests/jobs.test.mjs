@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ACTION_REF, FIXTURE, REFERENCE_DAY, generateWorkflow, jobsStarted, markdown, matchesFilters, measure, parseWorkflow } from '../bench/jobs.mjs';
+import { ACTION_REF, FIXTURE, REFERENCE_DAY, generateWorkflow, jobsStarted, markdown, matchesFilters, measure, parseWorkflow, triggers } from '../bench/jobs.mjs';
 import { webhookExample } from './support/action.mjs';
 
 const README = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
@@ -50,6 +50,8 @@ test('GitHub\'s filter patterns: * stops at a slash, ** does not, ! excludes, th
   assert.ok(!matchesFilters('release-old', ['release-*', '!release-old']));
   assert.ok(matchesFilters('release-old', ['!release-old', 'release-*']));
   assert.ok(matchesFilters('v1.0', ['v1.?0']) && matchesFilters('v10', ['v1.?0']) && !matchesFilters('v1x0', ['v1.?0']));
+  // A filter the script does not model is refused, not read as no filter.
+  assert.throws(() => triggers({ push: { paths: ['src/**'] } }, push('refs/heads/main')), /on\.push\.paths is not modelled/);
 });
 
 test('the generator\'s patterns, escapes included, let through exactly the refs its targets deploy', async () => {
