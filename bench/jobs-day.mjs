@@ -20,10 +20,11 @@ export const clock = (time) => `${String(Math.floor(time / 60)).padStart(2, '0')
  * The reference day, described. `features` pull requests from branches `feature-N`, each opened with
  * its first push, pushed to `pushesPerPull` times in all and merged into main (a merge commit), its
  * branch deleted; `mainPushes` more pushes straight to main; `developPushes` to a branch `develop` that
- * has no pull request; a release tag; `failedCi` CI runs that fail (one on main). Every branch push runs
- * CI (`on: push` and `pull_request`, so a pull request's pushes run it twice), every commit gets an
- * external service's `coverage` status, pending then success; comments on pull requests (plain, and a
- * `/lock` then `/unlock`), comments on issues.
+ * has no pull request; the release `tags` on main's last commit. Every branch push runs CI (`on: push`
+ * and `pull_request`, so a pull request's pushes run it twice); two runs fail, the fifth on develop and
+ * the second direct push's to main. Every commit gets an external service's `coverage` status, pending
+ * then success. `plainComments` comments on each pull request (and with `commands`, a `/lock` then an
+ * `/unlock` on the second), `issueComments` on issues.
  */
 export const REFERENCE_DAY = { features: 6, pushesPerPull: 3, mainPushes: 4, developPushes: 12, tags: ['v1.4.0'], plainComments: 2, issueComments: 4, commands: true };
 
