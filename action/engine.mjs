@@ -96,8 +96,49 @@ export function runStep(engine, reply, { eventName, after }) {
 /** `module`: what `prepare()` compiled, if the caller started that (the action). */
 export function createEngine({ event, ...invocation }, module = undefined) {
   const payload = payloadBytes(event);
+  checkInvocation(invocation);
   load(module);
   return new Engine(invocation, payload);
+}
+
+/**
+ * The invocation's shape (core `Invocation`): `{ event_name, inputs?, context, phase?, state? }`, every
+ * value text, `null` the same as left out. A wrong value is a TypeError that names it by its path
+ * (`inputs.dry-run`); the binding then reads what it is given without looking again.
+ */
+function checkInvocation(invocation) {
+  const { event_name, inputs, context, phase, state } = invocation;
+  text(event_name, 'event_name');
+  texts(inputs, 'inputs');
+  texts(state, 'state');
+  if (phase !== undefined && phase !== null && phase !== 'main' && phase !== 'post') {
+    throw new TypeError(`invalid invocation: \`phase\` is \`main\` or \`post\`, not ${describe(phase)}`);
+  }
+  if (context === undefined || context === null) throw new TypeError('invalid invocation: `context` is required (an object of texts)');
+  if (typeof context !== 'object' || Array.isArray(context)) {
+    throw new TypeError(`invalid invocation: \`context\` is an object of texts, not ${describe(context)}`);
+  }
+  for (const name of ['repository', 'run_id', 'server_url']) text(context[name], `context.${name}`);
+  for (const name of ['actor', 'job', 'ref_name']) {
+    if (context[name] !== undefined && context[name] !== null) isText(context[name], `context.${name}`);
+  }
+}
+
+/** A text the invocation must have. */
+function text(value, path) {
+  if (value === undefined || value === null) throw new TypeError(`invalid invocation: \`${path}\` is required (text)`);
+  isText(value, path);
+}
+
+function isText(value, path) {
+  if (typeof value !== 'string') throw new TypeError(`invalid invocation: \`${path}\` is text, not ${describe(value)}`);
+}
+
+/** An object of texts by name, or none. */
+function texts(values, path) {
+  if (values === undefined || values === null) return;
+  if (typeof values !== 'object' || Array.isArray(values)) throw new TypeError(`invalid invocation: \`${path}\` is an object of texts, not ${describe(values)}`);
+  for (const [name, value] of Object.entries(values)) isText(value, `${path}.${name}`);
 }
 
 /** A reply's headers: lower-case names to texts; none: `{}`. */
@@ -121,6 +162,7 @@ function bodyBytes(body) {
 }
 
 function describe(value) {
+  if (value === undefined || value === null) return String(value);
   return typeof value === 'object' ? Object.prototype.toString.call(value) : `${typeof value} ${String(value)}`;
 }
 

@@ -23,8 +23,9 @@ build_engine() {
   wasm-bindgen --target web --out-dir build/pkg --out-name deliverybot_wasm \
     "target/$target/release/deliverybot_wasm.wasm"
 
-  # Smallest code that runs: -Oz, minus debug names and the producers section.
-  node node_modules/binaryen/bin/wasm-opt -Oz --strip-debug --strip-producers \
+  # Smallest code that runs: -Oz repeated while it still shrinks the module, minus debug names and
+  # the producers and target-features sections (for tools; wasm-bindgen has read the latter).
+  node node_modules/binaryen/bin/wasm-opt -Oz --converge --strip-debug --strip-producers --strip-target-features \
     --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals \
     --enable-reference-types --enable-multivalue \
     build/pkg/deliverybot_wasm_bg.wasm -o dist/deliverybot.wasm

@@ -95,6 +95,30 @@ test('a payload given as the event file\'s bytes reads like its text, defaults i
   engine.free();
 });
 
+test('a malformed invocation is a TypeError that names the value by its path', () => {
+  const context = { repository: 'o/r', run_id: '7', server_url: 'https://github.com' };
+  const invalid = (invocation, message) => assert.throws(() => createEngine({ event: '{}', ...invocation }), { name: 'TypeError', message });
+  invalid({ context }, 'invalid invocation: `event_name` is required (text)');
+  invalid({ event_name: 3, context }, 'invalid invocation: `event_name` is text, not number 3');
+  invalid({ event_name: 'push', inputs: { 'dry-run': true }, context }, 'invalid invocation: `inputs.dry-run` is text, not boolean true');
+  invalid({ event_name: 'push', inputs: ['x'], context }, 'invalid invocation: `inputs` is an object of texts, not [object Array]');
+  invalid({ event_name: 'push', state: { id: null }, context }, 'invalid invocation: `state.id` is text, not null');
+  invalid({ event_name: 'push', phase: 'pre', context }, 'invalid invocation: `phase` is `main` or `post`, not string pre');
+  invalid({ event_name: 'push' }, 'invalid invocation: `context` is required (an object of texts)');
+  invalid({ event_name: 'push', context: 'o/r' }, 'invalid invocation: `context` is an object of texts, not string o/r');
+  invalid({ event_name: 'push', context: { ...context, run_id: 7 } }, 'invalid invocation: `context.run_id` is text, not number 7');
+  invalid({ event_name: 'push', context: { ...context, server_url: undefined } }, 'invalid invocation: `context.server_url` is required (text)');
+  // Through the library: its context and state as the caller gave them.
+  assert.throws(() => start({ eventName: 'push', payload: PAYLOAD, context: { actor: 3 } }), {
+    name: 'TypeError',
+    message: 'invalid invocation: `context.actor` is text, not number 3',
+  });
+  // Null is the same as left out.
+  const engine = start({ eventName: 'push', payload: PAYLOAD, context: { job: null }, phase: null, state: null });
+  assert.equal(engine.step().next.type, 'request');
+  engine.free();
+});
+
 test('an event that is neither JSON text nor its bytes is a TypeError at the boundary', () => {
   assert.throws(() => createEngine({ event_name: 'push', event: new ArrayBuffer(2), context: {} }), {
     name: 'TypeError',

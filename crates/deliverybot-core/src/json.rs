@@ -1,25 +1,11 @@
-//! Reading typed values (the invocation, webhook payloads, an answer's headers) with serde, so that
-//! a message about a bad value says where it is: in JSON text by its line and column (serde_json's
-//! messages), in a JavaScript value, which has no position, by the field's path.
+//! Reading typed values (the invocation, webhook payloads) from JSON text with serde, so that a
+//! message about a bad value says where it is, by its line and column (serde_json's messages).
 
 use serde::de::{Deserialize, DeserializeOwned, Deserializer};
 
 /// Reads a `T` from `text`, which must hold that one JSON value.
 pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, String> {
     serde_json::from_str(text).map_err(|err| err.to_string())
-}
-
-/// Reads a `T` from any serde reader; a message names the field that is wrong by its path, like
-/// `` `inputs.dry-run`: invalid type: … ``, with the reader's own error put in words by `describe`.
-pub fn read_with<'de, T: Deserialize<'de>, D: Deserializer<'de>>(reader: D, describe: impl FnOnce(D::Error) -> String) -> Result<T, String> {
-    serde_path_to_error::deserialize(reader).map_err(|err| {
-        let path = err.path().to_string();
-        match path.as_str() {
-            // The top (no field to name).
-            "." | "?" => describe(err.into_inner()),
-            _ => format!("`{path}`: {}", describe(err.into_inner())),
-        }
-    })
 }
 
 /// For `#[serde(default, deserialize_with = "null_as_default")]`: GitHub writes `null` for "none",
@@ -32,7 +18,6 @@ pub fn null_as_default<'de, D: Deserializer<'de>, T: Deserialize<'de> + Default>
 mod tests {
     use super::*;
     use serde::Deserialize;
-    use std::collections::BTreeMap;
 
     #[derive(Debug, Deserialize, PartialEq)]
     struct Push {
@@ -68,17 +53,5 @@ mod tests {
         assert_eq!(read(r#"{"ref":"x","repository":{}}"#), "missing field `name` at line 1 column 26");
         assert_eq!(read(r#""x""#), "invalid type: string \"x\", expected struct Push at line 1 column 3");
         assert_eq!(read(r#"{"ref":"x","repository":{"name":"r"}} {}"#), "trailing characters at line 1 column 39");
-    }
-
-    #[test]
-    fn a_value_without_positions_names_the_field_by_its_path() {
-        let value = serde_json::json!({ "ref": "x", "repository": { "id": "7", "name": "r" } });
-        let err = read_with::<Push, _>(value, |err| err.to_string()).unwrap_err();
-        assert_eq!(err, "`repository.id`: invalid type: string \"7\", expected u64");
-        let headers = serde_json::json!({ "link": 3 });
-        let err = read_with::<BTreeMap<String, String>, _>(headers, |err| err.to_string()).unwrap_err();
-        assert_eq!(err, "`link`: invalid type: integer `3`, expected a string");
-        let err = read_with::<Push, _>(serde_json::json!(3), |err| err.to_string()).unwrap_err();
-        assert_eq!(err, "invalid type: integer `3`, expected struct Push");
     }
 }

@@ -46,9 +46,6 @@ pub use config::{Config, Target};
 pub use diagnostic::{Diagnostic, Pos};
 pub use engine::Engine;
 pub use invocation::{Invocation, Phase, RunContext};
-/// Reads a value from any serde reader (JSON text, a JavaScript value), naming the field that is
-/// wrong; the reader's own error is put in words by the function given.
-pub use json::read_with as deserialize;
 pub use protocol::{Annotation, DecisionRecord, Level, LogLine, Method, Next, Outcome, Reply, Request, RequestRecord, Step};
 
 /// The JSON Schema of deploy.yml, as pretty JSON.

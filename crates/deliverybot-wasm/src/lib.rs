@@ -153,9 +153,10 @@ fn value(value: &impl Serialize) -> Result<JsValue, JsError> {
     value.serialize(&serializer).map_err(|err| JsError::new(&format!("cannot convert the engine's answer: {}", message(err))))
 }
 
-/// A JavaScript value as a `T`; a message names the field that is wrong.
+/// A JavaScript value as a `T`. The facade (action/engine.mjs) checks the shape of what it passes
+/// and names a wrong value by its path; what is left to say here is what is wrong.
 fn read<T: serde::de::DeserializeOwned>(value: JsValue) -> Result<T, String> {
-    deliverybot_core::deserialize(serde_wasm_bindgen::Deserializer::from(value), message)
+    serde_wasm_bindgen::from_value(value).map_err(message)
 }
 
 /// What a conversion error says, without the `Error: ` its `Display` puts first.

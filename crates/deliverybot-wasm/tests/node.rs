@@ -102,20 +102,24 @@ fn a_payload_that_is_not_utf8_is_read_with_replacement_characters() {
     assert_eq!(step["next"]["query"], json!([["ref", "m\u{fffd}in"]]));
 }
 
+/// The binding says what is wrong with a value; the facade (action/engine.mjs, tests/library.test.mjs)
+/// checks the shape before it calls and names a wrong value by its path.
 #[wasm_bindgen_test]
 fn malformed_values_are_errors_not_traps() {
     let err = Engine::start(js(&json!({ "event_name": 3 })), &bytes(&event())).err().unwrap();
-    assert_eq!(message(err), "invalid invocation: `event_name`: invalid type: floating point `3.0`, expected a string");
+    assert_eq!(message(err), "invalid invocation: invalid type: floating point `3.0`, expected a string");
     let mut invocation = invocation();
     invocation["inputs"]["dry-run"] = json!(true);
     let err = Engine::start(js(&invocation), &bytes(&event())).err().unwrap();
-    assert_eq!(message(err), "invalid invocation: `inputs.dry-run`: invalid type: boolean `true`, expected a string");
+    assert_eq!(message(err), "invalid invocation: invalid type: boolean `true`, expected a string");
+    let err = Engine::start(js(&json!({ "event_name": "push" })), &bytes(&event())).err().unwrap();
+    assert_eq!(message(err), "invalid invocation: missing field `context`");
     assert!(Engine::start(JsValue::from_str("not an object"), &bytes(&event())).is_err());
 
     let mut engine = engine();
     engine.step().unwrap();
     let err = engine.answer(200, js(&json!({ "link": 3 })), &bytes(b"")).err().unwrap();
-    assert_eq!(message(err), "invalid reply's headers: `link`: invalid type: floating point `3.0`, expected a string");
+    assert_eq!(message(err), "invalid reply's headers: invalid type: floating point `3.0`, expected a string");
     // The engine is where it was: a good answer still goes in.
     assert_eq!(parsed(engine.answer(404, js(&json!({})), &bytes(b"")))["next"]["type"], "done");
 }
