@@ -7,8 +7,8 @@ use serde::Deserialize;
 use std::collections::BTreeMap;
 
 /// Its JSON form: `{ event_name, event?, inputs?, context, phase?, state? }`, with the context
-/// `{ repository, run_id, server_url, actor?, job?, ref_name? }`, every value text; `null` is the
-/// same as left out.
+/// `{ repository, run_id, server_url, actor?, job?, ref_name?, now? }`, every value text; `null` is
+/// the same as left out.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct Invocation {
     /// `GITHUB_EVENT_NAME`, e.g. `push`.
@@ -61,9 +61,21 @@ pub struct RunContext {
     /// `GITHUB_REF_NAME`: the branch the run is on (a schedule's is the default branch).
     #[serde(default, deserialize_with = "null_as_default")]
     pub ref_name: String,
+    /// The time of the run, RFC 3339 (`2026-12-24T17:00:00Z`): the engine reads no clock, so the
+    /// host says what "now" is (the action its clock; tests and `deliverybot plan --now` choose).
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub now: String,
 }
 
 impl RunContext {
+    /// `now`, for the rules that depend on the time (freeze windows, stuck deployments).
+    pub fn now(&self) -> Result<jiff::Timestamp, String> {
+        match self.now.trim() {
+            "" => Err("the run's time is not given (`context.now`, RFC 3339, like `2026-12-24T17:00:00Z`)".to_string()),
+            text => text.parse().map_err(|err| format!("the run's time `context.now` is not an RFC 3339 time ({err}): {text:?}")),
+        }
+    }
+
     /// This run's page, for links people open.
     pub fn run_url(&self) -> String {
         format!("{}/{}/actions/runs/{}", self.server_url, self.repository, self.run_id)
@@ -165,6 +177,7 @@ impl Invocation {
                 actor: "octocat".to_string(),
                 job: "deliver".to_string(),
                 ref_name: "main".to_string(),
+                now: "2026-12-02T12:00:00Z".to_string(),
             },
         }
     }
@@ -186,6 +199,7 @@ mod tests {
         assert_eq!((run.event_name.as_str(), run.event.as_str(), run.phase), ("push", "", Phase::Main));
         assert!(run.inputs.is_empty() && run.state.is_empty());
         assert_eq!((run.context.run_url(), run.context.actor.as_str()), ("https://github.com/o/r/actions/runs/7".to_string(), ""));
+        assert!(run.context.now().unwrap_err().contains("not given"));
 
         let text = format!(r#"{{"event_name":"status","phase":"post","inputs":{{"dry-run":"true"}},"state":{{"id":"4"}},{CONTEXT},"unknown":[1],"event":null}}"#);
         let run = Invocation::from_json(&text).unwrap();
@@ -205,6 +219,16 @@ mod tests {
         assert_eq!(read(r#"{"event_name":"push","context":{"repository":"o/r"}}"#), "missing field `run_id` at line 1 column 51");
         assert_eq!(read(r#"{"event_name":"push","context":"o/r"}"#), "invalid type: string \"o/r\", expected struct RunContext at line 1 column 36");
         assert_eq!(read("3"), "invalid type: integer `3`, expected struct Invocation at line 1 column 1");
+    }
+
+    #[test]
+    fn now_is_an_rfc_3339_time() {
+        let mut context = Invocation::example_push("refs/heads/main").context;
+        assert_eq!(context.now().unwrap(), jiff::Timestamp::from_second(1_796_212_800).unwrap());
+        context.now = "2026-12-24T18:00:00+01:00".into();
+        assert_eq!(context.now().unwrap().as_second(), 1_798_131_600);
+        context.now = "yesterday".into();
+        assert!(context.now().unwrap_err().starts_with("the run's time `context.now` is not an RFC 3339 time"));
     }
 
     #[test]

@@ -21,6 +21,8 @@ pub enum Decision {
     Blocked { contexts: Vec<String> },
     /// The environment is locked (`/lock`): "locked by @octocat since ...: reason".
     Locked { description: String },
+    /// Inside a freeze window (`freeze:`): waits until it ends, `Mon 06:00 Europe/Berlin`.
+    Frozen { until: String },
     /// Not for this event after all (a fork, a draft, a ref that is gone).
     Skipped { reason: String },
     /// GitHub did not create it, for a reason that is not an error of this run.
@@ -40,6 +42,7 @@ impl Decision {
             Decision::Waiting { contexts } => format!("waiting for {}", contexts.join(", ")),
             Decision::Blocked { contexts } => format!("blocked by {}", contexts.join(", ")),
             Decision::Locked { description } => description.clone(),
+            Decision::Frozen { until } => format!("frozen until {until}"),
             Decision::Skipped { reason } | Decision::NotCreated { reason } | Decision::Failed { reason } => reason.clone(),
         }
     }
@@ -53,6 +56,7 @@ impl Decision {
             Decision::Waiting { .. } => "waiting",
             Decision::Blocked { .. } => "blocked",
             Decision::Locked { .. } => "locked",
+            Decision::Frozen { .. } => "frozen",
             Decision::Skipped { .. } => "skipped",
             Decision::NotCreated { .. } => "not created",
             Decision::Failed { .. } => "failed",
@@ -70,6 +74,8 @@ pub struct Row {
     pub decision: Decision,
     /// The create request (made, or that a dry run would have made).
     pub request: Option<RequestRecord>,
+    /// What a gate let through on purpose: a freeze an admin forced past.
+    pub note: Option<String>,
 }
 
 impl Row {
@@ -111,6 +117,8 @@ pub struct Report {
     /// Targets the event does not deploy, counted rather than listed (a config may have thousands).
     pub unselected: usize,
     pub dry_run: bool,
+    /// Lines about freeze windows and stuck deployments (`production: next freeze Fri ... → Mon ...`).
+    pub notes: Vec<String>,
 }
 
 impl Outcome {
@@ -154,7 +162,7 @@ impl Report {
                 | Decision::Locked { .. }
                 | Decision::Skipped { .. }
                 | Decision::NotCreated { .. } => skipped.push(row.explained()),
-                Decision::Waiting { .. } => waiting.push(row.explained()),
+                Decision::Waiting { .. } | Decision::Frozen { .. } => waiting.push(row.explained()),
                 Decision::WouldCreate | Decision::Failed { .. } => {}
             }
         }
@@ -205,6 +213,12 @@ impl Report {
         }
         if self.unselected > 0 {
             out.push_str(&format!("{} other target{} not deployed by this event.\n", self.unselected, if self.unselected == 1 { " is" } else { "s are" }));
+        }
+        if !self.notes.is_empty() {
+            out.push('\n');
+            for note in &self.notes {
+                out.push_str(&format!("- {}\n", escape(note)));
+            }
         }
         out
     }

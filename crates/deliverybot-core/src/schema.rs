@@ -31,6 +31,30 @@ pub struct SettingsSpec {
     dispatch: Option<String>,
     /// Pull request commands (`/deploy`, `/lock`, `/unlock`, `/promote`, `/help`).
     commands: Option<CommandsSpec>,
+    /// Windows when no target deploys automatically or by a plain `/deploy`; an admin's
+    /// `/deploy <target> --force` still does. Each target may add its own.
+    freeze: Option<Vec<WindowSpec>>,
+    /// Mark a deployment Deliverybot created `error` once it is still `queued`, `pending` or
+    /// `in_progress` this long after its last status: `30m`, `2h`, `1d`. Swept by schedules and
+    /// `deployment_status` events.
+    #[schemars(regex(pattern = r"^[0-9]+[smhd]$"))]
+    stuck_after: Option<String>,
+}
+
+/// A freeze window: weekly (`from: "Fri 18:00"`, `to: "Mon 06:00"`) or dated (`from: 2026-12-24`,
+/// `to: 2026-12-26`, both days included; or `"2026-12-24 18:00"`), in an IANA time zone.
+#[derive(JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+pub struct WindowSpec {
+    /// Where the window starts: `Fri 18:00`, `2026-12-24` or `2026-12-24 18:00`.
+    #[schemars(regex(pattern = r"^([A-Za-z]+ [0-9]{1,2}:[0-9]{2}|[0-9]{4}-[0-9]{2}-[0-9]{2}([ T][0-9]{1,2}:[0-9]{2})?)$"))]
+    from: String,
+    /// Where it ends: the same forms as `from` (a date alone includes that day).
+    #[schemars(regex(pattern = r"^([A-Za-z]+ [0-9]{1,2}:[0-9]{2}|[0-9]{4}-[0-9]{2}-[0-9]{2}([ T][0-9]{1,2}:[0-9]{2})?)$"))]
+    to: String,
+    /// An IANA time zone, like `Europe/Berlin` or `UTC`.
+    timezone: String,
 }
 
 /// The least repository role for each command (default `write`; `force` default `admin`).
@@ -83,6 +107,8 @@ pub struct TargetSpec {
     allow_drafts: Option<bool>,
     /// The least role to `/deploy` or `/promote` this target, on top of the command's own.
     permission: Option<RoleSpec>,
+    /// Windows when this target does not deploy, besides `settings.freeze`.
+    freeze: Option<Vec<WindowSpec>>,
 }
 
 /// The deployment a target creates. Text may use `${{ expression }}` templates.
@@ -120,6 +146,7 @@ pub fn json() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::freeze::WINDOW_KEYS;
     use crate::config::keys::{COMMANDS_KEYS, LEGACY_KEYS, SETTINGS_KEYS, SETTINGS_KEY, TARGET_KEYS};
     use std::collections::BTreeSet;
 
@@ -137,6 +164,7 @@ mod tests {
         assert_eq!(deployment, set(LEGACY_KEYS));
         assert_eq!(keys(&schema, "/$defs/SettingsSpec/properties"), set(SETTINGS_KEYS));
         assert_eq!(keys(&schema, "/$defs/CommandsSpec/properties"), set(COMMANDS_KEYS));
+        assert_eq!(keys(&schema, "/$defs/WindowSpec/properties"), set(WINDOW_KEYS));
         assert_eq!(keys(&schema, "/properties"), set(&[SETTINGS_KEY]));
     }
 

@@ -203,6 +203,7 @@ fn a_lost_create_answer_is_looked_up_before_trying_again_and_never_duplicates() 
                 github.requests.push(request);
             }
             deliverybot_core::Next::Done(outcome) => break outcome,
+            deliverybot_core::Next::Zone { name } => panic!("no freeze window here, asked {name}"),
         }
     };
     assert_eq!(outcome.failure, None);
@@ -227,6 +228,7 @@ fn a_lost_create_answer_is_looked_up_before_trying_again_and_never_duplicates() 
                 github.requests.push(request);
             }
             deliverybot_core::Next::Done(outcome) => break outcome,
+            deliverybot_core::Next::Zone { name } => panic!("no freeze window here, asked {name}"),
         }
     };
     assert_eq!(outcome.failure, None);
@@ -244,6 +246,7 @@ fn a_lost_create_answer_is_looked_up_before_trying_again_and_never_duplicates() 
                 reply = Some(if request.method == Method::Post { Reply::ok(503, "") } else { github.answer(&request) });
             }
             deliverybot_core::Next::Done(outcome) => break outcome,
+            deliverybot_core::Next::Zone { name } => panic!("no freeze window here, asked {name}"),
         }
     };
     assert!(outcome.failure.unwrap().contains("GitHub did not create the deployment after 3 tries"));
@@ -268,6 +271,7 @@ fn a_rollback_whose_answer_is_lost_does_not_mistake_the_old_deployment_for_the_n
                 reply = Some(if lost { Reply::Lost { error: "ETIMEDOUT".into() } } else { github.answer(&request) });
             }
             deliverybot_core::Next::Done(outcome) => break outcome,
+            deliverybot_core::Next::Zone { name } => panic!("no freeze window here, asked {name}"),
         }
     };
     assert_eq!(outcome.failure, None);
@@ -340,6 +344,7 @@ fn a_list_that_always_has_a_next_page_is_read_up_to_a_bound() {
                 reply = Some(answer);
             }
             deliverybot_core::Next::Done(outcome) => break outcome,
+            deliverybot_core::Next::Zone { name } => panic!("no freeze window here, asked {name}"),
         }
     };
     assert_eq!(outcome.failure, None);

@@ -20,6 +20,7 @@
 //! warning in [`Config::warnings`] rather than an error, so a config written for the original keeps
 //! working while its author is told what is ignored.
 
+pub(crate) mod freeze;
 pub(crate) mod keys;
 mod legacy;
 mod read;
@@ -28,6 +29,8 @@ mod value;
 
 use crate::diagnostic::{Diagnostic, Pos};
 use crate::template::{Template, Var};
+pub use freeze::{Span, WeekTime, Window, WEEKDAYS};
+use jiff::SignedDuration;
 
 /// A config, every target with its defaults applied.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -45,6 +48,11 @@ pub struct Settings {
     /// with the input `deployment_id`: the hand-off that works with the default `GITHUB_TOKEN`.
     pub dispatch: Option<String>,
     pub commands: Commands,
+    /// Windows when no target deploys (each target may add its own).
+    pub freeze: Vec<Window>,
+    /// A deployment of Deliverybot's still unfinished this long after its last status is marked
+    /// `error` by a later run; `None`: never.
+    pub stuck_after: Option<SignedDuration>,
 }
 
 /// A repository role, from least to most access.
@@ -135,9 +143,16 @@ pub struct Target {
     pub allow_drafts: bool,
     /// The least role to `/deploy` or `/promote` this target (on top of the command's own).
     pub permission: Role,
+    /// Windows when this target does not deploy, besides `settings.freeze`.
+    pub freeze: Vec<Window>,
 }
 
 impl Target {
+    /// The freeze windows that hold this target: the settings' and its own.
+    pub fn freeze_windows<'a>(&'a self, settings: &'a Settings) -> impl Iterator<Item = &'a Window> {
+        settings.freeze.iter().chain(&self.freeze)
+    }
+
     /// Whether any template of the target uses a variable `wanted` accepts.
     pub fn uses(&self, wanted: &dyn Fn(&Var) -> bool) -> bool {
         self.environment.uses(wanted)

@@ -5,6 +5,7 @@
 //! ignores, which do not.
 
 use super::keys::{self, SETTINGS_KEY, TARGET_KEYS};
+use super::freeze;
 use super::legacy;
 use super::settings::read_settings;
 use super::value::{boolean, expected, payload_map, role, strings, template, trigger};
@@ -108,6 +109,7 @@ fn read_target(name: String, pos: Pos, fields: Vec<(Node, Node)>, errors: &mut V
         allow_forks: false,
         allow_drafts: false,
         permission: Role::Read,
+        freeze: Vec::new(),
     };
     for (key, value) in fields {
         let field = key.as_str().unwrap_or_default();
@@ -132,6 +134,11 @@ fn read_target(name: String, pos: Pos, fields: Vec<(Node, Node)>, errors: &mut V
             "allow_forks" => boolean(&value, field).map(|b| target.allow_forks = b),
             "allow_drafts" => boolean(&value, field).map(|b| target.allow_drafts = b),
             "permission" => role(&value, field).map(|r| target.permission = r),
+            "freeze" => {
+                let mut found = Vec::new();
+                target.freeze = freeze::windows(&value, &mut found);
+                if found.is_empty() { Ok(()) } else { Err(found) }
+            }
             _ => unreachable!("keys::known and legacy::fold keep known keys only"),
         };
         if let Err(found) = result {
@@ -235,7 +242,7 @@ production:
             config.warnings.iter().map(|d| d.to_string()).collect::<Vec<_>>(),
             [
                 "2:3: unknown key `enviroment` in target `staging` is ignored; did you mean `environment`?",
-                "5:3: unknown key `colour` in target `production` is ignored; the keys are `auto_deploy_on`, `environment`, `task`, `description`, `payload`, `auto_merge`, `required_contexts`, `transient_environment`, `production_environment`, `deployments`, `allow_forks`, `allow_drafts`, `permission`",
+                "5:3: unknown key `colour` in target `production` is ignored; the keys are `auto_deploy_on`, `environment`, `task`, `description`, `payload`, `auto_merge`, `required_contexts`, `transient_environment`, `production_environment`, `deployments`, `allow_forks`, `allow_drafts`, `permission`, `freeze`",
             ]
         );
         // The misspelt key is not read: the environment keeps its default.
@@ -259,8 +266,8 @@ b:
             warnings(text),
             [
                 "3:7: unknown key `tsk` in a `deployments` entry is ignored; did you mean `task`?",
-                "5:3: unknown key `colr` in target `a` is ignored; the keys are `auto_deploy_on`, `environment`, `task`, `description`, `payload`, `auto_merge`, `required_contexts`, `transient_environment`, `production_environment`, `deployments`, `allow_forks`, `allow_drafts`, `permission`",
-                "7:3: unknown key `zz` in target `b` is ignored; the keys are `auto_deploy_on`, `environment`, `task`, `description`, `payload`, `auto_merge`, `required_contexts`, `transient_environment`, `production_environment`, `deployments`, `allow_forks`, `allow_drafts`, `permission`",
+                "5:3: unknown key `colr` in target `a` is ignored; the keys are `auto_deploy_on`, `environment`, `task`, `description`, `payload`, `auto_merge`, `required_contexts`, `transient_environment`, `production_environment`, `deployments`, `allow_forks`, `allow_drafts`, `permission`, `freeze`",
+                "7:3: unknown key `zz` in target `b` is ignored; the keys are `auto_deploy_on`, `environment`, `task`, `description`, `payload`, `auto_merge`, `required_contexts`, `transient_environment`, `production_environment`, `deployments`, `allow_forks`, `allow_drafts`, `permission`, `freeze`",
             ]
         );
         assert!(Config::parse("a:
@@ -287,7 +294,7 @@ b:
     fn keys_starting_with_a_dot_hold_shared_settings_and_are_not_targets() {
         let text = ".defaults: &defaults\n  task: ship\n  colour: any\nweb:\n  <<: *defaults\n  environment: web\n";
         // A merged key is reported where it is written.
-        assert_eq!(warnings(text), ["3:3: unknown key `colour` in target `web` is ignored; the keys are `auto_deploy_on`, `environment`, `task`, `description`, `payload`, `auto_merge`, `required_contexts`, `transient_environment`, `production_environment`, `deployments`, `allow_forks`, `allow_drafts`, `permission`"]);
+        assert_eq!(warnings(text), ["3:3: unknown key `colour` in target `web` is ignored; the keys are `auto_deploy_on`, `environment`, `task`, `description`, `payload`, `auto_merge`, `required_contexts`, `transient_environment`, `production_environment`, `deployments`, `allow_forks`, `allow_drafts`, `permission`, `freeze`"]);
         let config = Config::parse(".defaults: &d\n  task: ship\nweb:\n  <<: *d\n").unwrap();
         assert_eq!(config.targets.len(), 1);
         assert_eq!(config.targets[0].task, Template::literal("ship", Pos { line: 2, column: 9 }));

@@ -1,6 +1,7 @@
 //! The `settings:` section: what is not about one target (the workflow to dispatch, who may run
-//! which pull request command).
+//! which pull request command, the freeze windows of every target, when a deployment is stuck).
 
+use super::freeze;
 use super::keys::{self, COMMANDS_KEYS, SETTINGS_KEYS};
 use super::value::{expected, role};
 use super::{Commands, Settings};
@@ -25,6 +26,11 @@ pub(super) fn read_settings(node: Node, errors: &mut Vec<Diagnostic>) -> Setting
             (Some("dispatch"), Value::Int(id)) => settings.dispatch = Some(id.to_string()),
             (Some("dispatch"), _) => errors.push(expected(&value, "dispatch", "a workflow file name, like `deploy.yml`")),
             (Some("commands"), Value::Map(entries)) => settings.commands = read_commands(entries.clone(), errors),
+            (Some("freeze"), _) => settings.freeze = freeze::windows(&value, errors),
+            (Some("stuck_after"), _) => match freeze::duration(&value) {
+                Ok(after) => settings.stuck_after = Some(after),
+                Err(problem) => errors.push(problem),
+            },
             _ => errors.push(expected(&value, "commands", "a map, like `commands: { deploy: write }`")),
         }
     }

@@ -38,6 +38,10 @@ pub struct GitHub {
     /// Answer the next create with this instead of creating.
     pub create_answer: Option<Reply>,
     pub requests: Vec<Request>,
+    /// When each deployment's latest status was set (`created_at`), by id.
+    pub status_times: BTreeMap<u64, String>,
+    /// The time zones the engine asked for, answered from the machine's tz database.
+    pub zones: Vec<String>,
     pub log: Vec<LogLine>,
 }
 
@@ -62,6 +66,10 @@ impl GitHub {
                 Next::Request(request) => {
                     reply = Some(self.answer(&request));
                     self.requests.push(request);
+                }
+                Next::Zone { name } => {
+                    reply = Some(Reply::Zone(std::fs::read(format!("/usr/share/zoneinfo/{name}")).ok()));
+                    self.zones.push(name);
                 }
                 Next::Done(outcome) => return outcome,
             }
@@ -138,7 +146,7 @@ impl GitHub {
             }
             (Method::Get, ["deployments", id, "statuses"]) => {
                 let id: u64 = id.parse().unwrap();
-                let states: Vec<Value> = self.deployment_states.get(&id).map(|s| vec![json!({ "state": s })]).unwrap_or_default();
+                let states: Vec<Value> = self.deployment_states.get(&id).map(|s| vec![json!({ "state": s, "created_at": self.status_times.get(&id) })]).unwrap_or_default();
                 Reply::ok(200, Value::Array(states).to_string())
             }
             (Method::Post, ["deployments", id, "statuses"]) => {

@@ -73,6 +73,8 @@ pub(super) struct Candidate {
     pub manual: bool,
     /// `/deploy --force`: the required checks are skipped (and not sent to GitHub).
     pub force: bool,
+    /// `/deploy --force` by an admin: a freeze window does not hold it either.
+    pub forced_by_admin: bool,
     /// Other readings of a dispatch's short ref, tried in turn when one does not exist
     /// (`v1.2` → `refs/heads/v1.2`, then `refs/tags/v1.2`, then a commit named `v1.2`).
     pub fallbacks: Vec<String>,
@@ -120,7 +122,7 @@ impl Deliver {
         if let Some(existing) = self.candidates.iter().position(|c| c.git_ref == git_ref && c.pull_request.is_none() && pull_request.is_none()) {
             return existing;
         }
-        self.candidates.push(Candidate { git_ref, sha, pull_request, tip, manual, force: false, fallbacks: Vec::new() });
+        self.candidates.push(Candidate { git_ref, sha, pull_request, tip, manual, force: false, forced_by_admin: false, fallbacks: Vec::new() });
         self.candidates.len() - 1
     }
 
