@@ -45,7 +45,9 @@ export function factsResponder({ repository, config, facts = {} }) {
     }],
     [/^\/deployments\/(\d+)\/statuses$/, ([id]) => {
       const found = deployments.find((d) => String(d.id) === id);
-      return found ? ok(found.state ? [{ id: Number(id) * 10, state: found.state }] : []) : notFound(`no deployment ${id}`);
+      // `state_since`: when the latest status was set (default: when the deployment was created).
+      const since = found?.state_since ?? found?.created_at ?? '2020-01-01T00:00:00Z';
+      return found ? ok(found.state ? [{ id: Number(id) * 10, state: found.state, created_at: since }] : []) : notFound(`no deployment ${id}`);
     }],
     [/^\/commits\/([^/]+)\/status$/, ([sha], query) =>
       page(Object.entries(facts.statuses ?? {}).map(([context, state]) => ({ context, state })), query, (items) => ({ sha, total_count: items.length, statuses: items }))],

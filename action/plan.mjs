@@ -37,6 +37,9 @@ event's commit):
                         in_progress. Repeatable.
   --deployed ENV[@SHA]  ENV already has a deployment of SHA (default: of any commit). Repeatable.
   --locked ENV[=WHY]    ENV is locked. Repeatable.
+  --now TIME            The time of the run (RFC 3339, like 2026-12-24T17:00:00Z), for freeze windows
+                        and stuck deployments (default: now). Freeze windows' time zones come from
+                        this machine's tz database ($TZDIR or /usr/share/zoneinfo).
 
 Online: with --repo and GITHUB_TOKEN, the facts are read from the GitHub API (GET requests only) at
 GITHUB_API_URL (default https://api.github.com). --offline ignores the token.
@@ -65,6 +68,7 @@ const OPTIONS = {
   check: { type: 'string', multiple: true, default: [] },
   deployed: { type: 'string', multiple: true, default: [] },
   locked: { type: 'string', multiple: true, default: [] },
+  now: { type: 'string' },
   offline: { type: 'boolean', default: false },
   json: { type: 'boolean', default: false },
   verbose: { type: 'boolean', short: 'v', default: false },
@@ -142,7 +146,7 @@ async function plan(args, env, stdout, stderr) {
     eventName: options.event,
     payload,
     inputs: { 'dry-run': 'true', config: config.path },
-    context: { repository, run_id: '0', server_url: env.GITHUB_SERVER_URL || 'https://github.com' },
+    context: { repository, run_id: '0', server_url: env.GITHUB_SERVER_URL || 'https://github.com', now: runTime(options.now) },
     executor: async (...call) => {
       const reply = await executor(...call);
       if (verbose) stderr.write(`${paint(stderr, 'dim', `${call[0]} ${call[1]} → ${reply.status ?? reply.error}`)}\n`);
@@ -167,6 +171,15 @@ async function plan(args, env, stdout, stderr) {
 }
 
 // ── the event ────────────────────────────────────────────────────────────────────────────────────
+
+/** `--now`: an RFC 3339 time, as the engine reads it; the clock's when not given. */
+function runTime(now) {
+  if (now === undefined) return new Date().toISOString();
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/i.test(now) || Number.isNaN(Date.parse(now))) {
+    throw new UsageError(`--now is an RFC 3339 time, like 2026-12-24T17:00:00Z; got ${JSON.stringify(now)}`);
+  }
+  return now;
+}
 
 function eventPayload(options) {
   if (!options.event) throw new UsageError('--event is required (push, pull_request, ...)');

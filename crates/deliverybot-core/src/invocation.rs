@@ -72,7 +72,7 @@ impl RunContext {
     pub fn now(&self) -> Result<jiff::Timestamp, String> {
         match self.now.trim() {
             "" => Err("the run's time is not given (`context.now`, RFC 3339, like `2026-12-24T17:00:00Z`)".to_string()),
-            text => text.parse().map_err(|err| format!("the run's time `context.now` is not an RFC 3339 time ({err}): {text:?}")),
+            text => crate::time::rfc3339(text).ok_or_else(|| format!("the run's time `context.now` is not an RFC 3339 time, like `2026-12-24T17:00:00Z`: {text:?}")),
         }
     }
 

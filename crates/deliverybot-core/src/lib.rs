@@ -37,6 +37,7 @@ mod rules;
 #[cfg(feature = "schema")]
 mod schema;
 mod template;
+mod time;
 mod yaml;
 
 pub use config::{Config, Target};

@@ -14,6 +14,7 @@
 use super::value::expected;
 use crate::diagnostic::{Diagnostic, Pos};
 use crate::yaml::{Node, Value};
+use crate::time::{calendar, clock};
 use jiff::civil::{Date, DateTime, Time, Weekday};
 use jiff::SignedDuration;
 
@@ -168,25 +169,6 @@ impl Moment {
             other => other.start(),
         }
     }
-}
-
-/// `2026-12-24`.
-fn calendar(text: &str) -> Option<Date> {
-    let mut parts = text.split('-');
-    let (year, month, day) = (parts.next()?, parts.next()?, parts.next()?);
-    if parts.next().is_some() || year.len() != 4 || month.len() != 2 || day.len() != 2 {
-        return None;
-    }
-    Date::new(year.parse().ok()?, month.parse().ok()?, day.parse().ok()?).ok()
-}
-
-/// `18:00`, on a 24-hour clock.
-fn clock(text: &str) -> Option<Time> {
-    let (hour, minute) = text.split_once(':')?;
-    if hour.is_empty() || hour.len() > 2 || minute.len() != 2 {
-        return None;
-    }
-    Time::new(hour.parse().ok()?, minute.parse().ok()?, 0, 0).ok()
 }
 
 /// The shape of an IANA name (`Europe/Berlin`, `America/Argentina/Buenos_Aires`, `UTC`, `Etc/GMT+2`):

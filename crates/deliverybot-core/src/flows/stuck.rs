@@ -21,7 +21,6 @@ use crate::report::escape;
 use crate::template::{Lookup, Var};
 use jiff::{SignedDuration, Timestamp};
 use serde_json::{json, Value};
-use std::collections::BTreeSet;
 
 /// Status reads at the most per sweep.
 pub const MAX_READ: usize = 10;
@@ -35,8 +34,8 @@ struct Suspect {
     id: u64,
     environment: String,
     created_at: Timestamp,
-    /// Its latest state and since when, once read (`None` inside: no status at all).
-    latest: Option<Option<(String, Timestamp)>>,
+    /// Its latest state and since when (if GitHub says), once read (`None` inside: no status at all).
+    latest: Option<Option<(String, Option<Timestamp>)>>,
 }
 
 /// The sweep: one listing, then each suspect's latest status, then a write for each stuck one.
@@ -46,13 +45,15 @@ pub(crate) struct Sweep {
     after: SignedDuration,
     now: Timestamp,
     /// Targets by name (the `target` of a deployment's payload) and their fixed environments.
-    targets: BTreeSet<String>,
-    environments: BTreeSet<String>,
+    targets: Vec<String>,
+    environments: Vec<String>,
     listed: bool,
     suspects: Vec<Suspect>,
     /// Suspects before this index are read (and marked, when stuck).
     cursor: usize,
     marking: bool,
+    /// A dry run says what it would mark, and writes nothing.
+    dry_run: bool,
     /// What was marked, for the summary.
     marked: Vec<String>,
     failure: Option<String>,
@@ -60,7 +61,7 @@ pub(crate) struct Sweep {
 
 impl Sweep {
     /// The sweep a config asks for (`settings.stuck_after`), at the run's time.
-    pub(crate) fn of(config: &Config, repo: &Repo, context: &RunContext) -> Result<Option<Sweep>, String> {
+    pub(crate) fn of(config: &Config, repo: &Repo, context: &RunContext, dry_run: bool) -> Result<Option<Sweep>, String> {
         let Some(after) = config.settings.stuck_after else { return Ok(None) };
         let fixed = |t: &crate::config::Target| (!t.environment.uses(&|_| true)).then(|| t.environment.render(&NoVars).ok()).flatten();
         Ok(Some(Sweep {
@@ -74,6 +75,7 @@ impl Sweep {
             suspects: Vec::new(),
             cursor: 0,
             marking: false,
+            dry_run,
             marked: Vec::new(),
             failure: None,
         }))
@@ -93,7 +95,7 @@ impl Sweep {
             return Some(github::latest_status(&self.repo, suspect.id));
         }
         let (state, since) = match &suspect.latest {
-            Some(Some((state, since))) => (state.as_str(), *since),
+            Some(Some((state, since))) => (state.as_str(), since.unwrap_or(suspect.created_at)),
             _ => ("created", suspect.created_at),
         };
         let description = format!("Stuck: {state} since {}, longer than stuck_after ({}); marked by Deliverybot", utc(since), words(self.after));
@@ -136,7 +138,13 @@ impl Sweep {
             Ok(latest) => {
                 let suspect = &mut self.suspects[index];
                 suspect.latest = Some(latest);
-                self.marking = is_stuck(suspect, self.now, self.after);
+                let stuck = is_stuck(suspect, self.now, self.after);
+                if stuck && self.dry_run {
+                    let line = format!("Deployment {} to {} is stuck for more than {}: a run that is not a dry run marks it `error`.", suspect.id, suspect.environment, words(self.after));
+                    log.info(line.clone());
+                    self.marked.push(line);
+                }
+                self.marking = stuck && !self.dry_run;
                 if !self.marking {
                     self.cursor += 1;
                 }
@@ -148,19 +156,19 @@ impl Sweep {
     /// Deliverybot's deployments to the config's targets that are old enough to be stuck and young
     /// enough to look at, newest first, at most [`MAX_READ`].
     fn suspects_in(&self, list: &Value) -> Vec<Suspect> {
-        let oldest = self.now - self.after - LOOKBACK;
-        let youngest = self.now - self.after;
+        let youngest = self.now.as_second() - self.after.as_secs();
+        let oldest = youngest - LOOKBACK.as_secs();
         github::items(list)
             .iter()
             .filter(|d| github::at(d, "/payload/deliverybot").is_some_and(Value::is_object))
             .filter(|d| {
-                let target = github::text(d, "/payload/target").is_some_and(|t| self.targets.contains(t));
-                target || github::text(d, "/environment").is_some_and(|e| self.environments.contains(e))
+                let target = github::text(d, "/payload/target").is_some_and(|t| self.targets.iter().any(|name| name == t));
+                target || github::text(d, "/environment").is_some_and(|e| self.environments.iter().any(|name| name == e))
             })
             .filter_map(|d| {
                 let created_at = time(d, "/created_at")?;
                 let suspect = Suspect { id: github::number(d, "/id")?, environment: github::text(d, "/environment")?.to_string(), created_at, latest: None };
-                (oldest <= created_at && created_at <= youngest).then_some(suspect)
+                (oldest..=youngest).contains(&created_at.as_second()).then_some(suspect)
             })
             .take(MAX_READ)
             .collect()
@@ -177,16 +185,17 @@ impl Sweep {
 }
 
 /// The latest status (statuses come newest first): its state and when it was set.
-fn latest_of(statuses: &Value) -> Option<(String, Timestamp)> {
+fn latest_of(statuses: &Value) -> Option<(String, Option<Timestamp>)> {
     let status = github::items(statuses).first()?;
-    Some((github::text(status, "/state")?.to_string(), time(status, "/created_at")?))
+    Some((github::text(status, "/state").unwrap_or_default().to_string(), time(status, "/created_at")))
 }
 
-/// Unfinished for longer than `after` since its last status, or since its creation with none.
+/// Unfinished for longer than `after` since its last status (or its creation, when that status
+/// has no time), or since its creation with no status at all.
 fn is_stuck(suspect: &Suspect, now: Timestamp, after: SignedDuration) -> bool {
     match &suspect.latest {
-        Some(Some((state, since))) => matches!(state.as_str(), "queued" | "pending" | "in_progress") && *since + after <= now,
-        Some(None) => suspect.created_at + after <= now,
+        Some(Some((state, since))) => matches!(state.as_str(), "queued" | "pending" | "in_progress") && lasted(since.unwrap_or(suspect.created_at), now, after),
+        Some(None) => lasted(suspect.created_at, now, after),
         None => false,
     }
 }
@@ -194,11 +203,16 @@ fn is_stuck(suspect: &Suspect, now: Timestamp, after: SignedDuration) -> bool {
 /// `2026-12-02 10:00 UTC`.
 fn utc(at: Timestamp) -> String {
     let at = jiff::tz::TimeZone::UTC.to_datetime(at);
-    format!("{:04}-{:02}-{:02} {:02}:{:02} UTC", at.year(), at.month(), at.day(), at.hour(), at.minute())
+    format!("{} UTC", crate::time::written(at))
+}
+
+/// Whether `after` has passed from `since` to `now`.
+fn lasted(since: Timestamp, now: Timestamp, after: SignedDuration) -> bool {
+    now.as_second() - since.as_second() >= after.as_secs()
 }
 
 fn time(value: &Value, pointer: &str) -> Option<Timestamp> {
-    github::text(value, pointer)?.parse().ok()
+    crate::time::rfc3339(github::text(value, pointer)?)
 }
 
 /// `30m`, `2h`, `1d` as they were written, or near enough: `30 minutes`.
@@ -253,7 +267,7 @@ impl Flow for Stuck {
             Some(sweep) => sweep.absorb(reply, log),
             None => {
                 let (path, branch) = (&self.settings.config_path, &self.default_branch);
-                let found = ConfigFile::from_reply(&reply, path, branch).into_config(path, branch, log).and_then(|config| Sweep::of(&config, &self.repo, &self.context).map_err(Outcome::failed));
+                let found = ConfigFile::from_reply(&reply, path, branch).into_config(path, branch, log).and_then(|config| Sweep::of(&config, &self.repo, &self.context, self.settings.dry_run).map_err(Outcome::failed));
                 match found {
                     Ok(Some(sweep)) => self.sweep = Some(sweep),
                     Ok(None) => {
@@ -285,20 +299,22 @@ mod tests {
         Suspect {
             id: 7,
             environment: "production".into(),
-            created_at: "2026-12-02T10:00:00Z".parse().unwrap(),
-            latest: latest.map(|l| l.map(|(state, at)| (state.to_string(), at.parse().unwrap()))),
+            created_at: crate::time::rfc3339("2026-12-02T10:00:00Z").unwrap(),
+            latest: latest.map(|l| l.map(|(state, at)| (state.to_string(), crate::time::rfc3339(at)))),
         }
     }
 
     #[test]
     fn unfinished_for_longer_than_stuck_after_is_stuck() {
-        let (now, after) = ("2026-12-02T12:00:00Z".parse().unwrap(), SignedDuration::from_mins(30));
+        let (now, after) = (crate::time::rfc3339("2026-12-02T12:00:00Z").unwrap(), SignedDuration::from_mins(30));
         assert!(is_stuck(&suspect(Some(Some(("in_progress", "2026-12-02T11:30:00Z")))), now, after));
         assert!(!is_stuck(&suspect(Some(Some(("in_progress", "2026-12-02T11:31:00Z")))), now, after), "its last status is recent");
         assert!(is_stuck(&suspect(Some(Some(("queued", "2026-12-02T10:00:00Z")))), now, after));
         assert!(!is_stuck(&suspect(Some(Some(("success", "2026-12-02T10:00:00Z")))), now, after));
         assert!(!is_stuck(&suspect(Some(Some(("error", "2026-12-02T10:00:00Z")))), now, after), "marked once, never twice");
         assert!(is_stuck(&suspect(Some(None)), now, after), "no status since its creation");
+        assert!(!is_stuck(&suspect(Some(Some(("error", "")))), now, after), "a finished status without a time is finished");
+        assert!(is_stuck(&suspect(Some(Some(("pending", "")))), now, after), "an unfinished one without a time counts from the creation");
         assert!(!is_stuck(&suspect(None), now, after), "not read yet");
     }
 

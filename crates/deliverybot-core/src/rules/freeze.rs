@@ -9,7 +9,8 @@ use crate::config::{Span, WeekTime, Window, WEEKDAYS};
 use crate::report::Decision;
 use jiff::civil::DateTime;
 use jiff::tz::TimeZone;
-use jiff::{SignedDuration, Timestamp};
+use crate::time::{days_after, written};
+use jiff::Timestamp;
 
 /// One occurrence of a window, in its time zone.
 #[derive(Debug, Clone, PartialEq)]
@@ -63,9 +64,9 @@ fn around(window: &Window, zone: &TimeZone, at: Timestamp) -> Option<Occurrence>
         Span::Weekly { from, to } => {
             let local = zone.to_datetime(at);
             let back = from.day.until(local.weekday());
-            let mut start = local.date().checked_sub(days(back.into())).ok()?.to_datetime(from.time);
+            let mut start = days_after(local.date(), -i64::from(back))?.to_datetime(from.time);
             if zone.to_timestamp(start).ok()? > at {
-                start = start.checked_sub(days(7)).ok()?;
+                start = days_after(start.date(), -7)?.to_datetime(from.time);
             }
             weekly(start, to, zone, &window.zone)
         }
@@ -78,8 +79,8 @@ fn after(window: &Window, zone: &TimeZone, at: Timestamp) -> Option<Occurrence> 
     match window.span {
         Span::Weekly { to, .. } => {
             let latest = around(window, zone, at)?;
-            let start = zone.to_datetime(latest.start).checked_add(days(7)).ok()?;
-            weekly(start, to, zone, &window.zone)
+            let start = zone.to_datetime(latest.start);
+            weekly(days_after(start.date(), 7)?.to_datetime(start.time()), to, zone, &window.zone)
         }
         Span::Once { from, to } => once(from, to, zone, &window.zone).filter(|o| o.start > at),
     }
@@ -87,15 +88,15 @@ fn after(window: &Window, zone: &TimeZone, at: Timestamp) -> Option<Occurrence> 
 
 /// A weekly window's occurrence that starts at `start` (civil), ending when `to` next comes.
 fn weekly(start: DateTime, to: WeekTime, zone: &TimeZone, name: &str) -> Option<Occurrence> {
-    let mut end = start.date().checked_add(days(start.weekday().until(to.day).into())).ok()?.to_datetime(to.time);
+    let mut end = days_after(start.date(), start.weekday().until(to.day).into())?.to_datetime(to.time);
     if end <= start {
-        end = end.checked_add(days(7)).ok()?;
+        end = days_after(end.date(), 7)?.to_datetime(to.time);
     }
     Some(Occurrence {
         start: zone.to_timestamp(start).ok()?,
         end: zone.to_timestamp(end).ok()?,
         until: format!("{} {name}", clock_on_day(end)),
-        text: format!("{} {} → {} {} {name}", day(start), calendar(start), day(end), calendar(end)),
+        text: format!("{} {} → {} {} {name}", day(start), written(start), day(end), written(end)),
     })
 }
 
@@ -103,13 +104,9 @@ fn once(from: DateTime, to: DateTime, zone: &TimeZone, name: &str) -> Option<Occ
     Some(Occurrence {
         start: zone.to_timestamp(from).ok()?,
         end: zone.to_timestamp(to).ok()?,
-        until: format!("{} {name}", calendar(to)),
-        text: format!("{} → {} {name}", calendar(from), calendar(to)),
+        until: format!("{} {name}", written(to)),
+        text: format!("{} → {} {name}", written(from), written(to)),
     })
-}
-
-fn days(n: i64) -> SignedDuration {
-    SignedDuration::from_hours(24 * n)
 }
 
 fn day(at: DateTime) -> &'static str {
@@ -121,10 +118,6 @@ fn clock_on_day(at: DateTime) -> String {
     format!("{} {:02}:{:02}", day(at), at.hour(), at.minute())
 }
 
-/// `2026-12-24 18:00`.
-fn calendar(at: DateTime) -> String {
-    format!("{:04}-{:02}-{:02} {:02}:{:02}", at.year(), at.month(), at.day(), at.hour(), at.minute())
-}
 
 fn before_arrow(text: &str) -> &str {
     text.split(" → ").next().unwrap_or(text)
@@ -150,7 +143,7 @@ mod tests {
     }
 
     fn at(text: &str) -> Timestamp {
-        text.parse().unwrap()
+        crate::time::rfc3339(text).unwrap()
     }
 
     fn standing_at(windows: &[Window], zone: &TimeZone, now: &str) -> Standing {

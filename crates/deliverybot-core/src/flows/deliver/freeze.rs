@@ -74,21 +74,33 @@ impl Deliver {
         self.pass_freeze(index, gate, log);
     }
 
-    /// For the job summary: each deployed-to target's freeze, now or next (`production: next freeze
-    /// Fri 2026-12-11 18:00 → Mon 2026-12-14 06:00 Europe/Berlin`).
+    /// For the job summary: the freeze each deployed-to target is in, or its next one, targets with
+    /// the same windows on one line (`staging, production: next freeze Fri 2026-12-11 18:00 → Mon
+    /// 2026-12-14 06:00 Europe/Berlin`), so a config of many targets stays a few lines.
     pub(super) fn freeze_notes(&self) -> Vec<String> {
-        let mut targets: Vec<usize> = self.plans.iter().map(|p| p.target).collect();
-        targets.sort_unstable();
-        targets.dedup();
-        targets
+        let Some(config) = &self.config else { return Vec::new() };
+        let mut seen = vec![false; config.targets.len()];
+        let mut lines: Vec<(String, Vec<&str>)> = Vec::new();
+        for target in self.plans.iter().map(|plan| plan.target) {
+            if std::mem::replace(&mut seen[target], true) {
+                continue;
+            }
+            let text = match self.standing(target) {
+                Ok(Some(Standing::Frozen(now))) => format!("frozen ({})", now.text),
+                Ok(Some(Standing::Open { next: Some(next) })) => format!("next freeze {}", next.text),
+                _ => continue,
+            };
+            let name = config.targets[target].name.as_str();
+            match lines.iter_mut().find(|(line, _)| *line == text) {
+                Some((_, names)) => names.push(name),
+                None => lines.push((text, vec![name])),
+            }
+        }
+        lines
             .into_iter()
-            .filter_map(|target| {
-                let name = &self.config.as_ref()?.targets[target].name;
-                match self.standing(target).ok()?? {
-                    Standing::Frozen(now) => Some(format!("{name}: frozen ({})", now.text)),
-                    Standing::Open { next: Some(next) } => Some(format!("{name}: next freeze {}", next.text)),
-                    Standing::Open { next: None } => None,
-                }
+            .map(|(text, names)| match names.len() {
+                0..=5 => format!("{}: {text}", names.join(", ")),
+                n => format!("{} and {} more: {text}", names[..5].join(", "), n - 5),
             })
             .collect()
     }

@@ -230,7 +230,7 @@ impl Deliver {
             Ok(config) => {
                 // Schedules also sweep stuck deployments, after they deliver (see `flows::stuck`).
                 if matches!(self.origin, Origin::Schedule) {
-                    match Sweep::of(&config, &self.repo, &self.context) {
+                    match Sweep::of(&config, &self.repo, &self.context, self.settings.dry_run) {
                         Ok(sweep) => self.sweep = sweep,
                         Err(reason) => self.end = Some(Outcome::failed(reason)),
                     }
