@@ -44,6 +44,9 @@ pub struct WeekTime {
     pub time: Time,
 }
 
+/// What `from` and `to` may be.
+const MOMENT: &str = "a weekday and time (`Fri 18:00`), a date (`2026-12-24`) or a date and time (`2026-12-24 18:00`)";
+
 /// The keys of a window.
 pub const WINDOW_KEYS: &[&str] = &["from", "to", "timezone"];
 
@@ -87,7 +90,7 @@ fn window(node: &Node, errors: &mut Vec<Diagnostic>) -> Option<Window> {
                 None
             }
             None => {
-                errors.push(expected(value, name, "a weekday and time (`Fri 18:00`), a date (`2026-12-24`) or a date and time (`2026-12-24 18:00`)"));
+                errors.push(expected(value, name, MOMENT));
                 None
             }
         }
@@ -140,8 +143,7 @@ enum Moment {
 impl Moment {
     fn parse(text: &str) -> Result<Moment, String> {
         let text = text.trim();
-        let shape = "must be a weekday and time (`Fri 18:00`), a date (`2026-12-24`) or a date and time (`2026-12-24 18:00`)";
-        let bad = || format!("{shape}; this is {text:?}");
+        let bad = || format!("must be {MOMENT}; this is {text:?}");
         if let Some((day, time)) = text.split_once(' ').filter(|(day, _)| day.chars().all(|c| c.is_ascii_alphabetic())) {
             let lower = day.to_ascii_lowercase();
             let day = WEEKDAYS.iter().find(|(short, long, _)| lower == short.to_ascii_lowercase() || lower == *long).ok_or_else(bad)?.2;
@@ -195,7 +197,7 @@ pub(super) fn duration(node: &Node) -> Result<SignedDuration, Diagnostic> {
         "d" => 86_400,
         _ => 0,
     };
-    match number.parse::<i64>().ok().and_then(|n| n.checked_mul(seconds)) {
+    match crate::time::digits(number, 1, 9).map(|n| i64::from(n) * seconds) {
         Some(total) if seconds > 0 && total >= 60 && total <= 366 * 86_400 => Ok(SignedDuration::from_secs(total)),
         Some(_) if seconds > 0 => Err(Diagnostic::at(node.pos, format!("`stuck_after` is at least a minute and at most a year; this is {text:?}"))),
         _ => Err(expected(node, "stuck_after", shape)),

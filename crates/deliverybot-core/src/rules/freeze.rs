@@ -132,10 +132,10 @@ mod tests {
     use super::*;
     use crate::config::Config;
 
-    /// Europe/Berlin as the machine's tz database has it; the tests need a zone with DST changes.
-    /// (Read from the system's zoneinfo, the same file the action hands the engine.)
+    /// Europe/Berlin as the machine's tz database has it, read as the engine reads the file the
+    /// action hands it; the tests need a zone with DST changes.
     pub(crate) fn berlin() -> TimeZone {
-        TimeZone::tzif("Europe/Berlin", &std::fs::read("/usr/share/zoneinfo/Europe/Berlin").expect("tzdata installed")).unwrap()
+        crate::time::zone_rules(&std::fs::read("/usr/share/zoneinfo/Europe/Berlin").expect("tzdata installed")).unwrap()
     }
 
     fn windows(yaml: &str) -> Vec<Window> {

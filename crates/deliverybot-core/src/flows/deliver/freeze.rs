@@ -8,7 +8,6 @@ use crate::log::Log;
 use crate::report::Decision;
 use crate::rules::decide::Gate;
 use crate::rules::freeze::{self, Standing};
-use jiff::tz::TimeZone;
 
 impl Deliver {
     /// The next zone a planned target's freeze windows use and the host has not been asked for.
@@ -27,7 +26,7 @@ impl Deliver {
 
     pub(super) fn read_zone(&mut self, name: String, tzif: Option<Vec<u8>>) {
         // Data that is not a zone's is as good as none: the gate then names the zone.
-        let zone = tzif.and_then(|bytes| TimeZone::tzif(&name, &bytes).ok());
+        let zone = tzif.and_then(|bytes| crate::time::zone_rules(&bytes));
         self.zones.insert(name, zone);
     }
 
