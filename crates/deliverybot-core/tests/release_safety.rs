@@ -142,7 +142,7 @@ fn a_schedule_marks_deliverybots_stuck_deployments_error_once() {
     let marked: Vec<_> = github.writes().iter().filter(|r| r.path.ends_with("/statuses")).map(|r| (r.path.clone(), r.body.clone().unwrap())).collect();
     assert_eq!(marked.len(), 2, "{marked:?}");
     assert_eq!(marked[0].0, "/repos/octo/app/deployments/5/statuses", "the review app, with no status since its creation");
-    assert_eq!(marked[0].1["description"], "Stuck: created since 2026-12-02 10:00 UTC, longer than stuck_after (30 minutes); marked by Deliverybot");
+    assert_eq!(marked[0].1["description"], "Stuck: no status since its creation at 2026-12-02 10:00 UTC, longer than stuck_after (30 minutes); marked by Deliverybot");
     assert_eq!(marked[1].0, "/repos/octo/app/deployments/1/statuses");
     assert_eq!(marked[1].1, json!({ "state": "error", "description": "Stuck: in_progress since 2026-12-02 11:00 UTC, longer than stuck_after (30 minutes); marked by Deliverybot", "log_url": "https://github.com/octo/app/actions/runs/42" }));
     // One listing, then a status read for each of Deliverybot's old enough to be stuck (the marked

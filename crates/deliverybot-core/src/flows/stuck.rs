@@ -38,6 +38,17 @@ struct Suspect {
     latest: Option<Option<(String, Option<Timestamp>)>>,
 }
 
+/// Where a sweep is: the request it has out, or next.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Stage {
+    /// The repository's newest deployments.
+    List,
+    /// The latest status of the suspect at the cursor.
+    Read,
+    /// The `error` status of the stuck suspect at the cursor.
+    Mark,
+}
+
 /// The sweep: one listing, then each suspect's latest status, then a write for each stuck one.
 pub(crate) struct Sweep {
     repo: Repo,
@@ -47,11 +58,10 @@ pub(crate) struct Sweep {
     /// Targets by name (the `target` of a deployment's payload) and their fixed environments.
     targets: Vec<String>,
     environments: Vec<String>,
-    listed: bool,
+    stage: Stage,
     suspects: Vec<Suspect>,
     /// Suspects before this index are read (and marked, when stuck).
     cursor: usize,
-    marking: bool,
     /// A dry run says what it would mark, and writes nothing.
     dry_run: bool,
     /// What was marked, for the summary.
@@ -71,10 +81,9 @@ impl Sweep {
             now: context.now()?,
             targets: config.targets.iter().map(|t| t.name.clone()).collect(),
             environments: config.targets.iter().filter_map(fixed).collect(),
-            listed: false,
+            stage: Stage::List,
             suspects: Vec::new(),
             cursor: 0,
-            marking: false,
             dry_run,
             marked: Vec::new(),
             failure: None,
@@ -86,26 +95,26 @@ impl Sweep {
         if self.failure.is_some() {
             return None;
         }
-        if !self.listed {
+        if self.stage == Stage::List {
             let path = format!("{}/deployments", github::repo_path(&self.repo));
             return Some(Request::get(path, "list the newest deployments, for stuck ones").query("per_page", "100"));
         }
         let suspect = self.suspects.get(self.cursor)?;
-        if !self.marking {
+        if self.stage == Stage::Read {
             return Some(github::latest_status(&self.repo, suspect.id));
         }
-        let (state, since) = match &suspect.latest {
-            Some(Some((state, since))) => (state.as_str(), since.unwrap_or(suspect.created_at)),
-            _ => ("created", suspect.created_at),
+        let since = match &suspect.latest {
+            Some(Some((state, since))) => format!("{state} since {}", utc(since.unwrap_or(suspect.created_at))),
+            _ => format!("no status since its creation at {}", utc(suspect.created_at)),
         };
-        let description = format!("Stuck: {state} since {}, longer than stuck_after ({}); marked by Deliverybot", utc(since), words(self.after));
+        let description = format!("Stuck: {since}, longer than stuck_after ({}); marked by Deliverybot", words(self.after));
         let body = json!({ "state": "error", "description": description, "log_url": self.run_url });
         Some(github::create_status(&self.repo, suspect.id, body, format!("mark stuck deployment {} as error", suspect.id)))
     }
 
     pub(crate) fn absorb(&mut self, reply: Reply, log: &mut Log) {
-        if !self.listed {
-            self.listed = true;
+        if self.stage == Stage::List {
+            self.stage = Stage::Read;
             match answer(&reply) {
                 Answer::Success { body, .. } => match github::json(body, "list the deployments") {
                     Ok(list) => self.suspects = self.suspects_in(&list),
@@ -116,8 +125,8 @@ impl Sweep {
             return;
         }
         let index = self.cursor;
-        if self.marking {
-            self.marking = false;
+        if self.stage == Stage::Mark {
+            self.stage = Stage::Read;
             self.cursor += 1;
             let id = self.suspects[index].id;
             match answer(&reply) {
@@ -144,8 +153,9 @@ impl Sweep {
                     log.info(line.clone());
                     self.marked.push(line);
                 }
-                self.marking = stuck && !self.dry_run;
-                if !self.marking {
+                if stuck && !self.dry_run {
+                    self.stage = Stage::Mark;
+                } else {
                     self.cursor += 1;
                 }
             }
