@@ -10,6 +10,7 @@ use crate::flow::Flow;
 use crate::flows::deliver::{ends, Deliver};
 use crate::flows::retire::Retire;
 use crate::flows::status;
+use crate::flows::stuck::Stuck;
 use crate::invocation::{Invocation, Phase, Repo, Settings};
 use crate::log::Log;
 use crate::protocol::{Next, Outcome, Reply, Step};
@@ -23,6 +24,8 @@ enum State {
     New(Box<Invocation>),
     /// A request is out; its reply goes to the flow.
     Waiting(Box<dyn Flow>),
+    /// The host is asked for a time zone's rules; they go to the flow.
+    WaitingZone(Box<dyn Flow>, String),
     Finished,
 }
 
@@ -39,18 +42,28 @@ impl Engine {
                 Ok(flow) => self.continue_with(flow),
                 Err(outcome) => Next::Done(outcome),
             },
+            (State::Waiting(_), Some(Reply::Zone(_))) => misuse("time zone data came for a request"),
             (State::Waiting(mut flow), Some(reply)) => {
                 flow.absorb(reply, &mut self.log);
                 self.continue_with(flow)
             }
+            (State::WaitingZone(mut flow, name), Some(Reply::Zone(tzif))) => {
+                flow.take_zone(name, tzif);
+                self.continue_with(flow)
+            }
+            (State::WaitingZone(..), Some(_)) => misuse("a request's reply came for a time zone"),
             (State::New(_), Some(_)) => misuse("a reply was given before the first step"),
-            (State::Waiting(_), None) => misuse("the reply to the last request is missing"),
+            (State::Waiting(_) | State::WaitingZone(..), None) => misuse("the reply to the last request is missing"),
             (State::Finished, _) => misuse("the run is already finished"),
         };
         Step { log: self.log.take(), next }
     }
 
     fn continue_with(&mut self, mut flow: Box<dyn Flow>) -> Next {
+        if let Some(name) = flow.zone_wanted() {
+            self.state = State::WaitingZone(flow, name.clone());
+            return Next::Zone { name };
+        }
         match flow.next(&mut self.log) {
             Ok(request) => {
                 self.state = State::Waiting(flow);
@@ -78,6 +91,11 @@ fn start(invocation: Invocation, log: &mut Log) -> Result<Box<dyn Flow>, Outcome
         return Ok(Box::new(status::main(&invocation, repo, &event, log)?));
     }
     Ok(match event {
+        // A deployment's status changed: a moment to mark the ones that are stuck (`stuck_after`).
+        Event::Other { name } if name == "deployment_status" => {
+            let branch = default_branch(&invocation.event).unwrap_or_else(|| invocation.context.ref_name.clone());
+            Box::new(Stuck::new(repo, settings, invocation.context, branch))
+        }
         Event::Deployment(_) | Event::Other { .. } => return Err(nothing_to_do(&invocation.event_name, &event, log)),
         // A deployment that has not ended frees no environment and promotes nothing: no request.
         Event::DeploymentStatus(status) if ends(&status.deployment_status.state).is_none() => {
@@ -93,6 +111,12 @@ fn start(invocation: Invocation, log: &mut Log) -> Result<Box<dyn Flow>, Outcome
         }
         event => Box::new(Deliver::new(repo, settings, invocation.context, &invocation.event_name, event, log)?),
     })
+}
+
+/// `repository.default_branch` of a payload that names its repository.
+fn default_branch(payload: &str) -> Option<String> {
+    let value: serde_json::Value = serde_json::from_str(payload).ok()?;
+    crate::github::text(&value, "/repository/default_branch").map(str::to_string)
 }
 
 fn nothing_to_do(event_name: &str, event: &Event, log: &mut Log) -> Outcome {
