@@ -72,10 +72,9 @@ pub struct RunContext {
 /// `now`: an RFC 3339 time, or nothing.
 fn rfc3339<'de, D: serde::Deserializer<'de>>(reader: D) -> Result<Option<Timestamp>, D::Error> {
     let Some(text) = Option::<String>::deserialize(reader)?.filter(|t| !t.trim().is_empty()) else { return Ok(None) };
-    text.trim()
-        .parse::<Timestamp>()
+    crate::time::rfc3339(text.trim())
         .map(Some)
-        .map_err(|_| serde::de::Error::custom(format!("`now` must be a time like 2026-12-06T14:20:00Z (RFC 3339), got {text:?}")))
+        .ok_or_else(|| serde::de::Error::custom(format!("`now` must be a time like 2026-12-06T14:20:00Z (RFC 3339), got {text:?}")))
 }
 
 impl RunContext {
@@ -226,8 +225,8 @@ mod tests {
         );
         assert_eq!(read(r#"{"event_name":"push","context":{"repository":"o/r"}}"#), "missing field `run_id` at line 1 column 51");
         let now = |value: &str| Invocation::from_json(&format!(r#"{{"event_name":"push","context":{{"repository":"o/r","run_id":"7","server_url":"s","now":{value}}}}}"#)).map(|run| run.context.now);
-        assert_eq!(now(r#""2026-12-06T14:20:00Z""#).unwrap(), Some("2026-12-06T14:20:00Z".parse().unwrap()));
-        assert_eq!(now(r#""2026-12-06T15:20:00+01:00""#).unwrap(), Some("2026-12-06T14:20:00Z".parse().unwrap()));
+        assert_eq!(now(r#""2026-12-06T14:20:00Z""#).unwrap(), crate::time::rfc3339("2026-12-06T14:20:00Z"));
+        assert_eq!(now(r#""2026-12-06T15:20:00+01:00""#).unwrap(), crate::time::rfc3339("2026-12-06T14:20:00Z"));
         assert_eq!(now("null").unwrap(), None);
         assert_eq!(now(r#""14:20""#).unwrap_err(), "`now` must be a time like 2026-12-06T14:20:00Z (RFC 3339), got \"14:20\" at line 1 column 95");
         assert_eq!(read(r#"{"event_name":"push","context":"o/r"}"#), "invalid type: string \"o/r\", expected struct RunContext at line 1 column 36");
