@@ -10,7 +10,6 @@ use crate::flow::Flow;
 use crate::flows::deliver::{ends, Deliver};
 use crate::flows::retire::Retire;
 use crate::flows::status;
-use crate::flows::stuck::Stuck;
 use crate::invocation::{Invocation, Phase, Repo, Settings};
 use crate::log::Log;
 use crate::protocol::{Next, Outcome, Reply, Step};
@@ -91,11 +90,6 @@ fn start(invocation: Invocation, log: &mut Log) -> Result<Box<dyn Flow>, Outcome
         return Ok(Box::new(status::main(&invocation, repo, &event, log)?));
     }
     Ok(match event {
-        // A deployment's status changed: a moment to mark the ones that are stuck (`stuck_after`).
-        Event::Other { name } if name == "deployment_status" => {
-            let branch = default_branch(&invocation.event).unwrap_or_else(|| invocation.context.ref_name.clone());
-            Box::new(Stuck::new(repo, settings, invocation.context, branch))
-        }
         Event::Deployment(_) | Event::Other { .. } => return Err(nothing_to_do(&invocation.event_name, &event, log)),
         // A deployment that has not ended frees no environment and promotes nothing: no request.
         Event::DeploymentStatus(status) if ends(&status.deployment_status.state).is_none() => {
@@ -111,12 +105,6 @@ fn start(invocation: Invocation, log: &mut Log) -> Result<Box<dyn Flow>, Outcome
         }
         event => Box::new(Deliver::new(repo, settings, invocation.context, &invocation.event_name, event, log)?),
     })
-}
-
-/// `repository.default_branch` of a payload that names its repository.
-fn default_branch(payload: &str) -> Option<String> {
-    let value: serde_json::Value = serde_json::from_str(payload).ok()?;
-    crate::github::text(&value, "/repository/default_branch").map(str::to_string)
 }
 
 fn nothing_to_do(event_name: &str, event: &Event, log: &mut Log) -> Outcome {

@@ -46,8 +46,8 @@ pub struct SettingsSpec {
     /// `/deploy <target> --force` still does. Each target may add its own.
     freeze: Option<Vec<WindowSpec>>,
     /// Mark a deployment Deliverybot created `error` once it is still `queued`, `pending` or
-    /// `in_progress` this long after its last status: `30m`, `2h`, `1d`. Swept by schedules and
-    /// `deployment_status` events.
+    /// `in_progress` this long after its last status: `30m`, `2h`, `1d`. Swept by schedules and by
+    /// `deployment_status` events that end a deployment.
     #[schemars(regex(pattern = crate::config::duration::DURATION_PATTERN))]
     stuck_after: Option<String>,
 }

@@ -158,24 +158,32 @@ fn a_schedule_marks_deliverybots_stuck_deployments_error_once() {
 }
 
 #[test]
-fn a_deployment_status_event_sweeps_and_a_dry_run_only_says_what_it_would_mark() {
-    let event = json!({ "deployment": { "id": 9, "environment": "production" }, "deployment_status": { "state": "success" } });
+fn a_deployment_status_that_ends_a_deployment_sweeps_and_a_dry_run_only_says_what_it_would_mark() {
+    let deployment = json!({ "id": 9, "sha": SHA, "ref": "main", "task": "deploy", "environment": "production", "created_at": "2026-12-02T11:55:00Z", "payload": {} });
+    let event = |state: &str| json!({ "action": "created", "deployment": deployment, "deployment_status": { "state": state, "environment": "production" } });
     let mut github = stuck_repo();
-    let outcome = github.run(invocation("deployment_status", event.clone()));
-    assert_eq!(outcome.failure, None);
+    let outcome = github.run(invocation("deployment_status", event("success")));
+    assert_eq!(outcome.failure, None, "{:?}", github.log);
     assert_eq!(github.writes().len(), 2);
-    assert!(outcome.summary.contains("Stuck deployments (`stuck_after`):"));
+    assert!(outcome.summary.contains("- Deployment 1 to production was stuck for more than 30 minutes: marked `error`."), "{}", outcome.summary);
+    // Nothing waits on production (no `after`, no `serialize`): the config, then the sweep.
+    assert_eq!(github.paths()[..2], ["Get /repos/octo/app/contents/.github/deploy.yml", "Get /repos/octo/app/deployments"]);
 
     let mut github = stuck_repo();
-    let mut run = invocation("deployment_status", event);
+    let mut run = invocation("deployment_status", event("failure"));
     run.inputs.insert("dry-run".into(), "true".into());
     let outcome = github.run(run);
     assert!(github.writes().is_empty());
     assert!(outcome.summary.contains("Deployment 1 to production is stuck for more than 30 minutes: a run that is not a dry run marks it `error`."), "{}", outcome.summary);
 
+    // A status that does not end its deployment reads nothing, as with no `stuck_after`.
+    let mut github = stuck_repo();
+    github.run(invocation("deployment_status", event("in_progress")));
+    assert!(github.requests.is_empty(), "{:?}", github.paths());
+
     // Without `stuck_after`, nothing but the config is read.
     let mut github = GitHub::with_config("production:\n");
-    let outcome = github.run(invocation("deployment_status", json!({ "deployment": { "id": 9 } })));
+    let outcome = github.run(invocation("deployment_status", event("success")));
     assert_eq!((github.requests.len(), output(&outcome, "deployments").as_str()), (1, "[]"));
     assert!(github.requests.iter().all(|r| r.method == Method::Get));
 }

@@ -2,22 +2,19 @@
 //! config's targets that is still `queued`, `pending` or `in_progress` that long after its last
 //! status (or, with none, its creation) is marked `error`, with the reason.
 //!
-//! Schedules sweep after they deliver, and `deployment_status` events sweep on their own (`Stuck`):
-//! not pushes, which would pay the requests on every commit. A sweep is bounded: one page of the
-//! repository's newest deployments (100), the latest status of at most [`MAX_READ`] of them (the
-//! newest of Deliverybot's, to the config's targets, old enough to be stuck and at most
-//! [`LOOKBACK`] older than that), and one write for each that is stuck. A deployment marked
-//! `error` is finished, so no later sweep marks it again; another tool's deployment (no
-//! `deliverybot` marker in its payload) is never touched.
+//! The deliver flow sweeps after it delivers, on schedules and on the `deployment_status` events
+//! that end a deployment: not on pushes, which would pay the requests on every commit. A sweep is
+//! bounded: one page of the repository's newest deployments (100), the latest status of at most
+//! [`MAX_READ`] of them (the newest of Deliverybot's, to the config's targets, old enough to be
+//! stuck and at most [`LOOKBACK`] older than that), and one write for each that is stuck. A
+//! deployment marked `error` is finished, so no later sweep marks it again; another tool's
+//! deployment (no `deliverybot` marker in its payload) is never touched.
 
 use crate::config::Config;
-use crate::flow::Flow;
-use crate::flows::config_file::ConfigFile;
 use crate::github::{self, answer, Answer};
-use crate::invocation::{Repo, RunContext, Settings};
+use crate::invocation::{Repo, RunContext};
 use crate::log::Log;
-use crate::protocol::{Outcome, Reply, Request};
-use crate::report::escape;
+use crate::protocol::{Reply, Request};
 use crate::template::{Lookup, Var};
 use jiff::Timestamp;
 use serde_json::{json, Value};
@@ -250,60 +247,6 @@ impl Lookup for NoVars {
     }
     fn event_name(&self) -> &str {
         ""
-    }
-}
-
-/// A `deployment_status` event's run: read the config, then sweep.
-pub(crate) struct Stuck {
-    repo: Repo,
-    settings: Settings,
-    context: RunContext,
-    default_branch: String,
-    sweep: Option<Sweep>,
-    end: Option<Outcome>,
-}
-
-impl Stuck {
-    pub(crate) fn new(repo: Repo, settings: Settings, context: RunContext, default_branch: String) -> Stuck {
-        Stuck { repo, settings, context, default_branch, sweep: None, end: None }
-    }
-
-    fn outcome(sweep: &Sweep) -> Outcome {
-        let notes = sweep.notes();
-        let text = if notes.is_empty() { "No stuck deployments.".to_string() } else { notes.iter().map(|n| format!("- {}\n", escape(n))).collect() };
-        let mut outcome = Outcome::nothing_to_do(format!("Stuck deployments (`stuck_after`):\n\n{}", text.trim_end()));
-        outcome.failure = sweep.failure().map(str::to_string);
-        outcome
-    }
-}
-
-impl Flow for Stuck {
-    fn absorb(&mut self, reply: Reply, log: &mut Log) {
-        match &mut self.sweep {
-            Some(sweep) => sweep.absorb(reply, log),
-            None => {
-                let (path, branch) = (&self.settings.config_path, &self.default_branch);
-                let found = ConfigFile::from_reply(&reply, path, branch).into_config(path, branch, log).and_then(|config| Sweep::of(&config, &self.repo, &self.context, self.settings.dry_run).map_err(Outcome::failed));
-                match found {
-                    Ok(Some(sweep)) => self.sweep = Some(sweep),
-                    Ok(None) => {
-                        log.info("`settings.stuck_after` is not set: no deployment is marked stuck.");
-                        self.end = Some(Outcome::nothing_to_do("Nothing to do on `deployment_status` events: `settings.stuck_after` is not set."));
-                    }
-                    Err(end) => self.end = Some(end),
-                }
-            }
-        }
-    }
-
-    fn next(&mut self, _log: &mut Log) -> Result<Request, Outcome> {
-        if let Some(end) = &self.end {
-            return Err(end.clone());
-        }
-        match &self.sweep {
-            None => Ok(github::get_file(&self.repo, &self.settings.config_path, Some(&self.default_branch))),
-            Some(sweep) => sweep.request().ok_or_else(|| Stuck::outcome(sweep)),
-        }
     }
 }
 

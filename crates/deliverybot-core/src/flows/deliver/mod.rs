@@ -111,7 +111,8 @@ pub(crate) struct Deliver {
     /// Plans before this index have the time zones of their freeze windows.
     zones_cursor: usize,
     awaiting: Option<Awaiting>,
-    /// A schedule's sweep of stuck deployments (`settings.stuck_after`), once every plan is decided.
+    /// The sweep of stuck deployments (`settings.stuck_after`) of a schedule or a `deployment_status`,
+    /// once every plan is decided.
     sweep: Option<Sweep>,
     /// Set when the run ends early (no config, a bad config, ...).
     end: Option<Outcome>,
@@ -278,8 +279,9 @@ impl Deliver {
         let branch = self.default_branch.as_deref().unwrap_or("the default branch");
         match ConfigFile::from_reply(&reply, path, branch).into_config(path, branch, log) {
             Ok(config) => {
-                // Schedules also sweep stuck deployments, after they deliver (see `flows::stuck`).
-                if matches!(self.origin, Origin::Schedule) {
+                // Schedules and the `deployment_status` events that end a deployment also sweep
+                // stuck deployments, after they deliver (see `flows::stuck`).
+                if matches!(self.origin, Origin::Schedule | Origin::DeploymentStatus(_)) {
                     match Sweep::of(&config, &self.repo, &self.context, self.settings.dry_run) {
                         Ok(sweep) => self.sweep = sweep,
                         Err(reason) => self.end = Some(Outcome::failed(reason)),
