@@ -7,7 +7,7 @@ import {
   transport,
   validate,
   workflow
-} from "./shared-MTYGRP4H.mjs";
+} from "./shared-XP7VZHV7.mjs";
 
 // action/cli.mjs
 import { parseArgs as parseArgs2 } from "node:util";
@@ -45,7 +45,8 @@ function factsResponder({ repository, config, facts = {} }) {
     }],
     [/^\/deployments\/(\d+)\/statuses$/, ([id]) => {
       const found = deployments.find((d) => String(d.id) === id);
-      return found ? ok(found.state ? [{ id: Number(id) * 10, state: found.state }] : []) : notFound(`no deployment ${id}`);
+      const status = found && { id: Number(id) * 10, state: found.state, created_at: found.status_at ?? found.created_at ?? "2020-01-01T00:00:00Z" };
+      return found ? ok(found.state ? [status] : []) : notFound(`no deployment ${id}`);
     }],
     [/^\/commits\/([^/]+)\/status$/, ([sha], query) => page(Object.entries(facts.statuses ?? {}).map(([context, state]) => ({ context, state })), query, (items) => ({ sha, total_count: items.length, statuses: items }))],
     [/^\/commits\/([^/]+)\/check-runs$/, ([sha], query) => {
@@ -75,7 +76,16 @@ function factsResponder({ repository, config, facts = {} }) {
     // The pull requests of the facts (a pull request event's own by default): by head commit, or the open ones.
     [/^\/commits\/([^/]+)\/pulls$/, ([sha], query) => page(Object.values(facts.pulls ?? {}).filter((pr) => pr?.head?.sha === sha), query)],
     [/^\/pulls$/, (_, query) => page(Object.values(facts.pulls ?? {}).filter((pr) => (pr?.state ?? "open") === "open"), query)],
-    [/^\/pulls\/(\d+)$/, ([number]) => facts.pulls?.[number] ? ok(facts.pulls[number]) : notFound(`no pull request #${number} in the facts`)]
+    [/^\/pulls\/(\d+)$/, ([number]) => facts.pulls?.[number] ? ok(facts.pulls[number]) : notFound(`no pull request #${number} in the facts`)],
+    // Someone's role: the facts', else write (the role a dispatch or a `/deploy` needs by default).
+    [/^\/collaborators\/([^/]+)\/permission$/, ([login]) => {
+      const role = facts.permissions?.[login] ?? "write";
+      if (role === "none") return notFound(`${login} is no collaborator`);
+      return ok({ permission: { maintain: "write", triage: "read" }[role] ?? role, role_name: role, user: { login } });
+    }],
+    // What changed since a target's last deployment (`paths:`): the facts' files, whatever the
+    // commits compared; without them, nothing to compare with (the engine then deploys, saying so).
+    [/^\/compare\/([^/]+)\.\.\.([^/]+)$/, () => Array.isArray(facts.changed) ? ok({ status: "ahead", ahead_by: 1, behind_by: 0, total_commits: 1, commits: [], files: facts.changed.map((filename) => ({ filename, status: "modified" })) }) : notFound("no changed files in the facts: give --changed")]
   ];
   function page(items, query, wrap = (x) => x) {
     const size = Number(query.per_page ?? 30);
@@ -102,7 +112,8 @@ function deploymentJson(d, sha) {
     ref: d.ref ?? "",
     task: d.task ?? "deploy",
     environment: d.environment,
-    payload: d.payload ?? {},
+    // Deliverybot's own say the ref they came from in their payload.
+    payload: d.payload ?? (d.ref?.startsWith("refs/") ? { deliverybot: { ref: d.ref } } : {}),
     transient_environment: d.transient_environment ?? false,
     production_environment: d.production_environment ?? false,
     created_at: d.created_at ?? "2020-01-01T00:00:00Z",
@@ -175,6 +186,9 @@ function unbracketed(host) {
   return host.startsWith("[") ? host.slice(1, -1) : host;
 }
 
+// action/version.mjs
+var VERSION = true ? "1.0.0" : "dev";
+
 // action/github.mjs
 var TRANSIENT = /* @__PURE__ */ new Set([500, 502, 503, 504]);
 var MAX_ATTEMPTS = 4;
@@ -201,7 +215,7 @@ function createClient({ apiUrl, token, userAgent, timeoutMs = 3e4, runTimeoutMs 
     const headers = {
       accept: request.accept ?? "application/vnd.github+json",
       authorization: `Bearer ${token}`,
-      "user-agent": userAgent,
+      "user-agent": `${userAgent}/${VERSION}`,
       "x-github-api-version": "2022-11-28"
     };
     if (body !== void 0) {
@@ -312,7 +326,7 @@ function delay(ms) {
 }
 
 // action/plan.mjs
-var HELP = `Usage: deliverybot plan --event NAME (--payload FILE | --ref REF --sha SHA [--pr N]) [options]
+var HELP = `Usage: deliverybot plan --event NAME (--payload FILE | --ref REF --sha SHA [--pr N] | --input NAME=VALUE --sha SHA) [options]
 
 Shows what Deliverybot would do for an event, and writes nothing: the engine runs as a dry run and
 its read requests are answered from local facts or, with --repo and a token, by the GitHub API.
@@ -322,6 +336,10 @@ Event:
   --payload FILE        A webhook payload (JSON), for example a workflow run's $GITHUB_EVENT_PATH.
   --ref REF --sha SHA   Instead of --payload: a push of SHA to REF (refs/heads/main, refs/tags/v1).
   --pr N                With --event pull_request: pull request N, its head SHA on branch REF.
+  --input NAME=VALUE    With --event workflow_dispatch or repository_dispatch: an input (target,
+                        ref, force, task, params; client_payload for repository_dispatch), over the
+                        payload's if there is one. Without --payload, --sha is the commit refs
+                        point at. Repeatable.
   --repo OWNER/NAME     The repository (default: the payload's; owner/repo for --ref/--sha).
   --default-branch NAME The default branch, for --ref/--sha (default: main).
 
@@ -332,12 +350,24 @@ Config:
 
 Facts (offline; default: nothing deployed, no checks reported, nothing locked, every ref at the
 event's commit):
-  --facts FILE          A facts file: refs, statuses, check_runs, deployments, locks, pulls, commits.
+  --facts FILE          A facts file: refs, statuses, check_runs, deployments, locks, pulls, commits,
+                        permissions, changed.
   --status CTX=STATE    Commit status CTX is STATE (success, pending, failure, error). Repeatable.
   --check NAME=RESULT   Check run NAME ended with RESULT (success, failure, ...) or is queued or
                         in_progress. Repeatable.
-  --deployed ENV[@SHA]  ENV already has a deployment of SHA (default: of any commit). Repeatable.
+  --deployed ENV[@SHA][=STATE]
+                        ENV already has a deployment of SHA (default: of any commit), its latest
+                        status STATE (success, in_progress, ...). Repeatable, newest first.
+  --deployed-by TARGET@SHA
+                        TARGET last deployed SHA (to whatever environment it renders), for
+                        \`paths:\`. Repeatable.
+  --changed PATH,...    The files changed since a target's last deployment, for \`paths:\`.
+                        Repeatable.
   --locked ENV[=WHY]    ENV is locked. Repeatable.
+  --permission LOGIN=ROLE  LOGIN's role on the repository (read, triage, write, maintain, admin,
+                        none; default write). Repeatable.
+  --now TIME            The time of the run (RFC 3339, like 2026-12-06T14:20:00Z), which \`soak\`
+                        and \`serialize\` judge ages by. Default: now.
 
 Online: with --repo and GITHUB_TOKEN, the facts are read from the GitHub API (GET requests only) at
 GITHUB_API_URL (default https://api.github.com). --offline ignores the token.
@@ -356,6 +386,7 @@ var OPTIONS = {
   ref: { type: "string" },
   sha: { type: "string" },
   pr: { type: "string" },
+  input: { type: "string", multiple: true, default: [] },
   repo: { type: "string" },
   "default-branch": { type: "string", default: "main" },
   config: { type: "string", default: ".github/deploy.yml" },
@@ -364,7 +395,11 @@ var OPTIONS = {
   status: { type: "string", multiple: true, default: [] },
   check: { type: "string", multiple: true, default: [] },
   deployed: { type: "string", multiple: true, default: [] },
+  "deployed-by": { type: "string", multiple: true, default: [] },
+  changed: { type: "string", multiple: true, default: [] },
   locked: { type: "string", multiple: true, default: [] },
+  permission: { type: "string", multiple: true, default: [] },
+  now: { type: "string" },
   offline: { type: "boolean", default: false },
   json: { type: "boolean", default: false },
   verbose: { type: "boolean", short: "v", default: false },
@@ -406,7 +441,7 @@ Run \`deliverybot plan --help\` for the flags.`);
   const token = options.offline ? "" : (env.GITHUB_TOKEN ?? "").trim();
   const online = Boolean(options.repo && token);
   if (options["remote-config"] && !online) throw new UsageError("--remote-config reads from GitHub: it needs --repo and GITHUB_TOKEN");
-  const factFlags = ["facts", "status", "check", "deployed", "locked"].filter((name) => [options[name]].flat().filter(Boolean).length > 0);
+  const factFlags = ["facts", "status", "check", "deployed", "deployed-by", "changed", "locked", "permission"].filter((name) => [options[name]].flat().filter(Boolean).length > 0);
   if (online && factFlags.length > 0) throw new UsageError(`--${factFlags[0]} gives facts offline; online they come from GitHub (add --offline to use them)`);
   const config = { path: options.config };
   if (!options["remote-config"]) {
@@ -435,7 +470,7 @@ Run \`deliverybot plan --help\` for the flags.`);
     eventName: options.event,
     payload,
     inputs: { "dry-run": "true", config: config.path },
-    context: { repository, run_id: "0", server_url: env.GITHUB_SERVER_URL || "https://github.com" },
+    context: { repository, run_id: "0", server_url: env.GITHUB_SERVER_URL || "https://github.com", now: runTime(options.now) },
     executor: async (...call) => {
       const reply = await executor(...call);
       if (verbose) stderr.write(`${paint(stderr, "dim", `${call[0]} ${call[1]} \u2192 ${reply.status ?? reply.error}`)}
@@ -460,25 +495,41 @@ Run \`deliverybot plan --help\` for the flags.`);
   }
   return 0;
 }
+function runTime(text) {
+  if (text === void 0) return (/* @__PURE__ */ new Date()).toISOString();
+  const time = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/i.test(text.trim()) ? new Date(text.trim()) : null;
+  if (!time || Number.isNaN(time.getTime())) throw new UsageError(`--now must be a time like 2026-12-06T14:20:00Z (RFC 3339, with its offset), got ${JSON.stringify(text)}`);
+  return time.toISOString();
+}
+var DISPATCHES = { workflow_dispatch: "inputs", repository_dispatch: "client_payload" };
 function eventPayload(options) {
   if (!options.event) throw new UsageError("--event is required (push, pull_request, ...)");
+  const inputs = dispatchInputs(options);
   const described = options.ref !== void 0 || options.sha !== void 0 || options.pr !== void 0;
   if (options.payload !== void 0) {
     if (described) throw new UsageError("give --payload, or describe the event with --ref/--sha, not both");
     const text = readText(options.payload, "payload");
+    let payload;
     try {
-      const payload = JSON.parse(text);
+      payload = JSON.parse(text);
       if (payload === null || typeof payload !== "object" || Array.isArray(payload)) throw new Error("a payload is a JSON object");
-      return payload;
     } catch (err) {
       throw new UsageError(`${options.payload} is not a webhook payload: ${err.message}`);
     }
+    if (inputs) payload[DISPATCHES[options.event]] = { ...payload[DISPATCHES[options.event]], ...inputs };
+    return payload;
   }
-  if (!options.ref || !options.sha) throw new UsageError("give --payload FILE, or --ref and --sha to describe the event");
-  if (!/^[0-9a-f]{40}$/.test(options.sha)) throw new UsageError(`--sha must be a full 40-character commit sha, got ${JSON.stringify(options.sha)}`);
   const [owner, name] = (options.repo ?? "owner/repo").split("/");
   const repository = { id: 1, name, full_name: `${owner}/${name}`, owner: { login: owner }, default_branch: options["default-branch"] };
   const sender = { login: owner };
+  if (inputs) {
+    if (options.ref !== void 0 || options.pr !== void 0) throw new UsageError("a dispatch names its ref as an input: --input ref=REF");
+    if (!/^[0-9a-f]{40}$/.test(options.sha ?? "")) throw new UsageError("a dispatch described by --input needs --sha, the full 40-character commit its ref points at");
+    const payload = { [DISPATCHES[options.event]]: inputs, repository, sender };
+    return options.event === "workflow_dispatch" ? { ...payload, ref: `refs/heads/${repository.default_branch}` } : { action: "deploy", ...payload };
+  }
+  if (!options.ref || !options.sha) throw new UsageError("give --payload FILE, or --ref and --sha to describe the event");
+  if (!/^[0-9a-f]{40}$/.test(options.sha)) throw new UsageError(`--sha must be a full 40-character commit sha, got ${JSON.stringify(options.sha)}`);
   switch (options.event) {
     case "push":
       if (!options.ref.startsWith("refs/")) throw new UsageError(`--ref must be a full ref, like refs/heads/main, got ${JSON.stringify(options.ref)}`);
@@ -503,6 +554,17 @@ function eventPayload(options) {
       throw new UsageError(`--ref/--sha describe push and pull_request events; for \`${options.event}\` give --payload FILE`);
   }
 }
+function dispatchInputs(options) {
+  if (options.input.length === 0) return null;
+  if (!DISPATCHES[options.event]) throw new UsageError(`--input gives a dispatch's inputs (workflow_dispatch, repository_dispatch), not \`${options.event}\`'s`);
+  const inputs = {};
+  for (const text of options.input) {
+    const at = text.indexOf("=");
+    if (at < 1) throw new UsageError(`--input takes NAME=VALUE, like target=production; got ${JSON.stringify(text)}`);
+    inputs[text.slice(0, at)] = text.slice(at + 1);
+  }
+  return inputs;
+}
 function eventCommit(payload) {
   return [payload.after, payload.pull_request?.head?.sha, payload.sha, payload.check_run?.head_sha, payload.check_suite?.head_sha, payload.workflow_run?.head_sha].find((sha) => typeof sha === "string" && /^[0-9a-f]{40}$/.test(sha) && !/^0+$/.test(sha));
 }
@@ -514,13 +576,15 @@ function gatherFacts(options, payload) {
   });
   const merged = {
     ...facts,
-    sha: facts.sha ?? eventCommit(payload),
+    sha: facts.sha ?? eventCommit(payload) ?? options.sha,
     // A pull request event's pull request is as the event has it, unless the facts say otherwise.
     pulls: payload.pull_request?.number ? { [payload.pull_request.number]: payload.pull_request, ...facts.pulls } : facts.pulls,
     statuses: { ...facts.statuses },
     check_runs: { ...facts.check_runs },
-    deployments: [...facts.deployments ?? []],
-    locks: { ...facts.locks }
+    // Deployments say the ref they came from; by default, the default branch.
+    deployments: (facts.deployments ?? []).map((d) => ({ ref: `refs/heads/${payload.repository?.default_branch ?? options["default-branch"]}`, ...d })),
+    locks: { ...facts.locks },
+    permissions: { ...facts.permissions }
   };
   for (const [context, state] of pairs("status", "=")) {
     if (!context || !state) throw new UsageError(`--status takes CONTEXT=STATE, like ci=success; got ${JSON.stringify(`${context}${state === void 0 ? "" : `=${state}`}`)}`);
@@ -530,16 +594,30 @@ function gatherFacts(options, payload) {
     if (!name || !result) throw new UsageError(`--check takes NAME=RESULT, like build=success; got ${JSON.stringify(name)}`);
     merged.check_runs[name] = result;
   }
-  for (const [environment, sha] of pairs("deployed", "@")) {
-    if (!environment) throw new UsageError("--deployed takes ENVIRONMENT or ENVIRONMENT@SHA");
-    merged.deployments.push(sha ? { environment, sha } : { environment });
+  const ref = `refs/heads/${payload.repository?.default_branch ?? options["default-branch"]}`;
+  for (const text of options.deployed) {
+    const [where, state] = text.split("=", 2);
+    const [environment, sha] = where.split("@", 2);
+    if (!environment || state === "") throw new UsageError("--deployed takes ENVIRONMENT, ENVIRONMENT@SHA or ENVIRONMENT@SHA=STATE");
+    merged.deployments.push({ environment, ref, ...sha ? { sha } : {}, ...state ? { state } : {} });
   }
+  for (const [target, sha] of pairs("deployed-by", "@")) {
+    if (!target || !sha) throw new UsageError("--deployed-by takes TARGET@SHA");
+    merged.deployments.push({ sha, payload: { target } });
+  }
+  const changed = options.changed.flatMap((list) => list.split(",")).map((path) => path.trim()).filter(Boolean);
+  if (changed.length > 0 || facts.changed !== void 0) merged.changed = [...facts.changed ?? [], ...changed];
   for (const [environment, reason] of pairs("locked", "=")) {
     if (!environment) throw new UsageError("--locked takes ENVIRONMENT or ENVIRONMENT=REASON");
     merged.locks[environment] = { by: "you", reason: reason ?? "" };
   }
+  for (const [login, role] of pairs("permission", "=")) {
+    if (!login || !ROLES.includes(role)) throw new UsageError(`--permission takes LOGIN=ROLE, the role one of ${ROLES.join(", ")}; got ${JSON.stringify(login)}`);
+    merged.permissions[login] = role;
+  }
   return merged;
 }
+var ROLES = ["read", "triage", "write", "maintain", "admin", "none"];
 function readFacts(path) {
   let facts;
   try {
@@ -554,11 +632,13 @@ function readFacts(path) {
 }
 function factsProblem(facts) {
   if (facts === null || typeof facts !== "object" || Array.isArray(facts)) return "a facts file is a JSON object";
-  const notMap = ["refs", "statuses", "check_runs", "locks", "pulls", "commits"].find((k) => facts[k] !== void 0 && (facts[k] === null || typeof facts[k] !== "object" || Array.isArray(facts[k])));
+  const notMap = ["refs", "statuses", "check_runs", "locks", "pulls", "commits", "permissions"].find((k) => facts[k] !== void 0 && (facts[k] === null || typeof facts[k] !== "object" || Array.isArray(facts[k])));
   if (notMap) return `\`${notMap}\` must be an object`;
-  if (facts.deployments !== void 0 && !(Array.isArray(facts.deployments) && facts.deployments.every((d) => typeof d?.environment === "string"))) {
-    return "`deployments` must be a list of objects with an `environment`";
+  const placed = (d) => typeof d?.environment === "string" || typeof d?.payload?.target === "string";
+  if (facts.deployments !== void 0 && !(Array.isArray(facts.deployments) && facts.deployments.every(placed))) {
+    return "`deployments` must be a list of objects with an `environment` (or a `payload.target`)";
   }
+  if (facts.changed !== void 0 && !(Array.isArray(facts.changed) && facts.changed.every((path) => typeof path === "string"))) return "`changed` must be a list of file paths";
   if (facts.sha !== void 0 && !/^[0-9a-f]{40}$/.test(facts.sha)) return "`sha` must be a full commit sha";
   return null;
 }
@@ -590,7 +670,7 @@ function report({ level, message, annotation }, verbose, stderr) {
   stderr.write(`${where}${label}${message}
 `);
 }
-var DECISION_COLOURS = { created: "green", "would create": "green", waiting: "yellow", locked: "yellow", blocked: "red", failed: "red", "not created": "red" };
+var DECISION_COLOURS = { created: "green", "would create": "green", waiting: "yellow", soaking: "yellow", locked: "yellow", blocked: "red", failed: "red", "not created": "red" };
 function render(markdown, decisions, stream) {
   const out = [];
   let tableDone = false;
@@ -642,6 +722,7 @@ Commands:
                     --sha), without writing anything. \`deliverybot plan --help\` for its flags.
   schema            Print the JSON Schema of deploy.yml.
   help              Show this help.
+  --version         Print the version.
 
 Exit status: 0 success, 1 invalid config (or a plan whose run would fail), 2 usage error or
 unreadable file. Errors go to stderr.
@@ -657,6 +738,10 @@ async function main(args) {
       return schemaCommand(rest);
     case "workflow":
       return workflowCommand(rest);
+    case "--version":
+      process.stdout.write(`${VERSION}
+`);
+      return 0;
     case "help":
     case "--help":
     case "-h":

@@ -611,7 +611,8 @@ function start({ eventName, payload, inputs = {}, context = {}, phase = "main", 
       server_url: (context.server_url ?? "https://github.com").replace(/\/+$/, ""),
       actor: context.actor ?? parsed?.sender?.login ?? "",
       job: context.job ?? "",
-      ref_name: context.ref_name ?? ""
+      ref_name: context.ref_name ?? "",
+      now: context.now ?? (/* @__PURE__ */ new Date()).toISOString()
     }
   });
 }

@@ -61,7 +61,7 @@ export interface Decision {
   environment: string;
   ref: string;
   sha: string;
-  decision: 'created' | 'would create' | 'already deployed' | 'superseded' | 'waiting' | 'blocked' | 'locked' | 'skipped' | 'not created' | 'failed';
+  decision: 'created' | 'would create' | 'already deployed' | 'superseded' | 'waiting' | 'soaking' | 'blocked' | 'locked' | 'skipped' | 'not created' | 'failed';
   reason: string;
   deployment_id?: number;
   /** The create request made (or, in a dry run, the one that would have been). */
@@ -109,6 +109,8 @@ export interface Context {
   job?: string;
   /** The branch the run is on (`GITHUB_REF_NAME`); a schedule's default branch. Default: empty. */
   ref_name?: string;
+  /** The time of the run (RFC 3339), which `soak` and `serialize` judge ages by. Default: the clock. */
+  now?: string;
 }
 
 export interface StartOptions {

@@ -3,7 +3,7 @@ import {
   schema,
   start,
   validate
-} from "./shared-MTYGRP4H.mjs";
+} from "./shared-XP7VZHV7.mjs";
 export {
   run as deliver,
   run,

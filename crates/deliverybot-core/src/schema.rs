@@ -196,7 +196,7 @@ pub enum ParamType {
 #[allow(dead_code)]
 pub enum ParamValue {
     Text(String),
-    Number(f64),
+    Number(serde_json::Number),
     Boolean(bool),
 }
 
