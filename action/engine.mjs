@@ -53,11 +53,17 @@ class Engine {
 
   /**
    * `reply`: `{ status, headers, body }` when GitHub answered (`body` as text or as the bytes that
-   * came), `{ error }` when no answer came.
+   * came), `{ error }` when no answer came; to a `zone` step, `{ zone }`: the zone's TZif bytes, or
+   * undefined when the host has no such zone.
    */
   step(reply) {
     if (reply === undefined || reply === null) return this.#engine.step();
     if (typeof reply !== 'object') throw new TypeError(`invalid reply: ${typeof reply} is not a reply`);
+    if ('zone' in reply) {
+      const { zone } = reply;
+      if (zone !== undefined && zone !== null && !(zone instanceof Uint8Array)) throw new TypeError(`invalid reply: \`zone\` is the zone's TZif bytes, not ${describe(zone)}`);
+      return this.#engine.zone(zone ?? undefined);
+    }
     const { status, headers, body, error } = reply;
     if (status === undefined || status === null) {
       if (typeof error === 'string') return this.#engine.lost(error);

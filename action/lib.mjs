@@ -8,6 +8,7 @@
 
 import { readFileSync } from './builtins.mjs';
 import { createEngine, runStep, validate } from './engine.mjs';
+import { readZone } from './zones.mjs';
 
 export { validate };
 
@@ -43,6 +44,7 @@ export function start({ eventName, payload, inputs = {}, context = {}, phase = '
       actor: context.actor ?? parsed?.sender?.login ?? '',
       job: context.job ?? '',
       ref_name: context.ref_name ?? '',
+      // "Now" for soak, serialize, freeze windows and stuck deployments: the caller's choice, else the clock.
       now: context.now ?? new Date().toISOString(),
     },
   });
@@ -52,9 +54,10 @@ export function start({ eventName, payload, inputs = {}, context = {}, phase = '
  * Runs the engine to its outcome, performing each request with `executor`: an Octokit instance
  * (or its `request` function), or `async (method, path, body, request) => ({ status, headers, body })`
  * where `path` carries the query string and `request` is the engine's request. Return `{ error }`
- * when no answer came; a thrown error stops the run and rejects.
+ * when no answer came; a thrown error stops the run and rejects. `zones(name)` gives a freeze
+ * window's time zone as TZif bytes (default: the machine's /usr/share/zoneinfo or $TZDIR).
  */
-export async function run({ executor, onLog, ...options }) {
+export async function run({ executor, onLog, zones = (name) => readZone(name), ...options }) {
   const perform = performer(executor);
   const engine = start(options);
   const log = [];
@@ -79,6 +82,10 @@ export async function run({ executor, onLog, ...options }) {
           log,
           requests,
         };
+      }
+      if (next.type === 'zone') {
+        reply = { zone: zones(next.name) };
+        continue;
       }
       last = `${next.method} ${next.path}`;
       reply = await perform(next);

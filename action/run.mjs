@@ -10,6 +10,7 @@ import { readFileSync } from './builtins.mjs';
 import { createEngine, prepare, runStep } from './engine.mjs';
 import { createClient } from './github.mjs';
 import * as runner from './runner.mjs';
+import { readZone } from './zones.mjs';
 
 const USER_AGENT = 'deliverybot-action';
 
@@ -53,7 +54,7 @@ export async function run(phase, env = process.env) {
         actor: env.GITHUB_ACTOR ?? '',
         job: env.GITHUB_JOB ?? '',
         ref_name: env.GITHUB_REF_NAME ?? '',
-        // The engine reads no clock: `soak` and `serialize` judge ages against this.
+        // The engine reads no clock: `soak`, `serialize`, freeze windows and stuck deployments are judged at this time.
         now: new Date().toISOString(),
       },
     },
@@ -65,6 +66,11 @@ export async function run(phase, env = process.env) {
     const { log, next } = runStep(engine, reply, { eventName: vars.GITHUB_EVENT_NAME, after: last });
     for (const line of log) runner.log(line);
     if (next.type === 'done') return finish(next, env);
+    if (next.type === 'zone') {
+      runner.log({ level: 'debug', message: `time zone ${next.name}: read from the machine's tz database` });
+      reply = { zone: readZone(next.name, env) };
+      continue;
+    }
     runner.log({ level: 'debug', message: `${next.method} ${next.path}: ${next.purpose}` });
     last = `${next.method} ${next.path}`;
     reply = await perform(next);

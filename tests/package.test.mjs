@@ -269,7 +269,13 @@ await deliver({ eventName: 'push', payload: JSON.stringify(payload), executor: n
 
 const engine = start({ eventName: 'push', payload, context: { repository: 'octo/app', job: 'deliver' } });
 let step: Step = engine.step();
-while (step.next.type === 'request') {
+while (step.next.type !== 'done') {
+  if (step.next.type === 'zone') {
+    // A freeze window's time zone: its TZif bytes, or none.
+    const zone: Uint8Array | undefined = step.next.name === 'UTC' ? new Uint8Array(0) : undefined;
+    step = engine.step({ zone });
+    continue;
+  }
   const { method, path, query, accept, idempotent } = step.next;
   const reply: Reply = method === 'GET' && idempotent ? { status: 404, body: path + query.length + (accept ?? '') } : { error: 'lost' };
   step = engine.step(reply);

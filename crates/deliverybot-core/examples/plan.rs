@@ -57,6 +57,7 @@ fn run(config: &str, event: &str) -> usize {
                     Reply::ok(200, "[]")
                 });
             }
+            Next::Zone { name } => panic!("the workloads have no freeze window, yet {name} was asked"),
             Next::Done(outcome) => {
                 assert!(outcome.failure.is_none(), "{:?}", outcome.failure);
                 return requests;

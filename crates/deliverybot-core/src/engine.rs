@@ -23,6 +23,8 @@ enum State {
     New(Box<Invocation>),
     /// A request is out; its reply goes to the flow.
     Waiting(Box<dyn Flow>),
+    /// The host is asked for a time zone's rules; they go to the flow.
+    WaitingZone(Box<dyn Flow>, String),
     Finished,
 }
 
@@ -39,18 +41,28 @@ impl Engine {
                 Ok(flow) => self.continue_with(flow),
                 Err(outcome) => Next::Done(outcome),
             },
+            (State::Waiting(_), Some(Reply::Zone(_))) => misuse("time zone data came for a request"),
             (State::Waiting(mut flow), Some(reply)) => {
                 flow.absorb(reply, &mut self.log);
                 self.continue_with(flow)
             }
+            (State::WaitingZone(mut flow, name), Some(Reply::Zone(tzif))) => {
+                flow.take_zone(name, tzif);
+                self.continue_with(flow)
+            }
+            (State::WaitingZone(..), Some(_)) => misuse("a request's reply came for a time zone"),
             (State::New(_), Some(_)) => misuse("a reply was given before the first step"),
-            (State::Waiting(_), None) => misuse("the reply to the last request is missing"),
+            (State::Waiting(_) | State::WaitingZone(..), None) => misuse("the reply to the last request is missing"),
             (State::Finished, _) => misuse("the run is already finished"),
         };
         Step { log: self.log.take(), next }
     }
 
     fn continue_with(&mut self, mut flow: Box<dyn Flow>) -> Next {
+        if let Some(name) = flow.zone_wanted() {
+            self.state = State::WaitingZone(flow, name.clone());
+            return Next::Zone { name };
+        }
         match flow.next(&mut self.log) {
             Ok(request) => {
                 self.state = State::Waiting(flow);

@@ -63,7 +63,8 @@ pub struct RunContext {
     #[serde(default, deserialize_with = "null_as_default")]
     pub ref_name: String,
     /// The time of the run (RFC 3339, like `2026-12-06T14:20:00Z`): the engine reads no clock, so
-    /// the action passes its own, and tests and `deliverybot plan --now` choose one. `soak` needs it.
+    /// the action passes its own, and tests and `deliverybot plan --now` choose one. `soak`, freeze
+    /// windows and stuck deployments need it.
     #[serde(default, deserialize_with = "rfc3339")]
     pub now: Option<Timestamp>,
 }
@@ -71,13 +72,17 @@ pub struct RunContext {
 /// `now`: an RFC 3339 time, or nothing.
 fn rfc3339<'de, D: serde::Deserializer<'de>>(reader: D) -> Result<Option<Timestamp>, D::Error> {
     let Some(text) = Option::<String>::deserialize(reader)?.filter(|t| !t.trim().is_empty()) else { return Ok(None) };
-    text.trim()
-        .parse::<Timestamp>()
+    crate::time::rfc3339(text.trim())
         .map(Some)
-        .map_err(|_| serde::de::Error::custom(format!("`now` must be a time like 2026-12-06T14:20:00Z (RFC 3339), got {text:?}")))
+        .ok_or_else(|| serde::de::Error::custom(format!("`now` must be a time like 2026-12-06T14:20:00Z (RFC 3339), got {text:?}")))
 }
 
 impl RunContext {
+    /// `now`, for the rules that depend on the time (freeze windows, stuck deployments).
+    pub fn now(&self) -> Result<Timestamp, String> {
+        self.now.ok_or_else(|| "the run's time is not given (`context.now`, RFC 3339, like `2026-12-24T17:00:00Z`)".to_string())
+    }
+
     /// This run's page, for links people open.
     pub fn run_url(&self) -> String {
         format!("{}/{}/actions/runs/{}", self.server_url, self.repository, self.run_id)
@@ -179,7 +184,7 @@ impl Invocation {
                 actor: "octocat".to_string(),
                 job: "deliver".to_string(),
                 ref_name: "main".to_string(),
-                now: None,
+                now: Some(Timestamp::from_second(1_796_212_800).expect("a time")),
             },
         }
     }
@@ -201,6 +206,7 @@ mod tests {
         assert_eq!((run.event_name.as_str(), run.event.as_str(), run.phase), ("push", "", Phase::Main));
         assert!(run.inputs.is_empty() && run.state.is_empty());
         assert_eq!((run.context.run_url(), run.context.actor.as_str()), ("https://github.com/o/r/actions/runs/7".to_string(), ""));
+        assert!(run.context.now().unwrap_err().contains("not given"));
 
         let text = format!(r#"{{"event_name":"status","phase":"post","inputs":{{"dry-run":"true"}},"state":{{"id":"4"}},{CONTEXT},"unknown":[1],"event":null}}"#);
         let run = Invocation::from_json(&text).unwrap();
@@ -219,12 +225,20 @@ mod tests {
         );
         assert_eq!(read(r#"{"event_name":"push","context":{"repository":"o/r"}}"#), "missing field `run_id` at line 1 column 51");
         let now = |value: &str| Invocation::from_json(&format!(r#"{{"event_name":"push","context":{{"repository":"o/r","run_id":"7","server_url":"s","now":{value}}}}}"#)).map(|run| run.context.now);
-        assert_eq!(now(r#""2026-12-06T14:20:00Z""#).unwrap(), Some("2026-12-06T14:20:00Z".parse().unwrap()));
-        assert_eq!(now(r#""2026-12-06T15:20:00+01:00""#).unwrap(), Some("2026-12-06T14:20:00Z".parse().unwrap()));
+        assert_eq!(now(r#""2026-12-06T14:20:00Z""#).unwrap(), crate::time::rfc3339("2026-12-06T14:20:00Z"));
+        assert_eq!(now(r#""2026-12-06T15:20:00+01:00""#).unwrap(), crate::time::rfc3339("2026-12-06T14:20:00Z"));
         assert_eq!(now("null").unwrap(), None);
         assert_eq!(now(r#""14:20""#).unwrap_err(), "`now` must be a time like 2026-12-06T14:20:00Z (RFC 3339), got \"14:20\" at line 1 column 95");
         assert_eq!(read(r#"{"event_name":"push","context":"o/r"}"#), "invalid type: string \"o/r\", expected struct RunContext at line 1 column 36");
         assert_eq!(read("3"), "invalid type: integer `3`, expected struct Invocation at line 1 column 1");
+    }
+
+    #[test]
+    fn now_is_the_run_time_when_given() {
+        let mut context = Invocation::example_push("refs/heads/main").context;
+        assert_eq!(context.now().unwrap(), Timestamp::from_second(1_796_212_800).unwrap());
+        context.now = None;
+        assert!(context.now().unwrap_err().contains("not given"));
     }
 
     #[test]

@@ -14,7 +14,7 @@
 //! // The first thing the engine needs is the config, read from the default branch.
 //! match step.next {
 //!     Next::Request(request) => assert!(request.path.ends_with("/contents/.github/deploy.yml")),
-//!     Next::Done(_) => unreachable!(),
+//!     Next::Zone { .. } | Next::Done(_) => unreachable!(),
 //! }
 //! ```
 
@@ -39,6 +39,7 @@ mod rules;
 #[cfg(feature = "schema")]
 mod schema;
 mod template;
+mod time;
 pub mod workflow;
 mod yaml;
 

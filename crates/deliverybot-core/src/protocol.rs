@@ -18,6 +18,10 @@ pub struct Step {
 #[serde(tag = "type", rename_all = "lowercase")]
 pub enum Next {
     Request(Request),
+    /// The rules of an IANA time zone (`Europe/Berlin`), which a freeze window of the config uses:
+    /// the host answers with its TZif data (`/usr/share/zoneinfo/Europe/Berlin`), or with none when
+    /// it has no such zone. Asked only when a run needs it, so the engine carries no database.
+    Zone { name: String },
     Done(Outcome),
 }
 
@@ -118,6 +122,8 @@ pub enum Reply {
     Lost {
         error: String,
     },
+    /// The answer to [`Next::Zone`]: the zone's TZif bytes, `None` when the host has no such zone.
+    Zone(Option<Vec<u8>>),
 }
 
 impl Reply {
@@ -235,6 +241,7 @@ mod tests {
             Step { log, next: Next::Done(outcome) },
             Step { log: Vec::new(), next: Next::Done(Outcome::default()) },
             Step { log: Vec::new(), next: Next::Request(Request::delete("/b".into(), "delete")) },
+            Step { log: Vec::new(), next: Next::Zone { name: "Europe/Berlin".into() } },
         ]
     }
 

@@ -16,6 +16,8 @@ pub struct Row {
     pub decision: Decision,
     /// The create request (made, or that a dry run would have made).
     pub request: Option<RequestRecord>,
+    /// What a gate let through on purpose: a freeze an admin forced past.
+    pub note: Option<String>,
 }
 
 impl Row {
@@ -59,6 +61,8 @@ pub struct Report {
     pub dry_run: bool,
     /// The promotion pipelines the run looked at, drawn in the summary; empty when none.
     pub chart: Vec<ChartNode>,
+    /// Lines about freeze windows and stuck deployments (`production: next freeze Fri ... → Mon ...`).
+    pub notes: Vec<String>,
 }
 
 /// A target of a promotion pipeline, as the summary's chart draws it.
@@ -115,7 +119,7 @@ impl Report {
                 | Decision::Locked { .. }
                 | Decision::Skipped { .. }
                 | Decision::NotCreated { .. } => skipped.push(row.explained()),
-                Decision::Waiting { .. } | Decision::WaitingFor { .. } | Decision::Soaking { .. } | Decision::InProgress { .. } => waiting.push(row.explained()),
+                Decision::Waiting { .. } | Decision::WaitingFor { .. } | Decision::Soaking { .. } | Decision::InProgress { .. } | Decision::Frozen { .. } => waiting.push(row.explained()),
                 Decision::WouldCreate | Decision::Failed { .. } => {}
             }
         }
@@ -170,6 +174,12 @@ impl Report {
         if !self.chart.is_empty() {
             out.push_str(&chart(&self.chart));
         }
+        if !self.notes.is_empty() {
+            out.push('\n');
+            for note in &self.notes {
+                out.push_str(&format!("- {}\n", escape(note)));
+            }
+        }
         out
     }
 
@@ -198,6 +208,7 @@ fn chart(nodes: &[ChartNode]) -> String {
                 Decision::WouldCreate => "would deploy (dry run)".to_string(),
                 Decision::AlreadyDeployed { .. } => "deployed".to_string(),
                 Decision::Soaking { sha, until, .. } => format!("{} soaking until {until}", short_sha(sha)),
+                Decision::Frozen { .. } => decision.reason(),
                 Decision::WaitingFor { .. } | Decision::InProgress { .. } | Decision::Waiting { .. } => format!("waiting: {}", decision.reason()),
                 other => format!("{}: {}", other.label(), other.reason()),
             };
@@ -274,7 +285,7 @@ mod tests {
 
     #[test]
     fn waits_of_the_pipeline_are_waiting_outputs() {
-        let row = |decision| Row { target: "production".into(), environment: "production".into(), git_ref: "refs/heads/main".into(), sha: "abc".into(), decision, request: None };
+        let row = |decision| Row { target: "production".into(), environment: "production".into(), git_ref: "refs/heads/main".into(), sha: "abc".into(), decision, request: None, note: None };
         let report = Report {
             heading: "x".into(),
             server_url: "https://github.com".into(),
@@ -283,6 +294,7 @@ mod tests {
             unselected: 0,
             dry_run: false,
             chart: Vec::new(),
+            notes: Vec::new(),
         };
         let outcome = report.outcome();
         let waiting: Vec<serde_json::Value> = serde_json::from_str(&outcome.outputs[4].1).unwrap();

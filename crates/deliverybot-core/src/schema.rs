@@ -42,6 +42,30 @@ pub struct SettingsSpec {
     dispatch: Option<String>,
     /// Pull request commands (`/deploy`, `/lock`, `/unlock`, `/promote`, `/help`).
     commands: Option<CommandsSpec>,
+    /// Windows when no target deploys automatically or by a plain `/deploy`; an admin's
+    /// `/deploy <target> --force` still does. Each target may add its own.
+    freeze: Option<Vec<WindowSpec>>,
+    /// Mark a deployment Deliverybot created `error` once it is still `queued`, `pending` or
+    /// `in_progress` this long after its last status: `30m`, `2h`, `1d`. Swept by schedules and by
+    /// `deployment_status` events that end a deployment.
+    #[schemars(regex(pattern = crate::config::duration::DURATION_PATTERN))]
+    stuck_after: Option<String>,
+}
+
+/// A freeze window: weekly (`from: "Fri 18:00"`, `to: "Mon 06:00"`) or dated (`from: 2026-12-24`,
+/// `to: 2026-12-26`, both days included; or `"2026-12-24 18:00"`), in an IANA time zone.
+#[derive(JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+pub struct WindowSpec {
+    /// Where the window starts: `Fri 18:00`, `2026-12-24` or `2026-12-24 18:00`.
+    #[schemars(regex(pattern = r"^([A-Za-z]+ [0-9]{1,2}:[0-9]{2}|[0-9]{4}-[0-9]{2}-[0-9]{2}([ T][0-9]{1,2}:[0-9]{2})?)$"))]
+    from: String,
+    /// Where it ends: the same forms as `from` (a date alone includes that day).
+    #[schemars(regex(pattern = r"^([A-Za-z]+ [0-9]{1,2}:[0-9]{2}|[0-9]{4}-[0-9]{2}-[0-9]{2}([ T][0-9]{1,2}:[0-9]{2})?)$"))]
+    to: String,
+    /// An IANA time zone, like `Europe/Berlin` or `UTC`.
+    timezone: String,
 }
 
 /// The least repository role for each command (default `write`; `force` default `admin`).
@@ -122,7 +146,7 @@ pub struct TargetSpec {
     #[schemars(length(min = 1))]
     after: Option<String>,
     /// With `after`: how long that success must be old first, like `30m`, `2h` or `1d`.
-    #[schemars(regex(pattern = crate::config::pipeline::DURATION_PATTERN))]
+    #[schemars(regex(pattern = crate::config::duration::DURATION_PATTERN))]
     soak: Option<String>,
     /// One deploy at a time: no new deployment while the environment has one in progress (queued,
     /// pending or in progress). Default `false`.
@@ -132,6 +156,8 @@ pub struct TargetSpec {
     /// key, any parameters are taken as text; with it, these only, and their defaults fill in.
     #[schemars(extend("propertyNames" = { "pattern": "^[A-Za-z_][A-Za-z0-9_.-]*$", "maxLength": 64 }, "maxProperties" = 20))]
     params: Option<BTreeMap<String, Option<ParamSpec>>>,
+    /// Windows when this target does not deploy, besides `settings.freeze`.
+    freeze: Option<Vec<WindowSpec>>,
 }
 
 /// A parameter of a deploy by hand. Alone (`region:`), any text.
@@ -241,6 +267,7 @@ fn config_example() -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::freeze::WINDOW_KEYS;
     use crate::config::keys::{COMMANDS_KEYS, LEGACY_KEYS, SETTINGS_KEYS, SETTINGS_KEY, TARGET_KEYS};
     use crate::config::PARAM_KEYS;
     use std::collections::BTreeSet;
@@ -260,6 +287,7 @@ mod tests {
         assert_eq!(keys(&schema, "/definitions/SettingsSpec/properties"), set(SETTINGS_KEYS));
         assert_eq!(keys(&schema, "/definitions/CommandsSpec/properties"), set(COMMANDS_KEYS));
         assert_eq!(keys(&schema, "/definitions/ParamSpec/properties"), set(PARAM_KEYS));
+        assert_eq!(keys(&schema, "/definitions/WindowSpec/properties"), set(WINDOW_KEYS));
         assert_eq!(keys(&schema, "/properties"), set(&[SETTINGS_KEY]));
     }
 

@@ -298,6 +298,7 @@ fn a_lost_create_answer_is_looked_up_before_trying_again_and_never_duplicates() 
                 github.requests.push(request);
             }
             deliverybot_core::Next::Done(outcome) => break outcome,
+            deliverybot_core::Next::Zone { name } => panic!("no freeze window here, asked {name}"),
         }
     };
     assert_eq!(outcome.failure, None);
@@ -322,6 +323,7 @@ fn a_lost_create_answer_is_looked_up_before_trying_again_and_never_duplicates() 
                 github.requests.push(request);
             }
             deliverybot_core::Next::Done(outcome) => break outcome,
+            deliverybot_core::Next::Zone { name } => panic!("no freeze window here, asked {name}"),
         }
     };
     assert_eq!(outcome.failure, None);
@@ -339,6 +341,7 @@ fn a_lost_create_answer_is_looked_up_before_trying_again_and_never_duplicates() 
                 reply = Some(if request.method == Method::Post { Reply::ok(503, "") } else { github.answer(&request) });
             }
             deliverybot_core::Next::Done(outcome) => break outcome,
+            deliverybot_core::Next::Zone { name } => panic!("no freeze window here, asked {name}"),
         }
     };
     assert!(outcome.failure.unwrap().contains("GitHub did not create the deployment after 3 tries"));
@@ -363,6 +366,7 @@ fn a_rollback_whose_answer_is_lost_does_not_mistake_the_old_deployment_for_the_n
                 reply = Some(if lost { Reply::Lost { error: "ETIMEDOUT".into() } } else { github.answer(&request) });
             }
             deliverybot_core::Next::Done(outcome) => break outcome,
+            deliverybot_core::Next::Zone { name } => panic!("no freeze window here, asked {name}"),
         }
     };
     assert_eq!(outcome.failure, None);
@@ -435,6 +439,7 @@ fn a_list_that_always_has_a_next_page_is_read_up_to_a_bound() {
                 reply = Some(answer);
             }
             deliverybot_core::Next::Done(outcome) => break outcome,
+            deliverybot_core::Next::Zone { name } => panic!("no freeze window here, asked {name}"),
         }
     };
     assert_eq!(outcome.failure, None);

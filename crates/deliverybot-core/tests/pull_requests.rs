@@ -67,6 +67,7 @@ fn a_pull_request_deploys_only_while_its_head_is_the_events_and_it_is_open() {
             deliverybot_core::Next::Request(request) if request.path.ends_with("/pulls/2") => reply = Some(Reply::ok(403, r#"{"message":"Resource not accessible by integration"}"#)),
             deliverybot_core::Next::Request(request) => reply = Some(github.answer(&request)),
             deliverybot_core::Next::Done(outcome) => break outcome,
+            deliverybot_core::Next::Zone { name } => panic!("no freeze window here, asked {name}"),
         }
     };
     assert!(outcome.failure.unwrap().ends_with("could not read pull request #2: GitHub answered 403: Resource not accessible by integration. The token may lack the permission: give the workflow `permissions: pull-requests: read` (or use a token that has it)."));

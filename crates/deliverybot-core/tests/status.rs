@@ -38,6 +38,7 @@ fn run(invocation: Invocation, reply: Reply) -> (Vec<Request>, Outcome, Vec<Stri
                 next_reply = Some(reply.clone());
             }
             Next::Done(outcome) => return (requests, outcome, log),
+            Next::Zone { name } => panic!("a status run needs no time zone, asked {name}"),
         }
     }
 }

@@ -44,6 +44,12 @@ impl Engine {
     pub fn lost(&mut self, error: String) -> Result<JsValue, JsError> {
         value(&self.0.step(Some(Reply::Lost { error })))
     }
+
+    /// The answer to a `{ type: "zone", name }` step: the zone's TZif bytes, or `undefined` when
+    /// the host has no such zone.
+    pub fn zone(&mut self, tzif: Option<Uint8Array>) -> Result<JsValue, JsError> {
+        value(&self.0.step(Some(Reply::Zone(tzif.map(|bytes| bytes.to_vec())))))
+    }
 }
 
 /// Checks a deploy.yml without running anything: `{ targets: [name], problems: [{ line, column,

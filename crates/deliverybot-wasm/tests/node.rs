@@ -84,6 +84,18 @@ fn a_lost_answer_is_a_reply_too() {
 }
 
 #[wasm_bindgen_test]
+fn a_time_zone_is_asked_as_a_step_and_answered_with_its_bytes() {
+    let mut engine = engine();
+    engine.step().unwrap();
+    let config = "settings:\n  freeze:\n    - { from: Sat 00:00, to: Mon 00:00, timezone: Etc/UTC }\nweb:\n  auto_deploy_on: refs/heads/main\n";
+    let step = parsed(engine.answer(200, js(&json!({})), &bytes(config.as_bytes())));
+    assert_eq!(step["next"], json!({ "type": "zone", "name": "Etc/UTC" }));
+    // The end of a TZif file: its rule.
+    let step = parsed(engine.zone(Some(bytes(b"TZif2 (the transitions)\nUTC0\n"))));
+    assert_eq!(step["next"]["type"], "request");
+}
+
+#[wasm_bindgen_test]
 fn a_payload_that_is_not_json_fails_the_run_with_a_message() {
     let mut engine = Engine::start(js(&invocation()), &bytes(b"{not json")).unwrap();
     let done = parsed(engine.step());

@@ -31,6 +31,7 @@ pub const TARGET_KEYS: &[&str] = &[
     "serialize",
     "paths",
     "paths_ignore",
+    "freeze",
 ];
 
 /// The keys of an entry of the legacy `deployments:` list.
@@ -46,15 +47,15 @@ pub const LEGACY_KEYS: &[&str] = &[
 ];
 
 /// The keys of the `settings` section.
-pub const SETTINGS_KEYS: &[&str] = &["dispatch", "commands"];
+pub const SETTINGS_KEYS: &[&str] = &["dispatch", "commands", "freeze", "stuck_after"];
 
 /// The keys of `settings.commands`.
 pub const COMMANDS_KEYS: &[&str] = &["default_target", "deploy", "force", "lock", "unlock", "promote"];
 
-/// Keys that hold a deploy back: `required_contexts` (wait for CI) and `permission` (who may deploy
-/// by command). Ignoring a misspelling of one would deploy with less protection than the config
+/// Keys that hold a deploy back: `required_contexts` (wait for CI), `permission` (who may deploy
+/// by command) and `freeze` (when nothing deploys). Ignoring a misspelling of one would deploy with less protection than the config
 /// asks for, silently, so it is an error (a departure from the original, which ignored it too).
-const SAFEGUARDS: &[&str] = &["required_contexts", "permission"];
+const SAFEGUARDS: &[&str] = &["required_contexts", "permission", "freeze"];
 
 /// Keeps a target's known keys; every unknown one is a warning with the closest known key, and is
 /// ignored. The original Deliverybot ignored keys it did not know, so configs written for it (or
@@ -130,7 +131,7 @@ mod tests {
             warnings(include_str!("../../../../tests/fixtures/configs/unknown-keys.yml")),
             [
                 "3:3: unknown key `enviroment` in target `staging` is ignored; did you mean `environment`?",
-                "4:3: unknown key `colour` in target `staging` is ignored; the keys are `auto_deploy_on`, `environment`, `task`, `description`, `payload`, `auto_merge`, `required_contexts`, `transient_environment`, `production_environment`, `deployments`, `allow_forks`, `allow_drafts`, `permission`, `params`, `after`, `soak`, `serialize`, `paths`, `paths_ignore`",
+                "4:3: unknown key `colour` in target `staging` is ignored; the keys are `auto_deploy_on`, `environment`, `task`, `description`, `payload`, `auto_merge`, `required_contexts`, `transient_environment`, `production_environment`, `deployments`, `allow_forks`, `allow_drafts`, `permission`, `params`, `after`, `soak`, `serialize`, `paths`, `paths_ignore`, `freeze`",
             ]
         );
     }

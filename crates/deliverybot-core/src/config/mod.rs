@@ -20,6 +20,8 @@
 //! warning in [`Config::warnings`] rather than an error, so a config written for the original keeps
 //! working while its author is told what is ignored.
 
+pub(crate) mod duration;
+pub(crate) mod freeze;
 pub(crate) mod keys;
 mod legacy;
 mod params;
@@ -35,7 +37,9 @@ use crate::params::Params;
 pub(crate) use params::PARAM_KEYS;
 use crate::template::{Template, Var};
 use std::fmt;
+use std::time::Duration;
 
+pub use freeze::{Span, WeekTime, Window, WEEKDAYS};
 pub use paths::Paths;
 
 /// A config, every target with its defaults applied.
@@ -54,6 +58,11 @@ pub struct Settings {
     /// with the input `deployment_id`: the hand-off that works with the default `GITHUB_TOKEN`.
     pub dispatch: Option<String>,
     pub commands: Commands,
+    /// Windows when no target deploys (each target may add its own).
+    pub freeze: Vec<Window>,
+    /// A deployment of Deliverybot's still unfinished this long after its last status is marked
+    /// `error` by a later run; `None`: never.
+    pub stuck_after: Option<Duration>,
 }
 
 /// A repository role, from least to most access.
@@ -152,6 +161,8 @@ pub struct Target {
     pub after: Option<After>,
     /// `serialize: true`: no new deployment while the environment has one in progress.
     pub serialize: bool,
+    /// Windows when this target does not deploy, besides `settings.freeze`.
+    pub freeze: Vec<Window>,
 }
 
 /// A promotion: the target whose environment a commit must have succeeded in first, and how long
@@ -159,12 +170,17 @@ pub struct Target {
 #[derive(Debug, Clone, PartialEq)]
 pub struct After {
     pub target: String,
-    pub soak: Option<std::time::Duration>,
+    pub soak: Option<Duration>,
     /// Where `after` is written.
     pub pos: Pos,
 }
 
 impl Target {
+    /// The freeze windows that hold this target: the settings' and its own.
+    pub fn freeze_windows<'a>(&'a self, settings: &'a Settings) -> impl Iterator<Item = &'a Window> {
+        settings.freeze.iter().chain(&self.freeze)
+    }
+
     /// Whether any template of the target uses a variable `wanted` accepts.
     pub fn uses(&self, wanted: &dyn Fn(&Var) -> bool) -> bool {
         self.environment.uses(wanted)

@@ -4,6 +4,8 @@
 //! refuse the config, and the warnings about what the original Deliverybot accepted and this reader
 //! ignores, which do not.
 
+use super::duration::duration;
+use super::freeze;
 use super::keys::{self, SETTINGS_KEY, TARGET_KEYS};
 use super::legacy;
 use super::params;
@@ -117,6 +119,7 @@ fn read_target(name: String, pos: Pos, fields: Vec<(Node, Node)>, errors: &mut V
         after: None,
         serialize: false,
         paths: paths::Paths::default(),
+        freeze: Vec::new(),
     };
     let (mut upstream, mut soak) = (None, None);
     for (key, value) in fields {
@@ -144,10 +147,15 @@ fn read_target(name: String, pos: Pos, fields: Vec<(Node, Node)>, errors: &mut V
             "permission" => role(&value, field).map(|r| target.permission = r),
             "params" => params::params(value).map(|p| target.params = p),
             "after" => pipeline::upstream(&value).map(|u| upstream = Some(u)),
-            "soak" => pipeline::duration(&value, field).map(|d| soak = Some((d, value.pos))),
+            "soak" => duration(&value, field).map(|d| soak = Some((d, value.pos))),
             "serialize" => boolean(&value, field).map(|b| target.serialize = b),
             "paths" => paths::patterns(&value, field).map(|p| target.paths.include = Some(p)),
             "paths_ignore" => paths::patterns(&value, field).map(|p| target.paths.ignore = Some(p)),
+            "freeze" => {
+                let mut found = Vec::new();
+                target.freeze = freeze::windows(&value, &mut found);
+                if found.is_empty() { Ok(()) } else { Err(found) }
+            }
             _ => unreachable!("keys::known and legacy::fold keep known keys only"),
         };
         if let Err(found) = result {
@@ -260,7 +268,7 @@ production:
             config.warnings.iter().map(|d| d.to_string()).collect::<Vec<_>>(),
             [
                 "2:3: unknown key `enviroment` in target `staging` is ignored; did you mean `environment`?",
-                "5:3: unknown key `colour` in target `production` is ignored; the keys are `auto_deploy_on`, `environment`, `task`, `description`, `payload`, `auto_merge`, `required_contexts`, `transient_environment`, `production_environment`, `deployments`, `allow_forks`, `allow_drafts`, `permission`, `params`, `after`, `soak`, `serialize`, `paths`, `paths_ignore`",
+                "5:3: unknown key `colour` in target `production` is ignored; the keys are `auto_deploy_on`, `environment`, `task`, `description`, `payload`, `auto_merge`, `required_contexts`, `transient_environment`, `production_environment`, `deployments`, `allow_forks`, `allow_drafts`, `permission`, `params`, `after`, `soak`, `serialize`, `paths`, `paths_ignore`, `freeze`",
             ]
         );
         // The misspelt key is not read: the environment keeps its default.
@@ -284,8 +292,8 @@ b:
             warnings(text),
             [
                 "3:7: unknown key `tsk` in a `deployments` entry is ignored; did you mean `task`?",
-                "5:3: unknown key `colr` in target `a` is ignored; the keys are `auto_deploy_on`, `environment`, `task`, `description`, `payload`, `auto_merge`, `required_contexts`, `transient_environment`, `production_environment`, `deployments`, `allow_forks`, `allow_drafts`, `permission`, `params`, `after`, `soak`, `serialize`, `paths`, `paths_ignore`",
-                "7:3: unknown key `zz` in target `b` is ignored; the keys are `auto_deploy_on`, `environment`, `task`, `description`, `payload`, `auto_merge`, `required_contexts`, `transient_environment`, `production_environment`, `deployments`, `allow_forks`, `allow_drafts`, `permission`, `params`, `after`, `soak`, `serialize`, `paths`, `paths_ignore`",
+                "5:3: unknown key `colr` in target `a` is ignored; the keys are `auto_deploy_on`, `environment`, `task`, `description`, `payload`, `auto_merge`, `required_contexts`, `transient_environment`, `production_environment`, `deployments`, `allow_forks`, `allow_drafts`, `permission`, `params`, `after`, `soak`, `serialize`, `paths`, `paths_ignore`, `freeze`",
+                "7:3: unknown key `zz` in target `b` is ignored; the keys are `auto_deploy_on`, `environment`, `task`, `description`, `payload`, `auto_merge`, `required_contexts`, `transient_environment`, `production_environment`, `deployments`, `allow_forks`, `allow_drafts`, `permission`, `params`, `after`, `soak`, `serialize`, `paths`, `paths_ignore`, `freeze`",
             ]
         );
         assert!(Config::parse("a:
@@ -312,7 +320,7 @@ b:
     fn keys_starting_with_a_dot_hold_shared_settings_and_are_not_targets() {
         let text = ".defaults: &defaults\n  task: ship\n  colour: any\nweb:\n  <<: *defaults\n  environment: web\n";
         // A merged key is reported where it is written.
-        assert_eq!(warnings(text), ["3:3: unknown key `colour` in target `web` is ignored; the keys are `auto_deploy_on`, `environment`, `task`, `description`, `payload`, `auto_merge`, `required_contexts`, `transient_environment`, `production_environment`, `deployments`, `allow_forks`, `allow_drafts`, `permission`, `params`, `after`, `soak`, `serialize`, `paths`, `paths_ignore`"]);
+        assert_eq!(warnings(text), ["3:3: unknown key `colour` in target `web` is ignored; the keys are `auto_deploy_on`, `environment`, `task`, `description`, `payload`, `auto_merge`, `required_contexts`, `transient_environment`, `production_environment`, `deployments`, `allow_forks`, `allow_drafts`, `permission`, `params`, `after`, `soak`, `serialize`, `paths`, `paths_ignore`, `freeze`"]);
         let config = Config::parse(".defaults: &d\n  task: ship\nweb:\n  <<: *d\n").unwrap();
         assert_eq!(config.targets.len(), 1);
         assert_eq!(config.targets[0].task, Template::literal("ship", Pos { line: 2, column: 9 }));

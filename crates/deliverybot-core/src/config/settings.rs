@@ -1,11 +1,19 @@
 //! The `settings:` section: what is not about one target (the workflow to dispatch, who may run
-//! which pull request command).
+//! which pull request command, the freeze windows of every target, when a deployment is stuck).
 
+use super::duration::duration;
+use super::freeze;
 use super::keys::{self, COMMANDS_KEYS, SETTINGS_KEYS};
 use super::value::{expected, role};
 use super::{Commands, Settings};
 use crate::diagnostic::Diagnostic;
 use crate::yaml::{Node, Value};
+use std::time::Duration;
+
+/// `stuck_after` bounds: a deployment gets at least a minute to report, and a sweep looks back at
+/// most a year.
+const MIN_STUCK_AFTER: Duration = Duration::from_secs(60);
+const MAX_STUCK_AFTER: Duration = Duration::from_secs(366 * 86_400);
 
 /// `settings:`, its problems added to `errors`; the defaults for what it leaves out.
 pub(super) fn read_settings(node: Node, errors: &mut Vec<Diagnostic>) -> Settings {
@@ -25,6 +33,12 @@ pub(super) fn read_settings(node: Node, errors: &mut Vec<Diagnostic>) -> Setting
             (Some("dispatch"), Value::Int(id)) => settings.dispatch = Some(id.to_string()),
             (Some("dispatch"), _) => errors.push(expected(&value, "dispatch", "a workflow file name, like `deploy.yml`")),
             (Some("commands"), Value::Map(entries)) => settings.commands = read_commands(entries.clone(), errors),
+            (Some("freeze"), _) => settings.freeze = freeze::windows(&value, errors),
+            (Some("stuck_after"), _) => match duration(&value, "stuck_after") {
+                Ok(after) if (MIN_STUCK_AFTER..=MAX_STUCK_AFTER).contains(&after) => settings.stuck_after = Some(after),
+                Ok(_) => errors.push(Diagnostic::at(value.pos, format!("`stuck_after` is at least a minute and at most a year; this is {:?}", value.as_str().unwrap_or_default().trim()))),
+                Err(problems) => errors.extend(problems),
+            },
             _ => errors.push(expected(&value, "commands", "a map, like `commands: { deploy: write }`")),
         }
     }
@@ -67,6 +81,19 @@ fn read_commands(entries: Vec<(Node, Node)>, errors: &mut Vec<Diagnostic>) -> Co
 #[cfg(test)]
 mod tests {
     use super::super::{errors, Config, Role};
+    use std::time::Duration;
+
+    #[test]
+    fn stuck_after_is_a_duration_of_a_minute_to_a_year() {
+        let read = |text: &str| Config::parse(&format!("settings:\n  stuck_after: {text}\n")).map(|c| c.settings.stuck_after);
+        assert_eq!(read("30m").unwrap(), Some(Duration::from_secs(30 * 60)));
+        assert_eq!(read("2h").unwrap(), Some(Duration::from_secs(2 * 3_600)));
+        assert_eq!(read("1d").unwrap(), Some(Duration::from_secs(86_400)));
+        assert_eq!(errors("settings:\n  stuck_after: 30\n"), ["2:16: `stuck_after` must be a whole number and a unit, s, m, h or d, like `30m`, `2h` or `1d`; this is the number 30"]);
+        assert_eq!(errors("settings:\n  stuck_after: 5s\n"), ["2:16: `stuck_after` is at least a minute and at most a year; this is \"5s\""]);
+        assert_eq!(errors("settings:\n  stuck_after: 400d\n"), ["2:16: `stuck_after` is at least a minute and at most a year; this is \"400d\""]);
+        assert_eq!(errors("settings:\n  stuck_after: 30x\n"), ["2:16: `stuck_after: 30x` is a whole number and a unit, s, m, h or d, like `30m`, `2h` or `1d`"]);
+    }
 
     #[test]
     fn commands_settings_set_roles_and_a_default_target() {

@@ -36,6 +36,8 @@ pub fn answer(reply: &Reply) -> Answer<'_> {
             Answer::Refused { status: *status, message }
         }
         Reply::Lost { error } => Answer::Lost { error },
+        // The engine hands time zone data to the flow that asked for it, never as a request's reply.
+        Reply::Zone(_) => Answer::Lost { error: "time zone data came instead of GitHub's answer" },
     }
 }
 

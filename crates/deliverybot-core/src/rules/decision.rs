@@ -28,6 +28,8 @@ pub enum Decision {
     InProgress { deployment: u64 },
     /// The environment is locked (`/lock`): "locked by @octocat since ...: reason".
     Locked { description: String },
+    /// Inside a freeze window (`freeze:`): waits until it ends, `Mon 06:00 Europe/Berlin`.
+    Frozen { until: String },
     /// Not for this event after all (a fork, a draft, a ref that is gone).
     Skipped { reason: String },
     /// GitHub did not create it, for a reason that is not an error of this run.
@@ -59,6 +61,7 @@ impl Decision {
             Decision::Soaking { after, sha, until } => format!("after {after}: {} soaking until {until}", short_sha(sha)),
             Decision::InProgress { deployment } => format!("waiting for deployment {deployment} to finish"),
             Decision::Locked { description } => description.clone(),
+            Decision::Frozen { until } => format!("frozen until {until}"),
             Decision::Skipped { reason } | Decision::NotCreated { reason } | Decision::Failed { reason } => reason.clone(),
         }
     }
@@ -76,6 +79,7 @@ impl Decision {
             Decision::WaitingFor { .. } | Decision::InProgress { .. } => "waiting",
             Decision::Soaking { .. } => "soaking",
             Decision::Locked { .. } => "locked",
+            Decision::Frozen { .. } => "frozen",
             Decision::Skipped { .. } => "skipped",
             Decision::NotCreated { .. } => "not created",
             Decision::Failed { .. } => "failed",

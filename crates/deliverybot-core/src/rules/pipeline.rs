@@ -167,7 +167,7 @@ pub(crate) mod tests {
     use super::*;
 
     pub(crate) fn at(text: &str) -> Timestamp {
-        text.parse().unwrap()
+        crate::time::rfc3339(text).unwrap()
     }
 
     pub(crate) fn listed(id: u64, sha: &str, created_at: &str) -> Listed {

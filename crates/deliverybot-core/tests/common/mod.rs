@@ -42,6 +42,8 @@ pub struct GitHub {
     /// Answer the next create with this instead of creating.
     pub create_answer: Option<Reply>,
     pub requests: Vec<Request>,
+    /// The time zones the engine asked for, answered from the machine's tz database.
+    pub zones: Vec<String>,
     pub log: Vec<LogLine>,
 }
 
@@ -66,6 +68,10 @@ impl GitHub {
                 Next::Request(request) => {
                     reply = Some(self.answer(&request));
                     self.requests.push(request);
+                }
+                Next::Zone { name } => {
+                    reply = Some(Reply::Zone(std::fs::read(format!("/usr/share/zoneinfo/{name}")).ok()));
+                    self.zones.push(name);
                 }
                 Next::Done(outcome) => return outcome,
             }

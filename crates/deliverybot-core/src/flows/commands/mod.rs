@@ -54,7 +54,8 @@ enum State {
     Reacting(Result<Command, Malformed>),
     ReadingConfig(Command),
     CheckingPermission(Command, Config),
-    ReadingPull(Command, Config),
+    /// The commenter's role is kept: an admin's `--force` also goes past a freeze window.
+    ReadingPull(Command, Config, Role),
     /// `/deploy` runs the rules' own flow for its one target.
     Delivering(Box<Deliver>),
     Locking(Locking),
@@ -195,6 +196,19 @@ impl Flow for Commands {
         let state = std::mem::replace(&mut self.state, State::Done(Outcome::default()));
         self.state = self.run.absorb(state, reply, log);
     }
+
+    fn zone_wanted(&mut self) -> Option<String> {
+        match &mut self.state {
+            State::Delivering(deliver) => deliver.zone_wanted(),
+            _ => None,
+        }
+    }
+
+    fn take_zone(&mut self, name: String, tzif: Option<Vec<u8>>) {
+        if let State::Delivering(deliver) = &mut self.state {
+            deliver.take_zone(name, tzif);
+        }
+    }
 }
 
 impl Run {
@@ -242,9 +256,9 @@ impl Run {
                 Answer::NotFound { .. } => self.permit(command, config, Role::None, log),
                 trouble => State::Replying(Response::trouble("read the commenter's permission", trouble, None)),
             },
-            State::ReadingPull(command, config) => match answer(&answered) {
+            State::ReadingPull(command, config, role) => match answer(&answered) {
                 Answer::Success { body, .. } => match github::json(body, "read the pull request").and_then(|object| PullRequest::from_object(object, 0)) {
-                    Ok(pr) => self.act(command, config, pr, log),
+                    Ok(pr) => self.act(command, config, pr, role, log),
                     Err(reason) => State::Replying(Response::fails(format!("I could not read this pull request ({reason})."), reason)),
                 },
                 trouble => State::Replying(Response::trouble("read the pull request", trouble, Some("pull-requests: read"))),
@@ -295,7 +309,7 @@ impl Run {
 
     fn permit(&self, command: Command, config: Config, role: Role, log: &mut Log) -> State {
         match permission::check(&command, &config, role) {
-            Permission::Granted => State::ReadingPull(command, config),
+            Permission::Granted => State::ReadingPull(command, config, role),
             Permission::Denied { needed } => {
                 log.info(format!("@{} ({}) may not run /{}: it needs {}.", self.user(), role.name(), command.word(), needed.name()));
                 State::Replying(Response::says(reply::denied(self.user(), command.word(), needed, role)))
@@ -304,15 +318,16 @@ impl Run {
     }
 
     /// The command, with what it needs known: the config, and the pull request as it is now.
-    fn act(&self, command: Command, config: Config, pr: PullRequest, log: &mut Log) -> State {
+    fn act(&self, command: Command, config: Config, pr: PullRequest, role: Role, log: &mut Log) -> State {
         let says = |text| State::Replying(Response::says(text));
         let dry_run = self.settings.dry_run;
         match command {
             Command::Help => says(reply::help(&config)),
             Command::Deploy { target, force, params } => match target::aim(&config, target.as_deref(), pr.fork) {
-                // Parameters the target does not take are refused, saying what it takes.
+                // Parameters the target does not take are refused, saying what it takes. An admin's
+                // --force goes past a freeze window too, whatever `settings.commands.force` allows.
                 Aim::Target(index) => match config.targets[index].params.accept(&params) {
-                    Ok(params) => State::Delivering(Box::new(self.deliver(config, pr, index, force, Asked { task: None, params }, log))),
+                    Ok(params) => State::Delivering(Box::new(self.deliver(config, pr, index, force, Asked { task: None, params }, role >= Role::Admin, log))),
                     Err(refused) => says(reply::params_refused(&config.targets[index], &refused)),
                 },
                 Aim::NotNamed => says(reply::which_target(&config)),
@@ -339,9 +354,9 @@ impl Run {
     }
 
     /// `/deploy`: the deliver flow for one target and this pull request's head.
-    fn deliver(&self, config: Config, pr: PullRequest, target: usize, force: bool, asked: Asked, log: &mut Log) -> Deliver {
+    fn deliver(&self, config: Config, pr: PullRequest, target: usize, force: bool, asked: Asked, admin: bool, log: &mut Log) -> Deliver {
         let (repo, settings, context) = (self.repo.clone(), self.settings.clone(), self.context.clone());
-        Deliver::for_command(repo, settings, context, config, pr, target, force, asked, self.default_branch().to_string(), log)
+        Deliver::for_command(repo, settings, context, config, pr, target, force, asked, admin, self.default_branch().to_string(), log)
     }
 
     /// The environment a `/lock` or `/unlock` name stands for on this pull request.

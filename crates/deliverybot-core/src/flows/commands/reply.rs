@@ -127,7 +127,10 @@ pub fn deployed(row: Option<&Row>, context: &RunContext) -> String {
     let environment = format!("[{}]({page})", inert(&row.environment));
     let again = code(&format!("/deploy {}", row.target));
     match &row.decision {
-        Decision::Created { id, .. } => format!("🚀 Deploying {sha} to {environment} (deployment {id})."),
+        Decision::Created { id, .. } => match &row.note {
+            Some(note) => format!("🚀 Deploying {sha} to {environment} (deployment {id}); {}.", inert(note)),
+            None => format!("🚀 Deploying {sha} to {environment} (deployment {id})."),
+        },
         Decision::WouldCreate => format!("Dry run: would deploy {sha} to {environment}."),
         Decision::Waiting { contexts } => format!(
             "⏳ Not deployed: {sha} is waiting for {}. Run {again} again once they pass (or {} to skip the checks, if you may).",
@@ -136,6 +139,12 @@ pub fn deployed(row: Option<&Row>, context: &RunContext) -> String {
         ),
         Decision::Blocked { contexts } => format!("⛔ Not deployed: {} failed on {sha}. Fix or re-run them, then {again} again.", inert(&contexts.join(", "))),
         Decision::Locked { description } => format!("🔒 Not deployed: {}. {} lifts it.", inert(description), code(&format!("/unlock {}", row.environment))),
+        Decision::Frozen { until } => format!(
+            "❄️ Not deployed: {} is frozen until {}. Run {again} again then (or an admin's {} deploys now).",
+            inert(&row.target),
+            inert(until),
+            code(&format!("/deploy {} --force", row.target))
+        ),
         Decision::Failed { reason } => format!("❌ Could not deploy {}: {}", code(&row.target), inert(reason)),
         other => format!("Not deployed: {}.", inert(&other.reason())),
     }

@@ -84,6 +84,8 @@ pub(super) struct Candidate {
     pub force: bool,
     /// What a dispatch or a command asked of the deploy beyond its target (a task, parameters).
     pub asked: Asked,
+    /// `/deploy --force` by an admin: a freeze window does not hold it either.
+    pub forced_by_admin: bool,
     /// Other readings of a dispatch's short ref, tried in turn when one does not exist
     /// (`v1.2` → `refs/heads/v1.2`, then `refs/tags/v1.2`, then a commit named `v1.2`).
     pub fallbacks: Vec<String>,
@@ -131,7 +133,7 @@ impl Deliver {
         if let Some(existing) = self.candidates.iter().position(|c| c.git_ref == git_ref && c.pull_request.is_none() && pull_request.is_none()) {
             return existing;
         }
-        self.candidates.push(Candidate { git_ref, sha, pull_request, tip, manual, force: false, asked: Asked::default(), fallbacks: Vec::new() });
+        self.candidates.push(Candidate { git_ref, sha, pull_request, tip, manual, force: false, asked: Asked::default(), forced_by_admin: false, fallbacks: Vec::new() });
         self.candidates.len() - 1
     }
 

@@ -65,9 +65,18 @@ impl Deliver {
         // A manual deploy goes on past an existing deployment; the newest one is kept to tell ours
         // apart if the answer to our create is lost.
         self.plans[index].before = existing;
-        // Forced: straight to the lock, which even --force respects.
-        let next = if candidate.force { Progress::Lock } else { Progress::Checks };
         let gate = decide::already_deployed(existing, candidate.manual);
+        self.pass_to(index, gate, Progress::Freeze, Some(log));
+    }
+
+    /// Past the freeze: forced, straight to the lock, which even --force respects.
+    pub(super) fn after_freeze(&self, index: usize) -> Progress {
+        if self.candidates[self.plans[index].candidate].force { Progress::Lock } else { Progress::Checks }
+    }
+
+    /// Moves a plan past the freeze gate, or decides it.
+    pub(super) fn pass_freeze(&mut self, index: usize, gate: Gate, log: &mut Log) {
+        let next = self.after_freeze(index);
         self.pass_to(index, gate, next, Some(log));
     }
 
@@ -127,6 +136,7 @@ impl Deliver {
             Decision::Waiting { contexts } => log.info(format!("{name}: waiting for {} on {sha}; a later event deploys it.", contexts.join(", "))),
             Decision::Blocked { contexts } => log.warning(format!("{name}: {} failed on {sha}; not deploying it.", contexts.join(", "))),
             Decision::Locked { description } => log.warning(format!("{name}: not deploying {sha}: {description}. `/unlock {environment}` lifts it.")),
+            Decision::Frozen { until } => log.info(format!("{name}: frozen until {until}; {sha} waits, and a later event deploys it.")),
             Decision::WouldCreate => log.info(format!("{name}: dry run, would create the deployment of {sha} to {environment}.")),
             _ => {}
         }

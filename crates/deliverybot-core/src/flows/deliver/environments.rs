@@ -126,7 +126,7 @@ fn listed(item: &Value) -> Option<Listed> {
 }
 
 fn time(item: &Value) -> Option<jiff::Timestamp> {
-    github::text(item, "/created_at").and_then(|text| text.parse().ok())
+    github::text(item, "/created_at").and_then(crate::time::rfc3339)
 }
 
 #[cfg(test)]
@@ -137,7 +137,7 @@ mod tests {
     fn a_listed_deployment_says_its_ref_from_deliverybots_marker_or_its_own() {
         let ours = serde_json::json!({ "id": 5, "sha": "abc", "ref": "abc", "task": "deploy", "created_at": "2026-12-06T10:00:00Z", "payload": { "deliverybot": { "ref": "refs/heads/main" } } });
         let found = listed(&ours).unwrap();
-        assert_eq!((found.id, found.git_ref.as_str(), found.created_at), (5, "refs/heads/main", Some("2026-12-06T10:00:00Z".parse().unwrap())));
+        assert_eq!((found.id, found.git_ref.as_str(), found.created_at), (5, "refs/heads/main", crate::time::rfc3339("2026-12-06T10:00:00Z")));
         let theirs = serde_json::json!({ "id": 6, "sha": "abc", "ref": "main", "payload": "" });
         assert_eq!((listed(&theirs).unwrap().git_ref.as_str(), listed(&theirs).unwrap().task.as_str()), ("main", "deploy"));
         assert_eq!(listed(&serde_json::json!({ "id": 7 })), None);

@@ -16,12 +16,14 @@
 //!    `rules::paths`);
 //! 3. already deployed: a deployment of this commit to the rendered environment exists → skip
 //!    (not for manual dispatches, which may redeploy on purpose, for a rollback);
-//! 4. checks: every `required_contexts` entry green → go on; pending or missing → waiting (a later
+//! 4. frozen: inside a `freeze` window → waits until it ends (from every path but an admin's
+//!    `/deploy --force`, which goes on and says so; `freeze`);
+//! 5. checks: every `required_contexts` entry green → go on; pending or missing → waiting (a later
 //!    event deploys it); failed → blocked;
-//! 5. locked: the environment is locked (`/lock`) → not deployed, from any path;
-//! 6. serialize: with `serialize: true`, the environment has a deployment in progress → waiting
+//! 6. locked: the environment is locked (`/lock`) → not deployed, from any path;
+//! 7. serialize: with `serialize: true`, the environment has a deployment in progress → waiting
 //!    (the `deployment_status` that ends it evaluates the target again);
-//! 7. create the deployment (of the exact commit; with `auto_merge`, of its branch by name, as
+//! 8. create the deployment (of the exact commit; with `auto_merge`, of its branch by name, as
 //!    `rules::merge` says), and start the `settings.dispatch` workflow for it (`create`).
 
 mod candidates;
@@ -31,6 +33,7 @@ mod decide;
 mod environments;
 mod facts;
 mod force;
+mod freeze;
 mod pipeline;
 mod pulls;
 
@@ -41,6 +44,7 @@ use crate::deployment::{Asked, NewDeployment};
 use crate::event::{Event, PullRequest};
 use crate::flow::Flow;
 use crate::flows::config_file::ConfigFile;
+use crate::flows::stuck::Sweep;
 use crate::github;
 use crate::invocation::{Repo, RunContext, Settings};
 use crate::locks::Lock;
@@ -102,7 +106,14 @@ pub(crate) struct Deliver {
     unselected: usize,
     /// Plans before this index are decided; planning stays linear in the number of targets.
     cursor: usize,
+    /// The time zones of the freeze windows, as the host gave them (`None`: it has no such zone).
+    zones: BTreeMap<String, Option<jiff::tz::TimeZone>>,
+    /// Plans before this index have the time zones of their freeze windows.
+    zones_cursor: usize,
     awaiting: Option<Awaiting>,
+    /// The sweep of stuck deployments (`settings.stuck_after`) of a schedule or a `deployment_status`,
+    /// once every plan is decided.
+    sweep: Option<Sweep>,
     /// Set when the run ends early (no config, a bad config, ...).
     end: Option<Outcome>,
 }
@@ -128,6 +139,7 @@ enum Awaiting {
     Create(usize, u8),
     Recover(usize, u8, String),
     Dispatch(usize, u64),
+    Sweep,
 }
 
 /// One (target, candidate) pair on its way to a deployment.
@@ -140,6 +152,8 @@ struct Plan {
     /// after a lost answer is ours only if it is newer.
     before: Option<u64>,
     progress: Progress,
+    /// What a gate let through on purpose (a freeze an admin forced past), for the reply.
+    note: Option<String>,
 }
 
 /// Where a plan is: the fact it waits for, or its decision.
@@ -149,6 +163,8 @@ enum Progress {
     /// Did a file the target names (`paths`) change since its last deployment?
     Paths,
     Existing,
+    /// Is the target inside a freeze window?
+    Freeze,
     Checks,
     /// Is the environment locked (`/lock`)?
     Lock,
@@ -201,7 +217,10 @@ impl Deliver {
             destinations: BTreeMap::new(),
             unselected: 0,
             cursor: 0,
+            zones: BTreeMap::new(),
+            zones_cursor: 0,
             awaiting: None,
+            sweep: None,
             end: None,
         }
     }
@@ -218,6 +237,7 @@ impl Deliver {
         target: usize,
         force: bool,
         asked: Asked,
+        admin: bool,
         default_branch: String,
         log: &mut Log,
     ) -> Deliver {
@@ -227,6 +247,7 @@ impl Deliver {
         let candidate = deliver.candidate(pr.git_ref(), pr.head_sha.clone(), Some(pr), Tip::Asked, true);
         deliver.candidates[candidate].force = force;
         deliver.candidates[candidate].asked = asked;
+        deliver.candidates[candidate].forced_by_admin = force && admin;
         deliver.plan(target, candidate, Progress::Render);
         deliver
     }
@@ -249,7 +270,7 @@ impl Deliver {
         // A ref can reach a target twice (a schedule lists `refs/heads/*` and reads `refs/heads/main`):
         // one plan each.
         if self.planned.insert((target, candidate)) {
-            self.plans.push(Plan { target, candidate, body: None, before: None, progress });
+            self.plans.push(Plan { target, candidate, body: None, before: None, progress, note: None });
         }
     }
 
@@ -258,6 +279,14 @@ impl Deliver {
         let branch = self.default_branch.as_deref().unwrap_or("the default branch");
         match ConfigFile::from_reply(&reply, path, branch).into_config(path, branch, log) {
             Ok(config) => {
+                // Schedules and the `deployment_status` events that end a deployment also sweep
+                // stuck deployments, after they deliver (see `flows::stuck`).
+                if matches!(self.origin, Origin::Schedule | Origin::DeploymentStatus(_)) {
+                    match Sweep::of(&config, &self.repo, &self.context, self.settings.dry_run) {
+                        Ok(sweep) => self.sweep = sweep,
+                        Err(reason) => self.end = Some(Outcome::failed(reason)),
+                    }
+                }
                 self.select(&config, log);
                 self.config = Some(config);
             }
@@ -266,7 +295,9 @@ impl Deliver {
     }
 
     pub(crate) fn outcome(&self) -> Outcome {
-        Report {
+        let mut notes = self.freeze_notes();
+        notes.extend(self.sweep.iter().flat_map(Sweep::notes));
+        let mut outcome = Report {
             heading: self.heading(),
             server_url: self.context.server_url.clone(),
             repository: self.context.repository.clone(),
@@ -274,8 +305,17 @@ impl Deliver {
             unselected: self.unselected,
             dry_run: self.settings.dry_run,
             chart: self.chart(),
+            notes,
         }
-        .outcome()
+        .outcome();
+        if let Some(problem) = self.sweep.as_ref().and_then(Sweep::failure) {
+            let failure = match outcome.failure.take() {
+                Some(failure) => format!("{failure} And the sweep of stuck deployments failed: {problem}"),
+                None => format!("The sweep of stuck deployments failed: {problem}"),
+            };
+            outcome.failure = Some(failure);
+        }
+        outcome
     }
 
     /// Each plan's decision, once decided.
@@ -296,6 +336,7 @@ impl Deliver {
                         path: format!("{}/deployments", github::repo_path(&self.repo)),
                         body: self.create_body(index),
                     }),
+                    note: plan.note.clone(),
                     decision: match &plan.progress {
                         Progress::Decided(decision) => decision.clone(),
                         _ => Decision::Failed { reason: "internal error: left undecided".to_string() },
@@ -342,8 +383,17 @@ impl Flow for Deliver {
             Some(Awaiting::Create(index, attempt)) => self.read_create(index, attempt, reply, log),
             Some(Awaiting::Recover(index, attempt, error)) => self.read_recover(index, attempt, error, reply, log),
             Some(Awaiting::Dispatch(index, id)) => self.read_dispatch(index, id, reply, log),
+            Some(Awaiting::Sweep) => self.sweep.as_mut().expect("a sweep asked").absorb(reply, log),
             None => self.end = Some(Outcome::failed("internal error: a reply came for no request")),
         }
+    }
+
+    fn zone_wanted(&mut self) -> Option<String> {
+        self.zone_to_read()
+    }
+
+    fn take_zone(&mut self, name: String, tzif: Option<Vec<u8>>) {
+        self.read_zone(name, tzif);
     }
 
     /// The first plan not yet decided asks for its next fact, or is decided with what is known;
@@ -383,6 +433,7 @@ impl Flow for Deliver {
                     None => self.judge_paths(index, log),
                 },
                 Progress::Existing => return Ok(self.existing_request(index)),
+                Progress::Freeze => self.judge_freeze(index, log),
                 // Nothing to wait for.
                 Progress::Checks if self.config().targets[plan.target].required_contexts.is_empty() => self.plans[index].progress = Progress::Lock,
                 Progress::Checks => match self.checks_request(index) {
@@ -408,6 +459,10 @@ impl Flow for Deliver {
                 Progress::Dispatch(id, _) => return Ok(self.dispatch_request(index, *id)),
                 Progress::Decided(_) => self.cursor += 1,
             }
+        }
+        if let Some(request) = self.sweep.as_ref().and_then(Sweep::request) {
+            self.awaiting = Some(Awaiting::Sweep);
+            return Ok(request);
         }
         Err(self.outcome())
     }

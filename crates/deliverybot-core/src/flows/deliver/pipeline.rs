@@ -36,9 +36,9 @@ pub(crate) fn ends(state: &str) -> Option<bool> {
 
 impl Deliver {
     /// The one place the no-status bound of `serialize` is taken from: `settings.stuck_after` when
-    /// the config sets it (once the config has that key), else an hour.
+    /// the config sets it, else an hour.
     fn stuck_after(&self) -> Duration {
-        DEFAULT_STUCK_AFTER
+        self.config().settings.stuck_after.unwrap_or(DEFAULT_STUCK_AFTER)
     }
 
     /// A deployment ended: the targets that come after its environment (on a success), and the
@@ -131,7 +131,7 @@ impl Deliver {
     /// The plan goes on with `sha` of `git_ref`: a candidate of its own, as the commit differs from
     /// the tip other targets deploy.
     fn promote_to(&mut self, index: usize, git_ref: String, sha: String) {
-        self.candidates.push(super::candidates::Candidate { git_ref, sha: sha.clone(), pull_request: None, tip: Tip::Read(sha), manual: false, force: false, asked: Default::default(), fallbacks: Vec::new() });
+        self.candidates.push(super::candidates::Candidate { git_ref, sha: sha.clone(), pull_request: None, tip: Tip::Read(sha), manual: false, force: false, asked: Default::default(), forced_by_admin: false, fallbacks: Vec::new() });
         self.plans[index].candidate = self.candidates.len() - 1;
     }
 
