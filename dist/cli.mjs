@@ -7,7 +7,7 @@ import {
   transport,
   validate,
   workflow
-} from "./shared-XP7VZHV7.mjs";
+} from "./shared-TGF5FOZY.mjs";
 
 // action/cli.mjs
 import { parseArgs as parseArgs2 } from "node:util";
@@ -366,8 +366,10 @@ event's commit):
   --locked ENV[=WHY]    ENV is locked. Repeatable.
   --permission LOGIN=ROLE  LOGIN's role on the repository (read, triage, write, maintain, admin,
                         none; default write). Repeatable.
-  --now TIME            The time of the run (RFC 3339, like 2026-12-06T14:20:00Z), which \`soak\`
-                        and \`serialize\` judge ages by. Default: now.
+  --now TIME            The time of the run (RFC 3339, like 2026-12-06T14:20:00Z), which \`soak\`,
+                        \`serialize\`, freeze windows and stuck deployments are judged at. Default:
+                        now. Freeze windows' time zones come from this machine's tz database
+                        ($TZDIR or /usr/share/zoneinfo).
 
 Online: with --repo and GITHUB_TOKEN, the facts are read from the GitHub API (GET requests only) at
 GITHUB_API_URL (default https://api.github.com). --offline ignores the token.

@@ -61,7 +61,7 @@ export interface Decision {
   environment: string;
   ref: string;
   sha: string;
-  decision: 'created' | 'would create' | 'already deployed' | 'superseded' | 'waiting' | 'soaking' | 'blocked' | 'locked' | 'skipped' | 'not created' | 'failed';
+  decision: 'created' | 'would create' | 'already deployed' | 'superseded' | 'waiting' | 'soaking' | 'blocked' | 'locked' | 'frozen' | 'skipped' | 'not created' | 'failed';
   reason: string;
   deployment_id?: number;
   /** The create request made (or, in a dry run, the one that would have been). */
@@ -83,17 +83,27 @@ export interface Outcome {
   failure?: string;
 }
 
-/** What `step` returns: the log since the last step, then the next request or the outcome. */
+/**
+ * The rules of an IANA time zone a freeze window uses, asked of the host (the engine carries no tz
+ * database): answer `step({ zone })` with the zone's TZif bytes (`/usr/share/zoneinfo/<name>`), or
+ * `{ zone: undefined }` when there is no such zone.
+ */
+export interface ZoneRequest {
+  type: 'zone';
+  name: string;
+}
+
+/** What `step` returns: the log since the last step, then the next request, a zone to supply, or the outcome. */
 export interface Step {
   log: LogLine[];
-  next: Request | Outcome;
+  next: Request | ZoneRequest | Outcome;
 }
 
 /**
  * GitHub's answer (header names in lower case, the body as text or as the UTF-8 bytes that came), or
- * `{ error }` when none came.
+ * `{ error }` when none came; to a `zone` step, `{ zone }`.
  */
-export type Reply = { status: number; headers?: Record<string, string>; body?: string | Uint8Array } | { error: string };
+export type Reply = { status: number; headers?: Record<string, string>; body?: string | Uint8Array } | { error: string } | { zone: Uint8Array | undefined };
 
 /** The workflow run's context; every field has a default. */
 export interface Context {
@@ -109,7 +119,7 @@ export interface Context {
   job?: string;
   /** The branch the run is on (`GITHUB_REF_NAME`); a schedule's default branch. Default: empty. */
   ref_name?: string;
-  /** The time of the run (RFC 3339), which `soak` and `serialize` judge ages by. Default: the clock. */
+  /** The time of the run (RFC 3339), which `soak`, `serialize`, freeze windows and stuck deployments are judged at. Default: the clock. */
   now?: string;
 }
 
@@ -158,6 +168,8 @@ export interface RunOptions extends StartOptions {
   executor: OctokitLike | RequestFunction;
   /** Called with each log line as it comes. */
   onLog?: (line: LogLine) => void;
+  /** A freeze window's time zone as TZif bytes, undefined when unknown. Default: from `$TZDIR` or /usr/share/zoneinfo. */
+  zones?: (name: string) => Uint8Array | undefined;
 }
 
 export interface RequestRecord {

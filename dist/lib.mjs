@@ -3,7 +3,7 @@ import {
   schema,
   start,
   validate
-} from "./shared-XP7VZHV7.mjs";
+} from "./shared-TGF5FOZY.mjs";
 export {
   run as deliver,
   run,

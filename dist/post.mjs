@@ -84,6 +84,19 @@ var Engine = class _Engine {
     }
     return takeFromExternrefTable0(ret[0]);
   }
+  /**
+   * The answer to a `{ type: "zone", name }` step: the zone's TZif bytes, or `undefined` when
+   * the host has no such zone.
+   * @param {Uint8Array | null} [tzif]
+   * @returns {any}
+   */
+  zone(tzif) {
+    const ret = wasm.engine_zone(this.__wbg_ptr, isLikeNone(tzif) ? 0 : addToExternrefTable0(tzif));
+    if (ret[2]) {
+      throw takeFromExternrefTable0(ret[1]);
+    }
+    return takeFromExternrefTable0(ret[0]);
+  }
 };
 if (Symbol.dispose) Engine.prototype[Symbol.dispose] = Engine.prototype.free;
 function __wbg_get_imports() {
@@ -496,11 +509,17 @@ var Engine2 = class {
   }
   /**
    * `reply`: `{ status, headers, body }` when GitHub answered (`body` as text or as the bytes that
-   * came), `{ error }` when no answer came.
+   * came), `{ error }` when no answer came; to a `zone` step, `{ zone }`: the zone's TZif bytes, or
+   * undefined when the host has no such zone.
    */
   step(reply) {
     if (reply === void 0 || reply === null) return this.#engine.step();
     if (typeof reply !== "object") throw new TypeError(`invalid reply: ${typeof reply} is not a reply`);
+    if ("zone" in reply) {
+      const { zone } = reply;
+      if (zone !== void 0 && zone !== null && !(zone instanceof Uint8Array)) throw new TypeError(`invalid reply: \`zone\` is the zone's TZif bytes, not ${describe(zone)}`);
+      return this.#engine.zone(zone ?? void 0);
+    }
     const { status, headers, body, error } = reply;
     if (status === void 0 || status === null) {
       if (typeof error === "string") return this.#engine.lost(error);
@@ -529,8 +548,38 @@ function runStep(engine, reply, { eventName, after }) {
 }
 function createEngine({ event, ...invocation }, module = void 0) {
   const payload = payloadBytes(event);
+  checkInvocation(invocation);
   load(module);
   return new Engine2(invocation, payload);
+}
+function checkInvocation(invocation) {
+  const { event_name, inputs: inputs2, context, phase, state } = invocation;
+  text(event_name, "event_name");
+  texts(inputs2, "inputs");
+  texts(state, "state");
+  if (phase !== void 0 && phase !== null && phase !== "main" && phase !== "post") {
+    throw new TypeError(`invalid invocation: \`phase\` is \`main\` or \`post\`, not ${describe(phase)}`);
+  }
+  if (context === void 0 || context === null) throw new TypeError("invalid invocation: `context` is required (an object of texts)");
+  if (typeof context !== "object" || Array.isArray(context)) {
+    throw new TypeError(`invalid invocation: \`context\` is an object of texts, not ${describe(context)}`);
+  }
+  for (const name of ["repository", "run_id", "server_url"]) text(context[name], `context.${name}`);
+  for (const name of ["actor", "job", "ref_name"]) {
+    if (context[name] !== void 0 && context[name] !== null) isText(context[name], `context.${name}`);
+  }
+}
+function text(value, path) {
+  if (value === void 0 || value === null) throw new TypeError(`invalid invocation: \`${path}\` is required (text)`);
+  isText(value, path);
+}
+function isText(value, path) {
+  if (typeof value !== "string") throw new TypeError(`invalid invocation: \`${path}\` is text, not ${describe(value)}`);
+}
+function texts(values, path) {
+  if (values === void 0 || values === null) return;
+  if (typeof values !== "object" || Array.isArray(values)) throw new TypeError(`invalid invocation: \`${path}\` is an object of texts, not ${describe(values)}`);
+  for (const [name, value] of Object.entries(values)) isText(value, `${path}.${name}`);
 }
 function checkedHeaders(headers) {
   if (headers === void 0 || headers === null) return {};
@@ -549,6 +598,7 @@ function bodyBytes(body) {
   throw new TypeError(`invalid reply: \`body\` is text or bytes, not ${describe(body)}`);
 }
 function describe(value) {
+  if (value === void 0 || value === null) return String(value);
   return typeof value === "object" ? Object.prototype.toString.call(value) : `${typeof value} ${String(value)}`;
 }
 function payloadBytes(event) {
@@ -563,8 +613,8 @@ function proxyFor(url, env = process.env) {
   const name = url.protocol === "https:" ? "https_proxy" : "http_proxy";
   const value = (env[name] || env[name.toUpperCase()] || "").trim();
   if (!value) return void 0;
-  const text = value.includes("://") ? value : `http://${value}`;
-  const proxy = URL.canParse(text) ? new URL(text) : void 0;
+  const text2 = value.includes("://") ? value : `http://${value}`;
+  const proxy = URL.canParse(text2) ? new URL(text2) : void 0;
   if (proxy?.protocol !== "http:" && proxy?.protocol !== "https:") {
     throw new Error(`${env[name] ? name : name.toUpperCase()} is not an http:// or https:// proxy URL: ${JSON.stringify(value)}`);
   }
@@ -759,8 +809,8 @@ function delay(ms) {
 }
 
 // action/runner.mjs
-function marker(prefix, text) {
-  const upper = text.toUpperCase();
+function marker(prefix, text2) {
+  const upper = text2.toUpperCase();
   for (; ; ) {
     const candidate = `${prefix}${Math.random().toString(36).slice(2)}${Math.random().toString(36).slice(2)}`;
     if (!upper.includes(candidate.toUpperCase())) return candidate;
@@ -788,16 +838,16 @@ function requireEnv(names, env = process.env) {
 }
 function writeKeyValues(file, pairs) {
   if (!file) return false;
-  let text = "";
+  let text2 = "";
   for (const [name, value] of pairs) {
     const delimiter = marker("ghadelimiter_", `${name}
 ${value}`);
-    text += `${name}<<${delimiter}
+    text2 += `${name}<<${delimiter}
 ${value}
 ${delimiter}
 `;
   }
-  appendFileSync(file, text);
+  appendFileSync(file, text2);
   return true;
 }
 function appendSummary(markdown, env = process.env) {
@@ -841,11 +891,23 @@ function print(line) {
   process.stdout.write(`${line}
 `);
 }
-function escapeData(text) {
-  return String(text).replaceAll("%", "%25").replaceAll("\r", "%0D").replaceAll("\n", "%0A");
+function escapeData(text2) {
+  return String(text2).replaceAll("%", "%25").replaceAll("\r", "%0D").replaceAll("\n", "%0A");
 }
-function escapeProperty(text) {
-  return escapeData(text).replaceAll(":", "%3A").replaceAll(",", "%2C");
+function escapeProperty(text2) {
+  return escapeData(text2).replaceAll(":", "%3A").replaceAll(",", "%2C");
+}
+
+// action/zones.mjs
+var ZONE_NAME = /^[A-Za-z0-9_+-]+(\/[A-Za-z0-9_+-]+)*$/;
+function readZone(name, env = process.env) {
+  if (typeof name !== "string" || !ZONE_NAME.test(name) || name.length > 64) return void 0;
+  const dir = (env.TZDIR || "/usr/share/zoneinfo").replace(/\/+$/, "");
+  try {
+    return readFileSync(`${dir}/${name}`);
+  } catch {
+    return void 0;
+  }
 }
 
 // action/run.mjs
@@ -885,7 +947,7 @@ async function run(phase, env = process.env) {
         actor: env.GITHUB_ACTOR ?? "",
         job: env.GITHUB_JOB ?? "",
         ref_name: env.GITHUB_REF_NAME ?? "",
-        // The engine reads no clock: `soak` and `serialize` judge ages against this.
+        // The engine reads no clock: `soak`, `serialize`, freeze windows and stuck deployments are judged at this time.
         now: (/* @__PURE__ */ new Date()).toISOString()
       }
     },
@@ -897,6 +959,11 @@ async function run(phase, env = process.env) {
     const { log: log2, next } = runStep(engine, reply, { eventName: vars.GITHUB_EVENT_NAME, after: last });
     for (const line of log2) log(line);
     if (next.type === "done") return finish(next, env);
+    if (next.type === "zone") {
+      log({ level: "debug", message: `time zone ${next.name}: read from the machine's tz database` });
+      reply = { zone: readZone(next.name, env) };
+      continue;
+    }
     log({ level: "debug", message: `${next.method} ${next.path}: ${next.purpose}` });
     last = `${next.method} ${next.path}`;
     reply = await perform(next);

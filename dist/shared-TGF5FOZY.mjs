@@ -112,10 +112,23 @@ var Engine = class _Engine {
     }
     return takeFromExternrefTable0(ret[0]);
   }
+  /**
+   * The answer to a `{ type: "zone", name }` step: the zone's TZif bytes, or `undefined` when
+   * the host has no such zone.
+   * @param {Uint8Array | null} [tzif]
+   * @returns {any}
+   */
+  zone(tzif) {
+    const ret = wasm.engine_zone(this.__wbg_ptr, isLikeNone(tzif) ? 0 : addToExternrefTable0(tzif));
+    if (ret[2]) {
+      throw takeFromExternrefTable0(ret[1]);
+    }
+    return takeFromExternrefTable0(ret[0]);
+  }
 };
 if (Symbol.dispose) Engine.prototype[Symbol.dispose] = Engine.prototype.free;
-function validate(text) {
-  const ptr0 = passStringToWasm0(text, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
+function validate(text2) {
+  const ptr0 = passStringToWasm0(text2, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
   const len0 = WASM_VECTOR_LEN;
   const ret = wasm.validate(ptr0, len0);
   if (ret[2]) {
@@ -527,11 +540,17 @@ var Engine2 = class {
   }
   /**
    * `reply`: `{ status, headers, body }` when GitHub answered (`body` as text or as the bytes that
-   * came), `{ error }` when no answer came.
+   * came), `{ error }` when no answer came; to a `zone` step, `{ zone }`: the zone's TZif bytes, or
+   * undefined when the host has no such zone.
    */
   step(reply2) {
     if (reply2 === void 0 || reply2 === null) return this.#engine.step();
     if (typeof reply2 !== "object") throw new TypeError(`invalid reply: ${typeof reply2} is not a reply`);
+    if ("zone" in reply2) {
+      const { zone } = reply2;
+      if (zone !== void 0 && zone !== null && !(zone instanceof Uint8Array)) throw new TypeError(`invalid reply: \`zone\` is the zone's TZif bytes, not ${describe(zone)}`);
+      return this.#engine.zone(zone ?? void 0);
+    }
     const { status, headers, body, error } = reply2;
     if (status === void 0 || status === null) {
       if (typeof error === "string") return this.#engine.lost(error);
@@ -560,8 +579,38 @@ function runStep(engine, reply2, { eventName, after }) {
 }
 function createEngine({ event, ...invocation }, module = void 0) {
   const payload = payloadBytes(event);
+  checkInvocation(invocation);
   load(module);
   return new Engine2(invocation, payload);
+}
+function checkInvocation(invocation) {
+  const { event_name, inputs, context, phase, state } = invocation;
+  text(event_name, "event_name");
+  texts(inputs, "inputs");
+  texts(state, "state");
+  if (phase !== void 0 && phase !== null && phase !== "main" && phase !== "post") {
+    throw new TypeError(`invalid invocation: \`phase\` is \`main\` or \`post\`, not ${describe(phase)}`);
+  }
+  if (context === void 0 || context === null) throw new TypeError("invalid invocation: `context` is required (an object of texts)");
+  if (typeof context !== "object" || Array.isArray(context)) {
+    throw new TypeError(`invalid invocation: \`context\` is an object of texts, not ${describe(context)}`);
+  }
+  for (const name of ["repository", "run_id", "server_url"]) text(context[name], `context.${name}`);
+  for (const name of ["actor", "job", "ref_name"]) {
+    if (context[name] !== void 0 && context[name] !== null) isText(context[name], `context.${name}`);
+  }
+}
+function text(value, path) {
+  if (value === void 0 || value === null) throw new TypeError(`invalid invocation: \`${path}\` is required (text)`);
+  isText(value, path);
+}
+function isText(value, path) {
+  if (typeof value !== "string") throw new TypeError(`invalid invocation: \`${path}\` is text, not ${describe(value)}`);
+}
+function texts(values, path) {
+  if (values === void 0 || values === null) return;
+  if (typeof values !== "object" || Array.isArray(values)) throw new TypeError(`invalid invocation: \`${path}\` is an object of texts, not ${describe(values)}`);
+  for (const [name, value] of Object.entries(values)) isText(value, `${path}.${name}`);
 }
 function checkedHeaders(headers) {
   if (headers === void 0 || headers === null) return {};
@@ -580,6 +629,7 @@ function bodyBytes(body) {
   throw new TypeError(`invalid reply: \`body\` is text or bytes, not ${describe(body)}`);
 }
 function describe(value) {
+  if (value === void 0 || value === null) return String(value);
   return typeof value === "object" ? Object.prototype.toString.call(value) : `${typeof value} ${String(value)}`;
 }
 function payloadBytes(event) {
@@ -587,13 +637,25 @@ function payloadBytes(event) {
   if (event === void 0 || typeof event === "string") return utf8.encode(event ?? "");
   throw new TypeError(`invalid event: a payload is JSON text or its UTF-8 bytes, not ${describe(event)}`);
 }
-function validate2(text) {
+function validate2(text2) {
   load();
-  return validate(text);
+  return validate(text2);
 }
 function workflow2({ config, workflows, options }) {
   load();
   return workflow({ config, workflows, options });
+}
+
+// action/zones.mjs
+var ZONE_NAME = /^[A-Za-z0-9_+-]+(\/[A-Za-z0-9_+-]+)*$/;
+function readZone(name, env = process.env) {
+  if (typeof name !== "string" || !ZONE_NAME.test(name) || name.length > 64) return void 0;
+  const dir = (env.TZDIR || "/usr/share/zoneinfo").replace(/\/+$/, "");
+  try {
+    return readFileSync(`${dir}/${name}`);
+  } catch {
+    return void 0;
+  }
 }
 
 // action/lib.mjs
@@ -602,10 +664,10 @@ function schema() {
 }
 function start({ eventName, payload, inputs = {}, context = {}, phase = "main", state = {} }) {
   if (typeof eventName !== "string" || !eventName) throw new TypeError("`eventName` is required, like `push`");
-  const text = typeof payload === "string" || payload instanceof Uint8Array;
-  const event = text ? payload : JSON.stringify(payload ?? {});
+  const text2 = typeof payload === "string" || payload instanceof Uint8Array;
+  const event = text2 ? payload : JSON.stringify(payload ?? {});
   const needs = !context.repository || context.actor === void 0;
-  const parsed = text ? needs ? safeParse(payload) : void 0 : payload;
+  const parsed = text2 ? needs ? safeParse(payload) : void 0 : payload;
   const repository = context.repository ?? parsed?.repository?.full_name;
   if (!repository) throw new TypeError("`context.repository` is required (`owner/name`) when the payload has no repository");
   return createEngine({
@@ -621,11 +683,12 @@ function start({ eventName, payload, inputs = {}, context = {}, phase = "main", 
       actor: context.actor ?? parsed?.sender?.login ?? "",
       job: context.job ?? "",
       ref_name: context.ref_name ?? "",
+      // "Now" for soak, serialize, freeze windows and stuck deployments: the caller's choice, else the clock.
       now: context.now ?? (/* @__PURE__ */ new Date()).toISOString()
     }
   });
 }
-async function run({ executor, onLog, ...options }) {
+async function run({ executor, onLog, zones = (name) => readZone(name), ...options }) {
   const perform = performer(executor);
   const engine = start(options);
   const log = [];
@@ -650,6 +713,10 @@ async function run({ executor, onLog, ...options }) {
           log,
           requests
         };
+      }
+      if (next.type === "zone") {
+        reply2 = { zone: zones(next.name) };
+        continue;
       }
       last = `${next.method} ${next.path}`;
       reply2 = await perform(next);
@@ -693,16 +760,16 @@ function withQuery({ path, query }) {
   return query.length === 0 ? path : `${path}?${new URLSearchParams(query)}`;
 }
 function reply(status, headers = {}, body) {
-  const text = (value) => value === void 0 || value === null ? "" : typeof value === "string" || value instanceof Uint8Array ? value : value instanceof ArrayBuffer ? new Uint8Array(value) : ArrayBuffer.isView(value) ? new Uint8Array(value.buffer, value.byteOffset, value.byteLength) : JSON.stringify(value);
+  const text2 = (value) => value === void 0 || value === null ? "" : typeof value === "string" || value instanceof Uint8Array ? value : value instanceof ArrayBuffer ? new Uint8Array(value) : ArrayBuffer.isView(value) ? new Uint8Array(value.buffer, value.byteOffset, value.byteLength) : JSON.stringify(value);
   const flat = {};
   for (const [name, value] of Object.entries(headers ?? {})) {
     if (value !== void 0 && value !== null) flat[name.toLowerCase()] = Array.isArray(value) ? value.join(", ") : String(value);
   }
-  return { status, headers: flat, body: text(body) };
+  return { status, headers: flat, body: text2(body) };
 }
-function safeParse(text) {
+function safeParse(text2) {
   try {
-    return JSON.parse(typeof text === "string" ? text : new TextDecoder().decode(text));
+    return JSON.parse(typeof text2 === "string" ? text2 : new TextDecoder().decode(text2));
   } catch {
     return void 0;
   }
