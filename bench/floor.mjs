@@ -45,7 +45,7 @@ const tools = {
     const headers = {
       accept: 'application/vnd.github+json',
       authorization: `Bearer ${token}`,
-      'user-agent': 'deliverybot-action',
+      'user-agent': `deliverybot-action/${process.argv[3]}`, // the version, given by bench/run.mjs
       'x-github-api-version': '2022-11-28',
     };
     await request('GET', `/repos/${repo}/contents/.github/deploy.yml?ref=master`, { ...headers, accept: 'application/vnd.github.raw+json' });

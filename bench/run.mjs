@@ -140,7 +140,8 @@ function tools(fake) {
     name: DISTS.length === 1 ? 'deliverybot' : `deliverybot (${label(dist)})`,
     floorName: 'deliverybot floor',
     script: join(ACTIONS[i], 'dist/main.mjs'),
-    floor: [floor, 'deliverybot'],
+    // The version the build puts in the action's user agent, which the floor sends too.
+    floor: [floor, 'deliverybot', JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version],
     inputs: inputEnv(join(ACTIONS[i], 'action.yml'), { token: 'test-token', config: '.github/deploy.yml', 'dry-run': 'false' }),
   }));
   const peers = [
