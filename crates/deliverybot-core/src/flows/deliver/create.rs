@@ -65,6 +65,22 @@ fn conflict(reply: &Reply, message: String) -> Decision {
 }
 
 impl Deliver {
+    /// What this run's templates render with, for `git_ref` at `sha` (`run_url`: this run's page).
+    pub(super) fn source<'a>(&'a self, run_url: &'a str, git_ref: &'a str, sha: &'a str, pull_request: Option<&'a Value>, commit: Option<&'a Value>) -> Source<'a> {
+        Source {
+            git_ref,
+            sha,
+            event_name: &self.event_name,
+            run_url,
+            run_id: &self.context.run_id,
+            owner: &self.repo.owner,
+            repo: &self.repo.name,
+            actor: &self.context.actor,
+            pull_request,
+            commit,
+        }
+    }
+
     /// Renders the plan's deployment; a template that cannot render fails this target only.
     pub(super) fn render(&mut self, index: usize, log: &mut Log) {
         let run_url = self.context.run_url();
@@ -81,18 +97,7 @@ impl Deliver {
             }
             _ => None,
         };
-        let source = Source {
-            git_ref: &candidate.git_ref,
-            sha: &candidate.sha,
-            event_name: &self.event_name,
-            run_url: &run_url,
-            run_id: &self.context.run_id,
-            owner: &self.repo.owner,
-            repo: &self.repo.name,
-            actor: &self.context.actor,
-            pull_request: candidate.pull_request.as_ref().map(|pr| &pr.object),
-            commit,
-        };
+        let source = self.source(&run_url, &candidate.git_ref, &candidate.sha, candidate.pull_request.as_ref().map(|pr| &pr.object), commit);
         let progress = match NewDeployment::render(target, &source) {
             Ok(mut rendered) => {
                 for notice in rendered.notices {

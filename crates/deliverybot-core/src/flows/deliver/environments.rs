@@ -6,7 +6,7 @@
 use super::facts::Fetch;
 use super::{Awaiting, Deliver};
 use crate::config::Config;
-use crate::deployment::{NewDeployment, Source};
+use crate::deployment::NewDeployment;
 use crate::github::deployment_status::State;
 use crate::github::{self, answer, Answer};
 use crate::protocol::{Reply, Request};
@@ -32,18 +32,7 @@ impl Deliver {
     /// [`Deliver::destination`] in a config not kept yet (while the event selects its targets).
     pub(super) fn destination_in(&self, config: &Config, target: usize, git_ref: &str, sha: &str) -> Result<Destination, String> {
         let run_url = self.context.run_url();
-        let source = Source {
-            git_ref,
-            sha,
-            event_name: &self.event_name,
-            run_url: &run_url,
-            run_id: &self.context.run_id,
-            owner: &self.repo.owner,
-            repo: &self.repo.name,
-            actor: &self.context.actor,
-            pull_request: None,
-            commit: None,
-        };
+        let source = self.source(&run_url, git_ref, sha, None, None);
         let spec = &config.targets[target];
         match NewDeployment::render(spec, &source) {
             Ok(rendered) => Ok(Destination { environment: rendered.body.environment, task: rendered.body.task }),
