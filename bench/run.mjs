@@ -18,7 +18,7 @@
 // each against its floor (a plain node:http script making that tool's own requests), as
 // distributions of interleaved runs, on Node 24 and Node 20; requests per scenario; engine planning
 // time by number of targets and by payload size, inside WebAssembly from Node and natively; the
-// library's first call; peak memory; the README's monorepo recipe (twenty services, a push that
+// library's first call; peak memory; the monorepo recipe of docs/recipes.md (twenty services, a push that
 // touches one): its requests, the action's step end to end, and the engine's time inside
 // WebAssembly. Run scripts/build.sh first (./dev test does).
 
@@ -371,7 +371,7 @@ function nativePlanning() {
 
 // ── the monorepo recipe ─────────────────────────────────────────────────────────────────────────
 /**
- * The README's monorepo recipe, every service last deployed at one commit, and a push that touches
+ * The monorepo recipe (docs/recipes.md), every service last deployed at one commit, and a push that touches
  * one service: the requests and the step's time end to end against the fake (a fresh fake each run),
  * and the engine's own time for the same run inside WebAssembly, through the library, GitHub's
  * answers canned (what the fake answers, cut to the fields the engine reads).
@@ -547,7 +547,7 @@ if (wanted('planning')) {
 if (wanted('monorepo')) {
   const r = await monorepoPush();
   result.monorepo = r;
-  console.log(`\nThe README's monorepo recipe: ${r.services} services, a push that touches one (every service last deployed at one commit)`);
+  console.log(`\nThe monorepo recipe (docs/recipes.md): ${r.services} services, a push that touches one (every service last deployed at one commit)`);
   console.log(`  requests            ${r.requests} (${r.writes} write)`);
   console.log(`  the step, end to end against the fake: median ${fmt(r.step_ms.median)} ms (p10 ${fmt(r.step_ms.p10)}, p90 ${fmt(r.step_ms.p90)})`);
   console.log(`  the engine, inside WebAssembly, answers canned: median ${fmt(r.engine_ms.median, 3)} ms (p10 ${fmt(r.engine_ms.p10, 3)}, p90 ${fmt(r.engine_ms.p90, 3)})`);

@@ -124,8 +124,10 @@ const checkSchema = new Ajv({ allErrors: true, strict: true, allowUnionTypes: tr
 test('the JSON Schema is one SchemaStore can list: draft-07, its $id the URL of the README\'s modeline', () => {
   assert.equal(schema.$schema, 'http://json-schema.org/draft-07/schema#');
   assert.match(schema.$id, /^https:\/\/raw\.githubusercontent\.com\/deliverybot\/deliverybot\/v1\/schema\/deploy\.schema\.json$/);
-  const readme = readFileSync(`${ROOT}README.md`, 'utf8');
-  assert.deepEqual([...readme.matchAll(/yaml-language-server: \$schema=(\S+)/g)].map((m) => m[1]), [schema.$id]);
+  for (const file of ['README.md', 'docs/configuration.md']) {
+    const text = readFileSync(`${ROOT}${file}`, 'utf8');
+    assert.deepEqual([...text.matchAll(/yaml-language-server: \$schema=(\S+)/g)].map((m) => m[1]), [schema.$id], file);
+  }
 });
 
 test('the JSON Schema\'s defaults and examples are valid where they stand, its descriptions one line each', () => {

@@ -13,6 +13,7 @@ import { ACTION_REF, FIXTURE, REFERENCE_DAY, generateWorkflow, jobsStarted, mark
 import { webhookExample } from './support/action.mjs';
 
 const README = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+const COMMANDS = readFileSync(new URL('../docs/commands.md', import.meta.url), 'utf8');
 const fixture = (path) => readFileSync(join(FIXTURE, path), 'utf8');
 
 /** The generated workflow for a config (and a CI workflow), parsed. */
@@ -140,7 +141,8 @@ test('the README\'s Quick start shows the fixtures, the generated workflow and t
   assert.equal(deploy, fixture('deploy.yml'));
   assert.equal(generated, `# .github/workflows/deliverybot.yml\n${generateWorkflow().replaceAll(ACTION_REF, '<sha>')}`);
   assert.equal(allEvents, fixture('all-events.yml'));
-  assert.ok(README.includes(fixture('commands.yml')), 'the commands workflow is the README\'s');
+  assert.ok(COMMANDS.includes(fixture('commands.yml')), 'the commands workflow is docs/commands.md\'s, which the Quick start links to');
+  assert.ok(README.includes('[commands workflow](docs/commands.md)'));
   const m = await measure({ day: REFERENCE_DAY });
   assert.deepEqual(m.missed, []);
   assert.ok(README.includes(markdown(m)), `the README's table is not the script's; run node bench/jobs.mjs:\n${markdown(m)}`);

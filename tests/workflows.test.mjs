@@ -55,7 +55,7 @@ test('every action from elsewhere is pinned to a full commit sha, its version in
   let checked = 0;
   for (const { name, yaml } of files) {
     for (const [line, ref] of yaml.matchAll(/^\s*(?:- )?uses: *(\S+).*$/gm)) {
-      // The project's own action is shown as `@v1`, the moving major tag (README: Releases), or, as
+      // The project's own action is shown as `@v1`, the moving major tag (docs/development.md: Releases), or, as
       // `deliverybot workflow` writes it, at `<sha>`, where the released commit goes (Quick start).
       if (ref.startsWith('./') || ref === 'deliverybot/deliverybot@v1' || ref === 'deliverybot/deliverybot@<sha>') continue;
       assert.match(line, /@[0-9a-f]{40} # v\d+\.\d+\.\d+$/, `${name}: ${line.trim()}`);
@@ -92,7 +92,7 @@ test('zizmor: the project workflows are clean under its auditor persona', () => 
 test('zizmor: the documented workflows are clean', () => {
   needs(ZIZMOR);
   // Two rules are set for what the docs must show: the action as `deliverybot/deliverybot@v1` (a user
-  // pins a release's sha; README: Releases), and `workflow_run`, which Deliverybot needs to act when
+  // pins a release's sha; docs/development.md: Releases), and `workflow_run`, which Deliverybot needs to act when
   // CI finishes and which is safe here: the step checks out and runs nothing of the triggering run,
   // and reads its rules from the default branch.
   writeFileSync(join(scratch, 'zizmor.yml'), [

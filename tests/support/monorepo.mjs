@@ -1,16 +1,16 @@
-// The README's monorepo recipe (twenty services in one deploy.yml, each deployed when its own files
+// The monorepo recipe of docs/recipes.md (twenty services in one deploy.yml, each deployed when its own files
 // change) in a fake GitHub, for its end-to-end test (tests/paths.test.mjs) and the benchmark
-// (bench/run.mjs --only monorepo): the numbers the README gives come from these two.
+// (bench/run.mjs --only monorepo): the numbers the recipe gives come from these two.
 
 import { readFileSync } from 'node:fs';
 import { webhookExample } from './action.mjs';
 import { startFakeGitHub } from './fake-github.mjs';
 
-/** The README's recipe, as written there. */
+/** The recipe, as written in docs/recipes.md. */
 export const RECIPE = (() => {
-  const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+  const readme = readFileSync(new URL('../../docs/recipes.md', import.meta.url), 'utf8');
   const start = readme.indexOf('# .github/deploy.yml: a monorepo\n');
-  if (start < 0) throw new Error('the README has no monorepo recipe');
+  if (start < 0) throw new Error('docs/recipes.md has no monorepo recipe');
   return readme.slice(start, readme.indexOf('```', start));
 })();
 
