@@ -1,6 +1,6 @@
 // `deliverybot plan` offline: answers the engine's read requests from local facts instead of GitHub.
 //
-// The config comes from the local file; the rest from a facts file and flags (README, "deliverybot
+// The config comes from the local file; the rest from a facts file and flags (docs/cli.md, "deliverybot
 // plan"): nothing deployed, no checks reported, every ref at the event's commit unless the facts say
 // otherwise. Answers have the shape of GitHub's, reduced to what a reader of them needs. A write
 // request is a bug in plan mode (the engine runs with dry-run): it throws rather than answer.
@@ -18,7 +18,7 @@ export function refuseWrites(request) {
 }
 
 /**
- * `(request) => reply` over `facts` (the facts file's shape, README), for `repository` (owner/name);
+ * `(request) => reply` over `facts` (the facts file's shape, docs/cli.md), for `repository` (owner/name);
  * `config` is `{ path, text }`: the engine's config path and the local file's text.
  */
 export function factsResponder({ repository, config, facts = {} }) {

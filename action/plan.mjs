@@ -1,7 +1,7 @@
 // `deliverybot plan`: what the engine would do for an event, written nowhere. The engine runs with
 // `dry-run: true`; its reads are answered from local facts (facts.mjs), or by the GitHub API with
 // --repo and a token. What is printed is the engine's own outcome: its summary text, its decisions
-// (with the request each would make), outputs and log. Help text: HELP below; the README's CLI
+// (with the request each would make), outputs and log. Help text: HELP below; the CLI section of docs/cli.md
 // section says the same.
 
 import { readRegularFile } from './builtins.mjs';
@@ -340,11 +340,11 @@ function readFacts(path) {
     throw new UsageError(`${path} is not JSON: ${err.message}`);
   }
   const bad = factsProblem(facts);
-  if (bad) throw new UsageError(`${path}: ${bad} (see "Facts" in the README)`);
+  if (bad) throw new UsageError(`${path}: ${bad} (see "Facts" in docs/cli.md)`);
   return facts;
 }
 
-/** What is wrong with a facts file's shape, if anything (README, "Facts"). */
+/** What is wrong with a facts file's shape, if anything (docs/cli.md, "Facts"). */
 function factsProblem(facts) {
   if (facts === null || typeof facts !== 'object' || Array.isArray(facts)) return 'a facts file is a JSON object';
   const notMap = ['refs', 'statuses', 'check_runs', 'locks', 'pulls', 'commits', 'permissions'].find((k) => facts[k] !== undefined && (facts[k] === null || typeof facts[k] !== 'object' || Array.isArray(facts[k])));
