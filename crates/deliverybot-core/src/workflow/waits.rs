@@ -104,7 +104,7 @@ const STATES: [State; 7] = [State::Pending, State::Queued, State::InProgress, St
 
 /// The `deployment_status` events the needs and `settings.stuck_after` (`sweep`) call for, a status
 /// counting when it is one of them: a success where a promotion waits, any end where `serialize`
-/// or the sweep does. None: no such trigger.
+/// or the sweep does. Empty: no such trigger.
 pub fn deployment_ends<'n>(needs: impl Iterator<Item = &'n Need>, sweep: bool) -> Vec<Ends> {
     // For each: no need (`None`), any environment (`Some(None)`), or these.
     let mut success: Option<Option<Vec<String>>> = None;
@@ -127,7 +127,7 @@ pub fn deployment_ends<'n>(needs: impl Iterator<Item = &'n Need>, sweep: bool) -
         }
         _ => {}
     }
-    let states = |all: bool| STATES.into_iter().map(State::as_str).filter(|state| State::parse(state).and_then(State::ends).is_some_and(|succeeded| succeeded || all)).collect();
+    let states = |all: bool| STATES.into_iter().filter(|state| state.ends().is_some_and(|succeeded| succeeded || all)).map(State::as_str).collect();
     let success = success.map(|environments| Ends { states: states(false), environments });
     let any_end = any_end.map(|environments| Ends { states: states(true), environments });
     success.into_iter().chain(any_end).collect()
