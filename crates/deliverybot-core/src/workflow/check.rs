@@ -5,12 +5,14 @@
 
 use super::filters::{glob_matches, Names, Selected};
 use super::repository::{Events, Push, Workflow};
-use super::triggers::{reached_by_statuses, Need, Refs, Source, TargetNeeds};
+use super::triggers::{reached_by_statuses, Need, Needs, Refs, Source, TargetNeeds};
+use super::waits::SWEEP;
 use crate::diagnostic::Diagnostic;
 
-/// Why a need is not met, one for each target and need that nothing re-evaluates, at the target.
-/// With no workflow that runs Deliverybot's rules, that alone is the finding.
-pub fn check(all: &[TargetNeeds], workflows: &[Workflow]) -> Vec<Diagnostic> {
+/// Why a need is not met, one for each target and need that nothing re-evaluates, at the target
+/// (`settings.stuck_after`'s, of the whole file). With no workflow that runs Deliverybot's rules,
+/// that alone is the finding.
+pub fn check(all: &Needs, workflows: &[Workflow]) -> Vec<Diagnostic> {
     let runners: Vec<&Workflow> = workflows.iter().filter(|w| w.runs_deliverybot).collect();
     if runners.is_empty() {
         let message = "no workflow here runs Deliverybot's rules (a step `uses: deliverybot/deliverybot@...` without `state`): nothing deploys automatically; `deliverybot workflow` writes one";
@@ -18,7 +20,7 @@ pub fn check(all: &[TargetNeeds], workflows: &[Workflow]) -> Vec<Diagnostic> {
     }
     let names = runners.iter().map(|w| w.path.as_str()).collect::<Vec<_>>().join(" and ");
     let mut found = Vec::new();
-    for TargetNeeds { target, needs } in all {
+    for TargetNeeds { target, needs } in &all.targets {
         for need in needs {
             if let Need::Finished { context, source: Source::Outside, .. } = need {
                 found.extend(bare_name(&target.name, context, workflows).map(|message| Diagnostic::at(target.pos, message)));
@@ -30,8 +32,14 @@ pub fn check(all: &[TargetNeeds], workflows: &[Workflow]) -> Vec<Diagnostic> {
             }
         }
     }
+    if all.sweep && !runners.iter().any(|w| w.events.schedule) {
+        found.push(Diagnostic { pos: None, message: format!("{SWEEP}, and {names} has none{SCHEDULE}") });
+    }
     found
 }
+
+/// How to add what only a schedule gives.
+const SCHEDULE: &str = "; `deliverybot workflow --schedule CRON` writes one";
 
 /// A required context that is the bare name of a matrix job or of a call to a workflow, whose
 /// check runs all have more to their name: nothing ever reports the context itself.
@@ -69,6 +77,8 @@ fn met(need: &Need, events: &Events) -> bool {
             run || check_runs || scheduled
         }
         Need::Finished { source: Source::Outside, on, .. } => (events.status && reached_by_statuses(on)) || check_runs || scheduled,
+        Need::Passed { .. } | Need::Ended { .. } => events.deployment_status || scheduled,
+        Need::Moment(_) => scheduled,
     }
 }
 
@@ -110,6 +120,13 @@ fn unmet(target: &str, need: &Need, workflows: &str) -> String {
             };
             format!("target `{target}` waits for `{context}`, which no workflow here makes, but nothing starts {workflows} when it is reported: add {how}{hint}")
         }
+        Need::Passed { after, .. } => format!(
+            "target `{target}` comes after `{after}`, but {workflows} starts neither when a deployment ends (`deployment_status`) nor on a `schedule`: nothing promotes what passed `{after}`{hint}"
+        ),
+        Need::Ended { .. } => format!(
+            "target `{target}` deploys one at a time (`serialize`), but {workflows} starts neither when a deployment ends (`deployment_status`) nor on a `schedule`: a deploy that waited for the one in progress never happens{hint}"
+        ),
+        Need::Moment(moment) => format!("{}, and {workflows} has none{SCHEDULE}", moment.sentence(target)),
     }
 }
 
@@ -187,5 +204,33 @@ mod tests {
         assert_eq!(with_status.len(), 1);
         assert!(with_status[0].starts_with("target `prod` waits for `ext`, which no workflow here makes") && with_status[0].contains("status events never name a tag"));
         assert!(found("{ push: , check_run: { types: [completed] } }").is_empty());
+    }
+
+    #[test]
+    fn a_deployment_s_end_is_met_by_deployment_status_or_a_schedule_and_a_soak_by_a_schedule_only() {
+        let config = "staging:\n  auto_deploy_on: refs/heads/main\n  environment: staging\nproduction:\n  auto_deploy_on: refs/heads/main\n  after: staging\n  serialize: true\n";
+        let found = |config: &str, events: &str| {
+            let config = Config::parse(config).unwrap();
+            let workflows = [Workflow::read("d.yml", &format!("on: {events}\njobs:\n  d:\n    steps: [{{ uses: deliverybot/deliverybot@x }}]\n")).unwrap()];
+            check(&needs(&config, &workflows), &workflows).into_iter().map(|d| d.to_string()).collect::<Vec<_>>()
+        };
+        assert_eq!(
+            found(config, "[push]"),
+            [
+                "4:1: target `production` comes after `staging`, but d.yml starts neither when a deployment ends (`deployment_status`) nor on a `schedule`: nothing promotes what passed `staging`; `deliverybot workflow` writes the triggers this config needs",
+                "4:1: target `production` deploys one at a time (`serialize`), but d.yml starts neither when a deployment ends (`deployment_status`) nor on a `schedule`: a deploy that waited for the one in progress never happens; `deliverybot workflow` writes the triggers this config needs",
+            ]
+        );
+        assert_eq!(found(config, "[push, deployment_status]"), Vec::<String>::new());
+        assert_eq!(found(config, "{ push: , schedule: [{ cron: '0 * * * *' }] }"), Vec::<String>::new());
+        let soaked = format!("{config}  soak: 1h\nsettings:\n  stuck_after: 2h\n");
+        assert_eq!(
+            found(&soaked, "[push, deployment_status]"),
+            [
+                "4:1: target `production` soaks after `staging`, and no event marks the end of a soak: only a schedule deploys it then, and d.yml has none; `deliverybot workflow --schedule CRON` writes one",
+                "`settings.stuck_after`: only a schedule marks a deployment that is stuck while no other one ends, and d.yml has none; `deliverybot workflow --schedule CRON` writes one",
+            ]
+        );
+        assert_eq!(found(&soaked, "[push, deployment_status, schedule]"), Vec::<String>::new());
     }
 }

@@ -75,6 +75,9 @@ pub fn render(plan: &Plan, options: &Options) -> Result<String, String> {
         line(w, 1, "check_run:");
         line(w, 2, "types: [completed]");
     }
+    if !plan.deployment_status.is_empty() {
+        line(w, 1, "deployment_status:          # a deployment that ends: promotions, serialize, stuck deployments");
+    }
     line(w, 1, "issue_comment:              # pull request commands");
     line(w, 2, "types: [created]");
     if !plan.targets.is_empty() {
@@ -93,8 +96,8 @@ pub fn render(plan: &Plan, options: &Options) -> Result<String, String> {
         line(w, 1, "schedule:                   # every automatic target: each ref's tip, the open pull requests");
         line(w, 2, &format!("- cron: {}", scalar(cron)));
     }
-    for pattern in &plan.schedule_only {
-        line(w, 0, &format!("# `auto_deploy_on: {pattern}` names no branch or tag: no push starts it, only a schedule."));
+    for note in &plan.schedule_only {
+        line(w, 0, &format!("# {note}"));
     }
     line(w, 0, "permissions: {}");
     line(w, 0, "jobs:");
@@ -119,6 +122,18 @@ fn deliver_job(w: &mut String, plan: &Plan, pin: &ActionPin) -> Result<(), Strin
         let names = any_of("github.event.check_run.name", &plan.outside)?;
         clauses.push(format!("(github.event_name != 'check_run' || ({green} && {names}))"));
     }
+    if !plan.deployment_status.is_empty() {
+        let mut tests = Vec::new();
+        for ends in &plan.deployment_status {
+            let states: Vec<String> = ends.states.iter().map(|state| state.to_string()).collect();
+            let states = any_of("github.event.deployment_status.state", &states)?;
+            tests.push(match &ends.environments {
+                Some(environments) => format!("({states} && {})", any_of("github.event.deployment.environment", environments)?),
+                None => states,
+            });
+        }
+        clauses.push(format!("(github.event_name != 'deployment_status' || {})", tests.join(" || ")));
+    }
     line(w, 1, "deliver:");
     line(w, 2, "if: >-");
     for (at, clause) in clauses.iter().enumerate() {
@@ -129,7 +144,13 @@ fn deliver_job(w: &mut String, plan: &Plan, pin: &ActionPin) -> Result<(), Strin
     // Runs about the same ref and commit wait for each other rather than both deciding at once;
     // GitHub keeps one of them waiting, and the newest re-reads everything anyway.
     line(w, 2, "concurrency:");
-    let commit = "github.event.after || github.event.pull_request.head.sha || github.event.workflow_run.head_sha || github.event.check_run.head_sha || github.event.sha || github.run_id";
+    let mut commit = "github.event.after || github.event.pull_request.head.sha || github.event.workflow_run.head_sha || github.event.check_run.head_sha || github.event.sha || github.run_id".to_string();
+    if !plan.deployment_status.is_empty() {
+        // A deployment's end re-evaluates the tips of the refs that wait for it, not one commit
+        // (its event can still carry a workflow run's): a group of its own, so that it never takes
+        // the place of a push's run that waits in the group of that push's commit.
+        commit = format!("github.event_name == 'deployment_status' && github.run_id || {commit}");
+    }
     line(w, 3, &format!("group: {}", scalar(&format!("deliverybot-${{{{ github.ref }}}}-${{{{ {commit} }}}}"))));
     line(w, 3, "cancel-in-progress: false");
     step(w, plan, pin);
@@ -263,5 +284,19 @@ mod tests {
         assert!(render(&plan, &every).unwrap().contains("  schedule:  ") && render(&plan, &every).unwrap().contains("    - cron: \"*/30 * * * *\"\n"));
         let bad = Options { schedule: Some("hourly".into()), ..options() };
         assert!(render(&plan, &bad).unwrap_err().starts_with("`hourly` is not a cron schedule"));
+    }
+
+    #[test]
+    fn a_deployment_s_end_starts_a_job_only_in_the_states_and_environments_that_matter() {
+        use super::super::waits::Ends;
+        let ends = vec![Ends { states: vec!["success"], environments: Some(vec!["staging".into(), "it's".into()]) }, Ends { states: vec!["failure"], environments: None }];
+        let plan = Plan { deployment_status: ends, ..Plan::default() };
+        let text = render(&plan, &options()).unwrap();
+        assert!(text.contains("\n  deployment_status:  "), "{text}");
+        let clause = "(github.event_name != 'deployment_status' || ((github.event.deployment_status.state == 'success') && (github.event.deployment.environment == 'staging' || github.event.deployment.environment == 'it''s')) || (github.event.deployment_status.state == 'failure'))";
+        assert!(text.contains(&format!("      {clause}\n")), "{text}");
+        // Its runs wait for no push's, nor take their place.
+        assert!(text.contains("${{ github.event_name == 'deployment_status' && github.run_id || github.event.after ||"), "{text}");
+        assert!(!render(&Plan::default(), &options()).unwrap().contains("deployment_status"));
     }
 }

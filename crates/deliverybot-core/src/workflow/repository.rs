@@ -83,6 +83,8 @@ pub struct Events {
     pub pull_request: Option<Option<Vec<String>>>,
     pub workflow_run: Option<WorkflowRun>,
     pub status: bool,
+    /// `deployment_status` (it has no activity types).
+    pub deployment_status: bool,
     /// `check_run`: its `types` (`None`: all).
     pub check_run: Option<Option<Vec<String>>>,
     pub schedule: bool,
@@ -191,6 +193,7 @@ fn read_events(on: &Node) -> Events {
                 events.workflow_run = Some(WorkflowRun { workflows, types: types(), branches: Filter::read(settings, "branches") });
             }
             "status" => events.status = true,
+            "deployment_status" => events.deployment_status = true,
             "check_run" => events.check_run = Some(types()),
             "schedule" => events.schedule = true,
             _ => {}
@@ -287,7 +290,8 @@ jobs:
         let read = |on: &str| Workflow::read("w.yml", &format!("on: {on}\njobs: {{}}\n")).unwrap().events;
         assert!(read("push").push.is_some());
         let events = read("[push, status, schedule]");
-        assert!(events.push.is_some() && events.status && events.schedule);
+        assert!(events.push.is_some() && events.status && events.schedule && !events.deployment_status);
+        assert!(read("{ deployment_status: }").deployment_status);
         let events = read("{ push: { tags: ['v*'], paths: [src/**] }, workflow_run: { workflows: CI, types: [completed], branches-ignore: [wip] } }");
         let push = events.push.unwrap();
         assert!(push.tag("v1") && !push.branch("main") && push.paths);

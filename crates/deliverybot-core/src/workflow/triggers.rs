@@ -4,6 +4,7 @@
 
 use super::filters::{selected, Selected};
 use super::repository::Workflow;
+use super::waits::{deployment_ends, waits, Ends, Moment, SWEEP};
 use crate::config::{Config, Target, Trigger};
 use std::collections::BTreeMap;
 
@@ -20,6 +21,13 @@ pub enum Need {
     Closed,
     /// The end of a required check: the target waits for `context`.
     Finished { context: String, source: Source, on: Refs },
+    /// `after`: a success of a deployment to the `after` target's environment (`None`: any, its
+    /// name depends on the commit).
+    Passed { after: String, environment: Option<String> },
+    /// `serialize`: any end of a deployment to the target's environment (`None`: any).
+    Ended { environment: Option<String> },
+    /// A moment no event marks, which only a schedule sees.
+    Moment(Moment),
 }
 
 /// Where a required check comes from.
@@ -48,9 +56,18 @@ pub struct TargetNeeds<'c> {
     pub needs: Vec<Need>,
 }
 
+/// What the config needs of the events that run Deliverybot.
+#[derive(Debug, Clone)]
+pub struct Needs<'c> {
+    pub targets: Vec<TargetNeeds<'c>>,
+    /// `settings.stuck_after`: stuck deployments are marked by schedules, and by the
+    /// `deployment_status` events that end a deployment.
+    pub sweep: bool,
+}
+
 /// What can re-evaluate each target of the config. A target without `auto_deploy_on` needs
 /// nothing: it deploys by dispatch or command, and no later event re-evaluates it.
-pub fn needs<'c>(config: &'c Config, workflows: &[Workflow]) -> Vec<TargetNeeds<'c>> {
+pub fn needs<'c>(config: &'c Config, workflows: &[Workflow]) -> Needs<'c> {
     // The workflows that run Deliverybot make no check worth waiting for.
     let producers: Vec<&Workflow> = workflows.iter().filter(|w| !w.runs_deliverybot).collect();
     let source = |context: &str| match producers.iter().find(|w| w.job_for(context).is_some()) {
@@ -82,9 +99,10 @@ pub fn needs<'c>(config: &'c Config, workflows: &[Workflow]) -> Vec<TargetNeeds<
         if target.transient_environment == Some(true) {
             needs.push(Need::Closed);
         }
+        needs.extend(waits(config, target));
         all.push(TargetNeeds { target, needs });
     }
-    all
+    Needs { targets: all, sweep: config.settings.stuck_after.is_some() }
 }
 
 /// A token permission's level.
@@ -122,9 +140,11 @@ pub struct Plan {
     /// commit is, and the pull requests it heads are looked up; never a tag).
     pub outside: Vec<String>,
     pub statuses: Vec<String>,
+    /// `deployment_status`: the ends of deployments that can re-evaluate a target or sweep.
+    pub deployment_status: Vec<Ends>,
     /// The targets a manual deploy can name.
     pub targets: Vec<String>,
-    /// Patterns that no push names: only a schedule deploys them.
+    /// What only a schedule re-evaluates, a sentence each (a ref no push names, a soak, a freeze).
     pub schedule_only: Vec<String>,
     /// The rules job (every event but comments) and the commands job (pull request comments).
     pub deliver: Permissions,
@@ -138,14 +158,14 @@ pub fn reached_by_statuses(on: &Refs) -> bool {
 }
 
 /// The union of every target's needs; `scheduled`: the workflow also runs on a schedule.
-pub fn plan(config: &Config, all: &[TargetNeeds], scheduled: bool) -> Plan {
+pub fn plan(config: &Config, all: &Needs, scheduled: bool) -> Plan {
     let mut plan = Plan { targets: config.targets.iter().map(|t| t.name.clone()).collect(), ..Plan::default() };
     let (mut opened, mut closed) = (false, false);
     let mut run_branches = Some(Vec::new());
-    for need in all.iter().flat_map(|t| &t.needs) {
+    for (target, need) in all.targets.iter().flat_map(|t| t.needs.iter().map(|need| (&t.target.name, need))) {
         match need {
             Need::Push(refs) => add_filters(refs, &mut plan.branches, &mut plan.tags),
-            Need::NoPush(pattern) => add(&mut plan.schedule_only, pattern.clone()),
+            Need::NoPush(pattern) => add(&mut plan.schedule_only, format!("`auto_deploy_on: {pattern}` names no branch or tag: no push starts it, only a schedule.")),
             Need::PullRequests => opened = true,
             Need::Closed => closed = true,
             Need::Finished { source: Source::Workflow { name, .. }, on, .. } => {
@@ -165,8 +185,14 @@ pub fn plan(config: &Config, all: &[TargetNeeds], scheduled: bool) -> Plan {
                     add(&mut plan.statuses, context.clone());
                 }
             }
+            Need::Passed { .. } | Need::Ended { .. } => {}
+            Need::Moment(moment) => add(&mut plan.schedule_only, format!("{}.", moment.sentence(target))),
         }
     }
+    if all.sweep {
+        add(&mut plan.schedule_only, format!("{SWEEP}."));
+    }
+    plan.deployment_status = deployment_ends(all.targets.iter().flat_map(|t| &t.needs), all.sweep);
     if opened {
         plan.pull_request.extend(["opened", "synchronize", "reopened", "ready_for_review"]);
     }
@@ -203,9 +229,10 @@ fn collapse(filters: Vec<String>) -> Vec<String> {
 }
 
 /// What the rules need, from the requests they make (github/requests.rs): the config, refs and
-/// commits are read (contents), deployments read and created; checks and statuses read for
-/// `required_contexts`; for `pr` targets, a check event's or a schedule's pull requests are read
-/// or looked up; `settings.dispatch` starts a workflow (actions).
+/// commits are read (contents, which also covers `paths`' comparisons), deployments and their
+/// statuses read and created (deployments: promotions, `serialize` and the stuck sweep need no
+/// more); checks and statuses read for `required_contexts`; for `pr` targets, a check event's or
+/// a schedule's pull requests are read or looked up; `settings.dispatch` starts a workflow (actions).
 fn deliver_permissions(config: &Config, plan: &Plan, scheduled: bool) -> Permissions {
     let mut permissions = Permissions::default();
     permissions.grant("contents", Access::Read);
@@ -255,11 +282,13 @@ mod tests {
         plan(&config, &needs(&config, &workflows), false)
     }
 
+    const CHAIN: &str = "dev:\n  auto_deploy_on: refs/heads/main\n  environment: dev\nstaging:\n  auto_deploy_on: refs/heads/main\n  environment: staging\n  after: dev\nproduction:\n  auto_deploy_on: refs/heads/main\n  after: staging\n  soak: 30m\n";
+
     #[test]
     fn a_check_made_by_a_workflow_is_awaited_with_workflow_run() {
         let config = Config::parse("staging:\n  auto_deploy_on: refs/heads/main\n  required_contexts: [test, external]\n").unwrap();
         let workflows = [Workflow::read(".github/workflows/ci.yml", CI).unwrap()];
-        let all = needs(&config, &workflows);
+        let all = needs(&config, &workflows).targets;
         let main = Selected { branches: Some(super::super::filters::Names { prefix: "main".into(), open: false }), tags: None };
         assert_eq!(
             all[0].needs,
@@ -269,7 +298,7 @@ mod tests {
                 Need::Finished { context: "external".into(), source: Source::Outside, on: Refs::Selected(main) },
             ]
         );
-        let plan = plan(&config, &all, false);
+        let plan = plan(&config, &Needs { targets: all, sweep: false }, false);
         assert_eq!((plan.branches, plan.tags), (vec!["main".to_string()], vec![]));
         assert_eq!((plan.workflow_runs, plan.workflow_run_branches), (vec!["CI".to_string()], Some(vec!["main".to_string()])));
         assert_eq!((plan.outside, plan.statuses), (vec!["external".to_string()], vec!["external".to_string()]));
@@ -307,9 +336,38 @@ mod tests {
     fn filters_collapse_and_refs_no_push_names_are_set_apart() {
         let plan = plan_of("a:\n  auto_deploy_on: refs/heads/main\nb:\n  auto_deploy_on: refs/heads/*\nc:\n  auto_deploy_on: refs/notes/x\n");
         assert_eq!(plan.branches, ["**"]);
-        assert_eq!(plan.schedule_only, ["refs/notes/x"]);
+        assert_eq!(plan.schedule_only, ["`auto_deploy_on: refs/notes/x` names no branch or tag: no push starts it, only a schedule."]);
         // The promotion status is written by a command, never by a workflow's job.
         let plan = plan_of("prod:\n  auto_deploy_on: refs/heads/main\n  required_contexts: [deliverybot/promotion]\n");
         assert_eq!(plan.outside, ["deliverybot/promotion"]);
+    }
+
+    #[test]
+    fn a_pipeline_is_re_evaluated_by_the_success_upstream_and_its_soak_by_a_schedule() {
+        let plan = plan_of(CHAIN);
+        assert_eq!(plan.deployment_status, [Ends { states: vec!["success"], environments: Some(vec!["dev".into(), "staging".into()]) }]);
+        assert_eq!(plan.schedule_only, ["target `production` soaks after `staging`, and no event marks the end of a soak: only a schedule deploys it then."]);
+        assert_eq!(plan.branches, ["main"], "each target still follows its ref");
+        assert_eq!(plan.deliver.0.into_iter().collect::<Vec<_>>(), [("contents", Access::Read), ("deployments", Access::Write)]);
+    }
+
+    #[test]
+    fn serialize_and_the_stuck_sweep_are_re_evaluated_by_any_end() {
+        let plan = plan_of("web:\n  auto_deploy_on: refs/heads/main\n  environment: web\n  serialize: true\n");
+        assert_eq!(plan.deployment_status, [Ends { states: vec!["success", "failure", "error", "inactive"], environments: Some(vec!["web".into()]) }]);
+        assert!(plan.schedule_only.is_empty());
+        let plan = plan_of("settings:\n  stuck_after: 30m\nweb:\n  auto_deploy_on: refs/heads/main\n");
+        assert_eq!(plan.deployment_status, [Ends { states: vec!["success", "failure", "error", "inactive"], environments: None }]);
+        assert_eq!(plan.schedule_only, [format!("{SWEEP}.")]);
+        let plan = plan_of("settings:\n  stuck_after: 30m\nmanual:\n  environment: x\n");
+        assert!(!plan.deployment_status.is_empty(), "the sweep is of every target's deployments, manual ones too");
+    }
+
+    #[test]
+    fn paths_filter_no_push_and_freezes_add_no_event() {
+        let plan = plan_of("web:\n  auto_deploy_on: refs/heads/main\n  paths: ['web/**']\n  freeze:\n    - { from: \"Fri 18:00\", to: \"Mon 06:00\", timezone: UTC }\n");
+        assert_eq!((plan.branches, plan.deployment_status), (vec!["main".to_string()], vec![]));
+        assert_eq!(plan.schedule_only, ["target `web` has freeze windows, and no event marks the end of one: only a schedule deploys what waited."]);
+        assert_eq!(plan_of("web:\n  auto_deploy_on: refs/heads/main\n").deployment_status, []);
     }
 }

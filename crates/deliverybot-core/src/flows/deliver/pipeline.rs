@@ -27,11 +27,7 @@ pub(super) const DEFAULT_STUCK_AFTER: Duration = Duration::from_secs(3_600);
 /// Whether a deployment status ends its deployment (which can free an environment), and whether it
 /// is the success a promotion waits for.
 pub(crate) fn ends(state: &str) -> Option<bool> {
-    match State::parse(state)? {
-        State::Success => Some(true),
-        State::Failure | State::Error | State::Inactive => Some(false),
-        State::Pending | State::Queued | State::InProgress => None,
-    }
+    State::parse(state)?.ends()
 }
 
 impl Deliver {
