@@ -629,7 +629,7 @@ function readFacts(path) {
     throw new UsageError(`${path} is not JSON: ${err.message}`);
   }
   const bad = factsProblem(facts);
-  if (bad) throw new UsageError(`${path}: ${bad} (see "Facts" in the README)`);
+  if (bad) throw new UsageError(`${path}: ${bad} (see "Facts" in docs/cli.md)`);
   return facts;
 }
 function factsProblem(facts) {
@@ -885,6 +885,8 @@ ${WORKFLOW_HELP}`);
     return 2;
   }
   process.stdout.write(answer.workflow);
+  for (const { line, column, message } of answer.notes) process.stderr.write(`${located(path, line, column)}: warning: ${message}
+`);
   return 0;
 }
 function located(path, line, column) {
