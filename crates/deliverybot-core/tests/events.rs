@@ -197,7 +197,7 @@ fn a_dispatch_may_ask_for_its_own_task_which_is_never_rendered() {
 
     let mut github = GitHub::after_push("production:\n");
     let outcome = github.run(forced("workflow_dispatch", "dev", json!({ "target": "production", "task": "a\tb" })));
-    assert_eq!(outcome.failure.as_deref(), Some("input `task` contains a line break or another control character; a task is one line of text"));
+    assert_eq!(outcome.failure.as_deref(), Some("input `task` contains a tab (U+0009); a task is one line of text, without control characters"));
     assert!(github.requests.is_empty());
 }
 

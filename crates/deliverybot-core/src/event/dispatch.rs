@@ -3,6 +3,7 @@
 //! (`force`, `task`, `params`).
 
 use super::{Event, Repository, User};
+use crate::config::ControlCharacter;
 use crate::params::{self, GivenParams};
 use serde::Deserialize;
 use serde_json::Value;
@@ -79,14 +80,15 @@ fn flag(value: Option<&Value>) -> Option<bool> {
 }
 
 /// A task asked for by hand: one line of text; left out or left blank, the target's.
-fn task(value: Option<&Value>) -> Result<Option<String>, &'static str> {
+fn task(value: Option<&Value>) -> Result<Option<String>, String> {
     let text = match value {
         None => return Ok(None),
         Some(Value::String(text)) => text.trim(),
-        Some(_) => return Err("must be text, like `deploy:migrations`"),
+        Some(_) => return Err("must be text, like `deploy:migrations`".to_string()),
     };
-    if text.chars().any(char::is_control) {
-        return Err("contains a line break or another control character; a task is one line of text");
+    // The same rule as a task written in the config or rendered from it.
+    if let Some((_, found)) = ControlCharacter::find(text) {
+        return Err(format!("contains {found}; a task is one line of text, without control characters"));
     }
     Ok(Some(text.to_string()).filter(|text| !text.is_empty()))
 }
@@ -131,7 +133,11 @@ mod tests {
         assert_eq!(dispatch("repository_dispatch", json!({ "force": 1 })).unwrap_err(), "`client_payload.force` must be `true` or `false`");
         assert_eq!(
             dispatch("workflow_dispatch", json!({ "task": "deploy\nrm -rf" })).unwrap_err(),
-            "input `task` contains a line break or another control character; a task is one line of text"
+            "input `task` contains a line feed (U+000A); a task is one line of text, without control characters"
+        );
+        assert_eq!(
+            dispatch("workflow_dispatch", json!({ "task": "deploy\u{2028}x" })).unwrap_err(),
+            "input `task` contains a line separator (U+2028); a task is one line of text, without control characters"
         );
         assert_eq!(dispatch("repository_dispatch", json!({ "task": ["a"] })).unwrap_err(), "`client_payload.task` must be text, like `deploy:migrations`");
     }
