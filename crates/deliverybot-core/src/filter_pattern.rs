@@ -9,8 +9,12 @@
 //! - `[...]` matches one alphanumeric character listed, or in a range of `a-z`, `A-Z` or `0-9`;
 //! - `!` at the start of a pattern negates it: patterns are checked in order, and the last one that
 //!   matches a path decides whether the path is named;
+//! - `\` makes the character after it stand for itself (`v1\+` matches `v1+`);
 //! - every other character stands for itself, and a pattern matches the whole path, from the
 //!   repository's root.
+//!
+//! The same language filters branches, tags and workflow names in a workflow's `on:`, which the
+//! workflow generator and its trigger check read with this matcher too.
 //!
 //! Shell globs (globset, glob, wildmatch) read `?` as any one character and have no `+`, so with
 //! them a target would not deploy on the files GitHub's own `paths:` filters name; hence this small
@@ -113,6 +117,12 @@ impl FilterPattern {
                     at = end + 1;
                     continue;
                 }
+                // The character after a backslash stands for itself (`v1\\+` for a branch `v1+`).
+                '\\' if at + 1 < chars.len() => {
+                    atoms.push(Atom::One(Class::Char(chars[at + 1]), Repeat::Once));
+                    at += 2;
+                    continue;
+                }
                 c => atoms.push(Atom::One(Class::Char(c), Repeat::Once)),
             }
             at += 1;
@@ -201,6 +211,15 @@ mod tests {
 
     /// Each row of the cheat sheet's "Patterns to match file paths": the pattern(s), the example
     /// matches it lists, and paths it says (or its description implies) are not matched.
+    #[test]
+    fn a_backslash_makes_the_next_character_stand_for_itself() {
+        let one = |p: &str| FilterPattern::compile(p).unwrap();
+        assert!(one("v\\+1").matches("v+1") && !one("v+1").matches("v+1"));
+        assert!(one("a\\*").matches("a*") && !one("a\\*").matches("ab"));
+        assert!(one("\\!x").matches("!x") && !one("\\!x").negated);
+        assert!(one("x\\").matches("x\\"), "a backslash at the end is itself");
+    }
+
     #[test]
     fn every_example_of_the_cheat_sheet() {
         let rows: &[(&[&str], &[&str], &[&str])] = &[

@@ -5,7 +5,10 @@
 //! (`refs/heads/release-*` selects `release-1/hotfix`); in GitHub's, `*` stops at a `/` and `**`
 //! does not, `?` and `+` repeat the character before them, `[...]` is a class and a leading `!`
 //! negates (see "Filter pattern cheat sheet" in GitHub's workflow syntax). So a prefix becomes the
-//! prefix, escaped, followed by `**`.
+//! prefix, escaped, followed by `**`. GitHub's patterns are read by [`crate::filter_pattern`], the
+//! matcher `paths:` uses.
+
+use crate::filter_pattern::{FilterPattern, FilterPatterns};
 
 /// The branch or tag names a pattern selects: one name, or every name that starts with `prefix`.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -67,93 +70,15 @@ impl Names {
 }
 
 /// Whether a name passes a list of GitHub filter patterns: it must match one, and a later `!`
-/// pattern that matches it excludes it again (the last pattern that matches decides).
+/// pattern that matches it excludes it again (the last pattern that matches decides). A pattern
+/// GitHub would not read matches nothing.
 pub fn passes(patterns: &[String], name: &str) -> bool {
-    patterns.iter().fold(false, |passed, pattern| match pattern.strip_prefix('!') {
-        Some(negated) if glob_matches(negated, name) => false,
-        Some(_) => passed,
-        None => passed || glob_matches(pattern, name),
-    })
+    FilterPatterns(patterns.iter().filter_map(|pattern| FilterPattern::compile(pattern).ok()).collect()).names(name)
 }
 
-/// One element of a pattern and how many times it repeats.
-#[derive(Debug)]
-enum Atom {
-    Char(char),
-    /// `[a-z0-9]`: the ranges it accepts.
-    Class(Vec<(char, char)>),
-    /// `*`: anything but `/`.
-    Star,
-    /// `**`: anything.
-    Stars,
-}
-
-#[derive(Debug, Clone, Copy)]
-enum Times {
-    One,
-    /// `?` after it.
-    Maybe,
-    /// `+` after it.
-    Many,
-}
-
-/// Whether `name` matches one GitHub filter pattern (no leading `!`).
+/// Whether `name` matches one GitHub filter pattern (a leading `!` left aside).
 pub fn glob_matches(pattern: &str, name: &str) -> bool {
-    let name: Vec<char> = name.chars().collect();
-    matches(&atoms(pattern), &name)
-}
-
-fn atoms(pattern: &str) -> Vec<(Atom, Times)> {
-    let mut out: Vec<(Atom, Times)> = Vec::new();
-    let mut chars = pattern.chars().peekable();
-    while let Some(c) = chars.next() {
-        let atom = match c {
-            '*' if chars.peek() == Some(&'*') => {
-                chars.next();
-                Atom::Stars
-            }
-            '*' => Atom::Star,
-            '?' | '+' if matches!(out.last(), Some((Atom::Char(_) | Atom::Class(_), Times::One))) => {
-                out.last_mut().expect("just matched").1 = if c == '?' { Times::Maybe } else { Times::Many };
-                continue;
-            }
-            '[' => {
-                let mut ranges = Vec::new();
-                while let Some(first) = chars.next().filter(|&c| c != ']') {
-                    match (chars.peek() == Some(&'-'), chars.clone().nth(1)) {
-                        (true, Some(last)) if last != ']' => {
-                            chars.nth(1);
-                            ranges.push((first, last));
-                        }
-                        _ => ranges.push((first, first)),
-                    }
-                }
-                Atom::Class(ranges)
-            }
-            '\\' => Atom::Char(chars.next().unwrap_or('\\')),
-            c => Atom::Char(c),
-        };
-        out.push((atom, Times::One));
-    }
-    out
-}
-
-fn matches(atoms: &[(Atom, Times)], name: &[char]) -> bool {
-    let Some(((atom, times), rest)) = atoms.split_first() else {
-        return name.is_empty();
-    };
-    let accepts = |c: char| match atom {
-        Atom::Char(want) => c == *want,
-        Atom::Class(ranges) => ranges.iter().any(|&(low, high)| low <= c && c <= high),
-        Atom::Star | Atom::Stars => true,
-    };
-    match (atom, times) {
-        (Atom::Stars, _) => (0..=name.len()).any(|at| matches(rest, &name[at..])),
-        (Atom::Star, _) => (0..=name.len()).take_while(|&at| at == 0 || name[at - 1] != '/').any(|at| matches(rest, &name[at..])),
-        (_, Times::One) => name.first().is_some_and(|&c| accepts(c)) && matches(rest, &name[1..]),
-        (_, Times::Maybe) => matches(rest, name) || (name.first().is_some_and(|&c| accepts(c)) && matches(rest, &name[1..])),
-        (_, Times::Many) => (1..=name.len()).take_while(|&at| accepts(name[at - 1])).any(|at| matches(rest, &name[at..])),
-    }
+    FilterPattern::compile(pattern).is_ok_and(|pattern| pattern.matches(name))
 }
 
 #[cfg(test)]
