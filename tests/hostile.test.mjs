@@ -6,6 +6,8 @@ import { test, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { exampleRepo, runAction, webhookExample } from './support/action.mjs';
 import { runnerCommands } from './support/runner-commands.mjs';
+import { micromark } from 'micromark';
+import { gfm, gfmHtml } from 'micromark-extension-gfm';
 
 let fake;
 let repo;
@@ -101,3 +103,45 @@ for (const [control, escaped, named] of titled) {
     assert.deepEqual(run.state, {});
   });
 }
+
+// Markup in outside text reaches the job summary as text: a lock's reason (typed in a comment) in
+// the Reason column, a pull request's title in a rendered environment. Rendered the way GitHub
+// renders Markdown (CommonMark with GitHub's extensions), the summary has no link whose text hides
+// where it goes (only the repository's own deployment pages, and bare addresses shown as they are),
+// no image and no HTML.
+const MARKUP = 'see [the runbook](https://evil.example/a) ![x](https://evil.example/x.png) <img src=x> \\[y](https://evil.example/b) `a`[z](https://evil.example/c)`';
+
+function rendered(summary) {
+  const html = micromark(summary, { extensions: [gfm()], htmlExtensions: [gfmHtml()] });
+  const links = [...html.matchAll(/<a href="([^"]*)">(.*?)<\/a>/g)].map((m) => ({ href: m[1], text: m[2] }));
+  const tags = new Set([...html.matchAll(/<([a-z][a-z0-9]*)/g)].map((m) => m[1]));
+  return { html, links, tags };
+}
+
+test('markup in a lock reason and in a pull request title renders as text in the job summary', async () => {
+  repo.setPermission('Codertocat', 'write');
+  const opened = webhookExample('pull_request', (p) => p.action === 'opened');
+  const head = { sha: opened.pull_request.head.sha, ref: opened.pull_request.head.ref };
+  repo.setRef(`heads/${head.ref}`, head.sha);
+  repo.setPull(1, { head });
+  repo.setFile('master', '.github/deploy.yml', 'staging:\n  auto_deploy_on: refs/heads/master\n  environment: staging\nreview:\n  auto_deploy_on: pr\n  environment: review ${{ pull_request.title }}\n');
+  const lock = await runAction({ fake, eventName: 'issue_comment', payload: comment(`/lock staging ${MARKUP}`, 'Codertocat') });
+  assert.equal(lock.code, 0, lock.stdout + lock.stderr);
+  const locked = await runAction({ fake, eventName: 'push', payload: push('refs/heads/master') });
+  assert.equal(locked.code, 0, locked.stdout + locked.stderr);
+  assert.match(locked.summary, /\| locked \|/);
+
+  opened.pull_request.title = MARKUP;
+  repo.setPull(opened.number, { title: MARKUP, head });
+  const titled = await runAction({ fake, eventName: 'pull_request', payload: opened });
+  assert.equal(titled.code, 0, titled.stdout + titled.stderr);
+  assert.deepEqual(repo.deployments.map((d) => d.environment), [`review ${MARKUP}`], 'the environment is the title, as written');
+
+  for (const summary of [locked.summary, titled.summary]) {
+    const { html, links, tags } = rendered(summary);
+    assert.ok(html.includes('the runbook'), html);
+    // The environment's page; else only a bare address, which GitHub links as it is shown.
+    for (const { href, text } of links) assert.ok(href.startsWith('https://github.com/Codertocat/Hello-World/deployments/') || text === decodeURI(href), `${href} in\n${html}`);
+    assert.deepEqual([...tags].filter((tag) => !['h3', 'p', 'table', 'thead', 'tbody', 'tr', 'th', 'td', 'code', 'a', 'ul', 'li'].includes(tag)), [], html);
+  }
+});

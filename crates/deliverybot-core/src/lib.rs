@@ -31,6 +31,7 @@ mod invocation;
 mod json;
 mod locks;
 mod log;
+mod markdown;
 mod params;
 mod protocol;
 mod refs;

@@ -1,6 +1,7 @@
 //! What a run reports: step outputs, the job summary and the final verdict, all rendered from the
 //! same decisions so they cannot disagree.
 
+use crate::markdown;
 use crate::protocol::{DecisionRecord, Outcome, RequestRecord};
 use crate::refs::short_sha;
 use crate::rules::Decision;
@@ -80,7 +81,7 @@ pub struct ChartNode {
 impl Outcome {
     pub fn failed(reason: impl Into<String>) -> Outcome {
         let reason = reason.into();
-        Outcome { outputs: empty_outputs(), summary: format!("### Deliverybot\n\n:x: {}\n", escape(&reason)), failure: Some(reason), ..Outcome::default() }
+        Outcome { outputs: empty_outputs(), summary: format!("### Deliverybot\n\n:x: {}\n", markdown::line(&reason)), failure: Some(reason), ..Outcome::default() }
     }
 
     pub fn nothing_to_do(message: impl Into<String>) -> Outcome {
@@ -149,7 +150,7 @@ impl Report {
     }
 
     fn summary(&self, created: usize) -> String {
-        let mut out = format!("### Deliverybot\n\n{}", self.heading);
+        let mut out = format!("### Deliverybot\n\n{}", markdown::line(&self.heading));
         if self.dry_run {
             out.push_str(" (dry run: nothing was created)");
         }
@@ -159,11 +160,11 @@ impl Report {
             for row in &self.rows {
                 out.push_str(&format!(
                     "| {} | {} | `{}` | {} | {} |\n",
-                    escape(&row.target),
+                    markdown::cell(&row.target),
                     self.environment_cell(&row.environment),
                     short_sha(&row.sha),
                     row.decision.label(),
-                    escape(&row.decision.reason())
+                    markdown::cell(&row.decision.reason())
                 ));
             }
             out.push('\n');
@@ -177,7 +178,7 @@ impl Report {
         if !self.notes.is_empty() {
             out.push('\n');
             for note in &self.notes {
-                out.push_str(&format!("- {}\n", escape(note)));
+                out.push_str(&format!("- {}\n", markdown::line(note)));
             }
         }
         out
@@ -188,7 +189,7 @@ impl Report {
             return "—".to_string();
         }
         let page = format!("{}/{}/deployments/{}", self.server_url, self.repository, crate::github::encode(environment));
-        format!("[{}]({page})", escape(environment))
+        format!("[{}]({page})", markdown::cell(environment))
     }
 }
 
@@ -233,21 +234,6 @@ fn mermaid_text(text: &str) -> String {
             '>' => out.push_str("#gt;"),
             '#' => out.push_str("#35;"),
             '`' => out.push_str("#96;"),
-            '\n' | '\r' => out.push(' '),
-            _ => out.push(c),
-        }
-    }
-    out
-}
-
-/// Text from users or GitHub inside Markdown: no table breaks, no raw HTML.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '|' => out.push_str("\\|"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
             '\n' | '\r' => out.push(' '),
             _ => out.push(c),
         }

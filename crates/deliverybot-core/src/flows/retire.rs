@@ -14,7 +14,7 @@ use crate::github::{self, answer, Answer, MAX_PAGES};
 use crate::invocation::{Repo, RunContext, Settings};
 use crate::log::Log;
 use crate::protocol::{Outcome, Reply, Request};
-use crate::report::escape;
+use crate::markdown;
 use serde_json::{json, Value};
 
 pub(crate) struct Retire {
@@ -231,17 +231,17 @@ impl Retire {
         );
         summary.push_str(&format!(" ({already} already inactive).\n\n"));
         for found in &retired {
-            summary.push_str(&format!("- deployment {} to {}\n", found.id, escape(&found.environment)));
+            summary.push_str(&format!("- deployment {} to {}\n", found.id, markdown::line(&found.environment)));
         }
         let would: Vec<&Found> = self.found.iter().filter(|f| matches!(f.state, State::Active)).collect();
         if self.settings.dry_run && !would.is_empty() {
             summary.push_str("\nDry run: would make inactive:\n");
             for found in &would {
-                summary.push_str(&format!("- deployment {} to {}\n", found.id, escape(&found.environment)));
+                summary.push_str(&format!("- deployment {} to {}\n", found.id, markdown::line(&found.environment)));
             }
         }
         for failure in &self.failures {
-            summary.push_str(&format!("- :x: {}\n", escape(failure)));
+            summary.push_str(&format!("- :x: {}\n", markdown::line(failure)));
         }
         let mut outcome = Outcome::nothing_to_do("");
         outcome.summary = summary;

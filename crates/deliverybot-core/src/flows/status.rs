@@ -11,7 +11,7 @@ use crate::github::{self, answer, Answer};
 use crate::invocation::{input, parse_bool, Invocation, Repo};
 use crate::log::Log;
 use crate::protocol::{Outcome, Reply, Request};
-use crate::report::escape;
+use crate::markdown;
 use serde::Serialize;
 
 /// What the `state` input asks for.
@@ -240,7 +240,7 @@ impl SetStatus {
         let environment = match &self.environment {
             Some(environment) => format!(
                 " to [{}]({}/{}/deployments/{})",
-                escape(environment),
+                markdown::line(environment),
                 self.server_url,
                 self.repository,
                 github::encode(environment)
@@ -251,12 +251,12 @@ impl SetStatus {
             "### Deliverybot\n\nDeployment {}{environment}: **{state}** (status {status_id}).\n\n",
             self.deployment_id
         );
-        out.push_str(&format!("- Log: {}\n", escape(&self.body.log_url)));
+        out.push_str(&format!("- Log: {}\n", markdown::line(&self.body.log_url)));
         if let Some(url) = &self.body.environment_url {
-            out.push_str(&format!("- Environment: {}\n", escape(url)));
+            out.push_str(&format!("- Environment: {}\n", markdown::line(url)));
         }
         if let Some(description) = &self.body.description {
-            out.push_str(&format!("- Description: {}\n", escape(description)));
+            out.push_str(&format!("- Description: {}\n", markdown::line(description)));
         }
         out
     }

@@ -275,7 +275,7 @@ impl Run {
             }),
             State::Promoting(sha) => State::Replying(match answer(&answered) {
                 Answer::Success { .. } => Response::says(reply::promoted(&sha)),
-                trouble => Response::trouble(&format!("promote {}", reply::code(short_sha(&sha))), trouble, Some("statuses: write")),
+                trouble => Response::trouble(&format!("promote {}", crate::markdown::code(short_sha(&sha))), trouble, Some("statuses: write")),
             }),
             State::Replying(response) => {
                 let posted = match answer(&answered) {

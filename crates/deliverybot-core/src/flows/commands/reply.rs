@@ -11,6 +11,7 @@ use super::target::{Environment, Unrendered};
 use crate::config::{Config, Role, Target};
 use crate::invocation::RunContext;
 use crate::locks::Lock;
+use crate::markdown::{code, fenced, inert};
 use crate::params::Refusal;
 use crate::refs::short_sha;
 use crate::report::Row;
@@ -168,47 +169,6 @@ pub fn summary(user: &str, first_line: &str, reply: &str) -> String {
     format!("### Deliverybot\n\n@{user}: {}\n\n{reply}\n", code(first_line))
 }
 
-/// Text from elsewhere inside a sentence of ours: shown as written, but no markup of its own (no
-/// links, images, HTML, code or emphasis that could swallow ours), no mention (a zero-width joiner
-/// after `@`), on one line.
-pub fn inert(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '\\' | '`' | '*' | '_' | '~' | '[' | ']' | '|' => {
-                out.push('\\');
-                out.push(c);
-            }
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '@' => out.push_str("@\u{200D}"),
-            '\n' | '\r' => out.push(' '),
-            _ => out.push(c),
-        }
-    }
-    out
-}
-
-/// Text as inline code, which GitHub renders literally (no markup, no links, no mentions): fenced
-/// by more backticks than any run inside it, on one line.
-pub fn code(text: &str) -> String {
-    let text = text.replace(['\n', '\r'], " ");
-    let fence = "`".repeat(longest_backtick_run(&text) + 1);
-    // A code span that starts or ends with a backtick needs a space between it and the fence.
-    let pad = if text.starts_with('`') || text.ends_with('`') { " " } else { "" };
-    format!("{fence}{pad}{text}{pad}{fence}")
-}
-
-/// Lines as a fenced code block, fenced by more backticks than any run inside them.
-fn fenced(lines: &str) -> String {
-    let fence = "`".repeat((longest_backtick_run(lines) + 1).max(3));
-    format!("{fence}\n{lines}{fence}")
-}
-
-fn longest_backtick_run(text: &str) -> usize {
-    text.split(|c| c != '`').map(str::len).max().unwrap_or(0)
-}
-
 fn capitalized(text: &str) -> String {
     let mut chars = text.chars();
     chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
@@ -217,25 +177,6 @@ fn capitalized(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    const HOSTILE: &str = "![x](http://evil) @org/team [link](http://x) <img src=x> `a``b`\nd";
-
-    #[test]
-    fn inert_text_reads_the_same_and_renders_no_markup_and_no_mention() {
-        assert_eq!(inert("staging"), "staging");
-        assert_eq!(inert("locked by @writer (from #2): incident 42"), "locked by @\u{200D}writer (from #2): incident 42");
-        assert_eq!(inert(HOSTILE), "!\\[x\\](http://evil) @\u{200D}org/team \\[link\\](http://x) &lt;img src=x&gt; \\`a\\`\\`b\\` d");
-    }
-
-    #[test]
-    fn code_spans_hold_any_text_on_one_line() {
-        assert_eq!(code("staging"), "`staging`");
-        assert_eq!(code("a`b"), "``a`b``");
-        assert_eq!(code("`a``"), "``` `a`` ```");
-        assert_eq!(code(HOSTILE), "```![x](http://evil) @org/team [link](http://x) <img src=x> `a``b` d```");
-        assert_eq!(fenced("a ``` b\n"), "````\na ``` b\n````");
-        assert_eq!(fenced("a\n"), "```\na\n```");
-    }
 
     #[test]
     fn the_summary_quotes_the_comment_as_code() {

@@ -51,7 +51,8 @@ use crate::locks::Lock;
 use crate::log::Log;
 use crate::protocol::{Method, Outcome, Reply, Request, RequestRecord};
 use crate::refs::{short_name, short_sha};
-use crate::report::{escape, Report, Row};
+use crate::markdown::code;
+use crate::report::{Report, Row};
 use crate::rules::Decision;
 use crate::rules::pipeline::{Latest, Listed};
 use candidates::{Candidate, Origin, Tip};
@@ -348,15 +349,15 @@ impl Deliver {
 
     fn heading(&self) -> String {
         match &self.origin {
-            Origin::Push(push) => format!("Push to `{}` at `{}`", short_name(&push.git_ref), short_sha(&push.after)),
+            Origin::Push(push) => format!("Push to {} at `{}`", code(short_name(&push.git_ref)), short_sha(&push.after)),
             Origin::PullRequest(pr) => format!("Pull request #{} at `{}`", pr.number, short_sha(&pr.head_sha)),
             Origin::Check(check) => format!("`{}` on `{}`", self.event_name, short_sha(&check.sha)),
-            Origin::Dispatch(dispatch) => format!("`{}` of `{}`", self.event_name, dispatch.target.as_deref().unwrap_or("?")),
+            Origin::Dispatch(dispatch) => format!("`{}` of {}", self.event_name, code(dispatch.target.as_deref().unwrap_or("?"))),
             Origin::Schedule => "Scheduled check of every automatic target".to_string(),
             Origin::DeploymentStatus(status) => {
                 let deployment = &status.deployment;
-                let (environment, state) = (escape(&deployment.environment), escape(&status.deployment_status.state));
-                format!("Deployment {} of `{}` to `{environment}`: {state}", deployment.id, short_sha(&deployment.sha))
+                let state = &status.deployment_status.state;
+                format!("Deployment {} of `{}` to {}: {state}", deployment.id, short_sha(&deployment.sha), code(&deployment.environment))
             }
         }
     }
