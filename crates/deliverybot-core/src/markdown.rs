@@ -45,9 +45,19 @@ pub fn fenced(lines: &str) -> String {
     format!("{fence}\n{lines}{fence}")
 }
 
-/// One of the engine's sentences as a line of the summary (a list item, a paragraph).
+/// One of the engine's sentences as a line of the summary (a list item, a paragraph). What would
+/// start a block at the beginning of a line (a heading, a list, a rule, a fence) is text here: a
+/// note can begin with a target's name, which can be any text.
 pub fn line(sentence: &str) -> String {
-    escaped(sentence, false)
+    let text = escaped(sentence.trim_start(), false);
+    let digits = text.len() - text.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+    if text.starts_with(['#', '-', '+', '*', '_', '=', '~']) {
+        format!("\\{text}")
+    } else if digits > 0 && text[digits..].starts_with(['.', ')']) {
+        format!("{}\\{}", &text[..digits], &text[digits..])
+    } else {
+        text
+    }
 }
 
 /// One of the engine's sentences as a table cell: a `|` ends a cell even inside a code span unless
@@ -58,7 +68,12 @@ pub fn cell(sentence: &str) -> String {
 
 /// The sentence with its code spans kept, paired as CommonMark pairs them (a run of backticks opens
 /// a span only if a run of the same length follows), and everything else escaped: `\`, `[` and `]`
-/// (no link, no image), `<` and `>` (no HTML, no autolink), `|`, and line breaks made spaces.
+/// (no link, no image), `<` and `>` (no HTML, no autolink), `|`, line breaks made spaces, and the
+/// backticks of no span, so that GitHub can pair only the spans kept here.
+///
+/// A run of backticks in a word that GitHub links by itself (`www.` or `://` in it) opens no span:
+/// the link runs on to the next space, over the backticks, and what they would have fenced would
+/// be read as markup.
 fn escaped(sentence: &str, in_table: bool) -> String {
     let mut out = String::with_capacity(sentence.len());
     let mut rest = sentence;
@@ -66,7 +81,9 @@ fn escaped(sentence: &str, in_table: bool) -> String {
         push_escaped(&mut out, &rest[..start]);
         let run = rest[start..].len() - rest[start..].trim_start_matches('`').len();
         let after = &rest[start + run..];
-        match closing_run(after, run) {
+        let word = out[out.rfind([' ', '\t']).map_or(0, |space| space + 1)..].to_ascii_lowercase();
+        let linked = word.contains("www.") || word.contains("://");
+        match closing_run(after, run).filter(|_| !linked) {
             Some(end) => {
                 let span = &rest[start..start + run + end + run];
                 for c in span.chars() {
@@ -83,9 +100,8 @@ fn escaped(sentence: &str, in_table: bool) -> String {
                 }
                 rest = &rest[start + run + end + run..];
             }
-            // Backticks that close nothing are text: GitHub shows them as they are.
             None => {
-                out.push_str(&rest[start..start + run]);
+                out.push_str(&"\\`".repeat(run));
                 rest = after;
             }
         }
@@ -168,10 +184,28 @@ mod tests {
         assert_eq!(line("`[x](http://evil)` and [y](z)"), "`[x](http://evil)` and \\[y\\](z)");
         // A run opens a span only if a run of the same length closes it.
         assert_eq!(line("``a`b`` [x](y)"), "``a`b`` \\[x\\](y)");
-        assert_eq!(line("a ` lone [x](y)"), "a ` lone \\[x\\](y)");
-        assert_eq!(line("``a` [x](y) `b"), "``a` [x](y) `b");
+        assert_eq!(line("a ` lone [x](y)"), "a \\` lone \\[x\\](y)");
+        assert_eq!(line("``a` [x](y) `b"), "\\`\\`a` [x](y) `b");
         // A backtick in outside text closes the engine's span early: what follows is escaped.
-        assert_eq!(line("to `a`[x](y)`"), "to `a`\\[x\\](y)`");
+        assert_eq!(line("to `a`[x](y)`"), "to `a`\\[x\\](y)\\`");
+    }
+
+    #[test]
+    fn backticks_in_a_word_github_links_open_no_span() {
+        // The link would run over the backticks: `<img src=x>` would be HTML, not code.
+        assert_eq!(line("see www.e.x`<img src=x>`"), "see www.e.x\\`&lt;img src=x&gt;\\`");
+        assert_eq!(cell("http://e.x/`[a](http://evil)` `ok`"), "http://e.x/\\`\\[a\\](http://evil)\\` `ok`");
+        assert_eq!(line("Push to `www` at `1a2b3c4`"), "Push to `www` at `1a2b3c4`");
+    }
+
+    #[test]
+    fn a_line_starts_no_block() {
+        assert_eq!(line("# staging frozen"), "\\# staging frozen");
+        assert_eq!(line("- web"), "\\- web");
+        assert_eq!(line("  1. web"), "1\\. web");
+        assert_eq!(line("12) web"), "12\\) web");
+        assert_eq!(line("2026 web"), "2026 web");
+        assert_eq!(cell("# staging"), "# staging");
     }
 
     #[test]
