@@ -3,7 +3,7 @@
 //
 //   node bench/run.mjs [--runs 60] [--dist DIR]... [--peers DIR] [--out FILE] [--skip-native] [--only cold,sizes,...]
 //
-// --only runs some sections (sizes, cold, requests, instantiate, planning, monorepo) and writes no JSON unless
+// --only runs some sections (sizes, cold, requests, compiled, instantiate, planning, monorepo) and writes no JSON unless
 // --out is given, so a quick before/after of one number does not overwrite the recorded results.
 // --dist times another build of the action (default: dist/), so that a before and an after can be
 // measured on one machine: copy the other build's dist/ somewhere and pass that folder. Given more
@@ -16,7 +16,8 @@
 // Measures: the size of what runs (dist/), and of the .wasm at each build stage; cold start of the
 // action and of two deployment actions in common use (bobheadxi/deployments, chrnorm/deployment-action),
 // each against its floor (a plain node:http script making that tool's own requests), as
-// distributions of interleaved runs, on Node 24 and Node 20; requests per scenario; engine planning
+// distributions of interleaved runs, on Node 24 and Node 20; requests per scenario; the engine code a
+// push compiles (Node 24); engine planning
 // time by number of targets and by payload size, inside WebAssembly from Node and natively; the
 // library's first call; peak memory; the monorepo recipe of docs/recipes.md (twenty services, a push that
 // touches one): its requests, the action's step end to end, and the engine's time inside
@@ -45,7 +46,7 @@ const { values: options } = parseArgs({
     only: { type: 'string' },
   },
 });
-const SECTIONS = ['sizes', 'cold', 'requests', 'instantiate', 'planning', 'monorepo'];
+const SECTIONS = ['sizes', 'cold', 'requests', 'compiled', 'instantiate', 'planning', 'monorepo'];
 const only = options.only ? options.only.split(',').map((s) => s.trim()) : SECTIONS;
 for (const s of only) if (!SECTIONS.includes(s)) throw new Error(`--only: unknown section ${s} (known: ${SECTIONS.join(', ')})`);
 const OUT = options.out ?? (options.only ? null : join(ROOT, 'bench/results.json'));
@@ -321,6 +322,7 @@ async function wasmPlanning() {
       const { next } = engine.step(reply);
       if (next.type === 'done') {
         if (next.failure) throw new Error(next.failure);
+        if (id === 0) throw new Error(`every workload creates a deployment: ${next.summary}`);
         engine.free();
         return requests;
       }
@@ -331,6 +333,8 @@ async function wasmPlanning() {
       }
       requests++;
       if (next.path.endsWith('/contents/.github/deploy.yml')) reply = { status: 200, headers: {}, body: configText };
+      // The branch still points at the pushed commit: the push is not superseded.
+      else if (next.path.endsWith('/git/ref/heads/main')) reply = { status: 200, headers: {}, body: JSON.stringify({ ref: 'refs/heads/main', object: { type: 'commit', sha: JSON.parse(event).after } }) };
       else if (next.method === 'POST') reply = { status: 201, headers: {}, body: `{"id":${++id},"url":"https://api.github.com/repos/octo/app/deployments/${id}"}` };
       else reply = { status: 200, headers: {}, body: '[]' };
     }
@@ -440,6 +444,81 @@ async function monorepoPush() {
   return { services: SERVICES.length, requests, writes, step_ms: distribution(steps), engine_ms: distribution(samples) };
 }
 
+/**
+ * The engine code a push compiles, and what that costs. V8 compiles each WebAssembly function
+ * whole, the first time it is called: V8's own trace of each function it compiles during one push
+ * through the library (replies canned), against the module's code; then the same push timed in
+ * fresh processes, first with the module just compiled and again with its code compiled already.
+ */
+function compiledOnPush(node) {
+  const trace = execFileSync(node, ['--trace-wasm-compilation-times', '--input-type=module', '-e', pushScript(1)], { encoding: 'utf8' });
+  const bodies = [...trace.matchAll(/^Compiled function \S+ using \w+, .* bodysize (\d+)/gm)].map((m) => Number(m[1]));
+  if (bodies.length === 0) throw new Error(`no compilation traced (has V8's --trace-wasm-compilation-times changed?):\n${trace}`);
+  const runs = Array.from({ length: 15 }, () => JSON.parse(execFileSync(node, ['--input-type=module', '-e', pushScript(2)], { encoding: 'utf8' })));
+  return {
+    node: execFileSync(node, ['--version'], { encoding: 'utf8' }).trim(),
+    functions: bodies.length,
+    bytes: bodies.reduce((a, b) => a + b, 0),
+    module: codeOf(readFileSync(join(ACTION, 'dist/deliverybot.wasm'))),
+    first_ms: distribution(runs.map((r) => r[0])),
+    second_ms: distribution(runs.map((r) => r[1])),
+  };
+}
+
+/** A script that makes the cold-start push through the library `times` times and prints each one's milliseconds. */
+function pushScript(times) {
+  return `
+    const { start } = await import(${JSON.stringify(join(ACTION, 'dist/lib.mjs'))});
+    const payload = ${JSON.stringify(JSON.stringify(webhookExample('push', (p) => p.ref === 'refs/heads/master' && !p.deleted)))};
+    const push = () => {
+      const t = performance.now();
+      const engine = start({ eventName: 'push', payload, context: { repository: 'Codertocat/Hello-World', run_id: '1' }, inputs: { config: '.github/deploy.yml' } });
+      let reply;
+      for (;;) {
+        const { next } = engine.step(reply);
+        if (next.type === 'done') {
+          if (next.outputs[0][1] === '[]') throw new Error('nothing was created: ' + next.summary);
+          return performance.now() - t;
+        }
+        if (next.path.endsWith('/contents/.github/deploy.yml')) reply = { status: 200, headers: {}, body: ${JSON.stringify(CONFIG)} };
+        else if (next.path.endsWith('/git/ref/heads/master')) reply = { status: 200, headers: {}, body: '{"ref":"refs/heads/master","object":{"type":"commit","sha":"${SHA}"}}' };
+        else if (next.method === 'POST') reply = { status: 201, headers: {}, body: '{"id":1,"url":"https://api.github.com/repos/Codertocat/Hello-World/deployments/1"}' };
+        else reply = { status: 200, headers: {}, body: '[]' };
+      }
+    };
+    console.log(JSON.stringify(Array.from({ length: ${times} }, push)));`;
+}
+
+/** A WebAssembly module's functions and the bytes of their bodies (its code section). */
+function codeOf(wasm) {
+  let at = 8;
+  const leb = () => {
+    let value = 0;
+    for (let shift = 0; ; shift += 7) {
+      const byte = wasm[at++];
+      value += (byte & 0x7f) * 2 ** shift;
+      if (byte < 0x80) return value;
+    }
+  };
+  while (at < wasm.length) {
+    const id = wasm[at++];
+    const size = leb();
+    const end = at + size;
+    if (id === 10) {
+      const functions = leb();
+      let bytes = 0;
+      for (let i = 0; i < functions; i++) {
+        const body = leb();
+        bytes += body;
+        at += body;
+      }
+      return { functions, bytes };
+    }
+    at = end;
+  }
+  throw new Error('no code section');
+}
+
 /** The library's first call in a fresh process: import, compile and instantiate the engine, validate a config. */
 async function instantiate(node) {
   const script = `
@@ -532,6 +611,14 @@ if (wanted('instantiate')) {
     result.instantiate.push(r);
     console.log(`\nThe library's first call (import, compile and instantiate the engine, validate), ${r.node}: median ${fmt(r.ms.median, 2)} ms (p90 ${fmt(r.ms.p90, 2)})`);
   }
+}
+
+if (wanted('compiled')) {
+  const node = nodes()[0];
+  const r = compiledOnPush(node);
+  result.compiled = r;
+  console.log(`\nEngine code compiled on a push (${r.node}): ${r.functions} of ${r.module.functions} functions, ${kb(r.bytes)} of ${kb(r.module.bytes)}`);
+  console.log(`  the engine's part of a push (library, replies canned): ${fmt(r.first_ms.median, 2)} ms in a fresh process (the module and the code the push runs compiled), ${fmt(r.second_ms.median, 2)} ms for the same push again (medians)`);
 }
 
 if (wanted('planning')) {

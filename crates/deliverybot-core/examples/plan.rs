@@ -40,6 +40,9 @@ fn push_payload(commits: usize) -> String {
 fn run(config: &str, event: &str) -> usize {
     let mut invocation = Invocation::example_push("refs/heads/main");
     invocation.event = event.to_string();
+    // The branch still points at the pushed commit: the push is not superseded.
+    let after = serde_json::from_str::<serde_json::Value>(event).unwrap()["after"].as_str().unwrap().to_string();
+    let tip = format!(r#"{{"ref":"refs/heads/main","object":{{"type":"commit","sha":"{after}"}}}}"#);
     let mut engine = Engine::new(invocation);
     let mut reply = None;
     let mut requests = 0;
@@ -50,6 +53,8 @@ fn run(config: &str, event: &str) -> usize {
                 requests += 1;
                 reply = Some(if request.path.ends_with("/contents/.github/deploy.yml") {
                     Reply::ok(200, config)
+                } else if request.path.ends_with("/git/ref/heads/main") {
+                    Reply::ok(200, tip.as_str())
                 } else if request.is_write() {
                     next_id += 1;
                     Reply::ok(201, format!(r#"{{"id":{next_id},"url":"https://api.github.com/repos/octo/app/deployments/{next_id}"}}"#))
@@ -60,6 +65,7 @@ fn run(config: &str, event: &str) -> usize {
             Next::Zone { name } => panic!("the workloads have no freeze window, yet {name} was asked"),
             Next::Done(outcome) => {
                 assert!(outcome.failure.is_none(), "{:?}", outcome.failure);
+                assert!(next_id > 0, "every workload creates a deployment: {}", outcome.summary);
                 return requests;
             }
         }
