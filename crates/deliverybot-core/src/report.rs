@@ -158,13 +158,18 @@ impl Report {
         if !self.rows.is_empty() {
             out.push_str("| Target | Environment | Commit | Decision | Reason |\n|---|---|---|---|---|\n");
             for row in &self.rows {
+                // What a gate let through on purpose is said beside the reason.
+                let reason = match &row.note {
+                    Some(note) => format!("{}; {note}", row.decision.reason()),
+                    None => row.decision.reason(),
+                };
                 out.push_str(&format!(
                     "| {} | {} | `{}` | {} | {} |\n",
                     markdown::cell(&row.target),
                     self.environment_cell(&row.environment),
                     short_sha(&row.sha),
                     row.decision.label(),
-                    markdown::cell(&row.decision.reason())
+                    markdown::cell(&reason)
                 ));
             }
             out.push('\n');

@@ -98,7 +98,39 @@ fn a_plain_deploy_waits_in_a_freeze_and_only_an_admin_forces_past_it() {
     assert_eq!(outcome.failure, None);
     assert_eq!(github.created().len(), 1);
     assert_eq!(github.comments, ["@boss 🚀 Deploying `a1b2c3d` to [staging](https://github.com/octo/app/deployments/staging) (deployment 100); deployed during the freeze until Mon 06:00 Europe/Berlin: forced by an admin."]);
-    assert!(github.logged("staging: frozen until Mon 06:00 Europe/Berlin; deploying anyway: `/deploy --force` by an admin."));
+    assert!(github.logged("staging: frozen until Mon 06:00 Europe/Berlin; deploying anyway: forced by an admin."));
+}
+
+#[test]
+fn a_forced_dispatch_goes_past_a_freeze_only_when_an_admin_sends_it() {
+    let config = "settings:\n  commands:\n    force: write\n  freeze:\n    - { from: \"Fri 18:00\", to: \"Mon 06:00\", timezone: Europe/Berlin }\nproduction:\n  environment: production\n  required_contexts: [ci]\n";
+    let saturday = |sender: &str| {
+        let inputs = json!({ "inputs": { "target": "production", "ref": "main", "force": "true" }, "ref": "refs/heads/main", "sender": { "login": sender } });
+        let mut run = invocation("workflow_dispatch", inputs);
+        run.context.now = Some("2026-12-05T12:00:00Z".parse().unwrap());
+        run
+    };
+    let repo = || {
+        let mut github = GitHub::after_push(config);
+        github.roles.insert("writer".into(), "write".into());
+        github.roles.insert("boss".into(), "admin".into());
+        github
+    };
+
+    // `settings.commands.force: write` lets a writer skip the checks, not the freeze.
+    let mut github = repo();
+    let outcome = github.run(saturday("writer"));
+    assert_eq!(outcome.failure, None);
+    assert!(github.created().is_empty());
+    assert_eq!(json_output(&outcome, "waiting")[0]["reason"], "frozen until Mon 06:00 Europe/Berlin");
+
+    let mut github = repo();
+    let outcome = github.run(saturday("boss"));
+    assert_eq!(outcome.failure, None, "{:?}", github.log);
+    assert_eq!(github.created().len(), 1);
+    assert_eq!(github.created()[0]["required_contexts"], json!([]));
+    assert!(github.logged("production: frozen until Mon 06:00 Europe/Berlin; deploying anyway: forced by an admin."));
+    assert!(outcome.summary.contains("deployed during the freeze until Mon 06:00 Europe/Berlin: forced by an admin"), "{}", outcome.summary);
 }
 
 const STUCK: &str = "\

@@ -50,7 +50,7 @@ pub fn standing(windows: &[(&Window, &TimeZone)], now: Timestamp) -> Standing {
     Standing::Frozen(current)
 }
 
-/// The gate: a frozen target waits, unless an admin forced the deploy (`/deploy --force`).
+/// The gate: a frozen target waits, unless an admin forced the deploy (`/deploy --force`, a dispatch's `force`).
 pub fn frozen(standing: &Standing, forced_by_admin: bool) -> Gate {
     match standing {
         Standing::Frozen(occurrence) if !forced_by_admin => Gate::Stop(Decision::Frozen { until: occurrence.until.clone() }),

@@ -84,7 +84,7 @@ pub(super) struct Candidate {
     pub force: bool,
     /// What a dispatch or a command asked of the deploy beyond its target (a task, parameters).
     pub asked: Asked,
-    /// `/deploy --force` by an admin: a freeze window does not hold it either.
+    /// Forced by an admin (`/deploy --force`, or a dispatch's `force`): a freeze window does not hold it either.
     pub forced_by_admin: bool,
     /// Other readings of a dispatch's short ref, tried in turn when one does not exist
     /// (`v1.2` → `refs/heads/v1.2`, then `refs/tags/v1.2`, then a commit named `v1.2`).

@@ -2,7 +2,9 @@
 //! rule of `/deploy --force` (`settings.commands.force`, default admin, and the target's own
 //! `permission`). The sender's role is read only then, one request before anything else about the
 //! deploy; a sender who may not gets a failed deploy that says which role it needs, and nothing is
-//! created.
+//! created. An admin's forced dispatch also goes past a freeze window, as an admin's `/deploy
+//! --force` does: a dispatch is how a ref that is no pull request's head (a hotfix on the default
+//! branch, a tag) is deployed in an emergency.
 
 use super::{Awaiting, Deliver, Progress};
 use crate::config::{Config, Role};
@@ -55,6 +57,7 @@ impl Deliver {
                 log.info(format!("{name}: @{user} ({}) may force it: its required checks are skipped.", role.name()));
                 let candidate = self.plans[plan].candidate;
                 self.candidates[candidate].force = true;
+                self.candidates[candidate].forced_by_admin = role == Role::Admin;
                 return;
             }
             Ok(role) => format!(

@@ -64,7 +64,7 @@ impl Deliver {
             Ok(Some(standing)) => {
                 if let (Standing::Frozen(occurrence), true) = (&standing, forced) {
                     let note = format!("deployed during the freeze until {}: forced by an admin", occurrence.until);
-                    log.warning(format!("{}: frozen until {}; deploying anyway: `/deploy --force` by an admin.", self.target_name(index), occurrence.until));
+                    log.warning(format!("{}: frozen until {}; deploying anyway: forced by an admin.", self.target_name(index), occurrence.until));
                     self.plans[index].note = Some(note);
                 }
                 freeze::frozen(&standing, forced)

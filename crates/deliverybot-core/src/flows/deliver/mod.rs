@@ -17,7 +17,7 @@
 //! 3. already deployed: a deployment of this commit to the rendered environment exists → skip
 //!    (not for manual dispatches, which may redeploy on purpose, for a rollback);
 //! 4. frozen: inside a `freeze` window → waits until it ends (from every path but an admin's
-//!    `/deploy --force`, which goes on and says so; `freeze`);
+//!    `/deploy --force` or forced dispatch, which goes on and says so; `freeze`);
 //! 5. checks: every `required_contexts` entry green → go on; pending or missing → waiting (a later
 //!    event deploys it); failed → blocked;
 //! 6. locked: the environment is locked (`/lock`) → not deployed, from any path;
