@@ -85,7 +85,7 @@ impl Outcome {
     }
 
     pub fn nothing_to_do(message: impl Into<String>) -> Outcome {
-        Outcome { outputs: empty_outputs(), summary: format!("### Deliverybot\n\n{}\n", message.into()), ..Outcome::default() }
+        Outcome { outputs: empty_outputs(), summary: format!("### Deliverybot\n\n{}\n", markdown::line(&message.into())), ..Outcome::default() }
     }
 }
 
@@ -158,10 +158,10 @@ impl Report {
         if !self.rows.is_empty() {
             out.push_str("| Target | Environment | Commit | Decision | Reason |\n|---|---|---|---|---|\n");
             for row in &self.rows {
-                // What a gate let through on purpose is said beside the reason.
-                let reason = match &row.note {
-                    Some(note) => format!("{}; {note}", row.decision.reason()),
-                    None => row.decision.reason(),
+                // What a gate let through on purpose is said beside a deployment it made.
+                let reason = match (&row.note, &row.decision) {
+                    (Some(note), Decision::Created { .. }) => format!("{}; {note}", row.decision.reason()),
+                    _ => row.decision.reason(),
                 };
                 out.push_str(&format!(
                     "| {} | {} | `{}` | {} | {} |\n",

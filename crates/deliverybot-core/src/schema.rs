@@ -42,8 +42,9 @@ pub struct SettingsSpec {
     dispatch: Option<String>,
     /// Pull request commands (`/deploy`, `/lock`, `/unlock`, `/promote`, `/help`).
     commands: Option<CommandsSpec>,
-    /// Windows when no target deploys automatically or by a plain `/deploy`; an admin's
-    /// `/deploy <target> --force` still does. Each target may add its own.
+    /// Windows when no target deploys, automatically, by a dispatch or by a plain `/deploy`; an
+    /// admin's `/deploy <target> --force`, or a dispatch of theirs with `force`, still does. Each
+    /// target may add its own.
     freeze: Option<Vec<WindowSpec>>,
     /// Mark a deployment Deliverybot created `error` once it is still `queued`, `pending` or
     /// `in_progress` this long after its last status: `30m`, `2h`, `1d`. Swept by schedules and by

@@ -169,6 +169,18 @@ fn an_invalid_config_fails_with_every_problem_at_its_position_and_creates_nothin
 }
 
 #[test]
+fn a_problem_that_quotes_a_fence_stays_inside_the_summarys_code_block() {
+    // A key can hold any text, a fence and markup included, and its problem quotes it.
+    let config = "settings:\n  \"x\\n```\\n<img src=https://evil/x.png> [a](http://evil)\": 1\nstaging:\n  auto_deploy_on: refs/heads/main\n";
+    let mut github = GitHub::after_push(config);
+    let outcome = github.run(push("refs/heads/main"));
+    assert_eq!(outcome.failure.as_deref(), Some(".github/deploy.yml has a problem; nothing was deployed."));
+    // Fenced by more backticks than any run inside: the quoted ``` cannot close the block.
+    assert!(outcome.summary.contains("\n````\n.github/deploy.yml:2:3: unknown key `x\n```\n<img src=https://evil/x.png>"), "{}", outcome.summary);
+    assert!(outcome.summary.ends_with("\n````\n"), "{}", outcome.summary);
+}
+
+#[test]
 fn templates_render_with_the_push_and_the_commit_is_read_only_when_used() {
     let mut github = GitHub::after_push("staging:\n  auto_deploy_on: refs/heads/*\n  environment: ${{ branch }}-env\n  description: ${{ commit.message }}\n");
     github.commit = Some(json!({ "sha": SHA, "commit": { "message": "Fix <b> & \"q\"" } }));
@@ -204,6 +216,7 @@ fn a_deleted_ref_deploys_nothing_and_reads_nothing() {
     let outcome = github.run(invocation);
     assert!(github.requests.is_empty());
     assert_eq!(outcome.failure, None);
+    assert_eq!(outcome.summary, "### Deliverybot\n\n`refs/heads/main` was deleted: nothing to deploy.\n");
 }
 
 #[test]

@@ -130,7 +130,16 @@ fn a_forced_dispatch_goes_past_a_freeze_only_when_an_admin_sends_it() {
     assert_eq!(github.created().len(), 1);
     assert_eq!(github.created()[0]["required_contexts"], json!([]));
     assert!(github.logged("production: frozen until Mon 06:00 Europe/Berlin; deploying anyway: forced by an admin."));
-    assert!(outcome.summary.contains("deployed during the freeze until Mon 06:00 Europe/Berlin: forced by an admin"), "{}", outcome.summary);
+    assert!(outcome.summary.contains("| created | created deployment 100; deployed during the freeze until Mon 06:00 Europe/Berlin: forced by an admin |"), "{}", outcome.summary);
+
+    // Forced past the freeze, but locked: the lock decides, and the summary says nothing of the freeze.
+    let mut github = repo();
+    github.tags.insert("t1".into(), json!({ "environment": "production", "by": "octocat", "reason": "incident" }).to_string());
+    github.refs.insert("deliverybot/locks/production".into(), "t1".into());
+    let outcome = github.run(saturday("boss"));
+    assert!(github.created().is_empty());
+    assert!(outcome.summary.contains("| locked | production is locked by @octocat since 2026-11-26T10:00:00Z: incident |"), "{}", outcome.summary);
+    assert!(!outcome.summary.contains("during the freeze"), "{}", outcome.summary);
 }
 
 const STUCK: &str = "\

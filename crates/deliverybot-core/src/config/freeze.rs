@@ -1,5 +1,5 @@
-//! `freeze:` (in `settings` or on a target): windows of time when nothing deploys but a forced
-//! `/deploy` by an admin.
+//! `freeze:` (in `settings` or on a target): windows of time when nothing deploys but what an
+//! admin forces (`/deploy --force`, a dispatch with `force`).
 //!
 //! ```yaml
 //! freeze:

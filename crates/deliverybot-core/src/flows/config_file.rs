@@ -3,6 +3,7 @@
 use crate::config::Config;
 use crate::github::{answer, Answer};
 use crate::log::Log;
+use crate::markdown;
 use crate::protocol::{Annotation, Level, Outcome, Reply};
 use crate::report::plural;
 use crate::diagnostic::Diagnostic;
@@ -43,7 +44,7 @@ impl ConfigFile {
             }
             ConfigFile::Missing => {
                 log.info(format!("No {path} on {branch}: nothing to deploy. Add one to define deploy targets."));
-                Err(Outcome::nothing_to_do(format!("No `{path}` on `{branch}`: nothing to deploy.")))
+                Err(Outcome::nothing_to_do(format!("No {} on {}: nothing to deploy.", markdown::code(path), markdown::code(branch))))
             }
             ConfigFile::Invalid(errors) => Err(invalid(path, &errors, log)),
             ConfigFile::Unreadable(reason) => Err(Outcome::failed(capitalized(&reason))),
@@ -68,12 +69,9 @@ pub fn problems_failure(path: &str, count: usize) -> String {
 fn invalid(path: &str, errors: &[Diagnostic], log: &mut Log) -> Outcome {
     log_problems(path, errors, log);
     let mut outcome = Outcome::failed(problems_failure(path, errors.len()));
-    outcome.summary.push_str("\n```\n");
-    for error in errors {
-        outcome.summary.push_str(&error.located(path));
-        outcome.summary.push('\n');
-    }
-    outcome.summary.push_str("```\n");
+    // Shown as written, in a block no line of a problem can close (one may quote any text).
+    let lines: String = errors.iter().map(|error| format!("{}\n", error.located(path))).collect();
+    outcome.summary.push_str(&format!("\n{}\n", markdown::fenced(&lines)));
     outcome
 }
 

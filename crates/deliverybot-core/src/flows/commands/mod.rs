@@ -101,12 +101,15 @@ impl Response {
     }
 
     /// A request GitHub refused, or that got no answer: what could not be done, and the step fails.
+    /// GitHub's words (or a proxy's page) are outside text: inert in the reply.
     fn trouble(doing: &str, answer: Answer, permission: Option<&str>) -> Response {
-        let reason = match answer {
-            Answer::Success { status, .. } => format!("could not {doing}: GitHub's answer ({status}) is not one this step expects"),
-            failed => failed.refusal(doing, permission),
-        };
-        Response::fails(format!("I {reason}"), reason)
+        match answer {
+            Answer::Success { status, .. } => {
+                let reason = format!("could not {doing}: GitHub's answer ({status}) is not one this step expects");
+                Response::fails(format!("I {reason}"), reason)
+            }
+            failed => Response::fails(format!("I could not {doing}: {}", reply::inert(&failed.explain(permission))), failed.refusal(doing, permission)),
+        }
     }
 
     /// The deploy decided: its row is the reply.
@@ -250,7 +253,7 @@ impl Run {
             State::CheckingPermission(command, config) => match answer(&answered) {
                 Answer::Success { body, .. } => match github::json(body, "read the commenter's permission") {
                     Ok(found) => self.permit(command, config, role_of(&found), log),
-                    Err(reason) => State::Replying(Response::fails(format!("I could not check your permission ({reason})."), reason)),
+                    Err(reason) => State::Replying(Response::fails(format!("I could not check your permission ({}).", reply::inert(&reason)), reason)),
                 },
                 // 404: not a collaborator at all.
                 Answer::NotFound { .. } => self.permit(command, config, Role::None, log),
@@ -259,7 +262,7 @@ impl Run {
             State::ReadingPull(command, config, role) => match answer(&answered) {
                 Answer::Success { body, .. } => match github::json(body, "read the pull request").and_then(|object| PullRequest::from_object(object, 0)) {
                     Ok(pr) => self.act(command, config, pr, role, log),
-                    Err(reason) => State::Replying(Response::fails(format!("I could not read this pull request ({reason})."), reason)),
+                    Err(reason) => State::Replying(Response::fails(format!("I could not read this pull request ({}).", reply::inert(&reason)), reason)),
                 },
                 trouble => State::Replying(Response::trouble("read the pull request", trouble, Some("pull-requests: read"))),
             },
@@ -393,7 +396,7 @@ fn lock(environment: Environment, step: LockStep, answer: Answer) -> State {
             let tag = github::json(body, "record the lock").and_then(|v| github::text(&v, "/sha").map(str::to_string).ok_or_else(|| github::missing("record the lock", "sha")));
             match tag {
                 Ok(tag) => next(environment, LockStep::Take { tag }),
-                Err(reason) => State::Replying(Response::fails(format!("I could not lock {} ({reason}).", reply::called(&environment)), reason)),
+                Err(reason) => State::Replying(Response::fails(format!("I could not lock {} ({}).", reply::called(&environment), reply::inert(&reason)), reason)),
             }
         }
         (LockStep::Take { .. }, Answer::Success { .. }) => State::Replying(Response::says(reply::locked(&environment))),
@@ -415,3 +418,22 @@ fn lock(environment: Environment, step: LockStep, answer: Answer) -> State {
     }
 }
 
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn githubs_words_in_a_reply_are_inert_and_the_failure_keeps_them_as_they_are() {
+        let refused = Reply::ok(403, r#"{"message":"see [x](http://evil) @org/team"}"#);
+        let response = Response::trouble("read the pull request", answer(&refused), Some("pull-requests: read"));
+        assert_eq!(
+            response.text,
+            "I could not read the pull request: GitHub answered 403: see \\[x\\](http://evil) @\u{200D}org/team. The token may lack the permission: give the workflow \\`permissions: pull-requests: read\\` (or use a token that has it)."
+        );
+        assert_eq!(
+            response.failure.as_deref(),
+            Some("could not read the pull request: GitHub answered 403: see [x](http://evil) @org/team. The token may lack the permission: give the workflow `permissions: pull-requests: read` (or use a token that has it).")
+        );
+    }
+}

@@ -11,7 +11,8 @@ use super::target::{Environment, Unrendered};
 use crate::config::{Config, Role, Target};
 use crate::invocation::RunContext;
 use crate::locks::Lock;
-use crate::markdown::{code, fenced, inert};
+pub use crate::markdown::inert;
+use crate::markdown::{code, fenced};
 use crate::params::Refusal;
 use crate::refs::short_sha;
 use crate::report::Row;
@@ -157,7 +158,7 @@ pub fn config_problems(problems: &str) -> String {
 }
 
 pub fn config_unreadable(problem: &str) -> String {
-    format!("❌ I could not read the deploy config: {problem}")
+    format!("❌ I could not read the deploy config: {}", inert(problem))
 }
 
 pub fn no_config(path: &str) -> String {

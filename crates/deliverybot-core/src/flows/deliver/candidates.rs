@@ -9,6 +9,7 @@ use super::pulls::{self, Lookup, PullLookup};
 use super::{Deliver, Progress};
 use crate::config::{Config, Trigger};
 use crate::deployment::Asked;
+use crate::markdown::code;
 use crate::event::{CheckEvent, DeploymentStatusEvent, Dispatch, Event, PullRequest, PullRequestEvent, Push, Repository};
 use crate::github::{self, answer, Answer};
 use crate::log::Log;
@@ -35,7 +36,7 @@ impl Origin {
         Ok(match event {
             Event::Push(push) if push.deleted => {
                 log.info(format!("{} was deleted: nothing to deploy.", push.git_ref));
-                return Err(Outcome::nothing_to_do(format!("`{}` was deleted: nothing to deploy.", push.git_ref)));
+                return Err(Outcome::nothing_to_do(format!("{} was deleted: nothing to deploy.", code(&push.git_ref))));
             }
             Event::Push(push) => {
                 let repository = push.repository.clone();
