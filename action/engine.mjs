@@ -125,7 +125,7 @@ function checkInvocation(invocation) {
     throw new TypeError(`invalid invocation: \`context\` is an object of texts, not ${describe(context)}`);
   }
   for (const name of ['repository', 'run_id', 'server_url']) text(context[name], `context.${name}`);
-  for (const name of ['actor', 'job', 'ref_name']) {
+  for (const name of ['actor', 'triggering_actor', 'job', 'ref_name']) {
     if (context[name] !== undefined && context[name] !== null) isText(context[name], `context.${name}`);
   }
 }

@@ -42,6 +42,7 @@ export function start({ eventName, payload, inputs = {}, context = {}, phase = '
       run_id: String(context.run_id ?? ''),
       server_url: (context.server_url ?? 'https://github.com').replace(/\/+$/, ''),
       actor: context.actor ?? parsed?.sender?.login ?? '',
+      triggering_actor: context.triggering_actor ?? '',
       job: context.job ?? '',
       ref_name: context.ref_name ?? '',
       // "Now" for soak, serialize, freeze windows and stuck deployments: the caller's choice, else the clock.

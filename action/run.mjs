@@ -52,6 +52,8 @@ export async function run(phase, env = process.env) {
         run_id: vars.GITHUB_RUN_ID,
         server_url: withoutTrailingSlashes(vars.GITHUB_SERVER_URL),
         actor: env.GITHUB_ACTOR ?? '',
+        // Who started this run: on a re-run, maybe not the actor (the engine then does not act on the actor's role).
+        triggering_actor: env.GITHUB_TRIGGERING_ACTOR ?? '',
         job: env.GITHUB_JOB ?? '',
         ref_name: env.GITHUB_REF_NAME ?? '',
         // The engine reads no clock: `soak`, `serialize`, freeze windows and stuck deployments are judged at this time.

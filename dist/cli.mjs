@@ -7,7 +7,7 @@ import {
   transport,
   validate,
   workflow
-} from "./shared-TGF5FOZY.mjs";
+} from "./shared-UEV6EWH5.mjs";
 
 // action/cli.mjs
 import { parseArgs as parseArgs2 } from "node:util";

@@ -591,7 +591,7 @@ function checkInvocation(invocation) {
     throw new TypeError(`invalid invocation: \`context\` is an object of texts, not ${describe(context)}`);
   }
   for (const name of ["repository", "run_id", "server_url"]) text(context[name], `context.${name}`);
-  for (const name of ["actor", "job", "ref_name"]) {
+  for (const name of ["actor", "triggering_actor", "job", "ref_name"]) {
     if (context[name] !== void 0 && context[name] !== null) isText(context[name], `context.${name}`);
   }
 }
@@ -672,6 +672,7 @@ function start({ eventName, payload, inputs = {}, context = {}, phase = "main", 
       run_id: String(context.run_id ?? ""),
       server_url: (context.server_url ?? "https://github.com").replace(/\/+$/, ""),
       actor: context.actor ?? parsed?.sender?.login ?? "",
+      triggering_actor: context.triggering_actor ?? "",
       job: context.job ?? "",
       ref_name: context.ref_name ?? "",
       // "Now" for soak, serialize, freeze windows and stuck deployments: the caller's choice, else the clock.

@@ -115,6 +115,8 @@ export interface Context {
   server_url?: string;
   /** Default: the payload's `sender.login`. */
   actor?: string;
+  /** Who started this run (`GITHUB_TRIGGERING_ACTOR`), which on a re-run may be someone else: a command or a forced dispatch re-run by another person is not acted on. Default: empty (not known). */
+  triggering_actor?: string;
   /** The job running the engine, a check never waited on; default: empty. */
   job?: string;
   /** The branch the run is on (`GITHUB_REF_NAME`); a schedule's default branch. Default: empty. */

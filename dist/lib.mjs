@@ -3,7 +3,7 @@ import {
   schema,
   start,
   validate
-} from "./shared-TGF5FOZY.mjs";
+} from "./shared-UEV6EWH5.mjs";
 export {
   run as deliver,
   run,

@@ -565,7 +565,7 @@ function checkInvocation(invocation) {
     throw new TypeError(`invalid invocation: \`context\` is an object of texts, not ${describe(context)}`);
   }
   for (const name of ["repository", "run_id", "server_url"]) text(context[name], `context.${name}`);
-  for (const name of ["actor", "job", "ref_name"]) {
+  for (const name of ["actor", "triggering_actor", "job", "ref_name"]) {
     if (context[name] !== void 0 && context[name] !== null) isText(context[name], `context.${name}`);
   }
 }
@@ -945,6 +945,8 @@ async function run(phase, env = process.env) {
         run_id: vars.GITHUB_RUN_ID,
         server_url: withoutTrailingSlashes(vars.GITHUB_SERVER_URL),
         actor: env.GITHUB_ACTOR ?? "",
+        // Who started this run: on a re-run, maybe not the actor (the engine then does not act on the actor's role).
+        triggering_actor: env.GITHUB_TRIGGERING_ACTOR ?? "",
         job: env.GITHUB_JOB ?? "",
         ref_name: env.GITHUB_REF_NAME ?? "",
         // The engine reads no clock: `soak`, `serialize`, freeze windows and stuck deployments are judged at this time.

@@ -205,6 +205,21 @@ test('/promote marks the head, and the next status event deploys it to productio
   assert.deepEqual(repo.deployments.map((d) => [d.environment, d.sha]), [['production', HEAD], ['pr1', HEAD]]);
 });
 
+test('a re-run by someone else of a command\'s run does nothing: the command is its author\'s', async () => {
+  // The runner re-runs with the first run's actor (GITHUB_ACTOR: the comment's author) and says who
+  // re-ran it in GITHUB_TRIGGERING_ACTOR.
+  const payload = comment('/deploy review');
+  payload.sender = { ...payload.sender, login: 'Codertocat' };
+  const rerun = await runAction({ fake, eventName: 'issue_comment', payload, env: { GITHUB_TRIGGERING_ACTOR: 'hubot' } });
+  assert.equal(rerun.code, 0, rerun.stdout + rerun.stderr);
+  assert.deepEqual(fake.requests, [], 'not a request, not even the reaction');
+  assert.match(rerun.summary, /@hubot re-ran the run of @Codertocat's command: a command acts once, for whoever wrote it; nothing was done\./);
+
+  const own = await runAction({ fake, eventName: 'issue_comment', payload, env: { GITHUB_TRIGGERING_ACTOR: 'Codertocat' } });
+  assert.equal(own.code, 0, own.stdout + own.stderr);
+  assert.deepEqual(repo.deployments.map((d) => d.environment), ['pr1']);
+});
+
 test('/help answers anyone with the commands and the targets', async () => {
   const run = await runAction({ fake, eventName: 'issue_comment', payload: comment('/help', { login: 'hubot' }) });
 

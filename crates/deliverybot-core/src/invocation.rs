@@ -8,7 +8,8 @@ use serde::Deserialize;
 use std::collections::BTreeMap;
 
 /// Its JSON form: `{ event_name, event?, inputs?, context, phase?, state? }`, with the context
-/// `{ repository, run_id, server_url, actor?, job?, ref_name?, now? }`, every value text; `null` is
+/// `{ repository, run_id, server_url, actor?, triggering_actor?, job?, ref_name?, now? }`, every
+/// value text; `null` is
 /// the same as left out.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct Invocation {
@@ -56,6 +57,10 @@ pub struct RunContext {
     pub server_url: String,
     #[serde(default, deserialize_with = "null_as_default")]
     pub actor: String,
+    /// `GITHUB_TRIGGERING_ACTOR`: who started this run, which on a re-run may be someone else than
+    /// `actor` and the event's sender. Empty when the host does not say.
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub triggering_actor: String,
     /// `GITHUB_JOB`: this job, a running check on the commit that must not wait on itself.
     #[serde(default, deserialize_with = "null_as_default")]
     pub job: String,
@@ -182,6 +187,7 @@ impl Invocation {
                 run_id: "42".to_string(),
                 server_url: "https://github.com".to_string(),
                 actor: "octocat".to_string(),
+                triggering_actor: String::new(),
                 job: "deliver".to_string(),
                 ref_name: "main".to_string(),
                 now: Some(Timestamp::from_second(1_796_212_800).expect("a time")),

@@ -427,3 +427,23 @@ fn parameters_need_the_role_deploy_needs() {
     assert!(github.created().is_empty());
     assert!(reply(&github).starts_with("@reader Sorry @reader, `/deploy` needs the **write** role"));
 }
+
+#[test]
+fn a_rerun_by_someone_else_does_not_act_on_the_authors_role() {
+    // GitHub re-runs with the privileges of whoever triggered the run first: @boss's role would be
+    // read for @writer, who re-ran it.
+    let mut github = repo();
+    let mut rerun = comment("/deploy production", "boss");
+    rerun.context.triggering_actor = "writer".into();
+    let outcome = github.run(rerun);
+    assert_eq!(outcome.failure, None);
+    assert!(github.requests.is_empty(), "not even a reaction: {:?}", github.paths());
+    assert!(outcome.summary.contains("@writer re-ran the run of @boss's command: a command acts once, for whoever wrote it; nothing was done."), "{}", outcome.summary);
+
+    // The author's own re-run acts (logins ignore case).
+    let mut github = repo();
+    let mut own = comment("/deploy review", "boss");
+    own.context.triggering_actor = "Boss".into();
+    github.run(own);
+    assert_eq!(github.created().len(), 1);
+}

@@ -158,6 +158,20 @@ fn a_forced_dispatch_by_someone_who_may_skips_the_required_checks() {
 }
 
 #[test]
+fn a_forced_dispatch_re_run_by_someone_else_is_not_forced() {
+    let mut github = GitHub::after_push(GUARDED);
+    github.roles.insert("boss".into(), "admin".into());
+    let mut rerun = forced("workflow_dispatch", "boss", json!({ "target": "production", "force": "true" }));
+    rerun.context.triggering_actor = "writer".into();
+    let outcome = github.run(rerun);
+    assert_eq!(
+        outcome.failure.as_deref(),
+        Some("1 of 1 deployment failed. production: @writer re-ran @boss's forced dispatch: `force` is for whoever dispatches; dispatch again to force it")
+    );
+    assert_eq!(github.paths(), ["Get /repos/octo/app/contents/.github/deploy.yml"], "no role read, nothing created");
+}
+
+#[test]
 fn a_forced_dispatch_by_someone_who_may_not_fails_naming_the_role_and_creates_nothing() {
     let config = format!("settings:\n  commands:\n    force: maintain\n{GUARDED}  permission: admin\n");
     for (sender, role) in [("dev", Some("maintain")), ("stranger", None)] {

@@ -1,5 +1,6 @@
 //! Who may deploy by hand: a repository role against the least role a deploy needs. The same rule
-//! holds for `/deploy` and for a dispatch that asks for `force`.
+//! holds for `/deploy` and for a dispatch that asks for `force`; and whose role it is when someone
+//! else re-runs the workflow run.
 
 use crate::config::{Config, Role, Target};
 use serde_json::Value;
@@ -21,10 +22,26 @@ pub fn role_of(found: &Value) -> Role {
     named.or_else(|| crate::github::text(found, "/permission").and_then(Role::parse)).unwrap_or(Role::None)
 }
 
+/// Who re-ran this workflow run, when it is not the person who asked (`GITHUB_TRIGGERING_ACTOR`
+/// against the comment's author or the dispatch's sender; logins ignore case). GitHub runs a re-run
+/// with the privileges of whoever triggered the run first, so the asker's role would be read for
+/// someone else: a re-run by another person does not act on that role. Nothing when the host does
+/// not say who triggered the run.
+pub fn rerun_by_another<'a>(asker: &str, triggering_actor: &'a str) -> Option<&'a str> {
+    (!triggering_actor.is_empty() && !triggering_actor.eq_ignore_ascii_case(asker)).then_some(triggering_actor)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn a_rerun_by_someone_else_is_told_apart_from_the_askers_own() {
+        assert_eq!(rerun_by_another("Boss", "writer"), Some("writer"));
+        assert_eq!(rerun_by_another("Boss", "boss"), None, "logins ignore case");
+        assert_eq!(rerun_by_another("boss", ""), None, "a host that does not say");
+    }
 
     #[test]
     fn a_deploy_needs_the_setting_force_more_and_the_target_can_ask_for_more() {

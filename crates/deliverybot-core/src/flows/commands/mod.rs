@@ -29,7 +29,7 @@ use crate::log::Log;
 use crate::protocol::{Outcome, Reply, Request};
 use crate::refs::short_sha;
 use crate::rules::Decision;
-use crate::rules::permission::role_of;
+use crate::rules::permission::{rerun_by_another, role_of};
 use parse::{parse, Command, Malformed, PROMOTION_CONTEXT};
 use permission::Permission;
 use serde_json::json;
@@ -139,6 +139,10 @@ impl Commands {
         let Some(command) = parse(&event.comment.body) else {
             return quiet("The comment is not a Deliverybot command.");
         };
+        let author = &event.comment.user.login;
+        if let Some(other) = rerun_by_another(author, &context.triggering_actor) {
+            return quiet(&format!("@{other} re-ran the run of @{author}'s command: a command acts once, for whoever wrote it; nothing was done. Comment the command again."));
+        }
         let run = Run { repo, settings, context, event };
         log.info(format!("@{} commented `{}` on #{}.", run.user(), run.first_line(), run.event.issue.number));
         let state = if run.settings.dry_run { Run::begin(command) } else { State::Reacting(command) };

@@ -12,7 +12,7 @@ use crate::github::{self, answer, Answer};
 use crate::log::Log;
 use crate::protocol::{Reply, Request};
 use crate::rules::Decision;
-use crate::rules::permission::{role_of, to_deploy};
+use crate::rules::permission::{rerun_by_another, role_of, to_deploy};
 
 /// The sender's role, to be read for a forced dispatch.
 pub(super) struct ForceCheck {
@@ -28,6 +28,11 @@ impl Deliver {
         let needed = to_deploy(config, Some(&config.targets[self.plans[plan].target]), true);
         if user.is_empty() {
             let reason = "`force` is allowed by the sender's role, and the payload names no `sender`".to_string();
+            self.plans[plan].progress = Progress::Decided(Decision::Failed { reason });
+            return;
+        }
+        if let Some(other) = rerun_by_another(user, &self.context.triggering_actor) {
+            let reason = format!("@{other} re-ran @{user}'s forced dispatch: `force` is for whoever dispatches; dispatch again to force it");
             self.plans[plan].progress = Progress::Decided(Decision::Failed { reason });
             return;
         }
