@@ -115,7 +115,7 @@ export interface Context {
   server_url?: string;
   /** Default: the payload's `sender.login`. */
   actor?: string;
-  /** Who started this run (`GITHUB_TRIGGERING_ACTOR`), which on a re-run may be someone else: a command or a forced dispatch re-run by another person is not acted on. Default: empty (not known). */
+  /** Who started this run (`GITHUB_TRIGGERING_ACTOR`), which on a re-run may be someone else: a command or a forced dispatch re-run by another person is not acted on. Default: empty: re-runs are then not told apart. */
   triggering_actor?: string;
   /** The job running the engine, a check never waited on; default: empty. */
   job?: string;
