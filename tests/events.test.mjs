@@ -421,3 +421,26 @@ test('events the rules do not act on do nothing', async () => {
   assert.equal(run.code, 0, run.stdout + run.stderr);
   assert.deepEqual(fake.requests, []);
 });
+
+test('a dispatch of a target that needs the admin role: a writer\'s fails naming it, an admin\'s deploys', async () => {
+  repo.setFile('master', '.github/deploy.yml', 'production:\n  environment: production\n  permission: admin\n');
+  repo.setPermission('writer', 'write');
+  repo.setPermission('boss', 'admin');
+  const dispatch = (login) => {
+    const payload = webhookExample('workflow_dispatch');
+    payload.inputs = { target: 'production', ref: 'master' };
+    payload.sender = { ...payload.sender, login };
+    // The example repository's (the dispatch example comes from another).
+    payload.repository = webhookExample('push', (p) => p.ref === 'refs/heads/master').repository;
+    return payload;
+  };
+
+  const refused = await runAction({ fake, eventName: 'workflow_dispatch', payload: dispatch('writer') });
+  assert.equal(refused.code, 1, refused.stdout + refused.stderr);
+  assert.match(refused.stdout, /@writer may not deploy production: that needs the admin role/);
+  assert.deepEqual(repo.deployments, []);
+
+  const deployed = await runAction({ fake, eventName: 'workflow_dispatch', payload: dispatch('boss') });
+  assert.equal(deployed.code, 0, deployed.stdout + deployed.stderr);
+  assert.deepEqual(repo.deployments.map((d) => d.environment), ['production']);
+});

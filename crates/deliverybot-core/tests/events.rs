@@ -166,9 +166,39 @@ fn a_forced_dispatch_re_run_by_someone_else_is_not_forced() {
     let outcome = github.run(rerun);
     assert_eq!(
         outcome.failure.as_deref(),
-        Some("1 of 1 deployment failed. production: @writer re-ran @boss's forced dispatch: `force` is for whoever dispatches; dispatch again to force it")
+        Some("1 of 1 deployment failed. production: @writer re-ran @boss's dispatch: `force` is allowed by the role of whoever dispatches; dispatch again")
     );
     assert_eq!(github.paths(), ["Get /repos/octo/app/contents/.github/deploy.yml"], "no role read, nothing created");
+}
+
+#[test]
+fn a_dispatch_to_a_target_that_asks_for_more_than_write_reads_the_senders_role() {
+    // Dispatching already needs write: a target with `permission: admin` needs more, as `/deploy` does.
+    let config = "production:\n  environment: production\n  permission: admin\nstaging:\n  environment: staging\n";
+    let dispatch = |sender: &str, target: &str| forced("workflow_dispatch", sender, json!({ "target": target, "ref": "main" }));
+
+    let mut github = GitHub::after_push(config);
+    github.roles.insert("writer".into(), "write".into());
+    let outcome = github.run(dispatch("writer", "production"));
+    assert_eq!(
+        outcome.failure.as_deref(),
+        Some("1 of 1 deployment failed. production: @writer may not deploy production: that needs the admin role (`settings.commands.deploy` and the target's `permission`), and @writer has write")
+    );
+    assert!(github.writes().is_empty());
+
+    let mut github = GitHub::after_push(config);
+    github.roles.insert("boss".into(), "admin".into());
+    let outcome = github.run(dispatch("boss", "production"));
+    assert_eq!(outcome.failure, None, "{:?}", github.log);
+    assert_eq!(github.created().len(), 1);
+    assert_eq!(github.paths()[1], "Get /repos/octo/app/collaborators/boss/permission");
+    assert!(github.logged("production: @boss (admin) may deploy it."), "not forced: {:?}", github.log);
+
+    // A target that asks for no more than write: no role is read.
+    let mut github = GitHub::after_push(config);
+    github.run(dispatch("writer", "staging"));
+    assert_eq!(github.created().len(), 1);
+    assert!(github.paths().iter().all(|p| !p.contains("/collaborators/")), "{:?}", github.paths());
 }
 
 #[test]

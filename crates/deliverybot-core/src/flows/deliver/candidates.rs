@@ -274,11 +274,9 @@ impl Deliver {
         };
         self.candidates[candidate].asked = Asked { task: dispatch.task.clone(), params };
         self.plan(target, candidate, Progress::Tip);
-        if dispatch.force {
-            // The workflow's actor when the payload names no sender (a payload made by hand).
-            let sender = if dispatch.sender.is_empty() { self.context.actor.clone() } else { dispatch.sender.clone() };
-            self.ask_force(config, &sender);
-        }
+        // The workflow's actor when the payload names no sender (a payload made by hand).
+        let sender = if dispatch.sender.is_empty() { self.context.actor.clone() } else { dispatch.sender.clone() };
+        self.check_sender(config, &sender, dispatch.force);
     }
 
     /// A schedule deploys the tip of each automatic target's ref: a pattern's refs are listed

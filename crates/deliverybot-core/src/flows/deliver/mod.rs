@@ -32,10 +32,10 @@ mod create;
 mod decide;
 mod environments;
 mod facts;
-mod force;
 mod freeze;
 mod pipeline;
 mod pulls;
+mod sender;
 mod summary;
 
 pub(crate) use pipeline::ends;
@@ -58,8 +58,8 @@ use candidates::{Candidate, Origin, Tip};
 use environments::Destination;
 use changes::{Compared, EnvironmentDeployments};
 use facts::{ChecksFetch, Fetch};
-use force::ForceCheck;
 use pulls::PullLookup;
+use sender::RoleCheck;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -78,8 +78,8 @@ pub(crate) struct Deliver {
     listings: Vec<(String, bool)>,
     /// Pull requests to look up for the `pr` targets (a check that names none, a schedule).
     pull_lookup: Option<PullLookup>,
-    /// A dispatch's `force`: its sender's role, to be read.
-    force: Option<ForceCheck>,
+    /// A dispatch that needs more than write (`force`, a target's `permission`): its sender's role, to be read.
+    role_check: Option<RoleCheck>,
     candidates: Vec<Candidate>,
     plans: Vec<Plan>,
     /// (target, candidate) pairs already planned.
@@ -124,7 +124,7 @@ enum Awaiting {
     Config,
     Listing(usize),
     Pulls,
-    Force,
+    Role,
     Tip(usize),
     Commit(String),
     Statuses(String),
@@ -202,7 +202,7 @@ impl Deliver {
             config,
             listings: Vec::new(),
             pull_lookup: None,
-            force: None,
+            role_check: None,
             candidates: Vec::new(),
             plans: Vec::new(),
             planned: BTreeSet::new(),
@@ -301,7 +301,7 @@ impl Flow for Deliver {
             Some(Awaiting::Config) => self.read_config(reply, log),
             Some(Awaiting::Listing(index)) => self.read_listing(index, reply, log),
             Some(Awaiting::Pulls) => self.read_pulls(reply, log),
-            Some(Awaiting::Force) => self.read_force(reply, log),
+            Some(Awaiting::Role) => self.read_role(reply, log),
             Some(Awaiting::Tip(candidate)) => self.read_tip(candidate, reply),
             Some(Awaiting::Commit(sha)) => self.read_commit(sha, reply),
             Some(Awaiting::Statuses(sha)) => self.read_checks(sha, true, reply),
@@ -346,7 +346,7 @@ impl Flow for Deliver {
         if let Some(request) = self.pulls_request() {
             return Ok(request);
         }
-        if let Some(request) = self.force_request() {
+        if let Some(request) = self.role_request() {
             return Ok(request);
         }
         while let Some(plan) = self.plans.get(self.cursor) {
