@@ -26,6 +26,7 @@ use crate::github::{self, answer, encode, Answer};
 use crate::invocation::{Repo, RunContext, Settings};
 use crate::locks::{self, Lock};
 use crate::log::Log;
+use crate::markdown::{code, inert};
 use crate::protocol::{Outcome, Reply, Request};
 use crate::refs::short_sha;
 use crate::rules::Decision;
@@ -100,6 +101,12 @@ impl Response {
         Response { text, failure: Some(failure), deployed: None }
     }
 
+    /// What could not be done (our words) and why (outside text: inert in the reply, as it came in
+    /// the step's failure); the step fails.
+    fn could_not(doing: &str, reason: String) -> Response {
+        Response::fails(format!("I could not {doing} ({}).", inert(&reason)), reason)
+    }
+
     /// A request GitHub refused, or that got no answer: what could not be done, and the step fails.
     /// GitHub's words (or a proxy's page) are outside text: inert in the reply.
     fn trouble(doing: &str, answer: Answer, permission: Option<&str>) -> Response {
@@ -108,7 +115,7 @@ impl Response {
                 let reason = format!("could not {doing}: GitHub's answer ({status}) is not one this step expects");
                 Response::fails(format!("I {reason}"), reason)
             }
-            failed => Response::fails(format!("I could not {doing}: {}", reply::inert(&failed.explain(permission))), failed.refusal(doing, permission)),
+            failed => Response::fails(format!("I could not {doing}: {}", inert(&failed.explain(permission))), failed.refusal(doing, permission)),
         }
     }
 
@@ -257,7 +264,7 @@ impl Run {
             State::CheckingPermission(command, config) => match answer(&answered) {
                 Answer::Success { body, .. } => match github::json(body, "read the commenter's permission") {
                     Ok(found) => self.permit(command, config, role_of(&found), log),
-                    Err(reason) => State::Replying(Response::fails(format!("I could not check your permission ({}).", reply::inert(&reason)), reason)),
+                    Err(reason) => State::Replying(Response::could_not("check your permission", reason)),
                 },
                 // 404: not a collaborator at all.
                 Answer::NotFound { .. } => self.permit(command, config, Role::None, log),
@@ -266,7 +273,7 @@ impl Run {
             State::ReadingPull(command, config, role) => match answer(&answered) {
                 Answer::Success { body, .. } => match github::json(body, "read the pull request").and_then(|object| PullRequest::from_object(object, 0)) {
                     Ok(pr) => self.act(command, config, pr, role, log),
-                    Err(reason) => State::Replying(Response::fails(format!("I could not read this pull request ({}).", reply::inert(&reason)), reason)),
+                    Err(reason) => State::Replying(Response::could_not("read this pull request", reason)),
                 },
                 trouble => State::Replying(Response::trouble("read the pull request", trouble, Some("pull-requests: read"))),
             },
@@ -282,7 +289,7 @@ impl Run {
             }),
             State::Promoting(sha) => State::Replying(match answer(&answered) {
                 Answer::Success { .. } => Response::says(reply::promoted(&sha)),
-                trouble => Response::trouble(&format!("promote {}", crate::markdown::code(short_sha(&sha))), trouble, Some("statuses: write")),
+                trouble => Response::trouble(&format!("promote {}", code(short_sha(&sha))), trouble, Some("statuses: write")),
             }),
             State::Replying(response) => {
                 let posted = match answer(&answered) {
@@ -400,7 +407,7 @@ fn lock(environment: Environment, step: LockStep, answer: Answer) -> State {
             let tag = github::json(body, "record the lock").and_then(|v| github::text(&v, "/sha").map(str::to_string).ok_or_else(|| github::missing("record the lock", "sha")));
             match tag {
                 Ok(tag) => next(environment, LockStep::Take { tag }),
-                Err(reason) => State::Replying(Response::fails(format!("I could not lock {} ({}).", reply::called(&environment), reply::inert(&reason)), reason)),
+                Err(reason) => State::Replying(Response::could_not(&format!("lock {}", reply::called(&environment)), reason)),
             }
         }
         (LockStep::Take { .. }, Answer::Success { .. }) => State::Replying(Response::says(reply::locked(&environment))),
